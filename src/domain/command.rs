@@ -1,0 +1,488 @@
+//! Commands: every change to a case, the rules that allow or refuse it, and its event.
+
+use super::basis::LegalBasis;
+use super::case::*;
+use super::category::DataCategory;
+use super::enquiry::RightKind;
+use super::policy::{Policy, Role};
+use super::routing;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Shortest justification accepted for a disclosure: two real sentences, not "ok".
+pub const MIN_JUSTIFICATION: usize = 20;
+/// Shortest reason accepted where a reason is required.
+pub const MIN_REASON: usize = 5;
+
+/// A request to route a case to a recipient.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouteRequest {
+    pub kind: DisclosureKind,
+    pub recipient: String,
+    pub bases: Vec<LegalBasis>,
+    pub justification: String,
+    pub transfer: Option<String>,
+    /// Staff's reason for not marking the case restricted after a disclosure to a
+    /// restricted recipient (Art. 23).
+    pub waive_restriction: Option<String>,
+    /// Employers told, for employer notices.
+    pub parties: Vec<String>,
+}
+
+/// Every change to a case. A command is applied against the case version it was decided on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Command {
+    Classify { confirm: Vec<DataCategory>, reject: Vec<DataCategory> },
+    SetPurpose { purpose: String, right: Option<RightKind> },
+    Route(RouteRequest),
+    Withdraw { disclosure: u32, reason: String },
+    /// Give the case to `to` (None releases it). `from` is who the actor saw holding it:
+    /// taking a case from someone else is a decision the actor confirms by naming them.
+    Assign { to: Option<String>, from: Option<String> },
+    AddNote { text: String },
+    Decide { outcome: Outcome, ruling: Option<Ruling> },
+    Answer { summary: String },
+    Close { reason: String },
+    Restrict { reason: String },
+    Unrestrict { reason: String },
+    Hold { reason: String },
+    ReleaseHold { reason: String },
+    Extend { reason: String },
+    Pause { reason: String },
+    Resume,
+    HandOver,
+    Assess { keep: bool, reason: String, review: Option<NaiveDate> },
+    Erase { ground: String },
+}
+
+impl Command {
+    /// The action's name in the audit log and the CLI.
+    pub fn action(&self) -> &'static str {
+        match self {
+            Command::Classify { .. } => "classify",
+            Command::SetPurpose { .. } => "set-purpose",
+            Command::Route(r) => match r.kind {
+                DisclosureKind::Disclosure => "route",
+                DisclosureKind::Forward => "forward",
+                DisclosureKind::EmployerNotice => "employer-notice",
+            },
+            Command::Withdraw { .. } => "withdraw",
+            Command::Assign { .. } => "assign",
+            Command::AddNote { .. } => "note",
+            Command::Decide { .. } => "decide",
+            Command::Answer { .. } => "answer",
+            Command::Close { .. } => "close",
+            Command::Restrict { .. } => "restrict",
+            Command::Unrestrict { .. } => "unrestrict",
+            Command::Hold { .. } => "hold",
+            Command::ReleaseHold { .. } => "release-hold",
+            Command::Extend { .. } => "extend",
+            Command::Pause { .. } => "pause",
+            Command::Resume => "resume",
+            Command::HandOver => "hand-over",
+            Command::Assess { .. } => "assess",
+            Command::Erase { .. } => "erase",
+        }
+    }
+
+    /// Roles allowed to give the command. Lifting protections and destroying data is the
+    /// data protection officer's; handing over to the archives also the administrator's.
+    pub fn permitted(&self, roles: &[Role]) -> bool {
+        let any = |allowed: &[Role]| roles.iter().any(|r| allowed.contains(r));
+        match self {
+            Command::Erase { .. } | Command::ReleaseHold { .. } | Command::Unrestrict { .. } | Command::Assess { .. } => {
+                any(&[Role::Dpo])
+            }
+            Command::HandOver => any(&[Role::Dpo, Role::Admin]),
+            _ => any(&[Role::Caseworker, Role::Dpo, Role::Admin]),
+        }
+    }
+}
+
+/// A change as recorded: the command, who gave it and when, and the version it produced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub version: u64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub change: Change,
+}
+
+/// What an event records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Change {
+    Registered { source: String },
+    Command(Command),
+}
+
+impl Change {
+    pub fn action(&self) -> &'static str {
+        match self {
+            Change::Registered { .. } => "register",
+            Change::Command(c) => c.action(),
+        }
+    }
+}
+
+/// A read of personal data, logged per the Data Protection Agency's guidance on logging.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Access {
+    OpenCase,
+    RevealCpr,
+    Search { terms: String },
+    Export { what: String },
+    Report { what: String },
+}
+
+impl Access {
+    pub fn action(&self) -> &'static str {
+        match self {
+            Access::OpenCase => "open",
+            Access::RevealCpr => "reveal-cpr",
+            Access::Search { .. } => "search",
+            Access::Export { .. } => "export",
+            Access::Report { .. } => "report",
+        }
+    }
+}
+
+/// Who is acting, on what rules, at what time. The domain never reads the clock itself.
+pub struct Context<'a> {
+    pub actor: &'a str,
+    pub roles: &'a [Role],
+    pub now: DateTime<Utc>,
+    pub policy: &'a Policy,
+}
+
+/// Why a command was refused. Nothing is written for a refused command.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("{action} needs the role {needs}; you have {have}")]
+    NotPermitted { action: &'static str, needs: &'static str, have: String },
+    #[error("{action} is not possible on a case that is {status}")]
+    WrongStatus { action: &'static str, status: Status },
+    #[error("{0}")]
+    Invalid(String),
+    #[error("routing refused: {}", .0.join("; "))]
+    Routing(Vec<String>),
+}
+
+/// The result of applying a command.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Applied {
+    Updated(Box<Case>),
+    Erased(Tombstone),
+}
+
+fn need_reason(what: &str, text: &str) -> Result<String, Refusal> {
+    let t = text.trim();
+    if t.chars().count() < MIN_REASON {
+        return Err(Refusal::Invalid(format!("{what} needs a reason of at least {MIN_REASON} characters")));
+    }
+    Ok(t.to_string())
+}
+
+fn roles_text(roles: &[Role]) -> String {
+    if roles.is_empty() {
+        "none".into()
+    } else {
+        roles.iter().map(|r| r.as_id()).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// Applies `cmd` to `case` under `ctx`: the new state, or the reason it is refused.
+/// `answer_due` is the case's current answer deadline (from the clocks), needed to decide
+/// whether an extension is still allowed.
+pub fn apply(case: &Case, cmd: &Command, ctx: &Context, answer_due: Option<NaiveDate>) -> Result<Applied, Refusal> {
+    if !cmd.permitted(ctx.roles) {
+        let needs = match cmd {
+            Command::HandOver => "dpo or admin",
+            Command::Erase { .. } | Command::ReleaseHold { .. } | Command::Unrestrict { .. } | Command::Assess { .. } => "dpo",
+            _ => "caseworker, dpo or admin",
+        };
+        return Err(Refusal::NotPermitted { action: cmd.action(), needs, have: roles_text(ctx.roles) });
+    }
+    let wrong = || Refusal::WrongStatus { action: cmd.action(), status: case.status };
+    let stamp = Stamp { by: ctx.actor.to_string(), at: ctx.now };
+    let mut next = case.clone();
+    let open = case.status.is_open();
+
+    match cmd {
+        Command::Classify { confirm, reject } => {
+            if !open {
+                return Err(wrong());
+            }
+            if confirm.is_empty() && reject.is_empty() {
+                return Err(Refusal::Invalid("classify needs at least one category to confirm or reject".into()));
+            }
+            if let Some(c) = confirm.iter().find(|c| reject.contains(c)) {
+                return Err(Refusal::Invalid(format!("{c} cannot be both confirmed and rejected")));
+            }
+            for (cats, verdict) in [(confirm, Verdict::Confirmed), (reject, Verdict::Rejected)] {
+                for &category in cats {
+                    next.categories.retain(|d| d.category != category);
+                    next.categories.push(CategoryDecision { category, verdict, decided: stamp.clone() });
+                }
+            }
+            next.categories.sort_by_key(|d| d.category);
+            if next.status == Status::New {
+                next.status = Status::Triaged;
+            }
+        }
+        Command::SetPurpose { purpose, right } => {
+            if !open {
+                return Err(wrong());
+            }
+            if ctx.policy.purpose(purpose).is_none() {
+                return Err(Refusal::Invalid(format!("unknown purpose `{purpose}`")));
+            }
+            if purpose == "data-subject-rights" && right.is_none() && case.right.is_none() {
+                return Err(Refusal::Invalid("a data-subject-rights case needs the right it invokes (access, rectification, erasure, restriction, objection)".into()));
+            }
+            next.purpose = Some(purpose.clone());
+            next.right = if purpose == "data-subject-rights" { right.or(case.right) } else { None };
+            if next.status == Status::New {
+                next.status = Status::Triaged;
+            }
+        }
+        Command::Route(req) => {
+            if !open {
+                return Err(wrong());
+            }
+            routing::check(ctx.policy, case, req).map_err(Refusal::Routing)?;
+            let recipient = ctx.policy.recipient(&req.recipient).expect("checked above");
+            let id = case.disclosures.iter().map(|d| d.id).max().unwrap_or(0) + 1;
+            next.disclosures.push(Disclosure {
+                id,
+                kind: req.kind,
+                recipient: req.recipient.clone(),
+                bases: req.bases.clone(),
+                justification: req.justification.trim().to_string(),
+                transfer: req.transfer.as_ref().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()),
+                categories: case.confirmed(),
+                parties: req.parties.clone(),
+                made: stamp.clone(),
+                withdrawn: None,
+            });
+            if recipient.restricted && case.restriction.is_none() {
+                match &req.waive_restriction {
+                    Some(why) => {
+                        need_reason("not restricting after a disclosure to a restricted recipient", why)?;
+                    }
+                    None => {
+                        next.restriction = Some(Flag {
+                            reason: format!("disclosed to {} (Art. 23)", recipient.name_en),
+                            set: stamp.clone(),
+                        });
+                    }
+                }
+            }
+            next.status = Status::Routed;
+        }
+        Command::Withdraw { disclosure, reason } => {
+            let reason = need_reason("withdrawing a disclosure", reason)?;
+            let d = next
+                .disclosures
+                .iter_mut()
+                .find(|d| d.id == *disclosure)
+                .ok_or_else(|| Refusal::Invalid(format!("no disclosure #{disclosure} on {}", case.reference)))?;
+            if d.withdrawn.is_some() {
+                return Err(Refusal::Invalid(format!("disclosure #{disclosure} is already withdrawn")));
+            }
+            d.withdrawn = Some(Flag { reason, set: stamp.clone() });
+        }
+        Command::Assign { to, from } => {
+            if !open {
+                return Err(wrong());
+            }
+            if case.assignee != *from {
+                return Err(Refusal::Invalid(match &case.assignee {
+                    Some(holder) => format!("{} is held by {holder}; confirm taking it from them", case.reference),
+                    None => format!("{} is no longer held by anyone", case.reference),
+                }));
+            }
+            if let Some(login) = to {
+                if ctx.policy.staff(login).is_none() {
+                    return Err(Refusal::Invalid(format!("`{login}` is not staff in the policy")));
+                }
+            }
+            if case.assignee == *to {
+                return Err(Refusal::Invalid("nothing to change: the case already has that assignee".into()));
+            }
+            next.assignee = to.clone();
+        }
+        Command::AddNote { text } => {
+            if case.status >= Status::HandedOver {
+                return Err(wrong());
+            }
+            let t = text.trim();
+            if t.is_empty() {
+                return Err(Refusal::Invalid("a note needs text".into()));
+            }
+            next.notes.push(Note { text: t.to_string(), made: stamp.clone() });
+        }
+        Command::Decide { outcome, ruling } => {
+            if !open {
+                return Err(wrong());
+            }
+            if case.purpose.as_deref() != Some("data-subject-rights") {
+                return Err(Refusal::Invalid("only data-subject-rights requests are decided; set the purpose first".into()));
+            }
+            let ruling = match (outcome, ruling) {
+                (Outcome::Granted, _) => ruling.clone(),
+                (_, Some(r)) if r.reasons.trim().chars().count() >= MIN_JUSTIFICATION && !r.ground.trim().is_empty() => {
+                    Some(Ruling { reasons: r.reasons.trim().into(), ground: r.ground.trim().into() })
+                }
+                _ => {
+                    return Err(Refusal::Invalid(format!(
+                        "a {} decision needs a written ruling with reasons (at least {MIN_JUSTIFICATION} characters) and the legal ground",
+                        outcome.as_id()
+                    )))
+                }
+            };
+            next.decision = Some(Decision { outcome: *outcome, ruling, made: stamp.clone() });
+            next.status = Status::Answered;
+            next.answered = Some(stamp.clone());
+        }
+        Command::Answer { summary } => {
+            if !open {
+                return Err(wrong());
+            }
+            if case.purpose.as_deref() == Some("data-subject-rights") {
+                return Err(Refusal::Invalid("a data-subject-rights request is answered with a decision (decide)".into()));
+            }
+            let t = summary.trim();
+            if t.is_empty() {
+                return Err(Refusal::Invalid("an answer needs a summary".into()));
+            }
+            next.notes.push(Note { text: format!("Answered: {t}"), made: stamp.clone() });
+            next.status = Status::Answered;
+            next.answered = Some(stamp.clone());
+        }
+        Command::Close { reason } => {
+            if !(open || case.status == Status::Answered) {
+                return Err(wrong());
+            }
+            let reason = need_reason("closing", reason)?;
+            if case.purpose.is_none() {
+                return Err(Refusal::Invalid("set the purpose before closing: it decides the retention rule".into()));
+            }
+            if case.purpose.as_deref() == Some("data-subject-rights") && case.decision.is_none() {
+                return Err(Refusal::Invalid("a data-subject-rights request is closed only after its decision".into()));
+            }
+            next.notes.push(Note { text: format!("Closed: {reason}"), made: stamp.clone() });
+            next.status = Status::Closed;
+            next.closed = Some(stamp.clone());
+        }
+        Command::Restrict { reason } => {
+            if case.restriction.is_some() {
+                return Err(Refusal::Invalid("the case is already restricted".into()));
+            }
+            next.restriction = Some(Flag { reason: need_reason("restricting", reason)?, set: stamp.clone() });
+        }
+        Command::Unrestrict { reason } => {
+            need_reason("lifting a restriction", reason)?;
+            if case.restriction.is_none() {
+                return Err(Refusal::Invalid("the case is not restricted".into()));
+            }
+            next.restriction = None;
+        }
+        Command::Hold { reason } => {
+            if case.legal_hold.is_some() {
+                return Err(Refusal::Invalid("the case is already under legal hold".into()));
+            }
+            next.legal_hold = Some(Flag { reason: need_reason("a legal hold", reason)?, set: stamp.clone() });
+        }
+        Command::ReleaseHold { reason } => {
+            need_reason("lifting a legal hold", reason)?;
+            if case.legal_hold.is_none() {
+                return Err(Refusal::Invalid("the case is not under legal hold".into()));
+            }
+            next.legal_hold = None;
+        }
+        Command::Extend { reason } => {
+            if !open {
+                return Err(wrong());
+            }
+            if case.purpose.as_deref() != Some("data-subject-rights") {
+                return Err(Refusal::Invalid("only a data-subject-rights deadline can be extended (Art. 12(3))".into()));
+            }
+            if case.clock.extension.is_some() {
+                return Err(Refusal::Invalid("the deadline has already been extended".into()));
+            }
+            let reason = need_reason("an extension", reason)?;
+            match answer_due {
+                Some(due) if ctx.now.date_naive() <= due => {}
+                Some(due) => {
+                    return Err(Refusal::Invalid(format!(
+                        "the deadline {due} has passed: Art. 12(3) allows an extension only within the first month"
+                    )))
+                }
+                None => return Err(Refusal::Invalid("the case has no answer deadline to extend".into())),
+            }
+            next.clock.extension = Some(Flag { reason, set: stamp.clone() });
+            next.notes.push(Note {
+                text: "The requester must be told of the extension and its reasons within the first month (Art. 12(3)).".into(),
+                made: stamp.clone(),
+            });
+        }
+        Command::Pause { reason } => {
+            if !open {
+                return Err(wrong());
+            }
+            if case.clock.pauses.iter().any(|p| p.until.is_none()) {
+                return Err(Refusal::Invalid("the clock is already paused".into()));
+            }
+            let reason = need_reason("pausing the clock", reason)?;
+            next.clock.pauses.push(Pause { reason, from: ctx.now, until: None, by: ctx.actor.into() });
+        }
+        Command::Resume => {
+            let p = next
+                .clock
+                .pauses
+                .iter_mut()
+                .find(|p| p.until.is_none())
+                .ok_or_else(|| Refusal::Invalid("the clock is not paused".into()))?;
+            p.until = Some(ctx.now);
+        }
+        Command::HandOver => {
+            if case.status != Status::Closed {
+                return Err(wrong());
+            }
+            next.status = Status::HandedOver;
+            next.handed_over = Some(stamp.clone());
+        }
+        Command::Assess { keep, reason, review } => {
+            if case.status != Status::HandedOver {
+                return Err(wrong());
+            }
+            let reason = need_reason("a retention assessment", reason)?;
+            if *keep && review.is_none() {
+                return Err(Refusal::Invalid("keeping a case after assessment needs a review date".into()));
+            }
+            next.assessment = Some(Assessment { keep: *keep, reason, review: *review, made: stamp.clone() });
+        }
+        Command::Erase { ground } => {
+            if !matches!(case.status, Status::Closed | Status::HandedOver) {
+                return Err(wrong());
+            }
+            if let Some(hold) = &case.legal_hold {
+                return Err(Refusal::Invalid(format!("the case is under legal hold ({}); lift it first", hold.reason)));
+            }
+            let ground = need_reason("erasure", ground)?;
+            return Ok(Applied::Erased(Tombstone {
+                reference: case.reference,
+                purpose: case.purpose.clone(),
+                received: case.enquiry.received.date_naive(),
+                closed: case.closed.as_ref().map(|s| s.at),
+                handed_over: case.handed_over.as_ref().map(|s| s.at),
+                ground,
+                erased: stamp,
+                version: case.version + 1,
+            }));
+        }
+    }
+    next.version = case.version + 1;
+    next.updated = stamp;
+    Ok(Applied::Updated(Box::new(next)))
+}

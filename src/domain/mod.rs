@@ -1,0 +1,16 @@
+//! Pure rules over plain data: no I/O, no terminal, no wall clock.
+
+pub mod basis;
+pub mod calendar;
+pub mod case;
+pub mod category;
+pub mod clock;
+pub mod command;
+pub mod detect;
+pub mod enquiry;
+pub mod policy;
+pub mod routing;
+pub mod sanitize;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,3 @@
+//! triage: register, classify, route and watch the clocks of citizen enquiries.
+
+pub mod domain;
