@@ -1,3 +1,4 @@
 //! triage: register, classify, route and watch the clocks of citizen enquiries.
 
 pub mod domain;
+pub mod store;

@@ -109,8 +109,12 @@ impl LegalBasis {
 
     pub fn citation_da(self) -> String {
         match self {
-            LegalBasis::Gdpr6(c) => format!("databeskyttelsesforordningens art. 6, stk. 1, litra {c}"),
-            LegalBasis::Gdpr9(c) => format!("databeskyttelsesforordningens art. 9, stk. 2, litra {c}"),
+            LegalBasis::Gdpr6(c) => {
+                format!("databeskyttelsesforordningens art. 6, stk. 1, litra {c}")
+            }
+            LegalBasis::Gdpr9(c) => {
+                format!("databeskyttelsesforordningens art. 9, stk. 2, litra {c}")
+            }
             LegalBasis::Gdpr10 => "databeskyttelsesforordningens art. 10".into(),
             LegalBasis::DataProtectionAct => "databeskyttelsesloven".into(),
             LegalBasis::DataProtectionAct7 => "databeskyttelseslovens § 7".into(),
@@ -132,7 +136,9 @@ impl fmt::Display for LegalBasis {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown legal basis `{0}` (e.g. gdpr-6-1-e, gdpr-9-2-f, gdpr-10, dpa-8, aliens-act, pal-7)")]
+#[error(
+    "unknown legal basis `{0}` (e.g. gdpr-6-1-e, gdpr-9-2-f, gdpr-10, dpa-8, aliens-act, pal-7)"
+)]
 pub struct UnknownBasis(pub String);
 
 impl FromStr for LegalBasis {
@@ -170,7 +176,9 @@ pub struct LegalBasisId(pub LegalBasis);
 impl<'de> Deserialize<'de> for LegalBasisId {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        s.parse().map(LegalBasisId).map_err(serde::de::Error::custom)
+        s.parse()
+            .map(LegalBasisId)
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -197,9 +205,21 @@ mod tests {
 
     #[test]
     fn kinds_follow_the_articles() {
-        assert_eq!("gdpr-9-2-f".parse::<LegalBasis>().unwrap().kind(), BasisKind::Art9);
-        assert_eq!("dpa-8".parse::<LegalBasis>().unwrap().kind(), BasisKind::Art10);
-        assert_eq!("gdpr-6-1-e".parse::<LegalBasis>().unwrap().kind(), BasisKind::Art6);
-        assert_eq!("aliens-act".parse::<LegalBasis>().unwrap().kind(), BasisKind::Statute);
+        assert_eq!(
+            "gdpr-9-2-f".parse::<LegalBasis>().unwrap().kind(),
+            BasisKind::Art9
+        );
+        assert_eq!(
+            "dpa-8".parse::<LegalBasis>().unwrap().kind(),
+            BasisKind::Art10
+        );
+        assert_eq!(
+            "gdpr-6-1-e".parse::<LegalBasis>().unwrap().kind(),
+            BasisKind::Art6
+        );
+        assert_eq!(
+            "aliens-act".parse::<LegalBasis>().unwrap().kind(),
+            BasisKind::Statute
+        );
     }
 }

@@ -220,7 +220,12 @@ pub struct Case {
 
 impl Case {
     /// A fresh case for a registered enquiry.
-    pub fn new(reference: Reference, enquiry: Enquiry, suggestions: Vec<Suggestion>, stamp: Stamp) -> Case {
+    pub fn new(
+        reference: Reference,
+        enquiry: Enquiry,
+        suggestions: Vec<Suggestion>,
+        stamp: Stamp,
+    ) -> Case {
         Case {
             reference,
             right: enquiry.right,
@@ -273,7 +278,8 @@ impl Case {
 
     /// Badges for the queue: confirmed categories, or suggested ones (lower-cased) until then.
     pub fn badges(&self) -> Vec<(DataCategory, bool)> {
-        let mut v: Vec<(DataCategory, bool)> = self.confirmed().into_iter().map(|c| (c, true)).collect();
+        let mut v: Vec<(DataCategory, bool)> =
+            self.confirmed().into_iter().map(|c| (c, true)).collect();
         for s in self.open_suggestions() {
             if !v.iter().any(|(c, _)| *c == s.category) {
                 v.push((s.category, false));

@@ -169,7 +169,10 @@ mod tests {
 
     #[test]
     fn art9_and_art10_are_told_apart() {
-        let special: Vec<_> = DataCategory::ALL.into_iter().filter(|c| c.is_special()).collect();
+        let special: Vec<_> = DataCategory::ALL
+            .into_iter()
+            .filter(|c| c.is_special())
+            .collect();
         assert_eq!(special.len(), 8, "GDPR Art. 9(1) names eight categories");
         assert!(!DataCategory::Criminal.is_special());
         assert!(DataCategory::Criminal.is_criminal());

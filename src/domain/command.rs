@@ -32,27 +32,66 @@ pub struct RouteRequest {
 /// Every change to a case. A command is applied against the case version it was decided on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Command {
-    Classify { confirm: Vec<DataCategory>, reject: Vec<DataCategory> },
-    SetPurpose { purpose: String, right: Option<RightKind> },
+    Classify {
+        confirm: Vec<DataCategory>,
+        reject: Vec<DataCategory>,
+    },
+    SetPurpose {
+        purpose: String,
+        right: Option<RightKind>,
+    },
     Route(RouteRequest),
-    Withdraw { disclosure: u32, reason: String },
+    Withdraw {
+        disclosure: u32,
+        reason: String,
+    },
     /// Give the case to `to` (None releases it). `from` is who the actor saw holding it:
     /// taking a case from someone else is a decision the actor confirms by naming them.
-    Assign { to: Option<String>, from: Option<String> },
-    AddNote { text: String },
-    Decide { outcome: Outcome, ruling: Option<Ruling> },
-    Answer { summary: String },
-    Close { reason: String },
-    Restrict { reason: String },
-    Unrestrict { reason: String },
-    Hold { reason: String },
-    ReleaseHold { reason: String },
-    Extend { reason: String },
-    Pause { reason: String },
+    Assign {
+        to: Option<String>,
+        from: Option<String>,
+    },
+    AddNote {
+        text: String,
+    },
+    Decide {
+        outcome: Outcome,
+        ruling: Option<Ruling>,
+    },
+    Answer {
+        summary: String,
+    },
+    Close {
+        reason: String,
+    },
+    Restrict {
+        reason: String,
+    },
+    Unrestrict {
+        reason: String,
+    },
+    Hold {
+        reason: String,
+    },
+    ReleaseHold {
+        reason: String,
+    },
+    Extend {
+        reason: String,
+    },
+    Pause {
+        reason: String,
+    },
     Resume,
     HandOver,
-    Assess { keep: bool, reason: String, review: Option<NaiveDate> },
-    Erase { ground: String },
+    Assess {
+        keep: bool,
+        reason: String,
+        review: Option<NaiveDate>,
+    },
+    Erase {
+        ground: String,
+    },
 }
 
 impl Command {
@@ -90,9 +129,10 @@ impl Command {
     pub fn permitted(&self, roles: &[Role]) -> bool {
         let any = |allowed: &[Role]| roles.iter().any(|r| allowed.contains(r));
         match self {
-            Command::Erase { .. } | Command::ReleaseHold { .. } | Command::Unrestrict { .. } | Command::Assess { .. } => {
-                any(&[Role::Dpo])
-            }
+            Command::Erase { .. }
+            | Command::ReleaseHold { .. }
+            | Command::Unrestrict { .. }
+            | Command::Assess { .. } => any(&[Role::Dpo]),
             Command::HandOver => any(&[Role::Dpo, Role::Admin]),
             _ => any(&[Role::Caseworker, Role::Dpo, Role::Admin]),
         }
@@ -158,9 +198,16 @@ pub struct Context<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
     #[error("{action} needs the role {needs}; you have {have}")]
-    NotPermitted { action: &'static str, needs: &'static str, have: String },
+    NotPermitted {
+        action: &'static str,
+        needs: &'static str,
+        have: String,
+    },
     #[error("{action} is not possible on a case that is {status}")]
-    WrongStatus { action: &'static str, status: Status },
+    WrongStatus {
+        action: &'static str,
+        status: Status,
+    },
     #[error("{0}")]
     Invalid(String),
     #[error("routing refused: {}", .0.join("; "))]
@@ -177,7 +224,9 @@ pub enum Applied {
 fn need_reason(what: &str, text: &str) -> Result<String, Refusal> {
     let t = text.trim();
     if t.chars().count() < MIN_REASON {
-        return Err(Refusal::Invalid(format!("{what} needs a reason of at least {MIN_REASON} characters")));
+        return Err(Refusal::Invalid(format!(
+            "{what} needs a reason of at least {MIN_REASON} characters"
+        )));
     }
     Ok(t.to_string())
 }
@@ -186,24 +235,46 @@ fn roles_text(roles: &[Role]) -> String {
     if roles.is_empty() {
         "none".into()
     } else {
-        roles.iter().map(|r| r.as_id()).collect::<Vec<_>>().join(", ")
+        roles
+            .iter()
+            .map(|r| r.as_id())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
 /// Applies `cmd` to `case` under `ctx`: the new state, or the reason it is refused.
 /// `answer_due` is the case's current answer deadline (from the clocks), needed to decide
 /// whether an extension is still allowed.
-pub fn apply(case: &Case, cmd: &Command, ctx: &Context, answer_due: Option<NaiveDate>) -> Result<Applied, Refusal> {
+pub fn apply(
+    case: &Case,
+    cmd: &Command,
+    ctx: &Context,
+    answer_due: Option<NaiveDate>,
+) -> Result<Applied, Refusal> {
     if !cmd.permitted(ctx.roles) {
         let needs = match cmd {
             Command::HandOver => "dpo or admin",
-            Command::Erase { .. } | Command::ReleaseHold { .. } | Command::Unrestrict { .. } | Command::Assess { .. } => "dpo",
+            Command::Erase { .. }
+            | Command::ReleaseHold { .. }
+            | Command::Unrestrict { .. }
+            | Command::Assess { .. } => "dpo",
             _ => "caseworker, dpo or admin",
         };
-        return Err(Refusal::NotPermitted { action: cmd.action(), needs, have: roles_text(ctx.roles) });
+        return Err(Refusal::NotPermitted {
+            action: cmd.action(),
+            needs,
+            have: roles_text(ctx.roles),
+        });
     }
-    let wrong = || Refusal::WrongStatus { action: cmd.action(), status: case.status };
-    let stamp = Stamp { by: ctx.actor.to_string(), at: ctx.now };
+    let wrong = || Refusal::WrongStatus {
+        action: cmd.action(),
+        status: case.status,
+    };
+    let stamp = Stamp {
+        by: ctx.actor.to_string(),
+        at: ctx.now,
+    };
     let mut next = case.clone();
     let open = case.status.is_open();
 
@@ -213,15 +284,23 @@ pub fn apply(case: &Case, cmd: &Command, ctx: &Context, answer_due: Option<Naive
                 return Err(wrong());
             }
             if confirm.is_empty() && reject.is_empty() {
-                return Err(Refusal::Invalid("classify needs at least one category to confirm or reject".into()));
+                return Err(Refusal::Invalid(
+                    "classify needs at least one category to confirm or reject".into(),
+                ));
             }
             if let Some(c) = confirm.iter().find(|c| reject.contains(c)) {
-                return Err(Refusal::Invalid(format!("{c} cannot be both confirmed and rejected")));
+                return Err(Refusal::Invalid(format!(
+                    "{c} cannot be both confirmed and rejected"
+                )));
             }
             for (cats, verdict) in [(confirm, Verdict::Confirmed), (reject, Verdict::Rejected)] {
                 for &category in cats {
                     next.categories.retain(|d| d.category != category);
-                    next.categories.push(CategoryDecision { category, verdict, decided: stamp.clone() });
+                    next.categories.push(CategoryDecision {
+                        category,
+                        verdict,
+                        decided: stamp.clone(),
+                    });
                 }
             }
             next.categories.sort_by_key(|d| d.category);
@@ -240,7 +319,11 @@ pub fn apply(case: &Case, cmd: &Command, ctx: &Context, answer_due: Option<Naive
                 return Err(Refusal::Invalid("a data-subject-rights case needs the right it invokes (access, rectification, erasure, restriction, objection)".into()));
             }
             next.purpose = Some(purpose.clone());
-            next.right = if purpose == "data-subject-rights" { right.or(case.right) } else { None };
+            next.right = if purpose == "data-subject-rights" {
+                right.or(case.right)
+            } else {
+                None
+            };
             if next.status == Status::New {
                 next.status = Status::Triaged;
             }
@@ -258,7 +341,11 @@ pub fn apply(case: &Case, cmd: &Command, ctx: &Context, answer_due: Option<Naive
                 recipient: req.recipient.clone(),
                 bases: req.bases.clone(),
                 justification: req.justification.trim().to_string(),
-                transfer: req.transfer.as_ref().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()),
+                transfer: req
+                    .transfer
+                    .as_ref()
+                    .map(|t| t.trim().to_string())
+                    .filter(|t| !t.is_empty()),
                 categories: case.confirmed(),
                 parties: req.parties.clone(),
                 made: stamp.clone(),
@@ -267,7 +354,10 @@ pub fn apply(case: &Case, cmd: &Command, ctx: &Context, answer_due: Option<Naive
             if recipient.restricted && case.restriction.is_none() {
                 match &req.waive_restriction {
                     Some(why) => {
-                        need_reason("not restricting after a disclosure to a restricted recipient", why)?;
+                        need_reason(
+                            "not restricting after a disclosure to a restricted recipient",
+                            why,
+                        )?;
                     }
                     None => {
                         next.restriction = Some(Flag {
@@ -285,11 +375,18 @@ pub fn apply(case: &Case, cmd: &Command, ctx: &Context, answer_due: Option<Naive
                 .disclosures
                 .iter_mut()
                 .find(|d| d.id == *disclosure)
-                .ok_or_else(|| Refusal::Invalid(format!("no disclosure #{disclosure} on {}", case.reference)))?;
+                .ok_or_else(|| {
+                    Refusal::Invalid(format!("no disclosure #{disclosure} on {}", case.reference))
+                })?;
             if d.withdrawn.is_some() {
-                return Err(Refusal::Invalid(format!("disclosure #{disclosure} is already withdrawn")));
+                return Err(Refusal::Invalid(format!(
+                    "disclosure #{disclosure} is already withdrawn"
+                )));
             }
-            d.withdrawn = Some(Flag { reason, set: stamp.clone() });
+            d.withdrawn = Some(Flag {
+                reason,
+                set: stamp.clone(),
+            });
         }
         Command::Assign { to, from } => {
             if !open {
@@ -297,17 +394,24 @@ pub fn apply(case: &Case, cmd: &Command, ctx: &Context, answer_due: Option<Naive
             }
             if case.assignee != *from {
                 return Err(Refusal::Invalid(match &case.assignee {
-                    Some(holder) => format!("{} is held by {holder}; confirm taking it from them", case.reference),
+                    Some(holder) => format!(
+                        "{} is held by {holder}; confirm taking it from them",
+                        case.reference
+                    ),
                     None => format!("{} is no longer held by anyone", case.reference),
                 }));
             }
             if let Some(login) = to {
                 if ctx.policy.staff(login).is_none() {
-                    return Err(Refusal::Invalid(format!("`{login}` is not staff in the policy")));
+                    return Err(Refusal::Invalid(format!(
+                        "`{login}` is not staff in the policy"
+                    )));
                 }
             }
             if case.assignee == *to {
-                return Err(Refusal::Invalid("nothing to change: the case already has that assignee".into()));
+                return Err(Refusal::Invalid(
+                    "nothing to change: the case already has that assignee".into(),
+                ));
             }
             next.assignee = to.clone();
         }
@@ -319,14 +423,19 @@ pub fn apply(case: &Case, cmd: &Command, ctx: &Context, answer_due: Option<Naive
             if t.is_empty() {
                 return Err(Refusal::Invalid("a note needs text".into()));
             }
-            next.notes.push(Note { text: t.to_string(), made: stamp.clone() });
+            next.notes.push(Note {
+                text: t.to_string(),
+                made: stamp.clone(),
+            });
         }
         Command::Decide { outcome, ruling } => {
             if !open {
                 return Err(wrong());
             }
             if case.purpose.as_deref() != Some("data-subject-rights") {
-                return Err(Refusal::Invalid("only data-subject-rights requests are decided; set the purpose first".into()));
+                return Err(Refusal::Invalid(
+                    "only data-subject-rights requests are decided; set the purpose first".into(),
+                ));
             }
             let ruling = match (outcome, ruling) {
                 (Outcome::Granted, _) => ruling.clone(),
@@ -340,7 +449,11 @@ pub fn apply(case: &Case, cmd: &Command, ctx: &Context, answer_due: Option<Naive
                     )))
                 }
             };
-            next.decision = Some(Decision { outcome: *outcome, ruling, made: stamp.clone() });
+            next.decision = Some(Decision {
+                outcome: *outcome,
+                ruling,
+                made: stamp.clone(),
+            });
             next.status = Status::Answered;
             next.answered = Some(stamp.clone());
         }
@@ -349,13 +462,18 @@ pub fn apply(case: &Case, cmd: &Command, ctx: &Context, answer_due: Option<Naive
                 return Err(wrong());
             }
             if case.purpose.as_deref() == Some("data-subject-rights") {
-                return Err(Refusal::Invalid("a data-subject-rights request is answered with a decision (decide)".into()));
+                return Err(Refusal::Invalid(
+                    "a data-subject-rights request is answered with a decision (decide)".into(),
+                ));
             }
             let t = summary.trim();
             if t.is_empty() {
                 return Err(Refusal::Invalid("an answer needs a summary".into()));
             }
-            next.notes.push(Note { text: format!("Answered: {t}"), made: stamp.clone() });
+            next.notes.push(Note {
+                text: format!("Answered: {t}"),
+                made: stamp.clone(),
+            });
             next.status = Status::Answered;
             next.answered = Some(stamp.clone());
         }
@@ -365,12 +483,19 @@ pub fn apply(case: &Case, cmd: &Command, ctx: &Context, answer_due: Option<Naive
             }
             let reason = need_reason("closing", reason)?;
             if case.purpose.is_none() {
-                return Err(Refusal::Invalid("set the purpose before closing: it decides the retention rule".into()));
+                return Err(Refusal::Invalid(
+                    "set the purpose before closing: it decides the retention rule".into(),
+                ));
             }
             if case.purpose.as_deref() == Some("data-subject-rights") && case.decision.is_none() {
-                return Err(Refusal::Invalid("a data-subject-rights request is closed only after its decision".into()));
+                return Err(Refusal::Invalid(
+                    "a data-subject-rights request is closed only after its decision".into(),
+                ));
             }
-            next.notes.push(Note { text: format!("Closed: {reason}"), made: stamp.clone() });
+            next.notes.push(Note {
+                text: format!("Closed: {reason}"),
+                made: stamp.clone(),
+            });
             next.status = Status::Closed;
             next.closed = Some(stamp.clone());
         }
@@ -378,7 +503,10 @@ pub fn apply(case: &Case, cmd: &Command, ctx: &Context, answer_due: Option<Naive
             if case.restriction.is_some() {
                 return Err(Refusal::Invalid("the case is already restricted".into()));
             }
-            next.restriction = Some(Flag { reason: need_reason("restricting", reason)?, set: stamp.clone() });
+            next.restriction = Some(Flag {
+                reason: need_reason("restricting", reason)?,
+                set: stamp.clone(),
+            });
         }
         Command::Unrestrict { reason } => {
             need_reason("lifting a restriction", reason)?;
@@ -389,9 +517,14 @@ pub fn apply(case: &Case, cmd: &Command, ctx: &Context, answer_due: Option<Naive
         }
         Command::Hold { reason } => {
             if case.legal_hold.is_some() {
-                return Err(Refusal::Invalid("the case is already under legal hold".into()));
+                return Err(Refusal::Invalid(
+                    "the case is already under legal hold".into(),
+                ));
             }
-            next.legal_hold = Some(Flag { reason: need_reason("a legal hold", reason)?, set: stamp.clone() });
+            next.legal_hold = Some(Flag {
+                reason: need_reason("a legal hold", reason)?,
+                set: stamp.clone(),
+            });
         }
         Command::ReleaseHold { reason } => {
             need_reason("lifting a legal hold", reason)?;
@@ -405,10 +538,14 @@ pub fn apply(case: &Case, cmd: &Command, ctx: &Context, answer_due: Option<Naive
                 return Err(wrong());
             }
             if case.purpose.as_deref() != Some("data-subject-rights") {
-                return Err(Refusal::Invalid("only a data-subject-rights deadline can be extended (Art. 12(3))".into()));
+                return Err(Refusal::Invalid(
+                    "only a data-subject-rights deadline can be extended (Art. 12(3))".into(),
+                ));
             }
             if case.clock.extension.is_some() {
-                return Err(Refusal::Invalid("the deadline has already been extended".into()));
+                return Err(Refusal::Invalid(
+                    "the deadline has already been extended".into(),
+                ));
             }
             let reason = need_reason("an extension", reason)?;
             match answer_due {
@@ -420,7 +557,10 @@ pub fn apply(case: &Case, cmd: &Command, ctx: &Context, answer_due: Option<Naive
                 }
                 None => return Err(Refusal::Invalid("the case has no answer deadline to extend".into())),
             }
-            next.clock.extension = Some(Flag { reason, set: stamp.clone() });
+            next.clock.extension = Some(Flag {
+                reason,
+                set: stamp.clone(),
+            });
             next.notes.push(Note {
                 text: "The requester must be told of the extension and its reasons within the first month (Art. 12(3)).".into(),
                 made: stamp.clone(),
@@ -434,7 +574,12 @@ pub fn apply(case: &Case, cmd: &Command, ctx: &Context, answer_due: Option<Naive
                 return Err(Refusal::Invalid("the clock is already paused".into()));
             }
             let reason = need_reason("pausing the clock", reason)?;
-            next.clock.pauses.push(Pause { reason, from: ctx.now, until: None, by: ctx.actor.into() });
+            next.clock.pauses.push(Pause {
+                reason,
+                from: ctx.now,
+                until: None,
+                by: ctx.actor.into(),
+            });
         }
         Command::Resume => {
             let p = next
@@ -452,22 +597,36 @@ pub fn apply(case: &Case, cmd: &Command, ctx: &Context, answer_due: Option<Naive
             next.status = Status::HandedOver;
             next.handed_over = Some(stamp.clone());
         }
-        Command::Assess { keep, reason, review } => {
+        Command::Assess {
+            keep,
+            reason,
+            review,
+        } => {
             if case.status != Status::HandedOver {
                 return Err(wrong());
             }
             let reason = need_reason("a retention assessment", reason)?;
             if *keep && review.is_none() {
-                return Err(Refusal::Invalid("keeping a case after assessment needs a review date".into()));
+                return Err(Refusal::Invalid(
+                    "keeping a case after assessment needs a review date".into(),
+                ));
             }
-            next.assessment = Some(Assessment { keep: *keep, reason, review: *review, made: stamp.clone() });
+            next.assessment = Some(Assessment {
+                keep: *keep,
+                reason,
+                review: *review,
+                made: stamp.clone(),
+            });
         }
         Command::Erase { ground } => {
             if !matches!(case.status, Status::Closed | Status::HandedOver) {
                 return Err(wrong());
             }
             if let Some(hold) = &case.legal_hold {
-                return Err(Refusal::Invalid(format!("the case is under legal hold ({}); lift it first", hold.reason)));
+                return Err(Refusal::Invalid(format!(
+                    "the case is under legal hold ({}); lift it first",
+                    hold.reason
+                )));
             }
             let ground = need_reason("erasure", ground)?;
             return Ok(Applied::Erased(Tombstone {

@@ -146,27 +146,32 @@ impl FromStr for RightKind {
             .into_iter()
             .find(|r| r.as_id() == s)
             .ok_or_else(|| {
-                format!("unknown right `{s}` (access, rectification, erasure, restriction, objection)")
+                format!(
+                    "unknown right `{s}` (access, rectification, erasure, restriction, objection)"
+                )
             })
     }
 }
 
 /// The person who wrote. Every field but the name is optional.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Sender {
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub address: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub cpr: Option<String>,
 }
 
 /// An enquiry as received. Its text is untrusted: sanitise before display.
+// No `skip_serializing_if`: the store encodes with bincode, which has no field names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Enquiry {
     pub received: DateTime<FixedOffset>,
     pub channel: Channel,
@@ -178,13 +183,13 @@ pub struct Enquiry {
     #[serde(default)]
     pub language: Language,
     /// Message-ID for e-mail; used to refuse duplicates on re-import.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub message_id: Option<String>,
     /// A purpose the source suggests; staff decide.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub purpose: Option<String>,
     /// The right invoked, for data-subject-rights enquiries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub right: Option<RightKind>,
 }
 
@@ -222,16 +227,36 @@ mod tests {
         assert_eq!(r.to_string(), "2026-000123");
         assert_eq!("2026-000123".parse::<Reference>().unwrap(), r);
         assert_eq!("2026-123".parse::<Reference>().unwrap(), r);
-        for bad in ["", "2026", "2026-", "26-000001", "2026-0000000000", "2026-00a001", "2026-000000", "-2026-1"] {
+        for bad in [
+            "",
+            "2026",
+            "2026-",
+            "26-000001",
+            "2026-0000000000",
+            "2026-00a001",
+            "2026-000000",
+            "-2026-1",
+        ] {
             assert!(bad.parse::<Reference>().is_err(), "{bad}");
         }
     }
 
     #[test]
     fn references_sort_by_year_then_number() {
-        let mut v = vec![Reference::new(2026, 2), Reference::new(2025, 900), Reference::new(2026, 1)];
+        let mut v = vec![
+            Reference::new(2026, 2),
+            Reference::new(2025, 900),
+            Reference::new(2026, 1),
+        ];
         v.sort();
-        assert_eq!(v, vec![Reference::new(2025, 900), Reference::new(2026, 1), Reference::new(2026, 2)]);
+        assert_eq!(
+            v,
+            vec![
+                Reference::new(2025, 900),
+                Reference::new(2026, 1),
+                Reference::new(2026, 2)
+            ]
+        );
     }
 
     #[test]

@@ -13,4 +13,4 @@ pub mod routing;
 pub mod sanitize;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod fixtures;

@@ -74,7 +74,9 @@ fn default_duplicate_window() -> u32 {
 
 impl Default for RightsRules {
     fn default() -> Self {
-        RightsRules { duplicate_window_days: default_duplicate_window() }
+        RightsRules {
+            duplicate_window_days: default_duplicate_window(),
+        }
     }
 }
 
@@ -113,8 +115,12 @@ pub enum DeadlineRule {
     /// Offentlighedsloven § 36: 7 working days.
     #[serde(rename = "offentlighedsloven-36")]
     Offentlighedsloven36,
-    WorkingDays { days: u32 },
-    CalendarDays { days: u32 },
+    WorkingDays {
+        days: u32,
+    },
+    CalendarDays {
+        days: u32,
+    },
     None,
 }
 
@@ -206,7 +212,10 @@ impl Recipient {
     /// A disclosure outside the EU/EEA, or to an international organisation, needs a
     /// transfer basis (GDPR Art. 44 ff.).
     pub fn needs_transfer_basis(&self) -> bool {
-        matches!(self.region, Region::ThirdCountry | Region::InternationalEuEea)
+        matches!(
+            self.region,
+            Region::ThirdCountry | Region::InternationalEuEea
+        )
     }
     pub fn name(&self, lang: super::enquiry::Language) -> &str {
         match lang {
@@ -226,7 +235,9 @@ pub struct DetectionRules {
 
 impl Default for DetectionRules {
     fn default() -> Self {
-        DetectionRules { suffixes: Vec::new() }
+        DetectionRules {
+            suffixes: Vec::new(),
+        }
     }
 }
 
@@ -250,7 +261,9 @@ pub struct DataCategoryId(pub DataCategory);
 impl<'de> Deserialize<'de> for DataCategoryId {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        s.parse().map(DataCategoryId).map_err(serde::de::Error::custom)
+        s.parse()
+            .map(DataCategoryId)
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -280,54 +293,95 @@ impl Policy {
         let mut seen = HashSet::new();
         for p in &policy.purposes {
             if !seen.insert(p.id().to_string()) {
-                return Err(err(p.id.span().start, format!("purposes: duplicate id `{}`", p.id())));
+                return Err(err(
+                    p.id.span().start,
+                    format!("purposes: duplicate id `{}`", p.id()),
+                ));
             }
             if p.legal_bases.is_empty() {
-                return Err(err(p.id.span().start, format!("purposes.{}: legal_bases is empty", p.id())));
+                return Err(err(
+                    p.id.span().start,
+                    format!("purposes.{}: legal_bases is empty", p.id()),
+                ));
             }
         }
         let mut seen = HashSet::new();
         for r in &policy.recipients {
             if !seen.insert(r.id().to_string()) {
-                return Err(err(r.id.span().start, format!("recipients: duplicate id `{}`", r.id())));
+                return Err(err(
+                    r.id.span().start,
+                    format!("recipients: duplicate id `{}`", r.id()),
+                ));
             }
             if r.legal_bases.is_empty() {
-                return Err(err(r.id.span().start, format!("recipients.{}: legal_bases is empty", r.id())));
+                return Err(err(
+                    r.id.span().start,
+                    format!("recipients.{}: legal_bases is empty", r.id()),
+                ));
             }
         }
         let mut seen = HashSet::new();
         for s in &policy.staff {
             if !seen.insert(s.login.get_ref().clone()) {
-                return Err(err(s.login.span().start, format!("staff: duplicate login `{}`", s.login.get_ref())));
+                return Err(err(
+                    s.login.span().start,
+                    format!("staff: duplicate login `{}`", s.login.get_ref()),
+                ));
             }
             if s.roles.is_empty() {
-                return Err(err(s.login.span().start, format!("staff.{}: roles is empty", s.login.get_ref())));
+                return Err(err(
+                    s.login.span().start,
+                    format!("staff.{}: roles is empty", s.login.get_ref()),
+                ));
             }
         }
         for day in &policy.calendar.extra_closing_days {
             if parse_month_day(day.get_ref()).is_none() {
                 return Err(err(
                     day.span().start,
-                    format!("calendar.extra_closing_days: `{}` is not a MM-DD day", day.get_ref()),
+                    format!(
+                        "calendar.extra_closing_days: `{}` is not a MM-DD day",
+                        day.get_ref()
+                    ),
                 ));
             }
         }
         if policy.archive_start().is_none() {
             let s = &policy.archive.first_period_start;
-            return Err(err(s.span().start, format!("archive.first_period_start: `{}` is not a YYYY-MM-DD date", s.get_ref())));
+            return Err(err(
+                s.span().start,
+                format!(
+                    "archive.first_period_start: `{}` is not a YYYY-MM-DD date",
+                    s.get_ref()
+                ),
+            ));
         }
         if policy.archive.period_years == 0 {
-            return Err(err(policy.archive.first_period_start.span().start, "archive.period_years must be at least 1".into()));
+            return Err(err(
+                policy.archive.first_period_start.span().start,
+                "archive.period_years must be at least 1".into(),
+            ));
         }
         for entry in &policy.lexicon {
             if !(0.0..=1.0).contains(&entry.confidence) {
-                return Err(err(entry.category.span().start, format!("lexicon: confidence {} is not between 0 and 1", entry.confidence)));
+                return Err(err(
+                    entry.category.span().start,
+                    format!(
+                        "lexicon: confidence {} is not between 0 and 1",
+                        entry.confidence
+                    ),
+                ));
             }
             if let Some(t) = entry.terms.iter().find(|t| {
                 let core = t.trim_matches('*');
                 core.trim().is_empty() || core.contains('*') || t.trim() != t.as_str()
             }) {
-                return Err(err(entry.category.span().start, format!("lexicon: bad term `{t}` (a `*` may stand only at the start or the end)")));
+                return Err(err(
+                    entry.category.span().start,
+                    format!(
+                        "lexicon: bad term `{t}` (a `*` may stand only at the start or the end)"
+                    ),
+                ));
             }
         }
         Ok(policy)
@@ -346,7 +400,9 @@ impl Policy {
     }
 
     pub fn roles_of(&self, login: &str) -> Vec<Role> {
-        self.staff(login).map(|s| s.roles.clone()).unwrap_or_default()
+        self.staff(login)
+            .map(|s| s.roles.clone())
+            .unwrap_or_default()
     }
 
     /// (month, day) pairs the authority is closed every year.
@@ -359,13 +415,18 @@ impl Policy {
     }
 
     pub fn archive_start(&self) -> Option<chrono::NaiveDate> {
-        chrono::NaiveDate::parse_from_str(self.archive.first_period_start.get_ref(), "%Y-%m-%d").ok()
+        chrono::NaiveDate::parse_from_str(self.archive.first_period_start.get_ref(), "%Y-%m-%d")
+            .ok()
     }
 
     /// Lets the demo give the person running it a seat in the catalogue.
     pub fn add_staff(&mut self, login: &str, name: &str, roles: Vec<Role>) {
         if self.staff(login).is_none() {
-            self.staff.push(Staff { login: Spanned::new(0..0, login.to_string()), name: name.to_string(), roles });
+            self.staff.push(Staff {
+                login: Spanned::new(0..0, login.to_string()),
+                name: name.to_string(),
+                roles,
+            });
         }
     }
 }
@@ -384,47 +445,12 @@ fn parse_month_day(s: &str) -> Option<(u32, u32)> {
 mod tests {
     use super::*;
 
-    pub(crate) const MINIMAL: &str = r#"
-[authority]
-id = "t"
-name_en = "Test authority"
-name_da = "Testmyndighed"
-address = "Street 1"
-dpo_contact = "dpo@example.dk"
-supervisory_authority = "Datatilsynet"
-
-[archive]
-first_period_start = "2022-01-01"
-period_years = 5
-
-[[staff]]
-login = "anne"
-name = "Anne"
-roles = ["caseworker"]
-
-[[purposes]]
-id = "citizen-enquiries"
-name_en = "Citizen enquiries"
-name_da = "Henvendelser fra borgere"
-legal_bases = ["gdpr-6-1-c", "gdpr-9-2-f"]
-deadline = { kind = "working-days", days = 10 }
-retention = { kind = "archive-then-delete" }
-
-[[recipients]]
-id = "police"
-name_en = "Police"
-name_da = "Politiet"
-legal_bases = ["gdpr-6-1-e", "gdpr-10"]
-special_categories = true
-criminal = true
-restricted = false
-region = "dk"
-"#;
+    const MINIMAL: &str = crate::domain::fixtures::POLICY;
 
     #[test]
     fn minimal_policy_loads() {
         let p = Policy::from_toml(MINIMAL, "p.toml").unwrap();
-        assert_eq!(p.purposes.len(), 1);
+        assert_eq!(p.purposes.len(), 2);
         assert_eq!(p.recipient("police").unwrap().bases().count(), 2);
         assert_eq!(p.roles_of("anne"), vec![Role::Caseworker]);
         assert!(p.roles_of("mallory").is_empty());
@@ -432,7 +458,10 @@ region = "dk"
 
     #[test]
     fn unknown_basis_is_refused_with_its_line() {
-        let text = MINIMAL.replace(r#"["gdpr-6-1-e", "gdpr-10"]"#, r#"["gdpr-6-1-e", "gdpr-6-1-z"]"#);
+        let text = MINIMAL.replace(
+            r#"["gdpr-6-1-e", "gdpr-10"]"#,
+            r#"["gdpr-6-1-e", "gdpr-6-1-z"]"#,
+        );
         let e = Policy::from_toml(&text, "p.toml").unwrap_err();
         let line = text.lines().position(|l| l.contains("gdpr-6-1-z")).unwrap() + 1;
         assert_eq!(e.line, line, "{e}");
@@ -453,8 +482,15 @@ deadline = { kind = "none" }
 retention = { kind = "archive-then-delete" }
 "#;
         let e = Policy::from_toml(&dup, "p.toml").unwrap_err();
-        assert!(e.message.contains("duplicate id `citizen-enquiries`"), "{e}");
-        let second = dup.match_indices("id = \"citizen-enquiries\"").nth(1).unwrap().0;
+        assert!(
+            e.message.contains("duplicate id `citizen-enquiries`"),
+            "{e}"
+        );
+        let second = dup
+            .match_indices("id = \"citizen-enquiries\"")
+            .nth(1)
+            .unwrap()
+            .0;
         assert_eq!(e.line, dup[..second].matches('\n').count() + 1);
     }
 
@@ -468,20 +504,46 @@ retention = { kind = "archive-then-delete" }
     #[test]
     fn unknown_key_and_category_and_date_are_refused() {
         let text = MINIMAL.replace("period_years = 5", "period_years = 5\nperiod_yeers = 4");
-        assert!(Policy::from_toml(&text, "p").unwrap_err().message.contains("period_yeers"));
-        let text = MINIMAL.replace("legal_bases = [\"gdpr-6-1-c\", \"gdpr-9-2-f\"]", "legal_bases = [\"gdpr-6-1-c\"]\ncategories = [\"healthy\"]");
-        assert!(Policy::from_toml(&text, "p").unwrap_err().message.contains("healthy"));
+        assert!(Policy::from_toml(&text, "p")
+            .unwrap_err()
+            .message
+            .contains("period_yeers"));
+        let text = MINIMAL.replace(
+            "legal_bases = [\"gdpr-6-1-c\", \"gdpr-9-2-f\"]",
+            "legal_bases = [\"gdpr-6-1-c\"]\ncategories = [\"healthy\"]",
+        );
+        assert!(Policy::from_toml(&text, "p")
+            .unwrap_err()
+            .message
+            .contains("healthy"));
         let text = MINIMAL.replace("2022-01-01", "2022-13-01");
-        assert!(Policy::from_toml(&text, "p").unwrap_err().message.contains("2022-13-01"));
-        let text = MINIMAL.replace("[archive]", "[calendar]\nextra_closing_days = [\"02-30\"]\n\n[archive]");
-        assert!(Policy::from_toml(&text, "p").unwrap_err().message.contains("02-30"));
+        assert!(Policy::from_toml(&text, "p")
+            .unwrap_err()
+            .message
+            .contains("2022-13-01"));
+        let text = MINIMAL.replace(
+            "[archive]",
+            "[calendar]\nextra_closing_days = [\"02-30\"]\n\n[archive]",
+        );
+        assert!(Policy::from_toml(&text, "p")
+            .unwrap_err()
+            .message
+            .contains("02-30"));
     }
 
     #[test]
     fn bad_lexicon_term_is_refused() {
-        let text = MINIMAL.to_string() + "\n[[lexicon]]\ncategory = \"health\"\nterms = [\"syg*dom\"]\n";
-        assert!(Policy::from_toml(&text, "p").unwrap_err().message.contains("syg*dom"));
-        let ok = MINIMAL.to_string() + "\n[[lexicon]]\ncategory = \"health\"\nterms = [\"sygdom*\", \"*sygdom\"]\n";
-        assert_eq!(Policy::from_toml(&ok, "p").unwrap().lexicon[0].terms.len(), 2);
+        let text =
+            MINIMAL.to_string() + "\n[[lexicon]]\ncategory = \"health\"\nterms = [\"syg*dom\"]\n";
+        assert!(Policy::from_toml(&text, "p")
+            .unwrap_err()
+            .message
+            .contains("syg*dom"));
+        let ok = MINIMAL.to_string()
+            + "\n[[lexicon]]\ncategory = \"health\"\nterms = [\"sygdom*\", \"*sygdom\"]\n";
+        assert_eq!(
+            Policy::from_toml(&ok, "p").unwrap().lexicon[0].terms.len(),
+            2
+        );
     }
 }

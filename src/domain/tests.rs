@@ -1,1 +1,0 @@
-//! Domain rule tests across modules.

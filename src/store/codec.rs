@@ -1,0 +1,176 @@
+//! The one place values meet bytes: bincode 2 behind a one-byte format version.
+//!
+//! bincode carries no schema (and its development has ceased, RUSTSEC-2025-0141), so
+//! every stored value starts with `FORMAT`; a golden-bytes test pins each format so a
+//! struct change cannot silently reinterpret old stores.
+
+use bincode::config::{Configuration, Limit, LittleEndian, Varint};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// The format written today.
+pub const FORMAT: u8 = 1;
+
+/// Decoding never allocates more than this for one value, whatever a corrupt length says.
+const LIMIT: usize = 256 * 1024 * 1024;
+
+fn config() -> Configuration<LittleEndian, Varint, Limit<LIMIT>> {
+    bincode::config::standard().with_limit::<LIMIT>()
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CodecError {
+    #[error("empty value")]
+    Empty,
+    #[error("unknown format version {0} (this build reads format {FORMAT}); is the store from a newer triage?")]
+    UnknownFormat(u8),
+    #[error("undecodable value: {0}")]
+    Decode(String),
+    #[error("{0} trailing bytes after the value")]
+    Trailing(usize),
+    #[error("cannot encode value: {0}")]
+    Encode(String),
+}
+
+pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, CodecError> {
+    let mut out = vec![FORMAT];
+    bincode::serde::encode_into_std_write(value, &mut out, config())
+        .map_err(|e| CodecError::Encode(e.to_string()))?;
+    Ok(out)
+}
+
+pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
+    let (&version, body) = bytes.split_first().ok_or(CodecError::Empty)?;
+    if version != FORMAT {
+        return Err(CodecError::UnknownFormat(version));
+    }
+    let (value, used) = bincode::serde::decode_from_slice(body, config())
+        .map_err(|e| CodecError::Decode(e.to_string()))?;
+    if used != body.len() {
+        return Err(CodecError::Trailing(body.len() - used));
+    }
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::case::*;
+    use crate::domain::category::DataCategory;
+    use crate::domain::command::{Change, Command, Event, RouteRequest};
+    use crate::domain::enquiry::*;
+    use chrono::{DateTime, TimeZone, Utc};
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn sample_case() -> Case {
+        let enquiry = Enquiry {
+            received: DateTime::parse_from_rfc3339("2026-11-23T09:14:00+01:00").unwrap(),
+            channel: Channel::Email,
+            sender: Sender {
+                name: "Åse Ødegård".into(),
+                email: Some("aase@example.dk".into()),
+                phone: None,
+                address: None,
+                cpr: Some("010203-1234".into()),
+            },
+            subject: "Indsigt".into(),
+            body: "Jeg har diabetes.".into(),
+            attachments: vec!["pas.pdf".into()],
+            language: Language::Da,
+            message_id: Some("<a@example.dk>".into()),
+            purpose: None,
+            right: Some(RightKind::Access),
+        };
+        let stamp = Stamp {
+            by: "anne".into(),
+            at: Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap(),
+        };
+        let mut case = Case::new(
+            Reference::new(2026, 123),
+            enquiry,
+            vec![Suggestion {
+                category: DataCategory::Health,
+                confidence: 0.75,
+                spans: vec![(7, 15)],
+            }],
+            stamp.clone(),
+        );
+        case.categories.push(CategoryDecision {
+            category: DataCategory::Health,
+            verdict: Verdict::Confirmed,
+            decided: stamp,
+        });
+        case
+    }
+
+    /// Format 1, pinned. If this fails, a stored struct changed: bump FORMAT and migrate,
+    /// do not update the bytes.
+    #[test]
+    fn golden_bytes_format_1() {
+        let bytes = encode(&CaseRecord::Live(Box::new(sample_case()))).unwrap();
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let digest = blake3::hash(&bytes).to_hex().to_string();
+        assert_eq!(bytes[0], 1);
+        assert_eq!(
+            (bytes.len(), digest.as_str()),
+            (GOLDEN_LEN, GOLDEN_DIGEST),
+            "format 1 bytes changed:\n{hex}"
+        );
+        let back: CaseRecord = decode(&bytes).unwrap();
+        assert_eq!(back, CaseRecord::Live(Box::new(sample_case())));
+    }
+
+    const GOLDEN_LEN: usize = 243;
+    const GOLDEN_DIGEST: &str = "128018614619ed79e96f71246a1cac56a66e2267b8e4937acf84e0a94168355f";
+
+    #[test]
+    fn golden_bytes_event_format_1() {
+        let event = Event {
+            version: 2,
+            at: at("2026-11-23T10:00:00Z"),
+            actor: "anne".into(),
+            change: Change::Command(Command::Route(RouteRequest {
+                kind: DisclosureKind::Disclosure,
+                recipient: "police".into(),
+                bases: vec!["gdpr-6-1-e".parse().unwrap()],
+                justification: "Needed for the investigation.".into(),
+                transfer: None,
+                waive_restriction: None,
+                parties: vec![],
+            })),
+        };
+        let bytes = encode(&event).unwrap();
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex, GOLDEN_EVENT_HEX);
+        assert_eq!(decode::<Event>(&bytes).unwrap(), event);
+    }
+
+    const GOLDEN_EVENT_HEX: &str = "010214323032362d31312d32335431303a30303a30305a04616e6e6501020006706f6c6963650100651d4e656564656420666f722074686520696e7665737469676174696f6e2e000000";
+
+    #[test]
+    fn refuses_unknown_version_empty_and_trailing_bytes() {
+        let mut bytes = encode(&42u32).unwrap();
+        assert_eq!(decode::<u32>(&bytes).unwrap(), 42);
+        bytes.push(0);
+        assert!(matches!(
+            decode::<u32>(&bytes),
+            Err(CodecError::Trailing(1))
+        ));
+        assert!(matches!(decode::<u32>(&[]), Err(CodecError::Empty)));
+        assert!(matches!(
+            decode::<u32>(&[2, 42]),
+            Err(CodecError::UnknownFormat(2))
+        ));
+    }
+
+    #[test]
+    fn corrupt_lengths_do_not_allocate_wildly() {
+        // A string claiming 2^60 bytes must be refused, not attempted.
+        let mut bytes = vec![FORMAT, 0xff];
+        bytes.extend_from_slice(&(1u64 << 60).to_le_bytes());
+        assert!(decode::<String>(&bytes).is_err());
+    }
+}

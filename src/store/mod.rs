@@ -1,0 +1,765 @@
+//! The sled store: every command is one transaction that writes the case, its event, the
+//! audit entry and the indexes together, then flushes before anyone is told "saved".
+
+pub mod audit;
+pub mod codec;
+
+use crate::domain::calendar::Calendar;
+use crate::domain::case::{Case, CaseRecord, Stamp, Suggestion};
+use crate::domain::clock;
+use crate::domain::command::{self, Access, Applied, Change, Command, Context, Event, Refusal};
+use crate::domain::enquiry::{Enquiry, Reference};
+use crate::domain::policy::{Policy, Role};
+use audit::{AuditEntry, Broken, Head, Verification};
+use chrono::{DateTime, Datelike, Utc};
+use codec::CodecError;
+use serde::{Deserialize, Serialize};
+use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
+use sled::{Transactional, Tree};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Who acts: the operating-system login and the roles the policy gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub login: String,
+    pub roles: Vec<Role>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the store at {} is in use by another triage process.\n  Stop that process, or run `triage serve --db {}` and let everyone connect to it.", .path.display(), .path.display())]
+    Locked { path: PathBuf },
+    #[error("cannot open the store at {}: {source}\n  If a crash damaged it, restore the latest backup (`triage restore BACKUP --db {}`).", .path.display(), .path.display())]
+    Open { path: PathBuf, source: sled::Error },
+    #[error("cannot prepare the store directory {}: {source}", .path.display())]
+    Directory {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("store error: {0}")]
+    Sled(#[from] sled::Error),
+    #[error("{what} in the store is damaged ({source}).\n  Run `triage check`; restore the latest backup if it reports damage.")]
+    Corrupt { what: String, source: CodecError },
+    #[error("no case {0}")]
+    NotFound(Reference),
+    #[error("{0} has been erased; only its tombstone remains")]
+    Erased(Reference),
+    #[error("{reference} was changed by {by} at {at} (you decided on version {expected}; it is now version {actual}): reload and decide again")]
+    Conflict {
+        reference: Reference,
+        expected: u64,
+        actual: u64,
+        by: String,
+        at: DateTime<Utc>,
+    },
+    #[error("{0}")]
+    Refused(#[from] Refusal),
+    #[error("{0}")]
+    Encode(CodecError),
+}
+
+impl StoreError {
+    fn corrupt(what: impl Into<String>) -> impl FnOnce(CodecError) -> StoreError {
+        let what = what.into();
+        move |source| StoreError::Corrupt { what, source }
+    }
+}
+
+type TxResult<T> = Result<T, ConflictableTransactionError<StoreError>>;
+
+fn abort<T>(e: StoreError) -> TxResult<T> {
+    Err(ConflictableTransactionError::Abort(e))
+}
+
+fn unwrap_tx<T>(r: Result<T, TransactionError<StoreError>>) -> Result<T, StoreError> {
+    r.map_err(|e| match e {
+        TransactionError::Abort(e) => e,
+        TransactionError::Storage(e) => StoreError::Sled(e),
+    })
+}
+
+pub fn ref_key(r: Reference) -> [u8; 6] {
+    let mut k = [0u8; 6];
+    k[..2].copy_from_slice(&r.year.to_be_bytes());
+    k[2..].copy_from_slice(&r.seq.to_be_bytes());
+    k
+}
+
+pub fn ref_from_key(k: &[u8]) -> Option<Reference> {
+    if k.len() < 6 {
+        return None;
+    }
+    Some(Reference::new(
+        u16::from_be_bytes([k[0], k[1]]),
+        u32::from_be_bytes([k[2], k[3], k[4], k[5]]),
+    ))
+}
+
+fn event_key(r: Reference, version: u64) -> [u8; 14] {
+    let mut k = [0u8; 14];
+    k[..6].copy_from_slice(&ref_key(r));
+    k[6..].copy_from_slice(&version.to_be_bytes());
+    k
+}
+
+/// Reads that concern no single case (searches) are filed under this key prefix.
+const NO_CASE: [u8; 6] = [0; 6];
+
+fn access_key(r: Option<Reference>, seq: u64) -> [u8; 14] {
+    let mut k = [0u8; 14];
+    k[..6].copy_from_slice(&r.map(ref_key).unwrap_or(NO_CASE));
+    k[6..].copy_from_slice(&seq.to_be_bytes());
+    k
+}
+
+fn subject_key(identifier: &str, r: Reference) -> Vec<u8> {
+    let mut k = identifier.as_bytes().to_vec();
+    k.push(0);
+    k.extend_from_slice(&ref_key(r));
+    k
+}
+
+const HEAD: &[u8] = b"audit-head";
+const FORMAT_KEY: &[u8] = b"format";
+
+fn counter_key(year: u16) -> Vec<u8> {
+    format!("seq/{year:04}").into_bytes()
+}
+
+/// A read as stored in the access log; its digest is in the audit chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessRecord {
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub reference: Option<Reference>,
+    pub access: Access,
+}
+
+/// An enquiry ready to register, with what detection suggested.
+#[derive(Debug, Clone)]
+pub struct NewEnquiry {
+    pub enquiry: Enquiry,
+    pub suggestions: Vec<Suggestion>,
+    /// Where it came from (file and line), recorded in the registration event.
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Registration {
+    pub registered: Vec<Reference>,
+    /// (position in the batch, the case it duplicates)
+    pub duplicates: Vec<(usize, Reference)>,
+}
+
+/// The trees one command touches, inside a transaction.
+struct Tx<'a> {
+    cases: &'a TransactionalTree,
+    events: &'a TransactionalTree,
+    audit: &'a TransactionalTree,
+    meta: &'a TransactionalTree,
+    dedup: &'a TransactionalTree,
+    subjects: &'a TransactionalTree,
+    access: &'a TransactionalTree,
+    drafts: &'a TransactionalTree,
+}
+
+impl Tx<'_> {
+    /// Appends an audit entry for `payload` and moves the head.
+    fn append_audit(
+        &self,
+        at: DateTime<Utc>,
+        actor: &str,
+        reference: Option<Reference>,
+        version: u64,
+        action: &str,
+        payload: &[u8],
+    ) -> TxResult<u64> {
+        let head: Head = match self.meta.get(HEAD)? {
+            Some(b) => match codec::decode(&b) {
+                Ok(h) => h,
+                Err(e) => return abort(StoreError::corrupt("the audit head")(e)),
+            },
+            None => Head::default(),
+        };
+        let entry = AuditEntry {
+            seq: head.seq + 1,
+            at,
+            actor: actor.to_string(),
+            reference,
+            version,
+            action: action.to_string(),
+            digest: audit::digest(payload),
+            prev: head.hash,
+        };
+        let bytes = encode_tx(&entry)?;
+        self.audit.insert(&entry.seq.to_be_bytes(), bytes)?;
+        self.meta.insert(
+            HEAD,
+            encode_tx(&Head {
+                seq: entry.seq,
+                hash: entry.hash(),
+            })?,
+        )?;
+        Ok(entry.seq)
+    }
+
+    fn write_event(&self, reference: Reference, event: &Event) -> TxResult<Vec<u8>> {
+        let bytes = encode_tx(event)?;
+        self.events
+            .insert(&event_key(reference, event.version), bytes.clone())?;
+        Ok(bytes)
+    }
+}
+
+fn encode_tx<T: Serialize>(v: &T) -> TxResult<Vec<u8>> {
+    codec::encode(v).map_err(|e| ConflictableTransactionError::Abort(StoreError::Encode(e)))
+}
+
+pub struct Store {
+    db: sled::Db,
+    cases: Tree,
+    events: Tree,
+    audit: Tree,
+    meta: Tree,
+    dedup: Tree,
+    subjects: Tree,
+    access: Tree,
+    drafts: Tree,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (or creates) the store at `path`, a directory kept private to its owner.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        prepare_dir(path)?;
+        let db = sled::Config::new().path(path).open().map_err(|source| {
+            let locked = matches!(&source, sled::Error::Io(e) if e.kind() == std::io::ErrorKind::WouldBlock)
+                || source.to_string().contains("could not acquire lock");
+            if locked {
+                StoreError::Locked { path: path.to_path_buf() }
+            } else {
+                StoreError::Open { path: path.to_path_buf(), source }
+            }
+        })?;
+        let tree = |name: &str| db.open_tree(name);
+        let store = Store {
+            cases: tree("cases")?,
+            events: tree("events")?,
+            audit: tree("audit")?,
+            meta: tree("meta")?,
+            dedup: tree("dedup")?,
+            subjects: tree("subjects")?,
+            access: tree("access")?,
+            drafts: tree("drafts")?,
+            db,
+            path: path.to_path_buf(),
+        };
+        match store.meta.get(FORMAT_KEY)? {
+            None => {
+                store.meta.insert(FORMAT_KEY, &[codec::FORMAT])?;
+                store.db.flush()?;
+            }
+            Some(v) if v.as_ref() == [codec::FORMAT] => {}
+            Some(v) => {
+                return Err(StoreError::Corrupt {
+                    what: "the store format marker".into(),
+                    source: CodecError::UnknownFormat(v.first().copied().unwrap_or(0)),
+                })
+            }
+        }
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn transaction<T>(&self, f: impl Fn(&Tx) -> TxResult<T>) -> Result<T, StoreError> {
+        let trees = [
+            &self.cases,
+            &self.events,
+            &self.audit,
+            &self.meta,
+            &self.dedup,
+            &self.subjects,
+            &self.access,
+            &self.drafts,
+        ];
+        let result = trees[..].transaction(|t| {
+            f(&Tx {
+                cases: &t[0],
+                events: &t[1],
+                audit: &t[2],
+                meta: &t[3],
+                dedup: &t[4],
+                subjects: &t[5],
+                access: &t[6],
+                drafts: &t[7],
+            })
+        });
+        let value = unwrap_tx(result)?;
+        // Durable before the caller may say "saved" (against a process crash; see README).
+        self.db.flush()?;
+        Ok(value)
+    }
+
+    /// Registers a batch of enquiries: all of them, or (on any error) none.
+    /// Enquiries already in the store (same Message-ID or content) are reported, not added.
+    pub fn register(
+        &self,
+        batch: &[NewEnquiry],
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Registration, StoreError> {
+        let prepared: Vec<(Vec<u8>, Vec<String>)> = batch
+            .iter()
+            .map(|n| {
+                (
+                    audit::digest(n.enquiry.dedup_key().as_bytes()).to_vec(),
+                    subject_identifiers(&n.enquiry),
+                )
+            })
+            .collect();
+        self.transaction(|tx| {
+            let mut out = Registration::default();
+            let mut counters: HashMap<u16, u32> = HashMap::new();
+            for (i, (n, (dedup, identifiers))) in batch.iter().zip(&prepared).enumerate() {
+                if let Some(existing) = tx.dedup.get(dedup.as_slice())? {
+                    if let Some(r) = ref_from_key(&existing) {
+                        out.duplicates.push((i, r));
+                        continue;
+                    }
+                }
+                let year = n.enquiry.received.year().clamp(0, u16::MAX as i32) as u16;
+                let seq = match counters.get(&year) {
+                    Some(s) => *s,
+                    None => match tx.meta.get(counter_key(year))? {
+                        Some(b) if b.len() == 4 => u32::from_be_bytes([b[0], b[1], b[2], b[3]]),
+                        Some(_) => {
+                            return abort(StoreError::Corrupt {
+                                what: format!("the {year} counter"),
+                                source: CodecError::Decode("bad length".into()),
+                            })
+                        }
+                        None => 0,
+                    },
+                } + 1;
+                counters.insert(year, seq);
+                let reference = Reference::new(year, seq);
+                let stamp = Stamp {
+                    by: actor.to_string(),
+                    at: now,
+                };
+                let case = Case::new(reference, n.enquiry.clone(), n.suggestions.clone(), stamp);
+                tx.cases.insert(
+                    &ref_key(reference),
+                    encode_tx(&CaseRecord::Live(Box::new(case)))?,
+                )?;
+                let event = Event {
+                    version: 1,
+                    at: now,
+                    actor: actor.into(),
+                    change: Change::Registered {
+                        source: n.source.clone(),
+                    },
+                };
+                let bytes = tx.write_event(reference, &event)?;
+                tx.append_audit(now, actor, Some(reference), 1, "register", &bytes)?;
+                tx.dedup.insert(dedup.as_slice(), &ref_key(reference))?;
+                for id in identifiers {
+                    tx.subjects.insert(subject_key(id, reference), &[])?;
+                }
+                out.registered.push(reference);
+            }
+            for (year, seq) in &counters {
+                tx.meta.insert(counter_key(*year), &seq.to_be_bytes())?;
+            }
+            Ok(out)
+        })
+    }
+
+    /// Applies a command decided on `expected` version of the case.
+    pub fn execute(
+        &self,
+        policy: &Policy,
+        actor: &Actor,
+        reference: Reference,
+        expected: u64,
+        cmd: &Command,
+        now: DateTime<Utc>,
+    ) -> Result<CaseRecord, StoreError> {
+        // Keys that must go on erasure but that a transaction cannot scan for.
+        let extra_erase_keys = if matches!(cmd, Command::Erase { .. }) {
+            let prefix = ref_key(reference);
+            let access: Vec<sled::IVec> = self
+                .access
+                .scan_prefix(prefix)
+                .keys()
+                .collect::<Result<_, _>>()?;
+            let drafts: Vec<sled::IVec> = self
+                .drafts
+                .scan_prefix(prefix)
+                .keys()
+                .collect::<Result<_, _>>()?;
+            (access, drafts)
+        } else {
+            Default::default()
+        };
+        let calendar = Calendar::from_policy(policy);
+        self.transaction(|tx| {
+            let Some(bytes) = tx.cases.get(ref_key(reference))? else {
+                return abort(StoreError::NotFound(reference));
+            };
+            let record: CaseRecord = match codec::decode(&bytes) {
+                Ok(r) => r,
+                Err(e) => return abort(StoreError::corrupt(format!("case {reference}"))(e)),
+            };
+            let case = match record {
+                CaseRecord::Live(c) => c,
+                CaseRecord::Erased(_) => return abort(StoreError::Erased(reference)),
+            };
+            if case.version != expected {
+                return abort(StoreError::Conflict {
+                    reference,
+                    expected,
+                    actual: case.version,
+                    by: case.updated.by.clone(),
+                    at: case.updated.at,
+                });
+            }
+            let ctx = Context {
+                actor: &actor.login,
+                roles: &actor.roles,
+                now,
+                policy,
+            };
+            let due = clock::first_deadline(&case, policy, &calendar);
+            let applied = match command::apply(&case, cmd, &ctx, due) {
+                Ok(a) => a,
+                Err(r) => return abort(StoreError::Refused(r)),
+            };
+            let event = Event {
+                version: case.version + 1,
+                at: now,
+                actor: actor.login.clone(),
+                change: Change::Command(cmd.clone()),
+            };
+            let record = match applied {
+                Applied::Updated(next) => CaseRecord::Live(next),
+                Applied::Erased(tomb) => {
+                    for v in 1..=case.version {
+                        tx.events.remove(&event_key(reference, v))?;
+                    }
+                    for id in subject_identifiers(&case.enquiry) {
+                        tx.subjects.remove(subject_key(&id, reference))?;
+                    }
+                    for k in extra_erase_keys.0.iter() {
+                        tx.access.remove(k)?;
+                    }
+                    for k in extra_erase_keys.1.iter() {
+                        tx.drafts.remove(k)?;
+                    }
+                    CaseRecord::Erased(tomb)
+                }
+            };
+            tx.cases.insert(&ref_key(reference), encode_tx(&record)?)?;
+            let bytes = tx.write_event(reference, &event)?;
+            tx.append_audit(
+                now,
+                &actor.login,
+                Some(reference),
+                event.version,
+                cmd.action(),
+                &bytes,
+            )?;
+            Ok(record)
+        })
+    }
+
+    /// Logs a read of personal data (opening a case, revealing a CPR number, a search …).
+    pub fn log_access(
+        &self,
+        actor: &str,
+        reference: Option<Reference>,
+        access: &Access,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let record = AccessRecord {
+            at: now,
+            actor: actor.to_string(),
+            reference,
+            access: access.clone(),
+        };
+        let bytes = codec::encode(&record).map_err(StoreError::Encode)?;
+        self.transaction(|tx| {
+            let seq = tx.append_audit(now, actor, reference, 0, access.action(), &bytes)?;
+            tx.access
+                .insert(&access_key(reference, seq), bytes.clone())?;
+            Ok(())
+        })
+    }
+
+    pub fn case(&self, reference: Reference) -> Result<Option<CaseRecord>, StoreError> {
+        match self.cases.get(ref_key(reference))? {
+            None => Ok(None),
+            Some(b) => codec::decode(&b)
+                .map(Some)
+                .map_err(StoreError::corrupt(format!("case {reference}"))),
+        }
+    }
+
+    /// The live case, or a clear error for a missing or erased one.
+    pub fn live_case(&self, reference: Reference) -> Result<Case, StoreError> {
+        match self.case(reference)? {
+            None => Err(StoreError::NotFound(reference)),
+            Some(CaseRecord::Erased(_)) => Err(StoreError::Erased(reference)),
+            Some(CaseRecord::Live(c)) => Ok(*c),
+        }
+    }
+
+    /// Every case record, in reference order.
+    pub fn cases(&self) -> impl Iterator<Item = Result<CaseRecord, StoreError>> + '_ {
+        self.cases.iter().map(|kv| {
+            let (k, v) = kv?;
+            let what = ref_from_key(&k)
+                .map(|r| format!("case {r}"))
+                .unwrap_or_else(|| "a case key".into());
+            codec::decode(&v).map_err(StoreError::corrupt(what))
+        })
+    }
+
+    pub fn case_count(&self) -> usize {
+        self.cases.len()
+    }
+
+    pub fn events(&self, reference: Reference) -> Result<Vec<Event>, StoreError> {
+        self.events
+            .scan_prefix(ref_key(reference))
+            .values()
+            .map(|v| {
+                codec::decode(&v?).map_err(StoreError::corrupt(format!("an event of {reference}")))
+            })
+            .collect()
+    }
+
+    /// Audit entries in order, optionally only those about one case.
+    pub fn audit_log(
+        &self,
+        case: Option<Reference>,
+    ) -> Result<Vec<(AuditEntry, Option<AccessRecord>)>, StoreError> {
+        let mut out = Vec::new();
+        for kv in self.audit.iter() {
+            let (_, v) = kv?;
+            let entry: AuditEntry =
+                codec::decode(&v).map_err(StoreError::corrupt("an audit entry"))?;
+            if case.is_some() && entry.reference != case {
+                continue;
+            }
+            let access = if entry.version == 0 {
+                match self.access.get(access_key(entry.reference, entry.seq))? {
+                    Some(b) => {
+                        Some(codec::decode(&b).map_err(StoreError::corrupt("an access record"))?)
+                    }
+                    None => None,
+                }
+            } else {
+                None
+            };
+            out.push((entry, access));
+        }
+        Ok(out)
+    }
+
+    /// Recomputes the chain and every digest still backed by a stored payload.
+    pub fn verify_audit(&self) -> Result<Verification, StoreError> {
+        let mut v = Verification {
+            entries: 0,
+            events_checked: 0,
+            erased_cases: 0,
+            first_broken: None,
+        };
+        let mut prev = audit::GENESIS;
+        let mut expected_seq = 1u64;
+        let mut erased: HashMap<Reference, bool> = HashMap::new();
+        let broken = |seq: u64, problem: String| Some(Broken { seq, problem });
+        for kv in self.audit.iter() {
+            let (k, bytes) = kv?;
+            let key_seq = k.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
+            let entry: AuditEntry = match codec::decode(&bytes) {
+                Ok(e) => e,
+                Err(e) => {
+                    v.first_broken = broken(key_seq, format!("entry does not decode: {e}"));
+                    return Ok(v);
+                }
+            };
+            if entry.seq != expected_seq || key_seq != entry.seq {
+                v.first_broken = broken(
+                    entry.seq,
+                    format!("sequence gap: expected entry {expected_seq}"),
+                );
+                return Ok(v);
+            }
+            if entry.prev != prev {
+                v.first_broken = broken(entry.seq, "does not point to the hash of the entry before it: an earlier entry was altered or removed".into());
+                return Ok(v);
+            }
+            let payload = match (entry.version, entry.reference) {
+                (0, r) => self.access.get(access_key(r, entry.seq))?,
+                (version, Some(r)) => self.events.get(event_key(r, version))?,
+                (_, None) => {
+                    v.first_broken = broken(entry.seq, "a change without a case reference".into());
+                    return Ok(v);
+                }
+            };
+            match payload {
+                Some(p) => {
+                    if audit::digest(&p) != entry.digest {
+                        v.first_broken = broken(
+                            entry.seq,
+                            format!(
+                                "the recorded {} does not match its digest: it was altered",
+                                if entry.version == 0 {
+                                    "access record"
+                                } else {
+                                    "event"
+                                }
+                            ),
+                        );
+                        return Ok(v);
+                    }
+                    if entry.version > 0 {
+                        v.events_checked += 1;
+                    }
+                }
+                None => {
+                    // Only erasure removes payloads; anything else missing is tampering.
+                    let r = entry.reference;
+                    let is_erased = match r {
+                        Some(r) => *erased.entry(r).or_insert_with(|| {
+                            matches!(self.case(r), Ok(Some(CaseRecord::Erased(_))))
+                        }),
+                        None => false,
+                    };
+                    if !is_erased {
+                        v.first_broken =
+                            broken(entry.seq, "its event or access record is missing".into());
+                        return Ok(v);
+                    }
+                }
+            }
+            prev = entry.hash();
+            expected_seq += 1;
+            v.entries += 1;
+        }
+        let head: Head = match self.meta.get(HEAD)? {
+            Some(b) => codec::decode(&b).map_err(StoreError::corrupt("the audit head"))?,
+            None => Head::default(),
+        };
+        if head.seq != v.entries || head.hash != prev {
+            v.first_broken = broken(v.entries, format!("the chain head names entry {} but the log ends at entry {}: entries were altered or removed at the end", head.seq, v.entries));
+        }
+        v.erased_cases = erased.values().filter(|e| **e).count() as u64;
+        Ok(v)
+    }
+
+    /// Cases filed under a subject identifier (see `subject_identifiers`). No scan of the cases.
+    pub fn subject_cases(&self, identifier: &str) -> Result<Vec<Reference>, StoreError> {
+        let mut prefix = identifier.as_bytes().to_vec();
+        prefix.push(0);
+        self.subjects
+            .scan_prefix(&prefix)
+            .keys()
+            .map(|k| Ok(ref_from_key(&k?[prefix.len()..]).unwrap_or(Reference::new(0, 0))))
+            .collect()
+    }
+
+    /// Saves a half-written justification so a dropped connection loses nothing.
+    pub fn save_draft(
+        &self,
+        reference: Reference,
+        login: &str,
+        text: &str,
+    ) -> Result<(), StoreError> {
+        let mut k = ref_key(reference).to_vec();
+        k.extend_from_slice(login.as_bytes());
+        if text.is_empty() {
+            self.drafts.remove(k)?;
+        } else {
+            self.drafts.insert(k, text.as_bytes())?;
+        }
+        self.db.flush()?;
+        Ok(())
+    }
+
+    pub fn draft(&self, reference: Reference, login: &str) -> Result<Option<String>, StoreError> {
+        let mut k = ref_key(reference).to_vec();
+        k.extend_from_slice(login.as_bytes());
+        Ok(self
+            .drafts
+            .get(k)?
+            .map(|v| String::from_utf8_lossy(&v).into_owned()))
+    }
+
+    /// Raw access for tests that tamper with the store on purpose.
+    #[doc(hidden)]
+    pub fn raw_tree(&self, name: &str) -> Result<Tree, StoreError> {
+        Ok(self.db.open_tree(name)?)
+    }
+
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
+    }
+}
+
+/// The identifiers a person can be found by: CPR number, e-mail, name with address.
+pub fn subject_identifiers(e: &Enquiry) -> Vec<String> {
+    let mut ids = Vec::new();
+    if let Some(cpr) = &e.sender.cpr {
+        let digits: String = cpr.chars().filter(|c| c.is_ascii_digit()).collect();
+        if digits.len() == 10 {
+            ids.push(format!("cpr:{digits}"));
+        }
+    }
+    if let Some(mail) = &e.sender.email {
+        let m = mail.trim().to_lowercase();
+        if !m.is_empty() {
+            ids.push(format!("email:{m}"));
+        }
+    }
+    if let Some(addr) = &e.sender.address {
+        let norm = |s: &str| {
+            s.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        };
+        let (name, addr) = (norm(&e.sender.name), norm(addr));
+        if !name.is_empty() && !addr.is_empty() {
+            ids.push(format!("name:{name}|{addr}"));
+        }
+    }
+    ids
+}
+
+fn prepare_dir(path: &Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    let err = |source| StoreError::Directory {
+        path: path.to_path_buf(),
+        source,
+    };
+    if !path.exists() {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(path)
+            .map_err(err)?;
+    }
+    // Personal data: nobody but the owner may list or read the store.
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700)).map_err(err)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

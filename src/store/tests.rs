@@ -1,0 +1,425 @@
+use super::*;
+use crate::domain::case::{DisclosureKind, Status};
+use crate::domain::category::DataCategory;
+use crate::domain::command::RouteRequest;
+use crate::domain::fixtures;
+
+fn open() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("db")).unwrap();
+    (dir, store)
+}
+
+fn anne() -> Actor {
+    Actor {
+        login: "anne".into(),
+        roles: vec![Role::Caseworker],
+    }
+}
+
+fn dora() -> Actor {
+    Actor {
+        login: "dora".into(),
+        roles: vec![Role::Dpo, Role::Caseworker],
+    }
+}
+
+fn new(received: &str, body: &str) -> NewEnquiry {
+    NewEnquiry {
+        enquiry: fixtures::enquiry(received, body),
+        suggestions: vec![],
+        source: "test".into(),
+    }
+}
+
+fn now() -> DateTime<Utc> {
+    fixtures::at("2026-11-24T08:00:00Z")
+}
+
+fn route_to_police() -> Command {
+    Command::Route(RouteRequest {
+        kind: DisclosureKind::Disclosure,
+        recipient: "police".into(),
+        bases: vec!["gdpr-6-1-e".parse().unwrap(), "gdpr-10".parse().unwrap()],
+        justification: "The police asked for the letter in a pending investigation.".into(),
+        transfer: None,
+        waive_restriction: None,
+        parties: vec![],
+    })
+}
+
+/// Registers one case and takes it through classify and purpose; returns its reference.
+fn triaged(store: &Store, policy: &Policy, body: &str) -> Reference {
+    let r = store
+        .register(&[new("2026-11-23T09:00:00+01:00", body)], "anne", now())
+        .unwrap()
+        .registered[0];
+    let cmd = Command::Classify {
+        confirm: vec![DataCategory::Criminal, DataCategory::Contact],
+        reject: vec![],
+    };
+    store.execute(policy, &anne(), r, 1, &cmd, now()).unwrap();
+    let cmd = Command::SetPurpose {
+        purpose: "citizen-enquiries".into(),
+        right: None,
+    };
+    store.execute(policy, &anne(), r, 2, &cmd, now()).unwrap();
+    r
+}
+
+#[test]
+fn numbering_is_per_year_and_gap_free() {
+    let (_d, store) = open();
+    let batch = vec![
+        new("2025-12-31T23:00:00+01:00", "a"),
+        new("2026-01-02T09:00:00+01:00", "b"),
+        new("2026-01-03T09:00:00+01:00", "c"),
+    ];
+    let reg = store.register(&batch, "anne", now()).unwrap();
+    let refs: Vec<String> = reg.registered.iter().map(|r| r.to_string()).collect();
+    assert_eq!(refs, ["2025-000001", "2026-000001", "2026-000002"]);
+    // A failed batch (a refused command does not count here; a re-run does) leaves no gap.
+    let reg = store
+        .register(&[new("2026-02-01T09:00:00+01:00", "d")], "anne", now())
+        .unwrap();
+    assert_eq!(reg.registered[0].to_string(), "2026-000003");
+}
+
+#[test]
+fn reimport_of_the_same_enquiry_is_reported_not_duplicated() {
+    let (_d, store) = open();
+    let batch = vec![
+        new("2026-01-02T09:00:00+01:00", "same"),
+        new("2026-01-02T09:00:00+01:00", "same"),
+    ];
+    let reg = store.register(&batch, "anne", now()).unwrap();
+    assert_eq!(reg.registered.len(), 1);
+    assert_eq!(reg.duplicates, vec![(1, reg.registered[0])]);
+    let again = store.register(&batch[..1], "anne", now()).unwrap();
+    assert!(again.registered.is_empty());
+    assert_eq!(store.case_count(), 1);
+}
+
+#[test]
+fn a_refused_command_writes_nothing() {
+    let (_d, store) = open();
+    let policy = fixtures::policy();
+    let r = store
+        .register(&[new("2026-11-23T09:00:00+01:00", "x")], "anne", now())
+        .unwrap()
+        .registered[0];
+    let audit_before = store.audit.len();
+    // Routing before classification and purpose is refused with reasons.
+    let err = store
+        .execute(&policy, &anne(), r, 1, &route_to_police(), now())
+        .unwrap_err();
+    match err {
+        StoreError::Refused(Refusal::Routing(why)) => {
+            assert!(why.iter().any(|w| w.contains("purpose")), "{why:?}");
+            assert!(why.iter().any(|w| w.contains("classify")), "{why:?}");
+        }
+        other => panic!("expected a routing refusal, got {other}"),
+    }
+    assert_eq!(store.audit.len(), audit_before);
+    assert_eq!(store.events(r).unwrap().len(), 1);
+    assert_eq!(store.live_case(r).unwrap().version, 1);
+}
+
+#[test]
+fn a_stale_version_is_refused_with_who_changed_it() {
+    let (_d, store) = open();
+    let policy = fixtures::policy();
+    let r = store
+        .register(&[new("2026-11-23T09:00:00+01:00", "x")], "anne", now())
+        .unwrap()
+        .registered[0];
+    let note = |t: &str| Command::AddNote { text: t.into() };
+    store
+        .execute(&policy, &dora(), r, 1, &note("first"), now())
+        .unwrap();
+    let err = store
+        .execute(&policy, &anne(), r, 1, &note("second"), now())
+        .unwrap_err();
+    match &err {
+        StoreError::Conflict {
+            expected: 1,
+            actual: 2,
+            by,
+            ..
+        } => assert_eq!(by, "dora"),
+        other => panic!("expected a conflict, got {other}"),
+    }
+    assert!(err.to_string().contains("reload"), "{err}");
+    let case = store.live_case(r).unwrap();
+    assert_eq!(case.notes.len(), 1);
+    assert_eq!(case.notes[0].text, "first");
+}
+
+#[test]
+fn route_records_disclosure_event_and_audit() {
+    let (_d, store) = open();
+    let policy = fixtures::policy();
+    let r = triaged(&store, &policy, "Han er dømt for tyveri.");
+    let rec = store
+        .execute(&policy, &anne(), r, 3, &route_to_police(), now())
+        .unwrap();
+    let case = rec.live().unwrap();
+    assert_eq!(case.status, Status::Routed);
+    let d = &case.disclosures[0];
+    assert_eq!(
+        (d.recipient.as_str(), d.made.by.as_str()),
+        ("police", "anne")
+    );
+    assert!(d.justification.starts_with("The police asked"));
+    assert_eq!(
+        d.categories,
+        vec![DataCategory::Contact, DataCategory::Criminal]
+    );
+    let events = store.events(r).unwrap();
+    assert_eq!(
+        events.iter().map(|e| e.change.action()).collect::<Vec<_>>(),
+        ["register", "classify", "set-purpose", "route"]
+    );
+    let v = store.verify_audit().unwrap();
+    assert_eq!(v.first_broken, None);
+    assert_eq!((v.entries, v.events_checked), (4, 4));
+}
+
+#[test]
+fn route_without_art10_basis_is_refused() {
+    let (_d, store) = open();
+    let policy = fixtures::policy();
+    let r = triaged(&store, &policy, "x");
+    let mut cmd = route_to_police();
+    if let Command::Route(req) = &mut cmd {
+        req.bases = vec!["gdpr-6-1-e".parse().unwrap()];
+    }
+    let err = store
+        .execute(&policy, &anne(), r, 3, &cmd, now())
+        .unwrap_err();
+    assert!(err.to_string().contains("Art. 10"), "{err}");
+}
+
+#[test]
+fn audit_verify_names_a_tampered_entry() {
+    let (_d, store) = open();
+    let policy = fixtures::policy();
+    triaged(&store, &policy, "x");
+    triaged(&store, &policy, "y");
+    assert_eq!(store.verify_audit().unwrap().first_broken, None);
+    // Rewrite entry 2's actor, keeping it decodable: entry 3 no longer points to it.
+    let audit = store.raw_tree("audit").unwrap();
+    let mut entry: AuditEntry =
+        codec::decode(&audit.get(2u64.to_be_bytes()).unwrap().unwrap()).unwrap();
+    entry.actor = "mallory".into();
+    audit
+        .insert(2u64.to_be_bytes(), codec::encode(&entry).unwrap())
+        .unwrap();
+    let v = store.verify_audit().unwrap();
+    let broken = v.first_broken.expect("tampering found");
+    assert_eq!(broken.seq, 3, "{}", broken.problem);
+}
+
+#[test]
+fn audit_verify_detects_an_altered_event_and_a_truncated_tail() {
+    let (_d, store) = open();
+    let policy = fixtures::policy();
+    let r = triaged(&store, &policy, "x");
+    let events = store.raw_tree("events").unwrap();
+    let key = event_key(r, 2);
+    let mut ev: Event = codec::decode(&events.get(key).unwrap().unwrap()).unwrap();
+    ev.actor = "mallory".into();
+    events.insert(key, codec::encode(&ev).unwrap()).unwrap();
+    let broken = store.verify_audit().unwrap().first_broken.unwrap();
+    assert_eq!(broken.seq, 2);
+    assert!(broken.problem.contains("altered"), "{}", broken.problem);
+
+    let (_d2, store) = open();
+    triaged(&store, &policy, "x");
+    store
+        .raw_tree("audit")
+        .unwrap()
+        .remove(3u64.to_be_bytes())
+        .unwrap();
+    let broken = store.verify_audit().unwrap().first_broken.unwrap();
+    assert!(broken.problem.contains("head"), "{}", broken.problem);
+}
+
+#[test]
+fn reads_are_audited_with_their_terms() {
+    let (_d, store) = open();
+    let r = store
+        .register(&[new("2026-11-23T09:00:00+01:00", "x")], "anne", now())
+        .unwrap()
+        .registered[0];
+    store
+        .log_access("anne", Some(r), &Access::RevealCpr, now())
+        .unwrap();
+    store
+        .log_access(
+            "anne",
+            None,
+            &Access::Search {
+                terms: "hassan".into(),
+            },
+            now(),
+        )
+        .unwrap();
+    let log = store.audit_log(None).unwrap();
+    assert_eq!(log.len(), 3);
+    assert_eq!(log[1].0.action, "reveal-cpr");
+    assert_eq!(
+        log[2].1.as_ref().unwrap().access,
+        Access::Search {
+            terms: "hassan".into()
+        }
+    );
+    assert_eq!(store.audit_log(Some(r)).unwrap().len(), 2);
+    assert_eq!(store.verify_audit().unwrap().first_broken, None);
+}
+
+#[test]
+fn erasure_leaves_a_tombstone_and_a_verifying_chain() {
+    let (_d, store) = open();
+    let policy = fixtures::policy();
+    let r = triaged(&store, &policy, "Hemmelig tekst 7c1f9");
+    store
+        .log_access("anne", Some(r), &Access::OpenCase, now())
+        .unwrap();
+    store.save_draft(r, "anne", "draft about 7c1f9").unwrap();
+    store
+        .execute(
+            &policy,
+            &anne(),
+            r,
+            3,
+            &Command::Close {
+                reason: "answered by phone".into(),
+            },
+            now(),
+        )
+        .unwrap();
+    let err = store
+        .execute(
+            &policy,
+            &anne(),
+            r,
+            4,
+            &Command::Erase {
+                ground: "archive rules".into(),
+            },
+            now(),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Refused(Refusal::NotPermitted { .. })),
+        "{err}"
+    );
+    store
+        .execute(
+            &policy,
+            &dora(),
+            r,
+            4,
+            &Command::Hold {
+                reason: "pending court case".into(),
+            },
+            now(),
+        )
+        .unwrap();
+    let err = store
+        .execute(
+            &policy,
+            &dora(),
+            r,
+            5,
+            &Command::Erase {
+                ground: "archive rules".into(),
+            },
+            now(),
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("legal hold"), "{err}");
+    store
+        .execute(
+            &policy,
+            &dora(),
+            r,
+            5,
+            &Command::ReleaseHold {
+                reason: "court case ended".into(),
+            },
+            now(),
+        )
+        .unwrap();
+    let rec = store
+        .execute(
+            &policy,
+            &dora(),
+            r,
+            6,
+            &Command::Erase {
+                ground: "Archives Act: handed over, no need to keep".into(),
+            },
+            now(),
+        )
+        .unwrap();
+    assert!(matches!(rec, CaseRecord::Erased(_)));
+    assert_eq!(
+        store.events(r).unwrap().len(),
+        1,
+        "only the erase event remains"
+    );
+    assert_eq!(store.draft(r, "anne").unwrap(), None);
+    assert!(store.subject_cases("cpr:1203851234").unwrap().is_empty());
+    assert!(matches!(store.live_case(r), Err(StoreError::Erased(_))));
+    let v = store.verify_audit().unwrap();
+    assert_eq!(v.first_broken, None, "{v:?}");
+    assert_eq!(v.erased_cases, 1);
+}
+
+#[test]
+fn subjects_are_indexed_by_cpr_email_and_name_with_address() {
+    let (_d, store) = open();
+    let reg = store
+        .register(
+            &[
+                new("2026-11-20T09:00:00+01:00", "a"),
+                new("2026-11-21T09:00:00+01:00", "b"),
+            ],
+            "anne",
+            now(),
+        )
+        .unwrap();
+    assert_eq!(
+        store.subject_cases("cpr:1203851234").unwrap(),
+        reg.registered
+    );
+    assert_eq!(
+        store
+            .subject_cases("email:fatima@example.com")
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        store
+            .subject_cases("name:fatima hassan|nørrebrogade 12, 2200 københavn n")
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(store.subject_cases("cpr:0000000000").unwrap().is_empty());
+}
+
+#[test]
+fn a_second_opener_is_told_the_store_is_in_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db");
+    let _first = Store::open(&path).unwrap();
+    // sled's lock is per process; a second open in this process would share it, so
+    // the cross-process case is tested end to end in tests/cli.rs.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700);
+}
