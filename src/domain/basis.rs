@@ -5,7 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// A legal basis, by its stable id (`gdpr-6-1-e`, `gdpr-9-2-f`, `dpa-8`, `aliens-act` …).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LegalBasis {
     /// GDPR Art. 6(1)(a)–(f); the letter as 'a'..='f'.
     Gdpr6(char),
@@ -162,23 +162,17 @@ impl FromStr for LegalBasis {
     }
 }
 
-// Stored and exchanged by id so that a policy file and a stored value read the same.
-impl Serialize for LegalBasisId {
+// Stored and exchanged by id, so a policy file, JSON output and a stored value read the same.
+impl Serialize for LegalBasis {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0.id())
+        s.serialize_str(&self.id())
     }
 }
 
-/// A `LegalBasis` that (de)serialises as its id string; used in the policy file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LegalBasisId(pub LegalBasis);
-
-impl<'de> Deserialize<'de> for LegalBasisId {
+impl<'de> Deserialize<'de> for LegalBasis {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        s.parse()
-            .map(LegalBasisId)
-            .map_err(serde::de::Error::custom)
+        s.parse().map_err(serde::de::Error::custom)
     }
 }
 

@@ -6,6 +6,7 @@ use std::str::FromStr;
 
 /// One category of personal data. The ids (`as_id`) are the policy's and the CLI's names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum DataCategory {
     General,
     Contact,
@@ -165,6 +166,16 @@ mod tests {
             assert_eq!(c.as_id().parse::<DataCategory>().unwrap(), c);
         }
         assert!("diabetes".parse::<DataCategory>().is_err());
+    }
+
+    #[test]
+    fn serde_names_are_the_ids() {
+        for c in DataCategory::ALL {
+            assert_eq!(
+                serde_json::to_string(&c).unwrap(),
+                format!("\"{}\"", c.as_id())
+            );
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! a string (the caller reads the file) and refuses anything inconsistent with the file,
 //! line and key so a person can fix it.
 
-use super::basis::{LegalBasis, LegalBasisId};
+use super::basis::LegalBasis;
 use super::category::DataCategory;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -150,9 +150,9 @@ pub struct Purpose {
     pub data_subjects_en: String,
     #[serde(default)]
     pub data_subjects_da: String,
-    pub legal_bases: Vec<Spanned<LegalBasisId>>,
+    pub legal_bases: Vec<Spanned<LegalBasis>>,
     #[serde(default)]
-    pub categories: Vec<Spanned<DataCategoryId>>,
+    pub categories: Vec<Spanned<DataCategory>>,
     #[serde(default)]
     pub source_en: String,
     #[serde(default)]
@@ -166,7 +166,7 @@ impl Purpose {
         self.id.get_ref()
     }
     pub fn bases(&self) -> impl Iterator<Item = LegalBasis> + '_ {
-        self.legal_bases.iter().map(|b| b.get_ref().0)
+        self.legal_bases.iter().map(|b| *b.get_ref())
     }
     pub fn name(&self, lang: super::enquiry::Language) -> &str {
         match lang {
@@ -192,7 +192,7 @@ pub struct Recipient {
     pub id: Spanned<String>,
     pub name_en: String,
     pub name_da: String,
-    pub legal_bases: Vec<Spanned<LegalBasisId>>,
+    pub legal_bases: Vec<Spanned<LegalBasis>>,
     pub special_categories: bool,
     pub criminal: bool,
     /// Art. 23: disclosures here are withheld from access reports.
@@ -207,7 +207,7 @@ impl Recipient {
         self.id.get_ref()
     }
     pub fn bases(&self) -> impl Iterator<Item = LegalBasis> + '_ {
-        self.legal_bases.iter().map(|b| b.get_ref().0)
+        self.legal_bases.iter().map(|b| *b.get_ref())
     }
     /// A disclosure outside the EU/EEA, or to an international organisation, needs a
     /// transfer basis (GDPR Art. 44 ff.).
@@ -244,7 +244,7 @@ impl Default for DetectionRules {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LexiconEntry {
-    pub category: Spanned<DataCategoryId>,
+    pub category: Spanned<DataCategory>,
     #[serde(default = "default_confidence")]
     pub confidence: f32,
     pub terms: Vec<String>,
@@ -252,19 +252,6 @@ pub struct LexiconEntry {
 
 fn default_confidence() -> f32 {
     0.6
-}
-
-/// A `DataCategory` read from its id in the policy file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DataCategoryId(pub DataCategory);
-
-impl<'de> Deserialize<'de> for DataCategoryId {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse()
-            .map(DataCategoryId)
-            .map_err(serde::de::Error::custom)
-    }
 }
 
 /// A policy the tool refuses, with where to look.

@@ -18,7 +18,12 @@ pub trait Api {
     fn case(&self, reference: Reference) -> Result<Option<CaseRecord>, StoreError>;
     fn events(&self, reference: Reference) -> Result<Vec<Event>, StoreError>;
     /// Applies a command decided on `expected`; returns the case as it now is.
-    fn execute(&self, reference: Reference, expected: u64, cmd: &Command) -> Result<CaseRecord, StoreError>;
+    fn execute(
+        &self,
+        reference: Reference,
+        expected: u64,
+        cmd: &Command,
+    ) -> Result<CaseRecord, StoreError>;
     fn log_access(&self, reference: Option<Reference>, access: &Access) -> Result<(), StoreError>;
     fn save_draft(&self, reference: Reference, text: &str) -> Result<(), StoreError>;
     fn draft(&self, reference: Reference) -> Result<Option<String>, StoreError>;
@@ -54,11 +59,24 @@ impl Api for Embedded {
     fn events(&self, reference: Reference) -> Result<Vec<Event>, StoreError> {
         self.store.events(reference)
     }
-    fn execute(&self, reference: Reference, expected: u64, cmd: &Command) -> Result<CaseRecord, StoreError> {
-        self.store.execute(&self.policy, &self.actor, reference, expected, cmd, self.now())
+    fn execute(
+        &self,
+        reference: Reference,
+        expected: u64,
+        cmd: &Command,
+    ) -> Result<CaseRecord, StoreError> {
+        self.store.execute(
+            &self.policy,
+            &self.actor,
+            reference,
+            expected,
+            cmd,
+            self.now(),
+        )
     }
     fn log_access(&self, reference: Option<Reference>, access: &Access) -> Result<(), StoreError> {
-        self.store.log_access(&self.actor.login, reference, access, self.now())
+        self.store
+            .log_access(&self.actor.login, reference, access, self.now())
     }
     fn save_draft(&self, reference: Reference, text: &str) -> Result<(), StoreError> {
         self.store.save_draft(reference, &self.actor.login, text)
