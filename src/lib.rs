@@ -1,5 +1,7 @@
 //! triage: register, classify, route and watch the clocks of citizen enquiries.
 
+pub mod cli;
 pub mod domain;
+pub mod identity;
 pub mod import;
 pub mod store;

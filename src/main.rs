@@ -1,1 +1,157 @@
-fn main() {}
+//! The `triage` command line: parses arguments and dispatches; the work happens in the library.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use triage::cli::{self, CaseAction, Global};
+
+#[derive(Parser)]
+#[command(
+    name = "triage",
+    version,
+    about = "Triage citizen enquiries that carry personal data: register, classify, route, watch the clocks."
+)]
+struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Option<Cmd>,
+}
+
+#[derive(Args)]
+struct GlobalArgs {
+    /// The store directory (default: the XDG data directory, e.g. ~/.local/share/triage/store)
+    #[arg(long, global = true, env = "TRIAGE_DB")]
+    db: Option<PathBuf>,
+    /// A policy file to work under instead of the one the store was set up with
+    #[arg(long, global = true, env = "TRIAGE_POLICY")]
+    policy: Option<PathBuf>,
+    /// Interface and report language
+    #[arg(long, global = true, value_enum, default_value = "en")]
+    lang: LangArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    En,
+    Da,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Jsonl,
+    Csv,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Create a fresh demo store from the bundled sample data and open the interface
+    Demo {
+        /// Only seed the store and print a summary; do not open the interface
+        #[arg(long)]
+        no_ui: bool,
+    },
+    /// Import enquiries: JSON Lines (.jsonl), e-mails (.eml), mbox files, maildir folders
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// List cases
+    Cases {
+        #[arg(long)]
+        json: bool,
+        /// Only cases with this status (new, triaged, routed, answered, closed, handed-over, erased)
+        #[arg(long)]
+        status: Option<String>,
+    },
+    /// Show one case
+    Show {
+        reference: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Give a command on a case (the same commands the interface gives)
+    Case {
+        reference: String,
+        /// The case version you decided on (default: the current one)
+        #[arg(long = "at-version")]
+        at_version: Option<u64>,
+        #[command(subcommand)]
+        action: CaseAction,
+    },
+    /// Export every case
+    Export {
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: ExportFormat,
+    },
+    /// The audit chain
+    Audit {
+        #[command(subcommand)]
+        action: AuditCmd,
+    },
+    /// The policy in force: purposes, recipients, staff
+    Policy {
+        /// Store this policy file in the store, for every later opener
+        #[arg(long)]
+        install: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Recompute the chain and every digest; names the first broken entry
+    Verify,
+    /// Print the audit log
+    Log {
+        #[arg(long = "case")]
+        case: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    // Personal data: every file the store writes is private to its owner.
+    unsafe {
+        libc::umask(0o077);
+    }
+    let args = Cli::parse();
+    if !matches!(args.command, None | Some(Cmd::Demo { no_ui: false })) {
+        // A CLI piped into `head` ends quietly on a closed pipe instead of panicking.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
+    let global = Global {
+        db: args.global.db,
+        policy: args.global.policy,
+        da: matches!(args.global.lang, LangArg::Da),
+    };
+    let result = match args.command {
+        None => cli::interface(&global),
+        Some(Cmd::Demo { no_ui }) => cli::demo::run(&global, !no_ui),
+        Some(Cmd::Import { files }) => cli::import(&global, &files),
+        Some(Cmd::Cases { json, status }) => cli::cases(&global, json, status.as_deref()),
+        Some(Cmd::Show { reference, json }) => cli::show(&global, &reference, json),
+        Some(Cmd::Case {
+            reference,
+            at_version,
+            action,
+        }) => cli::case(&global, &reference, at_version, action),
+        Some(Cmd::Export { format }) => cli::export(&global, matches!(format, ExportFormat::Csv)),
+        Some(Cmd::Audit {
+            action: AuditCmd::Verify,
+        }) => cli::audit_verify(&global),
+        Some(Cmd::Audit {
+            action: AuditCmd::Log { case, json },
+        }) => cli::audit_log(&global, case.as_deref(), json),
+        Some(Cmd::Policy { install }) => cli::policy(&global, install.as_deref()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("triage: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}

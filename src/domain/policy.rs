@@ -225,20 +225,12 @@ impl Recipient {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DetectionRules {
     /// Inflection endings a plain lexicon term may carry.
     #[serde(default)]
     pub suffixes: Vec<String>,
-}
-
-impl Default for DetectionRules {
-    fn default() -> Self {
-        DetectionRules {
-            suffixes: Vec::new(),
-        }
-    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -6,7 +6,7 @@
 use crate::domain::detect;
 use crate::domain::enquiry::{Channel, Enquiry, Language, Sender};
 use crate::domain::sanitize::{sanitize_line, sanitize_text};
-use chrono::{DateTime, FixedOffset};
+use chrono::DateTime;
 use mail_parser::{MessageParser, MimeHeaders};
 use std::path::{Path, PathBuf};
 
@@ -273,21 +273,22 @@ pub fn clean(mut e: Enquiry) -> Result<Enquiry, String> {
     e.subject = line(&e.subject);
     e.body = sanitize_text(&e.body).into_owned();
     e.sender.name = line(&e.sender.name);
-    for f in [
+    for v in [
         &mut e.sender.email,
         &mut e.sender.phone,
         &mut e.sender.address,
         &mut e.sender.cpr,
-    ] {
-        if let Some(v) = f {
-            if v.len() > MAX_FIELD_BYTES {
-                return Err(format!(
-                    "a sender field is {} bytes; the limit is {MAX_FIELD_BYTES}",
-                    v.len()
-                ));
-            }
-            *v = line(v);
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if v.len() > MAX_FIELD_BYTES {
+            return Err(format!(
+                "a sender field is {} bytes; the limit is {MAX_FIELD_BYTES}",
+                v.len()
+            ));
         }
+        *v = line(v);
     }
     for a in &mut e.attachments {
         *a = line(a);
@@ -302,6 +303,3 @@ fn looks_like_cpr(s: &str) -> bool {
         && digits.iter().all(u8::is_ascii_digit)
         && (s.len() == 10 || s.as_bytes().get(6) == Some(&b'-'))
 }
-
-#[allow(dead_code)]
-fn _assert_offset(_: DateTime<FixedOffset>) {}

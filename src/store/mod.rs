@@ -122,6 +122,7 @@ fn subject_key(identifier: &str, r: Reference) -> Vec<u8> {
 }
 
 const HEAD: &[u8] = b"audit-head";
+const POLICY_KEY: &[u8] = b"policy";
 const FORMAT_KEY: &[u8] = b"format";
 
 fn counter_key(year: u16) -> Vec<u8> {
@@ -228,6 +229,8 @@ pub struct Store {
     access: Tree,
     drafts: Tree,
     path: PathBuf,
+    /// Flush after every transaction (always, except while seeding a demo in bulk).
+    flush_each: std::sync::atomic::AtomicBool,
 }
 
 impl Store {
@@ -255,6 +258,7 @@ impl Store {
             drafts: tree("drafts")?,
             db,
             path: path.to_path_buf(),
+            flush_each: std::sync::atomic::AtomicBool::new(true),
         };
         match store.meta.get(FORMAT_KEY)? {
             None => {
@@ -301,7 +305,9 @@ impl Store {
         });
         let value = unwrap_tx(result)?;
         // Durable before the caller may say "saved" (against a process crash; see README).
-        self.db.flush()?;
+        if self.flush_each.load(std::sync::atomic::Ordering::Relaxed) {
+            self.db.flush()?;
+        }
         Ok(value)
     }
 
@@ -581,10 +587,9 @@ impl Store {
             first_broken: None,
         };
         let mut prev = audit::GENESIS;
-        let mut expected_seq = 1u64;
         let mut erased: HashMap<Reference, bool> = HashMap::new();
         let broken = |seq: u64, problem: String| Some(Broken { seq, problem });
-        for kv in self.audit.iter() {
+        for (expected_seq, kv) in (1u64..).zip(self.audit.iter()) {
             let (k, bytes) = kv?;
             let key_seq = k.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
             let entry: AuditEntry = match codec::decode(&bytes) {
@@ -650,7 +655,6 @@ impl Store {
                 }
             }
             prev = entry.hash();
-            expected_seq += 1;
             v.entries += 1;
         }
         let head: Head = match self.meta.get(HEAD)? {
@@ -700,6 +704,38 @@ impl Store {
             .drafts
             .get(k)?
             .map(|v| String::from_utf8_lossy(&v).into_owned()))
+    }
+
+    /// The policy the store was set up with (TOML text), if any.
+    pub fn policy_text(&self) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .meta
+            .get(POLICY_KEY)?
+            .map(|v| String::from_utf8_lossy(&v).into_owned()))
+    }
+
+    /// Records the policy the store works under, so every later opener uses the same one.
+    pub fn set_policy_text(&self, text: &str) -> Result<(), StoreError> {
+        self.meta.insert(POLICY_KEY, text.as_bytes())?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Bulk seeding (the demo) may skip the flush per transaction and flush once at the end.
+    pub fn set_flush_each(&self, on: bool) {
+        self.flush_each
+            .store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// A named marker in the store's metadata (e.g. "demo": this store may be recreated).
+    pub fn flag(&self, name: &str) -> Result<bool, StoreError> {
+        Ok(self.meta.get(format!("flag/{name}"))?.is_some())
+    }
+
+    pub fn set_flag(&self, name: &str) -> Result<(), StoreError> {
+        self.meta.insert(format!("flag/{name}"), &[1u8])?;
+        self.db.flush()?;
+        Ok(())
     }
 
     /// Raw access for tests that tamper with the store on purpose.

@@ -1,0 +1,901 @@
+//! The subcommands behind `main`: open the store as the OS user and print for people or JSON.
+
+pub mod demo;
+
+use crate::domain::basis::LegalBasis;
+use crate::domain::calendar::Calendar;
+use crate::domain::case::{Case, CaseRecord, DisclosureKind, Outcome, Ruling, Status};
+use crate::domain::category::DataCategory;
+use crate::domain::clock;
+use crate::domain::command::{Access, Command, RouteRequest};
+use crate::domain::detect::{self, Detector};
+use crate::domain::enquiry::{Reference, RightKind};
+use crate::domain::policy::Policy;
+use crate::domain::sanitize::{sanitize_line, sanitize_text};
+use crate::import;
+use crate::store::api::{Api, Embedded};
+use crate::store::{Actor, NewEnquiry, Registration, Store, StoreError};
+use anyhow::{anyhow, bail, Context as _, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+use clap::Subcommand;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// The policy used when neither `--policy` nor the store names one.
+pub const DEFAULT_POLICY: &str = include_str!("../../demo-data/policy.toml");
+
+/// Options every subcommand shares.
+pub struct Global {
+    pub db: Option<PathBuf>,
+    pub policy: Option<PathBuf>,
+    pub da: bool,
+}
+
+/// Where the store lives unless `--db` says otherwise.
+pub fn default_db(name: &str) -> Result<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "triage")
+        .ok_or_else(|| anyhow!("no home directory: give the store with --db PATH"))?;
+    Ok(dirs.data_dir().join(name))
+}
+
+/// The time commands act at: the wall clock, or `TRIAGE_NOW` (RFC 3339) for reproducible runs.
+pub fn fixed_now() -> Result<Option<DateTime<Utc>>> {
+    match std::env::var("TRIAGE_NOW") {
+        Ok(v) if !v.is_empty() => Ok(Some(
+            DateTime::parse_from_rfc3339(&v)
+                .with_context(|| format!("TRIAGE_NOW `{v}` is not an RFC 3339 time"))?
+                .with_timezone(&Utc),
+        )),
+        _ => Ok(None),
+    }
+}
+
+/// Loads the policy: `--policy`, else the store's own, else the bundled demo policy.
+pub fn load_policy(global: &Global, store: &Store) -> Result<Policy> {
+    if let Some(path) = &global.policy {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the policy {}", path.display()))?;
+        return Ok(Policy::from_toml(&text, &path.display().to_string())?);
+    }
+    match store.policy_text()? {
+        Some(text) => Ok(Policy::from_toml(&text, "the store's policy")?),
+        None => Ok(Policy::from_toml(
+            DEFAULT_POLICY,
+            "demo-data/policy.toml (built in)",
+        )?),
+    }
+}
+
+/// Opens the store as the operating-system user, with the roles the policy gives them.
+pub fn open(global: &Global) -> Result<Embedded> {
+    let db = match &global.db {
+        Some(p) => p.clone(),
+        None => default_db("store")?,
+    };
+    let store = Store::open(&db)?;
+    let policy = load_policy(global, &store)?;
+    let login = crate::identity::os_login().map_err(|e| anyhow!(e))?;
+    let roles = policy.roles_of(&login);
+    if roles.is_empty() {
+        bail!(
+            "your login `{login}` is not staff in the policy in force.\n  Add it to the policy's [[staff]] list (login = \"{login}\", roles = [\"caseworker\"]) and install it with `triage policy --install FILE`."
+        );
+    }
+    Ok(Embedded {
+        store,
+        policy,
+        actor: Actor { login, roles },
+        fixed_now: fixed_now()?,
+    })
+}
+
+pub fn interface(global: &Global) -> Result<ExitCode> {
+    let api = open(global)?;
+    run_interface(&api, global)
+}
+
+pub fn run_interface(_api: &dyn Api, _global: &Global) -> Result<ExitCode> {
+    bail!("the interface is not built yet; use the subcommands (triage --help)")
+}
+
+/// Reads every file first; registers each file in one transaction (all or nothing).
+pub fn import(global: &Global, files: &[PathBuf]) -> Result<ExitCode> {
+    let api = open(global)?;
+    let detector = Detector::from_policy(&api.policy);
+    let mut parsed = Vec::new();
+    for f in files {
+        parsed.push((f, import::read_path(f)?));
+    }
+    for (f, records) in parsed {
+        let (registered, duplicates) = register(&api, &detector, records)?;
+        println!(
+            "{}: {registered} registered, {duplicates} already in the store",
+            f.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Registers records in one transaction; returns (registered, duplicates).
+pub fn register(
+    api: &Embedded,
+    detector: &Detector,
+    records: Vec<import::Record>,
+) -> Result<(usize, usize)> {
+    let reg = register_batch(&api.store, detector, records, &api.actor.login, api.now())?;
+    Ok((reg.registered.len(), reg.duplicates.len()))
+}
+
+/// Runs detection on each record and registers them all in one transaction.
+pub fn register_batch(
+    store: &Store,
+    detector: &Detector,
+    records: Vec<import::Record>,
+    actor: &str,
+    at: DateTime<Utc>,
+) -> Result<Registration> {
+    let batch: Vec<NewEnquiry> = records
+        .into_iter()
+        .map(|r| NewEnquiry {
+            suggestions: detector.detect_enquiry(&r.enquiry),
+            enquiry: r.enquiry,
+            source: r.source,
+        })
+        .collect();
+    Ok(store.register(&batch, actor, at)?)
+}
+
+fn parse_ref(s: &str) -> Result<Reference> {
+    Ok(s.parse::<Reference>()?)
+}
+
+fn today(api: &dyn Api) -> NaiveDate {
+    api.now().date_naive()
+}
+
+fn countdown(case: &Case, policy: &Policy, cal: &Calendar, today: NaiveDate) -> String {
+    clock::answer_clock(case, policy, cal, today)
+        .map(|c| c.countdown.short())
+        .unwrap_or_default()
+}
+
+fn masked_sender(case: &Case) -> String {
+    let name = sanitize_line(&case.enquiry.sender.name);
+    if detect::parse_cpr(name.trim()).is_some() {
+        detect::mask_cpr(name.trim())
+    } else {
+        name.into_owned()
+    }
+}
+
+fn badges(case: &Case) -> String {
+    case.badges()
+        .iter()
+        .map(|(c, confirmed)| {
+            if *confirmed {
+                c.badge().to_string()
+            } else {
+                c.badge().to_lowercase()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn truncate(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        return s.to_string();
+    }
+    let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
+    t.push('…');
+    t
+}
+
+pub fn cases(global: &Global, json: bool, status: Option<&str>) -> Result<ExitCode> {
+    let api = open(global)?;
+    let want = match status {
+        Some(s) => Some(
+            Status::ALL
+                .into_iter()
+                .find(|x| x.as_id() == s)
+                .ok_or_else(|| anyhow!("unknown status `{s}`"))?,
+        ),
+        None => None,
+    };
+    let cal = Calendar::from_policy(&api.policy);
+    let today = today(&api);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for rec in api.store.cases() {
+        let rec = rec?;
+        if want.is_some_and(|w| w != rec.status()) {
+            continue;
+        }
+        if json {
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string(&summary_json(&rec, &api.policy, &cal, today))?
+            )?;
+            continue;
+        }
+        match &rec {
+            CaseRecord::Live(c) => writeln!(
+                out,
+                "{}  {}  {:<11} {:<22} {:>10}  {:<14} {}",
+                c.reference,
+                c.enquiry.received.format("%Y-%m-%d"),
+                c.status.as_id(),
+                truncate(c.purpose.as_deref().unwrap_or("-"), 22),
+                countdown(c, &api.policy, &cal, today),
+                truncate(&badges(c), 14),
+                truncate(&sanitize_line(&c.enquiry.subject), 50),
+            )?,
+            CaseRecord::Erased(t) => writeln!(
+                out,
+                "{}  {}  erased      {}",
+                t.reference,
+                t.received,
+                t.purpose.as_deref().unwrap_or("-")
+            )?,
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn summary_json(
+    rec: &CaseRecord,
+    policy: &Policy,
+    cal: &Calendar,
+    today: NaiveDate,
+) -> serde_json::Value {
+    match rec {
+        CaseRecord::Live(c) => serde_json::json!({
+            "reference": c.reference.to_string(),
+            "received": c.enquiry.received.to_rfc3339(),
+            "channel": c.enquiry.channel.as_id(),
+            "status": c.status.as_id(),
+            "purpose": c.purpose,
+            "assignee": c.assignee,
+            "categories": c.confirmed(),
+            "due": clock::answer_clock(c, policy, cal, today).map(|a| a.due.to_string()),
+            "subject": sanitize_line(&c.enquiry.subject),
+            "version": c.version,
+        }),
+        CaseRecord::Erased(t) => serde_json::json!({
+            "reference": t.reference.to_string(),
+            "status": "erased",
+            "purpose": t.purpose,
+            "erased": t.erased.at.to_rfc3339(),
+            "version": t.version,
+        }),
+    }
+}
+
+/// The case as JSON, with CPR numbers in the text masked: showing is not revealing.
+fn case_json(rec: &CaseRecord) -> Result<serde_json::Value> {
+    let mut v = serde_json::to_value(match rec {
+        CaseRecord::Live(c) => serde_json::to_value(c)?,
+        CaseRecord::Erased(t) => serde_json::json!({ "erased": t }),
+    })?;
+    if let CaseRecord::Live(c) = rec {
+        v["reference"] = serde_json::Value::String(c.reference.to_string());
+        v["enquiry"]["body"] = serde_json::Value::String(mask_text(&c.enquiry.body));
+        if let Some(cpr) = &c.enquiry.sender.cpr {
+            v["enquiry"]["sender"]["cpr"] = serde_json::Value::String(detect::mask_cpr(cpr));
+        }
+    }
+    Ok(v)
+}
+
+/// Masks every CPR number in a text.
+pub fn mask_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for hit in detect::find_cprs(text) {
+        out.push_str(&text[last..hit.start]);
+        out.push_str(&detect::mask_cpr(&text[hit.start..hit.end]));
+        last = hit.end;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
+    let api = open(global)?;
+    let r = parse_ref(reference)?;
+    let rec = api.store.case(r)?.ok_or(StoreError::NotFound(r))?;
+    api.log_access(Some(r), &Access::OpenCase)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&case_json(&rec)?)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let c = match rec {
+        CaseRecord::Erased(t) => {
+            println!(
+                "{}  erased {} by {}: {}",
+                t.reference,
+                t.erased.at.format("%Y-%m-%d"),
+                t.erased.by,
+                t.ground
+            );
+            println!(
+                "purpose: {}  received: {}",
+                t.purpose.as_deref().unwrap_or("-"),
+                t.received
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        CaseRecord::Live(c) => c,
+    };
+    let cal = Calendar::from_policy(&api.policy);
+    let e = &c.enquiry;
+    println!("{}  {}  version {}", c.reference, c.status, c.version);
+    println!(
+        "received  {} via {}",
+        e.received.format("%Y-%m-%d %H:%M %:z"),
+        e.channel
+    );
+    println!("from      {}", masked_sender(&c));
+    println!("subject   {}", sanitize_line(&e.subject));
+    println!("purpose   {}", c.purpose.as_deref().unwrap_or("-"));
+    if let Some(right) = c.right {
+        println!("right     {} ({})", right.as_id(), right.article());
+    }
+    println!("assignee  {}", c.assignee.as_deref().unwrap_or("-"));
+    if let Some(clock) = clock::answer_clock(&c, &api.policy, &cal, today(&api)) {
+        println!("due       {} ({})", clock.due, clock.countdown.short());
+    }
+    let confirmed: Vec<&str> = c.confirmed().iter().map(|c| c.as_id()).collect();
+    println!(
+        "confirmed {}",
+        if confirmed.is_empty() {
+            "-".into()
+        } else {
+            confirmed.join(", ")
+        }
+    );
+    let suggested: Vec<String> = c
+        .open_suggestions()
+        .iter()
+        .map(|s| format!("{} ({:.0}%)", s.category, s.confidence * 100.0))
+        .collect();
+    if !suggested.is_empty() {
+        println!("suggested {}", suggested.join(", "));
+    }
+    if let Some(r) = &c.restriction {
+        println!("RESTRICTED (Art. 23): {}", r.reason);
+    }
+    if let Some(h) = &c.legal_hold {
+        println!("LEGAL HOLD: {}", h.reason);
+    }
+    for d in &c.disclosures {
+        let bases: Vec<String> = d.bases.iter().map(|b| b.id()).collect();
+        println!(
+            "disclosure #{} {:?} to {} on {} by {} at {}{}",
+            d.id,
+            d.kind,
+            d.recipient,
+            bases.join(" + "),
+            d.made.by,
+            d.made.at.format("%Y-%m-%d %H:%M"),
+            if d.withdrawn.is_some() {
+                " (withdrawn)"
+            } else {
+                ""
+            }
+        );
+        println!("    {}", sanitize_line(&d.justification));
+    }
+    if let Some(dec) = &c.decision {
+        println!("decision  {}", dec.outcome.as_id());
+        if let Some(r) = &dec.ruling {
+            println!(
+                "ruling    {} — {}",
+                sanitize_line(&r.ground),
+                sanitize_line(&r.reasons)
+            );
+        }
+    }
+    for n in &c.notes {
+        println!(
+            "note      {} {}: {}",
+            n.made.at.format("%Y-%m-%d"),
+            n.made.by,
+            sanitize_line(&n.text)
+        );
+    }
+    println!();
+    println!("{}", sanitize_text(&mask_text(&e.body)));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn reason(v: &Option<String>, what: &str) -> Result<String> {
+    v.clone()
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| anyhow!("{what}: give the reason with --why \"…\""))
+}
+
+/// The commands `triage case REF …` gives, one per case command.
+#[derive(Subcommand, Debug)]
+pub enum CaseAction {
+    /// Confirm or reject data categories (comma-separated ids, e.g. health,cpr)
+    Classify {
+        #[arg(long, value_delimiter = ',')]
+        confirm: Vec<DataCategory>,
+        #[arg(long, value_delimiter = ',')]
+        reject: Vec<DataCategory>,
+        /// Confirm every suggestion detection made
+        #[arg(long)]
+        accept_suggestions: bool,
+    },
+    /// Set the processing purpose (an id from the policy)
+    Purpose {
+        purpose: String,
+        /// For data-subject-rights: access, rectification, erasure, restriction, objection
+        #[arg(long)]
+        right: Option<RightKind>,
+    },
+    /// Disclose the case to a recipient with legal bases and a justification
+    Route {
+        #[arg(long = "to")]
+        to: String,
+        #[arg(long = "basis", value_delimiter = ',', required = true)]
+        bases: Vec<LegalBasis>,
+        #[arg(long = "why")]
+        why: String,
+        /// Transfer basis, for recipients outside the EU/EEA or international organisations
+        #[arg(long)]
+        transfer: Option<String>,
+        /// Reason for not restricting the case after a disclosure to a restricted recipient
+        #[arg(long)]
+        waive_restriction: Option<String>,
+        /// Forward to the competent authority (Public Administration Act § 7)
+        #[arg(long, conflicts_with = "employer_notice")]
+        forward: bool,
+        /// Notify employers (residence permit refused, revoked or lapsed)
+        #[arg(long)]
+        employer_notice: bool,
+        /// An employer notified (repeatable)
+        #[arg(long = "party")]
+        parties: Vec<String>,
+    },
+    /// Withdraw a disclosure made by mistake (it stays on record)
+    Withdraw {
+        disclosure: u32,
+        #[arg(long)]
+        why: Option<String>,
+    },
+    /// Take the case (from its holder, with --from)
+    Take {
+        #[arg(long)]
+        from: Option<String>,
+    },
+    /// Release the case you hold
+    Release,
+    /// Give the case to a colleague
+    Assign {
+        login: String,
+        #[arg(long)]
+        from: Option<String>,
+    },
+    /// Add a note
+    Note {
+        text: String,
+    },
+    /// Decide a data-subject-rights request
+    Decide {
+        outcome: OutcomeArg,
+        #[arg(long)]
+        reasons: Option<String>,
+        #[arg(long)]
+        ground: Option<String>,
+    },
+    /// Record that the enquiry was answered
+    Answer {
+        summary: String,
+    },
+    Close {
+        #[arg(long)]
+        why: Option<String>,
+    },
+    /// Restrict under Art. 23 (left out of access reports)
+    Restrict {
+        #[arg(long)]
+        why: Option<String>,
+    },
+    Unrestrict {
+        #[arg(long)]
+        why: Option<String>,
+    },
+    /// Put under legal hold (stops the deletion clock)
+    Hold {
+        #[arg(long)]
+        why: Option<String>,
+    },
+    ReleaseHold {
+        #[arg(long)]
+        why: Option<String>,
+    },
+    /// Extend a data-subject-rights deadline by two months (Art. 12(3))
+    Extend {
+        #[arg(long)]
+        why: Option<String>,
+    },
+    /// Pause the answer clock (waiting for identity verification)
+    Pause {
+        #[arg(long)]
+        why: Option<String>,
+    },
+    Resume,
+    /// Record the handover to the state archives
+    HandOver,
+    /// Record the specific assessment after handover
+    Assess {
+        decision: KeepArg,
+        #[arg(long)]
+        why: Option<String>,
+        #[arg(long)]
+        review: Option<NaiveDate>,
+    },
+    /// Erase the case's personal data, leaving a tombstone
+    Erase {
+        #[arg(long)]
+        ground: Option<String>,
+    },
+    /// Print the CPR numbers of the case unmasked (audited)
+    Reveal,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum OutcomeArg {
+    Granted,
+    PartlyGranted,
+    Refused,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum KeepArg {
+    Keep,
+    Delete,
+}
+
+pub fn case(
+    global: &Global,
+    reference: &str,
+    at_version: Option<u64>,
+    action: CaseAction,
+) -> Result<ExitCode> {
+    let api = open(global)?;
+    let r = parse_ref(reference)?;
+    let current = api.store.live_case(r)?;
+    if let CaseAction::Reveal = action {
+        api.log_access(Some(r), &Access::RevealCpr)?;
+        let mut cprs: Vec<String> = current.enquiry.sender.cpr.iter().cloned().collect();
+        cprs.extend(
+            detect::find_cprs(&current.enquiry.body)
+                .iter()
+                .map(|h| current.enquiry.body[h.start..h.end].to_string()),
+        );
+        for c in cprs {
+            println!("{c}");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let cmd = to_command(action, &current, &api.actor.login)?;
+    let rec = api.execute(r, at_version.unwrap_or(current.version), &cmd)?;
+    println!("saved {} ({}, version {})", r, cmd.action(), rec.version());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn to_command(action: CaseAction, current: &Case, me: &str) -> Result<Command> {
+    Ok(match action {
+        CaseAction::Classify {
+            mut confirm,
+            reject,
+            accept_suggestions,
+        } => {
+            if accept_suggestions {
+                confirm.extend(
+                    current
+                        .open_suggestions()
+                        .iter()
+                        .map(|s| s.category)
+                        .filter(|c| !reject.contains(c)),
+                );
+                confirm.sort();
+                confirm.dedup();
+            }
+            Command::Classify { confirm, reject }
+        }
+        CaseAction::Purpose { purpose, right } => Command::SetPurpose { purpose, right },
+        CaseAction::Route {
+            to,
+            bases,
+            why,
+            transfer,
+            waive_restriction,
+            forward,
+            employer_notice,
+            parties,
+        } => Command::Route(RouteRequest {
+            kind: if forward {
+                DisclosureKind::Forward
+            } else if employer_notice {
+                DisclosureKind::EmployerNotice
+            } else {
+                DisclosureKind::Disclosure
+            },
+            recipient: to,
+            bases,
+            justification: why,
+            transfer,
+            waive_restriction,
+            parties,
+        }),
+        CaseAction::Withdraw { disclosure, why } => Command::Withdraw {
+            disclosure,
+            reason: reason(&why, "withdraw")?,
+        },
+        CaseAction::Take { from } => Command::Assign {
+            to: Some(me.to_string()),
+            from,
+        },
+        CaseAction::Release => Command::Assign {
+            to: None,
+            from: Some(me.to_string()),
+        },
+        CaseAction::Assign { login, from } => Command::Assign {
+            to: Some(login),
+            from: from.or_else(|| current.assignee.clone()),
+        },
+        CaseAction::Note { text } => Command::AddNote { text },
+        CaseAction::Decide {
+            outcome,
+            reasons,
+            ground,
+        } => {
+            let outcome = match outcome {
+                OutcomeArg::Granted => Outcome::Granted,
+                OutcomeArg::PartlyGranted => Outcome::PartlyGranted,
+                OutcomeArg::Refused => Outcome::Refused,
+            };
+            let ruling = match (reasons, ground) {
+                (None, None) => None,
+                (r, g) => Some(Ruling {
+                    reasons: r.unwrap_or_default(),
+                    ground: g.unwrap_or_default(),
+                }),
+            };
+            Command::Decide { outcome, ruling }
+        }
+        CaseAction::Answer { summary } => Command::Answer { summary },
+        CaseAction::Close { why } => Command::Close {
+            reason: reason(&why, "close")?,
+        },
+        CaseAction::Restrict { why } => Command::Restrict {
+            reason: reason(&why, "restrict")?,
+        },
+        CaseAction::Unrestrict { why } => Command::Unrestrict {
+            reason: reason(&why, "unrestrict")?,
+        },
+        CaseAction::Hold { why } => Command::Hold {
+            reason: reason(&why, "hold")?,
+        },
+        CaseAction::ReleaseHold { why } => Command::ReleaseHold {
+            reason: reason(&why, "release-hold")?,
+        },
+        CaseAction::Extend { why } => Command::Extend {
+            reason: reason(&why, "extend")?,
+        },
+        CaseAction::Pause { why } => Command::Pause {
+            reason: reason(&why, "pause")?,
+        },
+        CaseAction::Resume => Command::Resume,
+        CaseAction::HandOver => Command::HandOver,
+        CaseAction::Assess {
+            decision,
+            why,
+            review,
+        } => Command::Assess {
+            keep: matches!(decision, KeepArg::Keep),
+            reason: reason(&why, "assess")?,
+            review,
+        },
+        CaseAction::Erase { ground } => Command::Erase {
+            ground: ground
+                .filter(|g| !g.trim().is_empty())
+                .ok_or_else(|| anyhow!("erase: give the legal ground with --ground \"…\""))?,
+        },
+        CaseAction::Reveal => unreachable!("handled before"),
+    })
+}
+
+pub fn export(global: &Global, csv: bool) -> Result<ExitCode> {
+    let api = open(global)?;
+    api.log_access(
+        None,
+        &Access::Export {
+            what: if csv {
+                "all cases (csv)"
+            } else {
+                "all cases (jsonl)"
+            }
+            .into(),
+        },
+    )?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if csv {
+        writeln!(
+            out,
+            "reference,received,channel,status,purpose,assignee,categories,recipients,subject"
+        )?;
+    }
+    for rec in api.store.cases() {
+        let rec = rec?;
+        if !csv {
+            writeln!(out, "{}", serde_json::to_string(&case_json(&rec)?)?)?;
+            continue;
+        }
+        let row: Vec<String> = match &rec {
+            CaseRecord::Live(c) => vec![
+                c.reference.to_string(),
+                c.enquiry.received.to_rfc3339(),
+                c.enquiry.channel.as_id().into(),
+                c.status.as_id().into(),
+                c.purpose.clone().unwrap_or_default(),
+                c.assignee.clone().unwrap_or_default(),
+                c.confirmed()
+                    .iter()
+                    .map(|c| c.as_id())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                c.live_disclosures()
+                    .map(|d| d.recipient.clone())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                sanitize_line(&c.enquiry.subject).into_owned(),
+            ],
+            CaseRecord::Erased(t) => vec![
+                t.reference.to_string(),
+                t.received.to_string(),
+                String::new(),
+                "erased".into(),
+                t.purpose.clone().unwrap_or_default(),
+            ],
+        };
+        writeln!(
+            out,
+            "{}",
+            row.iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(",")
+        )?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Quotes a CSV field; a leading =, +, - or @ is defused so a spreadsheet never runs it.
+fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+pub fn audit_verify(global: &Global) -> Result<ExitCode> {
+    let api = open(global)?;
+    let v = api.store.verify_audit()?;
+    match &v.first_broken {
+        None => {
+            println!("audit chain verified: {} entries, {} events checked against their digests, {} erased cases", v.entries, v.events_checked, v.erased_cases);
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(b) => {
+            println!("audit chain BROKEN at entry {}: {}", b.seq, b.problem);
+            println!("  ({} entries before it verified)", v.entries);
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+pub fn audit_log(global: &Global, case: Option<&str>, json: bool) -> Result<ExitCode> {
+    let api = open(global)?;
+    let r = case.map(parse_ref).transpose()?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for (e, access) in api.store.audit_log(r)? {
+        let detail = match access.map(|a| a.access) {
+            Some(Access::Search { terms }) => format!("terms {:?}", sanitize_line(&terms)),
+            Some(Access::Export { what }) | Some(Access::Report { what }) => {
+                sanitize_line(&what).into_owned()
+            }
+            _ => String::new(),
+        };
+        if json {
+            writeln!(
+                out,
+                "{}",
+                serde_json::json!({
+                    "seq": e.seq, "at": e.at.to_rfc3339(), "actor": e.actor,
+                    "case": e.reference.map(|r| r.to_string()), "version": e.version,
+                    "action": e.action, "detail": detail,
+                    "digest": crate::store::audit::hex(&e.digest), "prev": crate::store::audit::hex(&e.prev),
+                })
+            )?;
+        } else {
+            writeln!(
+                out,
+                "{:>6}  {}  {:<10} {:<12} {:<14} {}",
+                e.seq,
+                e.at.format("%Y-%m-%d %H:%M:%S"),
+                truncate(&e.actor, 10),
+                e.reference
+                    .map(|r| r.to_string())
+                    .unwrap_or_else(|| "-".into()),
+                e.action,
+                detail
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn policy(global: &Global, install: Option<&Path>) -> Result<ExitCode> {
+    if let Some(path) = install {
+        let db = match &global.db {
+            Some(p) => p.clone(),
+            None => default_db("store")?,
+        };
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        Policy::from_toml(&text, &path.display().to_string())?;
+        let store = Store::open(&db)?;
+        store.set_policy_text(&text)?;
+        println!("policy {} installed in {}", path.display(), db.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let api = open(global)?;
+    let p = &api.policy;
+    println!("{} — {}", p.authority.name_en, p.authority.name_da);
+    println!("\npurposes:");
+    for pu in &p.purposes {
+        println!("  {:<24} {} / {}", pu.id(), pu.name_en, pu.name_da);
+    }
+    println!("\nrecipients:");
+    for r in &p.recipients {
+        println!(
+            "  {:<28} {}{}",
+            r.id(),
+            r.name_en,
+            if r.restricted {
+                "  [restricted, Art. 23]"
+            } else {
+                ""
+            }
+        );
+    }
+    println!("\nstaff:");
+    for s in &p.staff {
+        println!(
+            "  {:<12} {} ({})",
+            s.login.get_ref(),
+            s.name,
+            s.roles
+                .iter()
+                .map(|r| r.as_id())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
