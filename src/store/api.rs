@@ -29,6 +29,11 @@ pub trait Api {
     fn draft(&self, reference: Reference) -> Result<Option<String>, StoreError>;
     /// The time the API acts at (the wall clock, or a fixed time in tests and demos).
     fn now(&self) -> DateTime<Utc>;
+    /// Cases someone else changed since the last call (pushed by the server), without
+    /// blocking. The interface polls it each tick. An embedded store has no one else.
+    fn changed(&self) -> Vec<Reference> {
+        Vec::new()
+    }
 }
 
 /// The store opened in this process.
