@@ -89,6 +89,18 @@ enum Cmd {
         #[command(subcommand)]
         action: AuditCmd,
     },
+    /// Write a consistent, checksummed copy of the store to FILE
+    Backup { file: PathBuf },
+    /// Restore a backup into a new store (the --db path must not hold a store)
+    Restore { file: PathBuf },
+    /// Read every value of the store (or of a backup), check indexes and the audit chain; changes nothing
+    Check {
+        /// Check this backup file instead of the store
+        #[arg(long)]
+        backup: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// The policy in force: purposes, recipients, staff
     Policy {
         /// Store this policy file in the store, for every later opener
@@ -145,6 +157,9 @@ fn main() -> ExitCode {
         Some(Cmd::Audit {
             action: AuditCmd::Log { case, json },
         }) => cli::audit_log(&global, case.as_deref(), json),
+        Some(Cmd::Backup { file }) => cli::backup(&global, &file),
+        Some(Cmd::Restore { file }) => cli::restore(&global, &file),
+        Some(Cmd::Check { backup, json }) => cli::check(&global, backup.as_deref(), json),
         Some(Cmd::Policy { install }) => cli::policy(&global, install.as_deref()),
     };
     match result {

@@ -899,3 +899,81 @@ pub fn policy(global: &Global, install: Option<&Path>) -> Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+fn db_path(global: &Global) -> Result<PathBuf> {
+    match &global.db {
+        Some(p) => Ok(p.clone()),
+        None => default_db("store"),
+    }
+}
+
+pub fn backup(global: &Global, file: &Path) -> Result<ExitCode> {
+    let api = open(global)?;
+    let s = api.store.backup(file)?;
+    api.log_access(
+        None,
+        &Access::Export {
+            what: format!("backup to {}", file.display()),
+        },
+    )?;
+    println!(
+        "backup {}: {} entries, {} bytes, blake3 {}",
+        file.display(),
+        s.entries,
+        s.bytes,
+        s.checksum
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn restore(global: &Global, file: &Path) -> Result<ExitCode> {
+    let db = db_path(global)?;
+    let s = Store::restore(file, &db)?;
+    let store = Store::open(&db)?;
+    let v = store.verify_audit()?;
+    println!(
+        "restored {} entries from {} (blake3 {}) into {}",
+        s.entries,
+        file.display(),
+        s.checksum,
+        db.display()
+    );
+    match v.first_broken {
+        None => println!("audit chain verified: {} entries", v.entries),
+        Some(b) => println!(
+            "warning: the restored audit chain is broken at entry {}: {}",
+            b.seq, b.problem
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn check(global: &Global, backup: Option<&Path>, json: bool) -> Result<ExitCode> {
+    let report = match backup {
+        Some(b) => crate::store::check::check_backup(b)?,
+        None => crate::store::check::check_store(&db_path(global)?)?,
+    };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!("checked {}", report.checked.display());
+        for (tree, n) in &report.counts {
+            println!("  {tree:<14} {n}");
+        }
+        println!("  audit entries  {}", report.audit_entries);
+        if report.ok() {
+            println!("no problems found");
+        } else {
+            println!("{} problem(s):", report.problems.len());
+            for p in &report.problems {
+                println!("  - {p}");
+            }
+            println!("restore the latest good backup with `triage restore FILE --db NEW_PATH` (check it first: `triage check --backup FILE`)");
+        }
+    }
+    Ok(if report.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}

@@ -3,6 +3,8 @@
 
 pub mod api;
 pub mod audit;
+pub mod backup;
+pub mod check;
 pub mod codec;
 
 use crate::domain::calendar::Calendar;
@@ -231,13 +233,15 @@ pub struct Store {
     path: PathBuf,
     /// Flush after every transaction (always, except while seeding a demo in bulk).
     flush_each: std::sync::atomic::AtomicBool,
+    /// Commits hold it shared; a backup holds it alone, so the copy is consistent.
+    gate: std::sync::RwLock<()>,
 }
 
 impl Store {
     /// Opens (or creates) the store at `path`, a directory kept private to its owner.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         prepare_dir(path)?;
-        let db = sled::Config::new().path(path).open().map_err(|source| {
+        let db = open_sled(path).map_err(|source| {
             let locked = matches!(&source, sled::Error::Io(e) if e.kind() == std::io::ErrorKind::WouldBlock)
                 || source.to_string().contains("could not acquire lock");
             if locked {
@@ -259,6 +263,7 @@ impl Store {
             db,
             path: path.to_path_buf(),
             flush_each: std::sync::atomic::AtomicBool::new(true),
+            gate: std::sync::RwLock::new(()),
         };
         match store.meta.get(FORMAT_KEY)? {
             None => {
@@ -281,6 +286,7 @@ impl Store {
     }
 
     fn transaction<T>(&self, f: impl Fn(&Tx) -> TxResult<T>) -> Result<T, StoreError> {
+        let _shared = self.gate.read().unwrap_or_else(|p| p.into_inner());
         let trees = [
             &self.cases,
             &self.events,
@@ -778,6 +784,25 @@ pub fn subject_identifiers(e: &Enquiry) -> Vec<String> {
         }
     }
     ids
+}
+
+/// Opens sled, turning a panic inside it (seen on damaged files) into an error.
+fn open_sled(path: &Path) -> Result<sled::Db, sled::Error> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(|| sled::Config::new().path(path).open());
+    std::panic::set_hook(hook);
+    result.unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "unreadable store files".into());
+        Err(sled::Error::Io(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("the store files are damaged ({why})"),
+        )))
+    })
 }
 
 fn prepare_dir(path: &Path) -> Result<(), StoreError> {
