@@ -73,7 +73,11 @@ pub fn open(global: &Global) -> Result<Embedded> {
         Some(p) => p.clone(),
         None => default_db("store")?,
     };
-    let store = Store::open(&db)?;
+    as_user(Store::open(&db)?, global)
+}
+
+/// Wraps an open store with its policy and the acting user.
+pub fn as_user(store: Store, global: &Global) -> Result<Embedded> {
     let policy = load_policy(global, &store)?;
     let login = crate::identity::os_login().map_err(|e| anyhow!(e))?;
     let roles = policy.roles_of(&login);

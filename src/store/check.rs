@@ -31,7 +31,7 @@ pub fn check_store(db: &Path) -> Result<CheckReport, StoreError> {
     if !db.join("db").exists() && !db.join("conf").exists() {
         return Err(StoreError::Directory {
             path: db.to_path_buf(),
-            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no triage store here"),
+            cause: std::io::Error::new(std::io::ErrorKind::NotFound, "no triage store here"),
         });
     }
     if held_by_another_process(db) {
@@ -41,12 +41,19 @@ pub fn check_store(db: &Path) -> Result<CheckReport, StoreError> {
     }
     let tmp = tempdir()?;
     let copy = tmp.join("store");
-    copy_dir(db, &copy).map_err(|source| StoreError::Directory {
+    copy_dir(db, &copy).map_err(|cause| StoreError::Directory {
         path: db.to_path_buf(),
-        source,
+        cause,
     })?;
     let mut report = match Store::open(&copy) {
         Ok(store) => check_open(&store),
+        Err(StoreError::Open { cause, .. }) => CheckReport {
+            problems: vec![format!(
+                "the store does not open: {}",
+                super::describe_sled(&cause)
+            )],
+            ..Default::default()
+        },
         Err(e) => CheckReport {
             problems: vec![format!("the store does not open: {e}")],
             ..Default::default()
@@ -80,9 +87,9 @@ fn tempdir() -> Result<PathBuf, StoreError> {
         std::process::id(),
         chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)
     ));
-    std::fs::create_dir_all(&base).map_err(|source| StoreError::Directory {
+    std::fs::create_dir_all(&base).map_err(|cause| StoreError::Directory {
         path: base.clone(),
-        source,
+        cause,
     })?;
     Ok(base)
 }

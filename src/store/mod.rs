@@ -33,12 +33,12 @@ pub struct Actor {
 pub enum StoreError {
     #[error("the store at {} is in use by another triage process.\n  Stop that process, or run `triage serve --db {}` and let everyone connect to it.", .path.display(), .path.display())]
     Locked { path: PathBuf },
-    #[error("cannot open the store at {}: {source}\n  If a crash damaged it, restore the latest backup (`triage restore BACKUP --db {}`).", .path.display(), .path.display())]
-    Open { path: PathBuf, source: sled::Error },
-    #[error("cannot prepare the store directory {}: {source}", .path.display())]
+    #[error("cannot open the store at {}: {}\n  Run `triage check --db {}`; if it reports damage, restore the latest backup into a new path (`triage restore BACKUP --db NEW_PATH`).", .path.display(), describe_sled(.cause), .path.display())]
+    Open { path: PathBuf, cause: sled::Error },
+    #[error("cannot prepare the store directory {}: {cause}", .path.display())]
     Directory {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("store error: {0}")]
     Sled(#[from] sled::Error),
@@ -247,7 +247,7 @@ impl Store {
             if locked {
                 StoreError::Locked { path: path.to_path_buf() }
             } else {
-                StoreError::Open { path: path.to_path_buf(), source }
+                StoreError::Open { path: path.to_path_buf(), cause: source }
             }
         })?;
         let tree = |name: &str| db.open_tree(name);
@@ -786,6 +786,15 @@ pub fn subject_identifiers(e: &Enquiry) -> Vec<String> {
     ids
 }
 
+/// sled's errors in words a person can act on.
+pub fn describe_sled(e: &sled::Error) -> String {
+    match e {
+        sled::Error::Corruption { .. } => "its files are damaged (sled found corrupt data)".into(),
+        sled::Error::Io(io) => io.to_string(),
+        other => other.to_string(),
+    }
+}
+
 /// Opens sled, turning a panic inside it (seen on damaged files) into an error.
 fn open_sled(path: &Path) -> Result<sled::Db, sled::Error> {
     let hook = std::panic::take_hook();
@@ -807,9 +816,9 @@ fn open_sled(path: &Path) -> Result<sled::Db, sled::Error> {
 
 fn prepare_dir(path: &Path) -> Result<(), StoreError> {
     use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
-    let err = |source| StoreError::Directory {
+    let err = |cause| StoreError::Directory {
         path: path.to_path_buf(),
-        source,
+        cause,
     };
     if !path.exists() {
         std::fs::DirBuilder::new()
