@@ -194,7 +194,14 @@ pub fn seed(
     let mut later: Vec<(DateTime<Utc>, Step)> = Vec::new();
     for (at, step) in timeline {
         let Step::Register(i) = step else { continue };
-        let reg = register_batch(store, &detector, vec![records[i].clone()], &worker(i), at)?;
+        let reg = register_batch(
+            store,
+            policy,
+            &detector,
+            vec![records[i].clone()],
+            &worker(i),
+            at,
+        )?;
         refs[i] = reg.registered.first().copied();
         let age = now - at;
         if age < Duration::days(2) {

@@ -127,13 +127,21 @@ pub fn register(
     detector: &Detector,
     records: Vec<import::Record>,
 ) -> Result<(usize, usize)> {
-    let reg = register_batch(&api.store, detector, records, &api.actor.login, api.now())?;
+    let reg = register_batch(
+        &api.store,
+        &api.policy,
+        detector,
+        records,
+        &api.actor.login,
+        api.now(),
+    )?;
     Ok((reg.registered.len(), reg.duplicates.len()))
 }
 
 /// Runs detection on each record and registers them all in one transaction.
 pub fn register_batch(
     store: &Store,
+    policy: &Policy,
     detector: &Detector,
     records: Vec<import::Record>,
     actor: &str,
@@ -147,7 +155,7 @@ pub fn register_batch(
             source: r.source,
         })
         .collect();
-    Ok(store.register(&batch, actor, at)?)
+    Ok(store.register(policy, &batch, actor, at)?)
 }
 
 fn parse_ref(s: &str) -> Result<Reference> {

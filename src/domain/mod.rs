@@ -11,6 +11,7 @@ pub mod enquiry;
 pub mod policy;
 pub mod routing;
 pub mod sanitize;
+pub mod summary;
 
 #[cfg(test)]
 pub(crate) mod fixtures;

@@ -214,6 +214,31 @@ fn check_open(store: &Store) -> CheckReport {
             problem(&mut r, "a duplicate-detection entry is malformed".into());
         }
     });
+    let mut queued = 0u64;
+    walk!(store.queue, "queue", |k, v| {
+        match codec::decode::<crate::domain::summary::CaseSummary>(&v) {
+            Ok(q)
+                if live.get(&q.reference) == Some(&q.version)
+                    && ref_from_key(&k) == Some(q.reference) =>
+            {
+                queued += 1
+            }
+            Ok(q) => problem(
+                &mut r,
+                format!(
+                    "the queue entry of {} is out of step with the case",
+                    q.reference
+                ),
+            ),
+            Err(e) => problem(&mut r, format!("a queue entry does not decode: {e}")),
+        }
+    });
+    if queued != live.len() as u64 {
+        problem(
+            &mut r,
+            format!("the queue lists {queued} of {} live cases", live.len()),
+        );
+    }
     walk!(store.drafts, "drafts", |_k, _v| {});
     walk!(store.meta, "meta", |_k, _v| {});
     for (reference, version) in &live {

@@ -13,6 +13,7 @@ use crate::domain::clock;
 use crate::domain::command::{self, Access, Applied, Change, Command, Context, Event, Refusal};
 use crate::domain::enquiry::{Enquiry, Reference};
 use crate::domain::policy::{Policy, Role};
+use crate::domain::summary::CaseSummary;
 use audit::{AuditEntry, Broken, Head, Verification};
 use chrono::{DateTime, Datelike, Utc};
 use codec::CodecError;
@@ -166,6 +167,7 @@ struct Tx<'a> {
     subjects: &'a TransactionalTree,
     access: &'a TransactionalTree,
     drafts: &'a TransactionalTree,
+    queue: &'a TransactionalTree,
 }
 
 impl Tx<'_> {
@@ -230,6 +232,7 @@ pub struct Store {
     subjects: Tree,
     access: Tree,
     drafts: Tree,
+    queue: Tree,
     path: PathBuf,
     /// Flush after every transaction (always, except while seeding a demo in bulk).
     flush_each: std::sync::atomic::AtomicBool,
@@ -260,6 +263,7 @@ impl Store {
             subjects: tree("subjects")?,
             access: tree("access")?,
             drafts: tree("drafts")?,
+            queue: tree("queue")?,
             db,
             path: path.to_path_buf(),
             flush_each: std::sync::atomic::AtomicBool::new(true),
@@ -296,6 +300,7 @@ impl Store {
             &self.subjects,
             &self.access,
             &self.drafts,
+            &self.queue,
         ];
         let result = trees[..].transaction(|t| {
             f(&Tx {
@@ -307,6 +312,7 @@ impl Store {
                 subjects: &t[5],
                 access: &t[6],
                 drafts: &t[7],
+                queue: &t[8],
             })
         });
         let value = unwrap_tx(result)?;
@@ -321,10 +327,12 @@ impl Store {
     /// Enquiries already in the store (same Message-ID or content) are reported, not added.
     pub fn register(
         &self,
+        policy: &Policy,
         batch: &[NewEnquiry],
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Registration, StoreError> {
+        let calendar = Calendar::from_policy(policy);
         let prepared: Vec<(Vec<u8>, Vec<String>)> = batch
             .iter()
             .map(|n| {
@@ -365,6 +373,11 @@ impl Store {
                     at: now,
                 };
                 let case = Case::new(reference, n.enquiry.clone(), n.suggestions.clone(), stamp);
+                let due = clock::first_deadline(&case, policy, &calendar);
+                tx.queue.insert(
+                    &ref_key(reference),
+                    encode_tx(&CaseSummary::of_case(&case, due))?,
+                )?;
                 tx.cases.insert(
                     &ref_key(reference),
                     encode_tx(&CaseRecord::Live(Box::new(case)))?,
@@ -459,8 +472,16 @@ impl Store {
                 change: Change::Command(cmd.clone()),
             };
             let record = match applied {
-                Applied::Updated(next) => CaseRecord::Live(next),
+                Applied::Updated(next) => {
+                    let due = clock::first_deadline(&next, policy, &calendar);
+                    tx.queue.insert(
+                        &ref_key(reference),
+                        encode_tx(&CaseSummary::of_case(&next, due))?,
+                    )?;
+                    CaseRecord::Live(next)
+                }
                 Applied::Erased(tomb) => {
+                    tx.queue.remove(&ref_key(reference))?;
                     for v in 1..=case.version {
                         tx.events.remove(&event_key(reference, v))?;
                     }
@@ -538,6 +559,17 @@ impl Store {
             let what = ref_from_key(&k)
                 .map(|r| format!("case {r}"))
                 .unwrap_or_else(|| "a case key".into());
+            codec::decode(&v).map_err(StoreError::corrupt(what))
+        })
+    }
+
+    /// The queue index: one small summary per live case, in reference order.
+    pub fn summaries(&self) -> impl Iterator<Item = Result<CaseSummary, StoreError>> + '_ {
+        self.queue.iter().map(|kv| {
+            let (k, v) = kv?;
+            let what = ref_from_key(&k)
+                .map(|r| format!("the queue entry of {r}"))
+                .unwrap_or_else(|| "a queue entry".into());
             codec::decode(&v).map_err(StoreError::corrupt(what))
         })
     }
