@@ -125,6 +125,8 @@ fn subject_key(identifier: &str, r: Reference) -> Vec<u8> {
 }
 
 const HEAD: &[u8] = b"audit-head";
+/// A plain file beside sled's that says "a triage store lives here".
+const MARKER_FILE: &str = "triage-store";
 const POLICY_KEY: &[u8] = b"policy";
 const FORMAT_KEY: &[u8] = b"format";
 
@@ -269,10 +271,26 @@ impl Store {
             flush_each: std::sync::atomic::AtomicBool::new(true),
             gate: std::sync::RwLock::new(()),
         };
+        let marker = path.join(MARKER_FILE);
         match store.meta.get(FORMAT_KEY)? {
+            // sled opens a truncated log as an empty store; the marker file tells a store
+            // that lost its data from one that never had any.
+            None if marker.exists() => {
+                return Err(StoreError::Open {
+                    path: path.to_path_buf(),
+                    cause: sled::Error::Io(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        "the store files are damaged: this store held data, but its log now reads as empty",
+                    )),
+                })
+            }
             None => {
                 store.meta.insert(FORMAT_KEY, &[codec::FORMAT])?;
                 store.db.flush()?;
+                write_marker(&marker).map_err(|cause| StoreError::Directory { path: path.to_path_buf(), cause })?;
+            }
+            Some(_) if !marker.exists() => {
+                write_marker(&marker).map_err(|cause| StoreError::Directory { path: path.to_path_buf(), cause })?;
             }
             Some(v) if v.as_ref() == [codec::FORMAT] => {}
             Some(v) => {
@@ -844,6 +862,14 @@ fn open_sled(path: &Path) -> Result<sled::Db, sled::Error> {
             format!("the store files are damaged ({why})"),
         )))
     })
+}
+
+fn write_marker(path: &Path) -> std::io::Result<()> {
+    std::fs::write(
+        path,
+        b"triage store: the data lives in sled's files beside this one.\n",
+    )?;
+    std::fs::File::open(path.parent().unwrap_or(Path::new(".")))?.sync_all()
 }
 
 fn prepare_dir(path: &Path) -> Result<(), StoreError> {
