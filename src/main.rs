@@ -101,6 +101,12 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Apply a stream of commands, acknowledging each once durable (for the crash test)
+    #[command(hide = true)]
+    Stress {
+        #[arg(long, default_value_t = 1000)]
+        ops: u64,
+    },
     /// The policy in force: purposes, recipients, staff
     Policy {
         /// Store this policy file in the store, for every later opener
@@ -160,6 +166,7 @@ fn main() -> ExitCode {
         Some(Cmd::Backup { file }) => cli::backup(&global, &file),
         Some(Cmd::Restore { file }) => cli::restore(&global, &file),
         Some(Cmd::Check { backup, json }) => cli::check(&global, backup.as_deref(), json),
+        Some(Cmd::Stress { ops }) => cli::stress::run(&global, ops),
         Some(Cmd::Policy { install }) => cli::policy(&global, install.as_deref()),
     };
     match result {

@@ -1,6 +1,7 @@
 //! The subcommands behind `main`: open the store as the OS user and print for people or JSON.
 
 pub mod demo;
+pub mod stress;
 
 use crate::domain::basis::LegalBasis;
 use crate::domain::calendar::Calendar;
