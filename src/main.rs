@@ -133,6 +133,11 @@ fn main() -> ExitCode {
     unsafe {
         libc::umask(0o077);
     }
+    // A file-size limit (or a full quota) must surface as a write error we can report,
+    // not kill the process half-way.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
     let args = Cli::parse();
     if !matches!(args.command, None | Some(Cmd::Demo { no_ui: false })) {
         // A CLI piped into `head` ends quietly on a closed pipe instead of panicking.

@@ -196,3 +196,56 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A write that fails half-way (here: a file-size limit, as a full disk would) gives a clear
+/// error, and the import is all or nothing: the store is as it was and still verifies.
+#[test]
+fn a_full_disk_refuses_the_import_whole_with_a_clear_error() {
+    use std::os::unix::process::CommandExt;
+    let s = TestStore::demo();
+    let before = s.ok(&["cases", "--json"]);
+    let big = s.dir.path().join("big.jsonl");
+    let mut text = String::new();
+    for i in 0..3000 {
+        text.push_str(&format!(
+            "{{\"received\":\"2026-11-20T10:00:00+01:00\",\"channel\":\"email\",\"sender\":{{\"name\":\"Big {i}\"}},\"subject\":\"Big {i}\",\"body\":\"{}\"}}\n",
+            "x".repeat(2000)
+        ));
+    }
+    std::fs::write(&big, text).unwrap();
+    let limit = std::fs::metadata(s.db.join("db")).unwrap().len() + 300_000;
+    let mut cmd = std::process::Command::new(BIN);
+    cmd.args(["import", big.to_str().unwrap(), "--db"])
+        .arg(&s.db)
+        .env("TRIAGE_NOW", NOW);
+    // SAFETY: setrlimit only, between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            let lim = libc::rlimit {
+                rlim_cur: limit,
+                rlim_max: limit,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = cmd.output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "the import should hit the limit");
+    assert!(
+        err.contains("disk is full") && err.contains("not written"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(
+        s.ok(&["cases", "--json"]),
+        before,
+        "nothing of the refused import is visible"
+    );
+    assert!(s
+        .ok(&["audit", "verify"])
+        .starts_with("audit chain verified"));
+    assert!(s.ok(&["check"]).contains("no problems found"));
+}

@@ -41,8 +41,8 @@ pub enum StoreError {
         path: PathBuf,
         cause: std::io::Error,
     },
-    #[error("store error: {0}")]
-    Sled(#[from] sled::Error),
+    #[error("the store could not read or write its files: {}", describe_sled(.0))]
+    Sled(sled::Error),
     #[error("{what} in the store is damaged ({source}).\n  Run `triage check`; restore the latest backup if it reports damage.")]
     Corrupt { what: String, source: CodecError },
     #[error("no case {0}")]
@@ -61,6 +61,13 @@ pub enum StoreError {
     Refused(#[from] Refusal),
     #[error("{0}")]
     Encode(CodecError),
+}
+
+// By hand rather than `#[from]`: the message already says everything, so no error chain.
+impl From<sled::Error> for StoreError {
+    fn from(e: sled::Error) -> Self {
+        StoreError::Sled(e)
+    }
 }
 
 impl StoreError {
@@ -840,7 +847,12 @@ pub fn subject_identifiers(e: &Enquiry) -> Vec<String> {
 pub fn describe_sled(e: &sled::Error) -> String {
     match e {
         sled::Error::Corruption { .. } => "its files are damaged (sled found corrupt data)".into(),
-        sled::Error::Io(io) => io.to_string(),
+        sled::Error::Io(io) => match io.kind() {
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::FileTooLarge | std::io::ErrorKind::QuotaExceeded => {
+                "the disk is full or a file-size limit was reached. Free space (or raise the limit) and try again; the refused command was not written".to_string()
+            }
+            _ => io.to_string(),
+        },
         other => other.to_string(),
     }
 }
