@@ -132,18 +132,20 @@ proptest! {
         let mut c = case(received);
         let noon = received.and_hms_opt(12, 0, 0).unwrap().and_utc();
         if extended {
-            c.clock.extension = Some(Flag { reason: "complex".into(), set: Stamp { by: "anne".into(), at: noon } });
+            let set = Stamp { by: "anne".into(), at: noon };
+            c.clock.extension = Some(Flag { reason: "complex".into(), set });
         }
         let last = pauses.len().saturating_sub(1);
         for (i, (start, minutes, open)) in pauses.into_iter().enumerate() {
             let from: DateTime<Utc> = noon + Duration::days(start);
             // Only the last pause may still be open, as the commands allow.
             let until = (!(open && i == last)).then(|| from + Duration::minutes(minutes));
-            c.clock.pauses.push(Pause { reason: "identity".into(), from, until, by: "anne".into() });
+            let (reason, by) = ("identity".into(), "anne".into());
+            c.clock.pauses.push(Pause { reason, from, until, by });
         }
         let today = received + Duration::days(days_later);
         let ac = answer_clock(&c, &policy, &cal, today).expect("every rule here has a clock");
-        prop_assert!(cal.is_working_day(ac.due), "{} due {} ({})", rule, ac.due, ac.due.weekday());
+        prop_assert!(cal.is_working_day(ac.due), "{} due {} {}", rule, ac.due, ac.due.weekday());
         prop_assert!(ac.due >= received);
         let first = first_deadline(&c, &policy, &cal).unwrap();
         prop_assert!(cal.is_working_day(first), "{} first deadline {}", rule, first);
@@ -151,13 +153,21 @@ proptest! {
     }
 
     #[test]
-    fn working_days_there_and_back_return_to_a_working_day(d in day(), n in -1000i64..1000, cal in calendar()) {
+    fn working_days_there_and_back_return_to_a_working_day(
+        d in day(),
+        n in -1000i64..1000,
+        cal in calendar(),
+    ) {
         prop_assume!(cal.is_working_day(d));
         prop_assert_eq!(cal.add_working_days(cal.add_working_days(d, n), -n), d);
     }
 
     #[test]
-    fn working_days_between_counts_what_add_working_days_added(d in day(), n in -1000i64..1000, cal in calendar()) {
+    fn working_days_between_counts_what_add_working_days_added(
+        d in day(),
+        n in -1000i64..1000,
+        cal in calendar(),
+    ) {
         let there = cal.add_working_days(d, n);
         prop_assert!(n == 0 || cal.is_working_day(there));
         // Backwards, (there, d] holds d itself rather than `there`: it must be a working day.
