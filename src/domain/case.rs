@@ -252,6 +252,11 @@ impl Case {
         }
     }
 
+    /// The purpose whose deadline applies: the one staff set, else the one the source suggested.
+    pub fn answer_purpose(&self) -> Option<&str> {
+        self.purpose.as_deref().or(self.enquiry.purpose.as_deref())
+    }
+
     /// Categories staff have confirmed.
     pub fn confirmed(&self) -> Vec<DataCategory> {
         let mut v: Vec<DataCategory> = self

@@ -213,7 +213,9 @@ fn due_under(
 }
 
 fn rule_of(case: &Case, policy: &Policy) -> Option<DeadlineRule> {
-    let rule = policy.purpose(case.purpose.as_deref()?)?.deadline;
+    // Until staff set the purpose, the source's suggested one runs the clock: a statutory
+    // deadline runs from receipt, not from triage.
+    let rule = policy.purpose(case.answer_purpose()?)?.deadline;
     (rule != DeadlineRule::None).then_some(rule)
 }
 
