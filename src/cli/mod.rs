@@ -360,7 +360,50 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
     }
     println!("assignee  {}", c.assignee.as_deref().unwrap_or("-"));
     if let Some(clock) = clock::answer_clock(&c, &api.policy, &cal, today(&api)) {
-        println!("due       {} ({})", clock.due, clock.countdown.short());
+        let mut notes = Vec::new();
+        if c.purpose.is_none() {
+            notes.push("on the suggested purpose".to_string());
+        }
+        if clock.extended {
+            notes.push("extended by two months (Art. 12(3))".into());
+        }
+        if clock.paused {
+            notes.push(format!(
+                "PAUSED for identity verification, {} days so far",
+                clock.paused_days
+            ));
+        } else if clock.paused_days > 0 {
+            notes.push(format!("{} days paused", clock.paused_days));
+        }
+        if clock.delay_letter_due {
+            notes.push("the 7 working days have passed: a letter with reasons and an expected date is due (Offentlighedsloven § 36)".into());
+        }
+        if clock.complaint_possible {
+            notes.push("14 working days have passed: the requester may complain about the processing time (§ 39)".into());
+        }
+        let extra = if notes.is_empty() {
+            String::new()
+        } else {
+            format!("; {}", notes.join("; "))
+        };
+        println!(
+            "due       {} ({}){extra}",
+            clock.due,
+            clock.countdown.short()
+        );
+    }
+    if let Some(r) = clock::retention_clock(&c, &api.policy, today(&api)) {
+        let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
+        println!(
+            "retention received {} → closed {} → handover {} → deletion {}  [{}{}] {}",
+            r.received,
+            date(r.closed),
+            date(r.handover_due),
+            date(r.deletion_due),
+            r.state.as_id(),
+            if r.held { ", held" } else { "" },
+            r.reason
+        );
     }
     let confirmed: Vec<&str> = c.confirmed().iter().map(|c| c.as_id()).collect();
     println!(
