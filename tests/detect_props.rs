@@ -149,11 +149,21 @@ proptest! {
     }
 
     #[test]
-    fn every_valid_cpr_alone_is_found(d in 1u32..=28, m in 1u32..=12, y in 0u32..=99, serial in 0u32..=9999, dashed: bool) {
+    fn every_valid_cpr_alone_is_found(
+        d in 1u32..=28,
+        m in 1u32..=12,
+        y in 0u32..=99,
+        serial in 0u32..=9999,
+        dashed: bool,
+        // Words before it, of any length, so the number starts at every offset in a chunk.
+        before in "[a-zæ.:]{0,17}",
+    ) {
         let s = if dashed { format!("{d:02}{m:02}{y:02}-{serial:04}") } else { format!("{d:02}{m:02}{y:02}{serial:04}") };
-        let hits = find_cprs(&format!("cpr: {s}."));
+        let text = format!("{before} {s}. tak");
+        let hits = find_cprs(&text);
         prop_assert_eq!(hits.len(), 1);
-        prop_assert_eq!(hits[0].start, 5);
+        prop_assert_eq!(hits[0].start, before.len() + 1);
+        prop_assert_eq!(&text[hits[0].start..hits[0].end], s.as_str());
     }
 }
 
