@@ -74,7 +74,8 @@ pub struct Flag {
 pub struct Suggestion {
     pub category: DataCategory,
     pub confidence: f32,
-    /// Byte ranges into the enquiry body (subject spans are offset past the body: see detect).
+    /// Byte ranges into the enquiry body. Hits in the subject or attachment names raise the
+    /// confidence but carry no span (see detect).
     pub spans: Vec<(u32, u32)>,
 }
 
