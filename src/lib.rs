@@ -5,3 +5,4 @@ pub mod domain;
 pub mod identity;
 pub mod import;
 pub mod store;
+pub mod tui;

@@ -1,0 +1,208 @@
+//! What can happen to the interface (`Action`) and what it asks of the store (`Effect`).
+
+use super::keymap::Key;
+use crate::domain::case::CaseRecord;
+use crate::domain::command::{Access, Command, Event};
+use crate::domain::enquiry::Reference;
+
+/// The queue's views, shown as tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum View {
+    New,
+    Mine,
+    DueSoon,
+    Routed,
+    RetentionDue,
+    All,
+}
+
+impl View {
+    pub const ALL: [View; 6] = [
+        View::New,
+        View::Mine,
+        View::DueSoon,
+        View::Routed,
+        View::RetentionDue,
+        View::All,
+    ];
+
+    pub fn index(self) -> usize {
+        View::ALL.iter().position(|v| *v == self).unwrap_or(0)
+    }
+}
+
+/// Everything that changes the interface's state: a named action a key or the palette runs,
+/// or something that happened (a key, a resize, a store's answer).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    // Named actions: bound to keys in keymaps/*.toml.
+    Quit,
+    Help,
+    Palette,
+    NextView,
+    PrevView,
+    ShowView(View),
+    Refresh,
+    Down,
+    Up,
+    PageDown,
+    PageUp,
+    Top,
+    Bottom,
+    Open,
+    Back,
+    Filter,
+    ClearFilter,
+    SortNext,
+    SortReverse,
+    Mark,
+    MarkAll,
+    ClearMarks,
+    Take,
+    Release,
+    RevealCpr,
+    ToggleSide,
+    NextCase,
+    PrevCase,
+    Confirm,
+    Cancel,
+    Submit,
+    Backspace,
+    ClearInput,
+    DeleteWord,
+    /// Does nothing; a user keymap binds a key to it to unbind the default.
+    Nothing,
+
+    // Events.
+    Key(Key),
+    InputChar(char),
+    Resize(u16, u16),
+    /// A timer tick: the date (it may have changed at midnight) and cases others changed.
+    Tick {
+        today: chrono::NaiveDate,
+    },
+    /// The queue's cases, read again.
+    Loaded(Vec<CaseRecord>),
+    /// An opened case with its history; the open is already in the audit log.
+    CaseOpened {
+        record: Box<CaseRecord>,
+        events: Vec<Event>,
+    },
+    /// A command was saved: the case as it now is, with its history.
+    Saved {
+        record: Box<CaseRecord>,
+        events: Vec<Event>,
+    },
+    /// The reveal of a case's CPR numbers is in the audit log: they may be drawn.
+    Revealed(Reference),
+    /// The store refused or failed; the text is for the person at the keyboard.
+    Failed(String),
+}
+
+/// Every named action: its name in keymaps and the palette.
+pub const NAMED: &[(&str, Action)] = &[
+    ("quit", Action::Quit),
+    ("help", Action::Help),
+    ("palette", Action::Palette),
+    ("view_next", Action::NextView),
+    ("view_prev", Action::PrevView),
+    ("view_new", Action::ShowView(View::New)),
+    ("view_mine", Action::ShowView(View::Mine)),
+    ("view_due", Action::ShowView(View::DueSoon)),
+    ("view_routed", Action::ShowView(View::Routed)),
+    ("view_retention", Action::ShowView(View::RetentionDue)),
+    ("view_all", Action::ShowView(View::All)),
+    ("refresh", Action::Refresh),
+    ("down", Action::Down),
+    ("up", Action::Up),
+    ("page_down", Action::PageDown),
+    ("page_up", Action::PageUp),
+    ("top", Action::Top),
+    ("bottom", Action::Bottom),
+    ("open", Action::Open),
+    ("back", Action::Back),
+    ("filter", Action::Filter),
+    ("clear_filter", Action::ClearFilter),
+    ("sort_next", Action::SortNext),
+    ("sort_reverse", Action::SortReverse),
+    ("mark", Action::Mark),
+    ("mark_all", Action::MarkAll),
+    ("clear_marks", Action::ClearMarks),
+    ("take", Action::Take),
+    ("release", Action::Release),
+    ("reveal_cpr", Action::RevealCpr),
+    ("toggle_side", Action::ToggleSide),
+    ("next_case", Action::NextCase),
+    ("prev_case", Action::PrevCase),
+    ("confirm", Action::Confirm),
+    ("cancel", Action::Cancel),
+    ("submit", Action::Submit),
+    ("backspace", Action::Backspace),
+    ("clear_input", Action::ClearInput),
+    ("delete_word", Action::DeleteWord),
+    ("none", Action::Nothing),
+];
+
+impl Action {
+    pub fn from_name(name: &str) -> Option<Action> {
+        NAMED
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, a)| a.clone())
+    }
+
+    pub fn name(&self) -> Option<&'static str> {
+        NAMED.iter().find(|(_, a)| a == self).map(|(n, _)| *n)
+    }
+
+    /// Actions that make sense only inside a dialog or a text field; the palette leaves
+    /// them out.
+    pub fn is_input_only(&self) -> bool {
+        matches!(
+            self,
+            Action::Confirm
+                | Action::Cancel
+                | Action::Submit
+                | Action::Backspace
+                | Action::ClearInput
+                | Action::DeleteWord
+                | Action::Nothing
+        )
+    }
+}
+
+/// Work for the run loop: done against the store before the next key is read, its result
+/// coming back as an [`Action`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Log the open, then read the case and its events.
+    OpenCase(Reference),
+    /// Log the reveal (the audit entry comes first), then allow drawing.
+    RevealCpr(Reference),
+    /// Log a read that returns nothing to draw (a search).
+    LogAccess(Option<Reference>, Access),
+    /// Give a command on a case, decided on `expected`.
+    Execute {
+        reference: Reference,
+        expected: u64,
+        command: Command,
+    },
+    /// Read the queue again.
+    Reload,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_round_trip() {
+        let mut seen = std::collections::HashSet::new();
+        for (name, action) in NAMED {
+            assert!(seen.insert(*name), "duplicate {name}");
+            assert_eq!(Action::from_name(name).as_ref(), Some(action));
+            assert_eq!(action.name(), Some(*name));
+        }
+        assert_eq!(Action::from_name("frobnicate"), None);
+    }
+}

@@ -1,0 +1,859 @@
+//! The interface's state and `update`: pure data and rules, no terminal and no store.
+
+use super::action::{Action, Effect, View};
+use super::i18n::{t, tf, Lang, Msg};
+use super::keymap::{Code, Context, Key, Keymap, Resolution};
+use super::layout;
+use super::model::{self, Filter, Row, SortKey};
+use super::text;
+use crate::domain::calendar::Calendar;
+use crate::domain::case::CaseRecord;
+use crate::domain::command::{Access, Command, Event};
+use crate::domain::enquiry::Reference;
+use crate::domain::policy::Policy;
+use crate::store::Actor;
+use chrono::NaiveDate;
+use std::collections::HashSet;
+
+/// What the interface needs to start.
+pub struct Init {
+    pub lang: Lang,
+    /// False under NO_COLOR: selection and urgency then show by reverse video, bold and marks.
+    pub color: bool,
+    pub actor: Actor,
+    /// The store, as `Api::describe` gives it.
+    pub store: String,
+    pub policy: Policy,
+    pub today: NaiveDate,
+    pub keymap: Keymap,
+    /// Problems found in the user's keymap, shown on start.
+    pub problems: Vec<String>,
+}
+
+/// An open case.
+#[derive(Debug, Clone)]
+pub struct CaseView {
+    pub record: CaseRecord,
+    pub events: Vec<Event>,
+    /// CPR numbers drawn unmasked; set only after the reveal is in the audit log.
+    pub revealed: bool,
+    /// At narrow widths the details replace the text; at wide ones they take the keys.
+    pub side: bool,
+    pub text_scroll: usize,
+    pub side_scroll: usize,
+}
+
+impl CaseView {
+    pub fn reference(&self) -> Reference {
+        self.record.reference()
+    }
+}
+
+/// What happens when a confirm dialog is answered yes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OnYes {
+    Effects(Vec<Effect>),
+    ClearMarks,
+}
+
+/// A layer over the queue or the case that takes the keys.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    /// Typing the filter; `before` comes back on cancel.
+    Filter { before: String },
+    Help { input: String, scroll: usize },
+    Palette { input: String, selected: usize },
+    Confirm { prompt: String, yes: OnYes },
+}
+
+/// The last message for the status bar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub text: String,
+    pub error: bool,
+}
+
+/// One line of the help overlay or the palette.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub context: Context,
+    pub keys: String,
+    pub action: Action,
+    pub name: &'static str,
+    pub desc: String,
+}
+
+pub struct App {
+    pub lang: Lang,
+    pub color: bool,
+    pub actor: Actor,
+    pub store: String,
+    pub policy: Policy,
+    pub calendar: Calendar,
+    pub today: NaiveDate,
+    pub keymap: Keymap,
+    pub rows: Vec<Row>,
+    /// Cases per view, unfiltered.
+    pub counts: [usize; 6],
+    pub view: View,
+    /// Indexes into `rows`: the current view, filtered and sorted.
+    pub list: Vec<usize>,
+    /// Position in `list`.
+    pub selected: usize,
+    /// First list position drawn.
+    pub offset: usize,
+    pub sort: SortKey,
+    pub reverse: bool,
+    pub filter: String,
+    pub compiled: Filter,
+    pub marks: HashSet<Reference>,
+    pub case: Option<CaseView>,
+    pub overlay: Option<Overlay>,
+    pub message: Option<Message>,
+    pub pending: Vec<Key>,
+    pub size: (u16, u16),
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(init: Init, records: &[CaseRecord]) -> App {
+        let calendar = Calendar::from_policy(&init.policy);
+        let message = init.problems.first().map(|p| Message {
+            text: if init.problems.len() > 1 {
+                format!("{p} (+{} more; see the log)", init.problems.len() - 1)
+            } else {
+                p.clone()
+            },
+            error: true,
+        });
+        let mut app = App {
+            lang: init.lang,
+            color: init.color,
+            actor: init.actor,
+            store: init.store,
+            policy: init.policy,
+            calendar,
+            today: init.today,
+            keymap: init.keymap,
+            rows: Vec::new(),
+            counts: [0; 6],
+            view: View::All,
+            list: Vec::new(),
+            selected: 0,
+            offset: 0,
+            sort: SortKey::Urgency,
+            reverse: false,
+            filter: String::new(),
+            compiled: Filter::default(),
+            marks: HashSet::new(),
+            case: None,
+            overlay: None,
+            message,
+            pending: Vec::new(),
+            size: (80, 24),
+            quit: false,
+        };
+        app.load(records);
+        // Staff start where the work is: new cases if there are any.
+        app.view = if app.counts[View::New.index()] > 0 {
+            View::New
+        } else {
+            View::All
+        };
+        app.rebuild_list(None);
+        app
+    }
+
+    fn load(&mut self, records: &[CaseRecord]) {
+        self.rows = records
+            .iter()
+            .filter_map(|r| model::row_of(r, &self.policy, &self.calendar, self.today))
+            .collect();
+        self.count();
+    }
+
+    fn count(&mut self) {
+        let me = self.actor.login.as_str();
+        for v in View::ALL {
+            self.counts[v.index()] = self
+                .rows
+                .iter()
+                .filter(|r| model::in_view(r, v, me))
+                .count();
+        }
+    }
+
+    /// The selected row, if the list is not empty.
+    pub fn selected_row(&self) -> Option<&Row> {
+        self.list.get(self.selected).map(|&i| &self.rows[i])
+    }
+
+    /// Recomputes the list for the view, filter and sort, keeping `keep` selected if it is
+    /// still there (else the same position).
+    fn rebuild_list(&mut self, keep: Option<Reference>) {
+        let me = self.actor.login.as_str();
+        let rows = &self.rows;
+        let mut scored: Vec<(usize, i64)> = rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| model::in_view(r, self.view, me))
+            .filter_map(|(i, r)| {
+                if self.compiled.is_empty() {
+                    Some((i, 0))
+                } else {
+                    self.compiled.score(r).map(|s| (i, s))
+                }
+            })
+            .collect();
+        let sort = self.sort;
+        let reverse = self.reverse;
+        scored.sort_by(|a, b| {
+            let o = sort.compare(&rows[a.0], &rows[b.0]);
+            if reverse {
+                o.reverse()
+            } else {
+                o
+            }
+        });
+        self.list = scored.into_iter().map(|(i, _)| i).collect();
+        if let Some(r) = keep {
+            if let Some(p) = self.list.iter().position(|&i| self.rows[i].reference == r) {
+                self.selected = p;
+            }
+        }
+        self.selected = self.selected.min(self.list.len().saturating_sub(1));
+        self.scroll_to_selected();
+    }
+
+    fn scroll_to_selected(&mut self) {
+        let h = layout::queue_rows(self.size).max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + h {
+            self.offset = self.selected + 1 - h;
+        }
+        let max_offset = self.list.len().saturating_sub(h);
+        self.offset = self.offset.min(max_offset);
+    }
+
+    /// The context keys are looked up in.
+    pub fn context(&self) -> Context {
+        match &self.overlay {
+            Some(Overlay::Confirm { .. }) => Context::Dialog,
+            Some(_) => Context::Input,
+            None if self.case.is_some() => Context::Case,
+            None => Context::Queue,
+        }
+    }
+
+    pub fn say(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    pub fn fail(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: true,
+        });
+    }
+
+    /// The keys for an action where the current context is active, for hints.
+    pub fn key_hint(&self, context: Context, action: &Action) -> String {
+        self.keymap
+            .keys_for(context, action)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| t(self.lang, Msg::NoBinding).to_string())
+    }
+
+    /// Every binding in force, grouped by context (the current one first), for help.
+    pub fn help_entries(&self) -> Vec<Entry> {
+        let mut order: Vec<Context> = self.context().chain().to_vec();
+        for c in Context::ALL {
+            if !order.contains(&c) {
+                order.push(c);
+            }
+        }
+        let mut out: Vec<Entry> = Vec::new();
+        for ctx in order {
+            for b in self.keymap.bindings.iter().filter(|b| b.context == ctx) {
+                // One line per action in a context, with all its keys.
+                if let Some(e) = out
+                    .iter_mut()
+                    .find(|e| e.context == ctx && e.action == b.action)
+                {
+                    e.keys = format!("{}, {}", e.keys, b.keys_text());
+                    continue;
+                }
+                out.push(Entry {
+                    context: ctx,
+                    keys: b.keys_text(),
+                    name: b.action.name().unwrap_or(""),
+                    action: b.action.clone(),
+                    desc: b.desc(self.lang).to_string(),
+                });
+            }
+        }
+        match &self.overlay {
+            Some(Overlay::Help { input, .. }) if !input.trim().is_empty() => {
+                let terms: Vec<String> =
+                    model::fold(input).split_whitespace().map(String::from).collect();
+                out.retain(|e| {
+                    let hay = model::fold(&format!("{} {} {}", e.keys, e.name, e.desc));
+                    terms.iter().all(|t| hay.contains(t.as_str()))
+                });
+                out
+            }
+            _ => out,
+        }
+    }
+
+    /// Every action the palette offers, with its keys in the current context, filtered by
+    /// the palette's input.
+    pub fn palette_entries(&self) -> Vec<Entry> {
+        let ctx = match self.case {
+            Some(_) => Context::Case,
+            None => Context::Queue,
+        };
+        let input = match &self.overlay {
+            Some(Overlay::Palette { input, .. }) => input.as_str(),
+            _ => "",
+        };
+        let matcher = Filter::new(input);
+        let mut out: Vec<(i64, Entry)> = super::action::NAMED
+            .iter()
+            .filter(|(_, a)| !a.is_input_only())
+            .filter_map(|(name, action)| {
+                let keys = self.keymap.keys_for(ctx, action).join(", ");
+                let desc = self
+                    .keymap
+                    .describe(action)
+                    .map(|b| b.desc(self.lang).to_string())
+                    .unwrap_or_default();
+                let e = Entry {
+                    context: ctx,
+                    keys,
+                    action: action.clone(),
+                    name,
+                    desc,
+                };
+                if matcher.is_empty() {
+                    return Some((0, e));
+                }
+                let hay = model::fold(&format!("{} {}", e.name, e.desc));
+                let score = matcher.positions(&hay);
+                (!score.is_empty() && input_matches(&hay, input)).then_some((
+                    -(score.len() as i64) - (score.first().copied().unwrap_or(0) as i64),
+                    e,
+                ))
+            })
+            .collect();
+        out.sort_by_key(|(s, _)| *s);
+        out.into_iter().map(|(_, e)| e).collect()
+    }
+
+    fn text_width(&self) -> usize {
+        layout::case_text_width(self.size) as usize
+    }
+
+    /// How far the case text and the details may scroll.
+    fn case_scroll_limits(&self) -> (usize, usize) {
+        let Some(c) = &self.case else {
+            return (0, 0);
+        };
+        let body_rows = layout::case_body_rows(self.size);
+        let text_lines = match c.record.live() {
+            Some(case) => text::wrap(
+                &text::pieces(&case.enquiry.body, &case.suggestions, c.revealed),
+                self.text_width(),
+            )
+            .len(),
+            None => 0,
+        };
+        let side_lines = super::view::side_lines(self, c, layout::side_width(self.size) as usize)
+            .len();
+        let side_rows = layout::side_rows(self.size);
+        (
+            text_lines.saturating_sub(body_rows),
+            side_lines.saturating_sub(side_rows),
+        )
+    }
+
+    /// The cases an action on "the case" means: the marked ones, else the open or selected
+    /// one.
+    fn targets(&self) -> Vec<(Reference, u64, Option<String>)> {
+        if let Some(c) = &self.case {
+            let assignee = c.record.live().and_then(|x| x.assignee.clone());
+            return vec![(c.reference(), c.record.version(), assignee)];
+        }
+        if !self.marks.is_empty() {
+            let mut v: Vec<_> = self
+                .rows
+                .iter()
+                .filter(|r| self.marks.contains(&r.reference))
+                .map(|r| (r.reference, r.version, r.assignee.clone()))
+                .collect();
+            v.sort_by_key(|x| x.0);
+            return v;
+        }
+        self.selected_row()
+            .map(|r| vec![(r.reference, r.version, r.assignee.clone())])
+            .unwrap_or_default()
+    }
+
+    fn replace_row(&mut self, record: &CaseRecord) {
+        let reference = record.reference();
+        let new = model::row_of(record, &self.policy, &self.calendar, self.today);
+        match (self.rows.iter().position(|r| r.reference == reference), new) {
+            (Some(i), Some(row)) => self.rows[i] = row,
+            (Some(i), None) => {
+                self.rows.remove(i);
+            }
+            (None, Some(row)) => self.rows.push(row),
+            (None, None) => {}
+        }
+        self.count();
+        let keep = self.selected_row().map(|r| r.reference);
+        self.rebuild_list(keep);
+    }
+
+    fn move_selection(&mut self, to: usize) {
+        self.selected = to.min(self.list.len().saturating_sub(1));
+        self.scroll_to_selected();
+    }
+}
+
+/// Every word of `input` occurs in `hay` as a subsequence (the palette's own leniency).
+fn input_matches(hay: &str, input: &str) -> bool {
+    model::fold(input).split_whitespace().all(|w| {
+        let mut it = hay.chars();
+        w.chars().all(|c| it.any(|h| h == c))
+    })
+}
+
+fn pop_word(s: &mut String) {
+    while s.ends_with(' ') {
+        s.pop();
+    }
+    while let Some(c) = s.pop() {
+        if c == ' ' {
+            s.push(c);
+            break;
+        }
+    }
+}
+
+/// Changes the state for one action; returns what the store must do.
+pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    let lang = app.lang;
+    match action {
+        Action::Key(key) => return on_key(app, key),
+        Action::Resize(w, h) => {
+            app.size = (w, h);
+            app.scroll_to_selected();
+            let (tmax, smax) = app.case_scroll_limits();
+            if let Some(c) = &mut app.case {
+                c.text_scroll = c.text_scroll.min(tmax);
+                c.side_scroll = c.side_scroll.min(smax);
+            }
+        }
+        Action::Tick { today } => {
+            if today != app.today {
+                app.today = today;
+                return vec![Effect::Reload];
+            }
+        }
+        Action::Loaded(records) => {
+            let keep = app.selected_row().map(|r| r.reference);
+            app.load(&records);
+            let known: HashSet<Reference> = app.rows.iter().map(|r| r.reference).collect();
+            app.marks.retain(|r| known.contains(r));
+            app.rebuild_list(keep);
+        }
+        Action::CaseOpened { record, events } => {
+            let side = app.case.as_ref().map(|c| c.side).unwrap_or(false);
+            app.case = Some(CaseView {
+                record: *record,
+                events,
+                revealed: false,
+                side,
+                text_scroll: 0,
+                side_scroll: 0,
+            });
+        }
+        Action::Saved { record, events } => {
+            let reference = record.reference();
+            app.replace_row(&record);
+            if let Some(c) = &mut app.case {
+                if c.reference() == reference {
+                    c.record = (*record).clone();
+                    c.events = events;
+                }
+            }
+            app.say(tf(lang, Msg::Saved, &[&reference.to_string()]));
+        }
+        Action::Revealed(reference) => {
+            if let Some(c) = &mut app.case {
+                if c.reference() == reference {
+                    c.revealed = true;
+                }
+            }
+        }
+        Action::Failed(text) => app.fail(text),
+        Action::InputChar(ch) => match &mut app.overlay {
+            Some(Overlay::Filter { .. }) => {
+                app.filter.push(ch);
+                app.compiled = Filter::new(&app.filter);
+                app.selected = 0;
+                app.rebuild_list(None);
+            }
+            Some(Overlay::Help { input, scroll }) => {
+                input.push(ch);
+                *scroll = 0;
+            }
+            Some(Overlay::Palette { input, selected }) => {
+                input.push(ch);
+                *selected = 0;
+            }
+            _ => {}
+        },
+        Action::Backspace | Action::ClearInput | Action::DeleteWord => {
+            let edit = |s: &mut String| match action {
+                Action::Backspace => {
+                    s.pop();
+                }
+                Action::ClearInput => s.clear(),
+                _ => pop_word(s),
+            };
+            match &mut app.overlay {
+                Some(Overlay::Filter { .. }) => {
+                    edit(&mut app.filter);
+                    app.compiled = Filter::new(&app.filter);
+                    app.rebuild_list(None);
+                }
+                Some(Overlay::Help { input, .. }) | Some(Overlay::Palette { input, .. }) => {
+                    edit(input)
+                }
+                _ => {}
+            }
+        }
+        Action::Submit => {
+            if let Some(Overlay::Palette { selected, .. }) = &app.overlay {
+                let chosen = app
+                    .palette_entries()
+                    .get(*selected)
+                    .map(|e| e.action.clone());
+                app.overlay = None;
+                return chosen.map(|a| update(app, a)).unwrap_or_default();
+            }
+            if let Some(Overlay::Filter { .. }) = app.overlay.take() {
+                let terms = app.filter.trim().to_string();
+                if !terms.is_empty() {
+                    return vec![Effect::LogAccess(None, Access::Search { terms })];
+                }
+            }
+        }
+        Action::Cancel => match app.overlay.take() {
+            Some(Overlay::Filter { before }) => {
+                app.filter = before;
+                app.compiled = Filter::new(&app.filter);
+                app.rebuild_list(None);
+            }
+            _ => {}
+        },
+        Action::Confirm => {
+            if let Some(Overlay::Confirm { yes, .. }) = app.overlay.take() {
+                match yes {
+                    OnYes::Effects(e) => return e,
+                    OnYes::ClearMarks => app.marks.clear(),
+                }
+            }
+        }
+        Action::Quit => app.quit = true,
+        Action::Help => {
+            app.overlay = Some(Overlay::Help {
+                input: String::new(),
+                scroll: 0,
+            })
+        }
+        Action::Palette => {
+            app.overlay = Some(Overlay::Palette {
+                input: String::new(),
+                selected: 0,
+            })
+        }
+        Action::Filter => {
+            app.case = None;
+            app.overlay = Some(Overlay::Filter {
+                before: app.filter.clone(),
+            });
+        }
+        Action::ClearFilter => {
+            if !app.filter.is_empty() {
+                let keep = app.selected_row().map(|r| r.reference);
+                app.filter.clear();
+                app.compiled = Filter::default();
+                app.rebuild_list(keep);
+            }
+        }
+        Action::NextView | Action::PrevView | Action::ShowView(_) => {
+            let i = app.view.index();
+            let n = View::ALL.len();
+            app.view = match action {
+                Action::NextView => View::ALL[(i + 1) % n],
+                Action::PrevView => View::ALL[(i + n - 1) % n],
+                Action::ShowView(v) => v,
+                _ => app.view,
+            };
+            app.case = None;
+            app.selected = 0;
+            app.offset = 0;
+            app.rebuild_list(None);
+        }
+        Action::Refresh => {
+            app.say(t(lang, Msg::Reloaded));
+            return vec![Effect::Reload];
+        }
+        Action::Down | Action::Up | Action::PageDown | Action::PageUp | Action::Top
+        | Action::Bottom => return movement(app, action),
+        Action::Open => {
+            if let Some(r) = app.selected_row() {
+                return vec![Effect::OpenCase(r.reference)];
+            }
+        }
+        Action::Back => app.case = None,
+        Action::NextCase | Action::PrevCase => {
+            if app.case.is_some() && !app.list.is_empty() {
+                let to = match action {
+                    Action::NextCase => (app.selected + 1).min(app.list.len() - 1),
+                    _ => app.selected.saturating_sub(1),
+                };
+                if to != app.selected {
+                    app.move_selection(to);
+                    if let Some(r) = app.selected_row() {
+                        return vec![Effect::OpenCase(r.reference)];
+                    }
+                }
+            }
+        }
+        Action::SortNext => {
+            let keep = app.selected_row().map(|r| r.reference);
+            app.sort = app.sort.next();
+            app.rebuild_list(keep);
+        }
+        Action::SortReverse => {
+            let keep = app.selected_row().map(|r| r.reference);
+            app.reverse = !app.reverse;
+            app.rebuild_list(keep);
+        }
+        Action::Mark => {
+            if app.case.is_none() {
+                if let Some(r) = app.selected_row().map(|r| r.reference) {
+                    if !app.marks.remove(&r) {
+                        app.marks.insert(r);
+                    }
+                    let to = app.selected + 1;
+                    app.move_selection(to);
+                }
+            }
+        }
+        Action::MarkAll => {
+            let refs: Vec<Reference> = app.list.iter().map(|&i| app.rows[i].reference).collect();
+            app.marks.extend(refs);
+        }
+        Action::ClearMarks => match app.marks.len() {
+            0 => app.say(t(lang, Msg::NothingMarked)),
+            1 => app.marks.clear(),
+            n => {
+                app.overlay = Some(Overlay::Confirm {
+                    prompt: tf(lang, Msg::ClearMarks, &[&n.to_string()]),
+                    yes: OnYes::ClearMarks,
+                })
+            }
+        },
+        Action::Take => return take(app),
+        Action::Release => return release(app),
+        Action::RevealCpr => match &mut app.case {
+            Some(c) if c.revealed => c.revealed = false,
+            Some(c) => return vec![Effect::RevealCpr(c.reference())],
+            None => app.say(t(lang, Msg::OpenCaseFirst)),
+        },
+        Action::ToggleSide => {
+            if let Some(c) = &mut app.case {
+                c.side = !c.side;
+            }
+        }
+        Action::Nothing => {}
+    }
+    Vec::new()
+}
+
+fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
+    let ctx = app.context();
+    app.pending.push(key);
+    let mut res = app.keymap.resolve(ctx, &app.pending);
+    if res == Resolution::Unbound && app.pending.len() > 1 {
+        // A started sequence that went nowhere: the last key starts afresh.
+        app.pending = vec![key];
+        res = app.keymap.resolve(ctx, &app.pending);
+    }
+    match res {
+        Resolution::Pending => Vec::new(),
+        Resolution::Action(a) => {
+            app.pending.clear();
+            update(app, a)
+        }
+        Resolution::Unbound => {
+            app.pending.clear();
+            match key.code {
+                Code::Char(c) if ctx == Context::Input && !key.ctrl && !key.alt => {
+                    update(app, Action::InputChar(c))
+                }
+                _ => Vec::new(),
+            }
+        }
+    }
+}
+
+fn movement(app: &mut App, action: Action) -> Vec<Effect> {
+    let page = |rows: usize| rows.saturating_sub(1).max(1);
+    match &mut app.overlay {
+        Some(Overlay::Help { scroll, .. }) => {
+            *scroll = match action {
+                Action::Down => *scroll + 1,
+                Action::Up => scroll.saturating_sub(1),
+                Action::PageDown => *scroll + 10,
+                Action::PageUp => scroll.saturating_sub(10),
+                Action::Top => 0,
+                _ => *scroll,
+            };
+            return Vec::new();
+        }
+        Some(Overlay::Palette { selected, .. }) => {
+            *selected = match action {
+                Action::Down => *selected + 1,
+                Action::Up => selected.saturating_sub(1),
+                _ => *selected,
+            };
+            let n = app.palette_entries().len();
+            if let Some(Overlay::Palette { selected, .. }) = &mut app.overlay {
+                *selected = (*selected).min(n.saturating_sub(1));
+            }
+            return Vec::new();
+        }
+        Some(Overlay::Filter { .. }) => {
+            // Up and down while filtering move the selection in the narrowed queue.
+        }
+        Some(Overlay::Confirm { .. }) => return Vec::new(),
+        None => {}
+    }
+    if app.case.is_some() && app.overlay.is_none() {
+        let (tmax, smax) = app.case_scroll_limits();
+        let rows = layout::case_body_rows(app.size);
+        let c = app.case.as_mut().expect("checked");
+        let focus_side = c.side;
+        let (scroll, max) = if focus_side {
+            (&mut c.side_scroll, smax)
+        } else {
+            (&mut c.text_scroll, tmax)
+        };
+        *scroll = match action {
+            Action::Down => *scroll + 1,
+            Action::Up => scroll.saturating_sub(1),
+            Action::PageDown => *scroll + page(rows),
+            Action::PageUp => scroll.saturating_sub(page(rows)),
+            Action::Top => 0,
+            _ => max,
+        }
+        .min(max);
+        return Vec::new();
+    }
+    let last = app.list.len().saturating_sub(1);
+    let rows = layout::queue_rows(app.size);
+    let to = match action {
+        Action::Down => app.selected + 1,
+        Action::Up => app.selected.saturating_sub(1),
+        Action::PageDown => app.selected + page(rows),
+        Action::PageUp => app.selected.saturating_sub(page(rows)),
+        Action::Top => 0,
+        _ => last,
+    };
+    app.move_selection(to);
+    Vec::new()
+}
+
+fn assign(reference: Reference, expected: u64, to: Option<String>, from: Option<String>) -> Effect {
+    Effect::Execute {
+        reference,
+        expected,
+        command: Command::Assign { to, from },
+    }
+}
+
+fn take(app: &mut App) -> Vec<Effect> {
+    let me = app.actor.login.clone();
+    let targets = app.targets();
+    let mut now = Vec::new();
+    let mut held = Vec::new();
+    for (r, v, holder) in targets {
+        match holder {
+            Some(h) if h == me => {}
+            None => now.push(assign(r, v, Some(me.clone()), None)),
+            Some(h) => held.push((r, assign(r, v, Some(me.clone()), Some(h.clone())), h)),
+        }
+    }
+    if held.is_empty() {
+        return now;
+    }
+    // Taking a case from a colleague is a decision: ask, naming them.
+    let prompt = match held.as_slice() {
+        [(r, _, h)] => tf(app.lang, Msg::TakeFrom, &[&r.to_string(), h]),
+        many => {
+            let mut holders: Vec<&str> = many.iter().map(|(_, _, h)| h.as_str()).collect();
+            holders.sort_unstable();
+            holders.dedup();
+            tf(
+                app.lang,
+                Msg::TakeMany,
+                &[&many.len().to_string(), &holders.join(", ")],
+            )
+        }
+    };
+    let mut effects = now;
+    effects.extend(held.into_iter().map(|(_, e, _)| e));
+    app.overlay = Some(Overlay::Confirm {
+        prompt,
+        yes: OnYes::Effects(effects),
+    });
+    Vec::new()
+}
+
+fn release(app: &mut App) -> Vec<Effect> {
+    let me = app.actor.login.clone();
+    let effects: Vec<Effect> = app
+        .targets()
+        .into_iter()
+        .filter(|(_, _, h)| h.as_deref() == Some(me.as_str()))
+        .map(|(r, v, _)| assign(r, v, None, Some(me.clone())))
+        .collect();
+    let refs: Vec<String> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Execute { reference, .. } => Some(reference.to_string()),
+            _ => None,
+        })
+        .collect();
+    match refs.len() {
+        0 => app.fail(t(app.lang, Msg::NotYours)),
+        _ => {
+            app.overlay = Some(Overlay::Confirm {
+                prompt: tf(app.lang, Msg::Release, &[&refs.join(", ")]),
+                yes: OnYes::Effects(effects),
+            })
+        }
+    }
+    Vec::new()
+}

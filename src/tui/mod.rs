@@ -1,0 +1,292 @@
+//! The terminal interface: a queue of cases, the case with its details, keymaps as data, help,
+//! palette and filter, in the shape Action → update → state → view.
+//!
+//! `update` never touches the store: it returns [`action::Effect`]s, which the run loop
+//! carries out against the [`Api`] before it reads the next key, feeding the result back as
+//! an action. So every change is saved, and every read of personal data audited, before the
+//! screen shows it.
+
+pub mod action;
+pub mod app;
+pub mod i18n;
+pub mod keymap;
+pub mod layout;
+pub mod model;
+pub mod term;
+pub mod text;
+pub mod view;
+
+pub use i18n::Lang;
+
+use crate::store::api::Api;
+use crate::store::StoreError;
+use action::{Action, Effect};
+use app::{update, App, Init};
+use crossterm::event::{self, Event, MouseEventKind};
+use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
+use std::collections::VecDeque;
+use std::io::{self, BufWriter, IsTerminal, Stdout, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How the interface starts.
+#[derive(Debug, Clone, Default)]
+pub struct TuiOptions {
+    pub lang: Lang,
+    /// A keymap file laid over the defaults; None looks for `triage/keymap.toml` in the XDG
+    /// config directory.
+    pub keymap: Option<PathBuf>,
+    /// Capture the mouse (wheel scrolls). Off by default: it stops the terminal's own
+    /// text selection.
+    pub mouse: bool,
+    /// Where the log file goes; None is the XDG state directory.
+    pub log_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TuiError {
+    #[error("the interface needs a terminal: start triage in one, or use its subcommands (triage --help) in scripts")]
+    NotATerminal,
+    #[error("cannot use the terminal: {0}")]
+    Terminal(#[from] io::Error),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+}
+
+type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+
+/// Opens the interface on `api` until the user quits or the session ends (SIGTERM, SIGHUP).
+pub fn run(api: &dyn Api, opts: TuiOptions) -> Result<(), TuiError> {
+    if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
+        return Err(TuiError::NotATerminal);
+    }
+    init_logging(opts.log_dir.clone());
+    let (keymap, problems) = keymap::load(opts.keymap.as_deref());
+    for p in &problems {
+        tracing::warn!("keymap: {p}");
+    }
+    let records = api.cases()?;
+    let mut app = App::new(
+        Init {
+            lang: opts.lang,
+            color: !no_color(),
+            actor: api.actor().clone(),
+            store: api.describe(),
+            policy: api.policy().clone(),
+            today: api.now().date_naive(),
+            keymap,
+            problems,
+        },
+        &records,
+    );
+    drop(records);
+
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+    ] {
+        signal_hook::flag::register(sig, Arc::clone(&stop))?;
+    }
+    term::install_panic_hook();
+    term::enter(opts.mouse)?;
+    let _guard = term::Guard;
+    tracing::info!(store = %api.describe(), user = %api.actor().login, "interface started");
+    let result = event_loop(api, &mut app, &stop, opts.mouse);
+    term::restore();
+    match &result {
+        Ok(()) if stop.load(Ordering::SeqCst) => tracing::info!("stopped by a signal"),
+        Ok(()) => tracing::info!("quit"),
+        Err(e) => tracing::error!("interface ended: {e}"),
+    }
+    result
+}
+
+fn event_loop(
+    api: &dyn Api,
+    app: &mut App,
+    stop: &AtomicBool,
+    mouse: bool,
+) -> Result<(), TuiError> {
+    let mut terminal: Term = Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+        1 << 16,
+        io::stdout(),
+    )))?;
+    terminal.clear()?;
+    let size = terminal.size()?;
+    dispatch(api, app, Action::Resize(size.width, size.height));
+    let mut dirty = true;
+    // A terminal error after a signal is the terminal going away: a clean end.
+    let gone = |e: io::Error| -> Result<(), TuiError> {
+        if stop.load(Ordering::SeqCst) {
+            Ok(())
+        } else {
+            Err(TuiError::Terminal(e))
+        }
+    };
+    loop {
+        if stop.load(Ordering::SeqCst) || app.quit {
+            return Ok(());
+        }
+        if dirty {
+            if let Err(e) = draw(&mut terminal, app) {
+                return gone(e);
+            }
+            dirty = false;
+        }
+        match event::poll(Duration::from_millis(250)) {
+            Ok(true) => {
+                // Take every queued event before drawing again: only the newest state is
+                // drawn, so holding a key down never lags behind.
+                loop {
+                    let ev = match event::read() {
+                        Ok(ev) => ev,
+                        Err(e) => return gone(e),
+                    };
+                    if let Some(a) = to_action(ev, mouse) {
+                        dispatch(api, app, a);
+                        dirty = true;
+                    }
+                    if app.quit || stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    match event::poll(Duration::ZERO) {
+                        Ok(true) => {}
+                        Ok(false) => break,
+                        Err(e) => return gone(e),
+                    }
+                }
+            }
+            Ok(false) => {
+                let today = api.now().date_naive();
+                let mut changed = today != app.today;
+                if !api.changed().is_empty() {
+                    dispatch(api, app, Action::Loaded(api.cases()?));
+                    changed = true;
+                }
+                if changed {
+                    dispatch(api, app, Action::Tick { today });
+                    dirty = true;
+                }
+            }
+            Err(e) => return gone(e),
+        }
+    }
+}
+
+/// One frame, wrapped in synchronized output so the terminal shows it whole.
+fn draw(terminal: &mut Term, app: &App) -> io::Result<()> {
+    crossterm::queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    terminal.draw(|f| view::view(app, f))?;
+    crossterm::queue!(terminal.backend_mut(), EndSynchronizedUpdate)?;
+    terminal.backend_mut().flush()
+}
+
+fn to_action(ev: Event, mouse: bool) -> Option<Action> {
+    match ev {
+        Event::Key(k) => keymap::Key::from_event(&k).map(Action::Key),
+        Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        Event::Mouse(m) if mouse => match m.kind {
+            MouseEventKind::ScrollDown => Some(Action::Down),
+            MouseEventKind::ScrollUp => Some(Action::Up),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Runs an action and every effect it leads to, in order, to the end.
+pub fn dispatch(api: &dyn Api, app: &mut App, action: Action) {
+    let mut queue = VecDeque::from([action]);
+    while let Some(a) = queue.pop_front() {
+        for effect in update(app, a) {
+            queue.extend(perform(api, effect));
+        }
+    }
+}
+
+/// Carries out one effect against the store; its outcome comes back as actions.
+pub fn perform(api: &dyn Api, effect: Effect) -> Vec<Action> {
+    use crate::domain::command::Access;
+    let failed = |e: StoreError| vec![Action::Failed(e.to_string())];
+    match effect {
+        Effect::OpenCase(r) => {
+            // The read is logged before anything of the case reaches the screen.
+            if let Err(e) = api.log_access(Some(r), &Access::OpenCase) {
+                return failed(e);
+            }
+            match api.case(r) {
+                Ok(Some(record)) => vec![Action::CaseOpened {
+                    record: Box::new(record),
+                    events: api.events(r).unwrap_or_default(),
+                }],
+                Ok(None) => failed(StoreError::NotFound(r)),
+                Err(e) => failed(e),
+            }
+        }
+        Effect::RevealCpr(r) => match api.log_access(Some(r), &Access::RevealCpr) {
+            Ok(()) => {
+                tracing::info!(case = %r, "CPR numbers revealed");
+                vec![Action::Revealed(r)]
+            }
+            Err(e) => failed(e),
+        },
+        Effect::LogAccess(r, access) => match api.log_access(r, &access) {
+            Ok(()) => Vec::new(),
+            Err(e) => failed(e),
+        },
+        Effect::Execute {
+            reference,
+            expected,
+            command,
+        } => match api.execute(reference, expected, &command) {
+            Ok(record) => vec![Action::Saved {
+                record: Box::new(record),
+                events: api.events(reference).unwrap_or_default(),
+            }],
+            Err(e) => failed(e),
+        },
+        Effect::Reload => match api.cases() {
+            Ok(records) => vec![Action::Loaded(records)],
+            Err(e) => failed(e),
+        },
+    }
+}
+
+/// `NO_COLOR` set to anything but the empty string turns colour off (no-color.org).
+pub fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+/// Logs go to `triage/triage.log` in the XDG state directory, never to the screen.
+fn init_logging(dir: Option<PathBuf>) {
+    let dir = dir.or_else(|| {
+        directories::ProjectDirs::from("", "", "triage").map(|d| {
+            d.state_dir()
+                .unwrap_or_else(|| d.data_local_dir())
+                .to_path_buf()
+        })
+    });
+    let Some(dir) = dir else { return };
+    if std::fs::create_dir_all(&dir).is_err() {
+        return;
+    }
+    let Ok(file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("triage.log"))
+    else {
+        return;
+    };
+    // Another subscriber (a test harness) may already be set: then that one is used.
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .try_init();
+}

@@ -1,0 +1,1069 @@
+//! Drawing: reads the state and writes cells; never changes state, never touches the store.
+
+use super::action::{Action, View};
+use super::app::{App, CaseView, Entry, Overlay};
+use super::i18n::{self, t, tf, Lang, Msg};
+use super::keymap::Context;
+use super::layout;
+use super::model::{self, Deadline, Row, SortKey, Urgency};
+use super::text::{self, Mark};
+use crate::domain::case::{Case, Verdict};
+use crate::domain::clock;
+use crate::domain::command::Change;
+use crate::domain::sanitize::sanitize_line;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Widget};
+use ratatui::Frame;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// Styles with and without colour. Without colour, meaning is carried by reverse video,
+/// bold, underline and the text itself.
+#[derive(Clone, Copy)]
+struct Theme {
+    color: bool,
+}
+
+impl Theme {
+    fn fg(self, c: Color) -> Style {
+        if self.color {
+            Style::new().fg(c)
+        } else {
+            Style::new()
+        }
+    }
+    fn selected(self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
+    fn header(self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+    }
+    fn bold(self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD)
+    }
+    fn dim(self) -> Style {
+        self.fg(Color::DarkGray)
+    }
+    fn urgency(self, u: Urgency) -> Style {
+        match u {
+            Urgency::Overdue => self.fg(Color::Red).add_modifier(Modifier::BOLD),
+            Urgency::Today => self.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            Urgency::Soon => self.fg(Color::Yellow),
+            Urgency::Later => Style::new(),
+            Urgency::None => self.dim(),
+        }
+    }
+    fn matched(self) -> Style {
+        self.fg(Color::Yellow)
+            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+    }
+    fn mark(self, m: Mark) -> Style {
+        match m {
+            Mark::Plain => Style::new(),
+            Mark::Cpr { revealed: false } => self.fg(Color::Cyan).add_modifier(Modifier::BOLD),
+            Mark::Cpr { revealed: true } => self
+                .fg(Color::Cyan)
+                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            Mark::Term(c) if c.is_criminal() => {
+                self.fg(Color::Red).add_modifier(Modifier::UNDERLINED)
+            }
+            Mark::Term(c) if c.is_special() => {
+                self.fg(Color::Magenta).add_modifier(Modifier::UNDERLINED)
+            }
+            Mark::Term(_) => self.fg(Color::Blue).add_modifier(Modifier::UNDERLINED),
+        }
+    }
+    fn error(self) -> Style {
+        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+    }
+    fn bar(self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
+}
+
+/// Draws the whole interface.
+pub fn view(app: &App, f: &mut Frame) {
+    let area = f.area();
+    render(app, area, f.buffer_mut());
+}
+
+/// Draws into a buffer (what `view` does, without a frame).
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let th = Theme { color: app.color };
+    if layout::too_small((area.width, area.height)) {
+        too_small(app, area, buf, th);
+        return;
+    }
+    let (tabs, main, status) = layout::frame(area);
+    draw_tabs(app, tabs, buf, th);
+    match &app.case {
+        Some(c) => draw_case(app, c, main, buf, th),
+        None => draw_queue(app, main, buf, th),
+    }
+    draw_status(app, status, buf, th);
+    match &app.overlay {
+        Some(Overlay::Help { input, scroll }) => draw_help(app, input, *scroll, area, buf, th),
+        Some(Overlay::Palette { input, selected }) => {
+            draw_palette(app, input, *selected, area, buf, th)
+        }
+        Some(Overlay::Confirm { prompt, .. }) => draw_confirm(app, prompt, area, buf, th),
+        Some(Overlay::Filter { .. }) | None => {}
+    }
+}
+
+/// `s` cut to `width` columns (with "…" when cut) and padded to exactly `width`.
+pub fn fit(s: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut w = 0;
+    let total = s.width();
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if total > width && w + cw + 1 > width {
+            out.push('…');
+            w += 1;
+            break;
+        }
+        if w + cw > width {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(w)));
+    out
+}
+
+/// A cell with the characters at `hl` positions styled as matches, cut and padded.
+fn cell(s: &str, width: usize, base: Style, hl: &[usize], hl_style: Style) -> Vec<Span<'static>> {
+    if hl.is_empty() {
+        return vec![Span::styled(fit(s, width), base)];
+    }
+    let fitted = fit(s, width);
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut cur = String::new();
+    let mut cur_hl = false;
+    for (i, c) in fitted.chars().enumerate() {
+        let is_hl = hl.binary_search(&i).is_ok() && c != '…';
+        if is_hl != cur_hl && !cur.is_empty() {
+            let st = if cur_hl { base.patch(hl_style) } else { base };
+            spans.push(Span::styled(std::mem::take(&mut cur), st));
+        }
+        cur_hl = is_hl;
+        cur.push(c);
+    }
+    if !cur.is_empty() {
+        let st = if cur_hl { base.patch(hl_style) } else { base };
+        spans.push(Span::styled(cur, st));
+    }
+    spans
+}
+
+fn too_small(app: &App, area: Rect, buf: &mut Buffer, th: Theme) {
+    let lines = [
+        (t(app.lang, Msg::TooSmall).to_string(), th.bold()),
+        (
+            tf(
+                app.lang,
+                Msg::TooSmallHint,
+                &[
+                    &layout::MIN_WIDTH.to_string(),
+                    &layout::MIN_HEIGHT.to_string(),
+                ],
+            ),
+            Style::new(),
+        ),
+        (format!("{}×{}", area.width, area.height), th.dim()),
+    ];
+    let top = area.y + area.height.saturating_sub(lines.len() as u16) / 2;
+    for (i, (text, style)) in lines.iter().enumerate() {
+        let y = top + i as u16;
+        if y >= area.y + area.height {
+            break;
+        }
+        // Wrap the hint by words if the screen is narrower than it.
+        let w = text.width().min(area.width as usize);
+        let x = area.x + (area.width - w as u16) / 2;
+        buf.set_stringn(x, y, text, area.width as usize, *style);
+    }
+}
+
+fn view_name(lang: Lang, v: View) -> &'static str {
+    t(
+        lang,
+        match v {
+            View::New => Msg::ViewNew,
+            View::Mine => Msg::ViewMine,
+            View::DueSoon => Msg::ViewDue,
+            View::Routed => Msg::ViewRouted,
+            View::RetentionDue => Msg::ViewRetention,
+            View::All => Msg::ViewAll,
+        },
+    )
+}
+
+fn draw_tabs(app: &App, area: Rect, buf: &mut Buffer, th: Theme) {
+    let help = format!(
+        " {} {} ",
+        app.key_hint(Context::Queue, &Action::Help),
+        match app.lang {
+            Lang::En => "help",
+            Lang::Da => "hjælp",
+        }
+    );
+    let tabs = |with_keys: bool| -> Vec<(String, bool)> {
+        View::ALL
+            .iter()
+            .map(|v| {
+                let key = app
+                    .keymap
+                    .keys_for(Context::Queue, &Action::ShowView(*v))
+                    .into_iter()
+                    .next();
+                let label = match (with_keys, key) {
+                    (true, Some(k)) => format!(" {k} {} {} ", view_name(app.lang, *v), app.counts[v.index()]),
+                    _ => format!(" {} {} ", view_name(app.lang, *v), app.counts[v.index()]),
+                };
+                (label, *v == app.view)
+            })
+            .collect()
+    };
+    let width = area.width as usize;
+    let total = |v: &[(String, bool)]| v.iter().map(|(s, _)| s.width() + 1).sum::<usize>();
+    let mut chosen = tabs(true);
+    if total(&chosen) + help.width() > width {
+        chosen = tabs(false);
+    }
+    let mut spans: Vec<Span> = Vec::new();
+    for (label, active) in chosen {
+        let style = if active {
+            th.selected().add_modifier(Modifier::BOLD)
+        } else {
+            Style::new()
+        };
+        spans.push(Span::styled(label, style));
+        spans.push(Span::styled("│", th.dim()));
+    }
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+    if used + help.width() <= width {
+        let x = area.x + (width - help.width()) as u16;
+        buf.set_stringn(x, area.y, &help, help.width(), th.dim());
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Col {
+    Ref,
+    Received,
+    Channel,
+    Sender,
+    Subject,
+    Badges,
+    Status,
+    Assignee,
+    Due,
+}
+
+const GUTTER: usize = 2;
+const MIN_SUBJECT: usize = 16;
+
+/// The queue's columns and their widths for a terminal width; the subject takes what is
+/// left, and columns are dropped (channel first) until it has enough.
+fn columns(width: usize) -> Vec<(Col, usize)> {
+    let narrow = width < layout::WIDE as usize;
+    let mut cols = vec![
+        (Col::Ref, 11),
+        (Col::Received, 10),
+        (Col::Channel, 8),
+        (Col::Sender, if narrow { 14 } else { 18 }),
+        (Col::Subject, 0),
+        (Col::Badges, 9),
+        (Col::Status, if narrow { 9 } else { 11 }),
+        (Col::Assignee, 8),
+        (Col::Due, 13),
+    ];
+    let drop_order = [Col::Channel, Col::Assignee, Col::Received, Col::Badges, Col::Sender];
+    let rest = |cols: &[(Col, usize)]| {
+        let fixed: usize = cols.iter().map(|(_, w)| w + 1).sum();
+        width.saturating_sub(GUTTER + fixed)
+    };
+    for d in drop_order {
+        if rest(&cols) >= MIN_SUBJECT {
+            break;
+        }
+        cols.retain(|(c, _)| *c != d);
+    }
+    let subject = rest(&cols);
+    for c in cols.iter_mut() {
+        if c.0 == Col::Subject {
+            c.1 = subject;
+        }
+    }
+    cols
+}
+
+fn col_title(lang: Lang, c: Col) -> &'static str {
+    t(
+        lang,
+        match c {
+            Col::Ref => Msg::ColRef,
+            Col::Received => Msg::ColReceived,
+            Col::Channel => Msg::ColChannel,
+            Col::Sender => Msg::ColSender,
+            Col::Subject => Msg::ColSubject,
+            Col::Badges => Msg::ColCategories,
+            Col::Status => Msg::ColStatus,
+            Col::Assignee => Msg::ColAssignee,
+            Col::Due => Msg::ColDue,
+        },
+    )
+}
+
+fn sorted_by(c: Col) -> Option<SortKey> {
+    Some(match c {
+        Col::Ref => SortKey::Reference,
+        Col::Received => SortKey::Received,
+        Col::Sender => SortKey::Sender,
+        Col::Subject => SortKey::Subject,
+        Col::Status => SortKey::Status,
+        Col::Assignee => SortKey::Assignee,
+        Col::Due => SortKey::Urgency,
+        _ => return None,
+    })
+}
+
+/// The deadline cell's text: countdown, retention step, or nothing.
+pub fn deadline_text(lang: Lang, d: &Deadline) -> String {
+    match d {
+        Deadline::Answer {
+            countdown, paused, ..
+        } => {
+            let s = i18n::countdown(lang, countdown);
+            if *paused {
+                format!("{s} ‖")
+            } else {
+                s
+            }
+        }
+        Deadline::Retention(s) => i18n::retention(lang, *s).to_string(),
+        Deadline::None => String::new(),
+    }
+}
+
+fn badges_text(row: &Row) -> String {
+    row.badges
+        .iter()
+        .map(|(c, confirmed)| {
+            if *confirmed {
+                c.badge().to_string()
+            } else {
+                c.badge().to_lowercase()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn draw_queue(app: &App, area: Rect, buf: &mut Buffer, th: Theme) {
+    if area.height < 2 {
+        return;
+    }
+    let cols = columns(area.width as usize);
+    // Header.
+    let mut spans = vec![Span::raw(" ".repeat(GUTTER))];
+    for (i, (c, w)) in cols.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw(" "));
+        }
+        let mut title = col_title(app.lang, *c).to_string();
+        if sorted_by(*c) == Some(app.sort) {
+            title.push(if app.reverse { '▼' } else { '▲' });
+        }
+        spans.push(Span::styled(fit(&title, *w), th.header()));
+    }
+    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+
+    let body = Rect {
+        y: area.y + 1,
+        height: area.height - 1,
+        ..area
+    };
+    if app.list.is_empty() {
+        let msg = if app.filter.is_empty() {
+            t(app.lang, Msg::NoCases)
+        } else {
+            t(app.lang, Msg::NoMatch)
+        };
+        buf.set_stringn(body.x + 2, body.y + 1, msg, body.width as usize - 2, th.dim());
+        return;
+    }
+    let visible = app
+        .list
+        .iter()
+        .enumerate()
+        .skip(app.offset)
+        .take(body.height as usize);
+    for (y, (pos, &i)) in (body.y..).zip(visible) {
+        let row = &app.rows[i];
+        let selected = pos == app.selected;
+        let marked = app.marks.contains(&row.reference);
+        draw_row(app, row, selected, marked, &cols, Rect { y, height: 1, ..body }, buf, th);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn draw_row(
+    app: &App,
+    row: &Row,
+    selected: bool,
+    marked: bool,
+    cols: &[(Col, usize)],
+    area: Rect,
+    buf: &mut Buffer,
+    th: Theme,
+) {
+    let lang = app.lang;
+    let hl = |k: usize| {
+        if app.compiled.is_empty() {
+            Vec::new()
+        } else {
+            app.compiled.positions(&row.hay[k])
+        }
+    };
+    let mut spans: Vec<Span> = vec![Span::styled(
+        format!(
+            "{}{}",
+            if selected { '>' } else { ' ' },
+            if marked { '*' } else { ' ' }
+        ),
+        th.bold(),
+    )];
+    let base = if marked { th.bold() } else { Style::new() };
+    for (n, (c, w)) in cols.iter().enumerate() {
+        if n > 0 {
+            spans.push(Span::raw(" "));
+        }
+        let w = *w;
+        match c {
+            Col::Ref => spans.extend(cell(&row.reference_text, w, base, &hl(0), th.matched())),
+            Col::Received => spans.push(Span::styled(fit(&row.received.to_string(), w), base)),
+            Col::Channel => spans.push(Span::styled(
+                fit(i18n::channel(lang, row.channel), w),
+                base.patch(th.dim()),
+            )),
+            Col::Sender => spans.extend(cell(&row.sender, w, base, &hl(1), th.matched())),
+            Col::Subject => spans.extend(cell(&row.subject, w, base, &hl(2), th.matched())),
+            Col::Badges => {
+                let style = if row.badges.iter().any(|(c, _)| c.is_criminal()) {
+                    th.fg(Color::Red)
+                } else if row.badges.iter().any(|(c, _)| c.is_special()) {
+                    th.fg(Color::Magenta)
+                } else {
+                    th.fg(Color::Cyan)
+                };
+                spans.push(Span::styled(fit(&badges_text(row), w), base.patch(style)))
+            }
+            Col::Status => spans.push(Span::styled(fit(i18n::status(lang, row.status), w), base)),
+            Col::Assignee => spans.push(Span::styled(
+                fit(row.assignee.as_deref().unwrap_or(""), w),
+                base,
+            )),
+            Col::Due => spans.push(Span::styled(
+                fit(&deadline_text(lang, &row.deadline), w),
+                base.patch(th.urgency(row.deadline.urgency())),
+            )),
+        }
+    }
+    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+    if selected {
+        buf.set_style(area, th.selected());
+    }
+}
+
+fn draw_status(app: &App, area: Rect, buf: &mut Buffer, th: Theme) {
+    let width = area.width as usize;
+    buf.set_style(area, th.bar());
+    if let Some(Overlay::Filter { .. }) = &app.overlay {
+        // The status bar is the filter's input line while it is typed.
+        let left = format!(" {}: {}", t(app.lang, Msg::FilterPrompt), app.filter);
+        let right = format!(
+            "{}/{}  {} ✓  {} ✗ ",
+            app.list.len(),
+            app.counts[app.view.index()],
+            app.key_hint(Context::Input, &Action::Submit),
+            app.key_hint(Context::Input, &Action::Cancel),
+        );
+        let left_w = width.saturating_sub(right.width() + 1);
+        let shown = fit(&left, left_w);
+        buf.set_stringn(area.x, area.y, &shown, left_w, th.bar());
+        let cursor_x = area.x + (left.width().min(left_w.saturating_sub(1))) as u16;
+        buf.set_stringn(cursor_x, area.y, " ", 1, Style::new());
+        buf.set_stringn(
+            area.x + (width - right.width().min(width)) as u16,
+            area.y,
+            &right,
+            right.width(),
+            th.bar(),
+        );
+        return;
+    }
+    let roles: Vec<&str> = app.actor.roles.iter().map(|r| r.as_id()).collect();
+    let mut place = view_name(app.lang, app.view).to_string();
+    if let Some(c) = &app.case {
+        place = format!("{place} › {}", c.reference());
+    }
+    let mut parts = vec![
+        format!("{} ({})", app.actor.login, roles.join(", ")),
+        sanitize_line(&app.store).into_owned(),
+        place,
+    ];
+    if !app.filter.is_empty() {
+        parts.push(format!("/{}", app.filter));
+    }
+    let mut counts = format!(
+        "{}/{}",
+        if app.list.is_empty() { 0 } else { app.selected + 1 },
+        app.list.len()
+    );
+    if !app.marks.is_empty() {
+        counts.push_str(&format!(" · {} {}", app.marks.len(), t(app.lang, Msg::Marked)));
+    }
+    parts.push(counts);
+    let msg = app.message.as_ref();
+    let msg_text = msg.map(|m| format!(" {} ", sanitize_line(&m.text))).unwrap_or_default();
+    let msg_w = msg_text.width().min(width * 3 / 5);
+    let left_w = width.saturating_sub(msg_w);
+    // The store's path gives way first: shorten it from the left.
+    let mut left = format!(" {} ", parts.join(" │ "));
+    if left.width() > left_w {
+        let over = left.width() - left_w + 1;
+        let store = &parts[1];
+        let keep: String = store
+            .chars()
+            .rev()
+            .take(store.chars().count().saturating_sub(over))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        parts[1] = format!("…{keep}");
+        left = format!(" {} ", parts.join(" │ "));
+    }
+    buf.set_stringn(area.x, area.y, fit(&left, left_w), left_w, th.bar());
+    if let Some(m) = msg {
+        let style = if m.error {
+            th.bar().patch(th.error())
+        } else {
+            th.bar().add_modifier(Modifier::BOLD)
+        };
+        let x = area.x + (width - msg_w) as u16;
+        buf.set_stringn(x, area.y, fit(&msg_text, msg_w), msg_w, style);
+    }
+}
+
+fn draw_case(app: &App, c: &CaseView, main: Rect, buf: &mut Buffer, th: Theme) {
+    let (header, text_area, side_area) = layout::case(main);
+    let wide = layout::wide((main.width, main.height + 2));
+    let Some(case) = c.record.live() else {
+        buf.set_stringn(
+            main.x + 1,
+            main.y + 1,
+            format!("{} {}", c.reference(), i18n::status(app.lang, c.record.status())),
+            main.width as usize,
+            th.bold(),
+        );
+        return;
+    };
+    draw_case_header(app, c, case, header, buf, th);
+    if wide {
+        draw_text(c, case, text_area, buf, th);
+        for y in main.y..main.y + main.height {
+            buf.set_stringn(side_area.x - 1, y, "│", 1, th.dim());
+        }
+        draw_side(app, c, side_area, buf, th);
+    } else if c.side {
+        draw_side(app, c, side_area, buf, th);
+    } else {
+        draw_text(c, case, text_area, buf, th);
+    }
+}
+
+fn draw_case_header(app: &App, c: &CaseView, case: &Case, area: Rect, buf: &mut Buffer, th: Theme) {
+    let w = area.width as usize;
+    let lang = app.lang;
+    let title = format!(
+        "{}  {}",
+        case.reference,
+        model::display_line(&case.enquiry.subject)
+    );
+    buf.set_stringn(area.x, area.y, fit(&title, w), w, th.bold());
+    if area.height < 2 {
+        return;
+    }
+    let sender = &case.enquiry.sender;
+    let mut from = format!("{}: {}", t(lang, Msg::From), model::display_line(&sender.name));
+    if let Some(e) = &sender.email {
+        from.push_str(&format!(" <{}>", model::display_line(e)));
+    }
+    from.push_str(&format!(
+        " · {} · {} · {} · {}",
+        i18n::channel(lang, case.enquiry.channel),
+        case.enquiry.received.date_naive(),
+        i18n::status(lang, case.status),
+        case.assignee
+            .as_deref()
+            .map(|a| sanitize_line(a).into_owned())
+            .unwrap_or_else(|| t(lang, Msg::Unassigned).to_string())
+    ));
+    buf.set_stringn(area.x, area.y + 1, fit(&from, w), w, Style::new());
+    if area.height < 3 {
+        return;
+    }
+    let key = app.key_hint(Context::Case, &Action::RevealCpr);
+    let hint = if c.revealed {
+        tf(lang, Msg::CprRevealed, &[&key])
+    } else {
+        tf(lang, Msg::CprMasked, &[&key])
+    };
+    let mut line = Vec::new();
+    if !case.enquiry.attachments.is_empty() {
+        let names: Vec<String> = case
+            .enquiry
+            .attachments
+            .iter()
+            .map(|a| model::display_line(a))
+            .collect();
+        line.push(Span::raw(format!(
+            "{}: {} · ",
+            t(lang, Msg::Attachments),
+            names.join(", ")
+        )));
+    }
+    let hint_style = if c.revealed { th.error() } else { th.dim() };
+    line.push(Span::styled(hint, hint_style));
+    buf.set_line(area.x, area.y + 2, &Line::from(line), area.width);
+}
+
+fn draw_text(c: &CaseView, case: &Case, area: Rect, buf: &mut Buffer, th: Theme) {
+    let pieces = text::pieces(&case.enquiry.body, &case.suggestions, c.revealed);
+    let lines = text::wrap(&pieces, area.width as usize);
+    let max = lines.len().saturating_sub(area.height as usize);
+    let scroll = c.text_scroll.min(max);
+    for (y, line) in (area.y..area.y + area.height).zip(lines.iter().skip(scroll)) {
+        let spans: Vec<Span> = line
+            .iter()
+            .map(|(s, m)| Span::styled(s.clone(), th.mark(*m)))
+            .collect();
+        buf.set_line(area.x, y, &Line::from(spans), area.width);
+    }
+    if lines.len() > area.height as usize && area.width > 0 {
+        let pos = format!(" {}/{} ", scroll + area.height as usize, lines.len());
+        let x = area.x + area.width - (pos.width() as u16).min(area.width);
+        buf.set_stringn(x, area.y + area.height - 1, pos, area.width as usize, th.dim());
+    }
+}
+
+/// How a line of the details is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SideKind {
+    Heading,
+    Normal,
+    Warn,
+    Dim,
+}
+
+/// The details of a case (categories, purpose, clocks, disclosures, history), wrapped to
+/// `width`. `update` uses the count to bound scrolling.
+pub fn side_lines(app: &App, c: &CaseView, width: usize) -> Vec<(String, SideKind)> {
+    let lang = app.lang;
+    let mut raw: Vec<(String, SideKind)> = Vec::new();
+    let Some(case) = c.record.live() else {
+        return raw;
+    };
+    let mut push = |s: String, k: SideKind| raw.push((s, k));
+
+    push(t(lang, Msg::Categories).into(), SideKind::Heading);
+    let name = |cat: crate::domain::category::DataCategory| match lang {
+        Lang::En => cat.name_en(),
+        Lang::Da => cat.name_da(),
+    };
+    let mut any = false;
+    for d in &case.categories {
+        any = true;
+        let (mark, extra) = match d.verdict {
+            Verdict::Confirmed => ("✓", String::new()),
+            Verdict::Rejected => ("✗", format!(" · {}", t(lang, Msg::Rejected))),
+        };
+        push(
+            format!(" {mark} {} ({}){extra}", name(d.category), d.category.badge()),
+            if d.verdict == Verdict::Confirmed {
+                SideKind::Normal
+            } else {
+                SideKind::Dim
+            },
+        );
+    }
+    for s in case.open_suggestions() {
+        any = true;
+        push(
+            format!(
+                " ? {} ({}) · {} {:.0}%",
+                name(s.category),
+                s.category.badge(),
+                t(lang, Msg::Suggested),
+                s.confidence * 100.0
+            ),
+            SideKind::Warn,
+        );
+    }
+    if !any {
+        push(format!(" {}", t(lang, Msg::None)), SideKind::Dim);
+    }
+
+    push(t(lang, Msg::Purpose).into(), SideKind::Heading);
+    match case.purpose.as_deref().map(|p| (p, app.policy.purpose(p))) {
+        Some((_, Some(p))) => {
+            push(format!(" {}", p.name(lang.language())), SideKind::Normal);
+            let bases: Vec<String> = p
+                .bases()
+                .map(|b| match lang {
+                    Lang::En => b.citation_en(),
+                    Lang::Da => b.citation_da(),
+                })
+                .collect();
+            push(
+                format!(" {}: {}", t(lang, Msg::LegalBasis), bases.join("; ")),
+                SideKind::Normal,
+            );
+        }
+        Some((id, None)) => push(format!(" {}", sanitize_line(id)), SideKind::Warn),
+        None => push(format!(" {}", t(lang, Msg::None)), SideKind::Dim),
+    }
+    if let Some(r) = case.right {
+        push(
+            format!(" {}: {} ({})", t(lang, Msg::Right), r.as_id(), r.article()),
+            SideKind::Normal,
+        );
+    }
+    if let Some(f) = &case.restriction {
+        push(
+            format!("{}: {}", t(lang, Msg::Restricted), sanitize_line(&f.reason)),
+            SideKind::Warn,
+        );
+    }
+    if let Some(f) = &case.legal_hold {
+        push(
+            format!("{}: {}", t(lang, Msg::LegalHold), sanitize_line(&f.reason)),
+            SideKind::Warn,
+        );
+    }
+
+    push(t(lang, Msg::Clocks).into(), SideKind::Heading);
+    match clock::answer_clock(case, &app.policy, &app.calendar, app.today) {
+        Some(a) => {
+            let mut s = format!(
+                " {} {} · {}",
+                t(lang, Msg::AnswerDue),
+                a.due,
+                i18n::countdown(lang, &a.countdown)
+            );
+            if a.paused {
+                s.push_str(&format!(" · {}", t(lang, Msg::Paused)));
+            }
+            if a.extended {
+                s.push_str(&format!(" · {}", t(lang, Msg::Extended)));
+            }
+            let urgent = matches!(
+                a.countdown,
+                clock::Countdown::Overdue { .. } | clock::Countdown::DueToday
+            );
+            push(s, if urgent { SideKind::Warn } else { SideKind::Normal });
+            if a.delay_letter_due {
+                push(format!(" {}", t(lang, Msg::DelayLetter)), SideKind::Warn);
+            }
+            if a.complaint_possible {
+                push(format!(" {}", t(lang, Msg::Complaint)), SideKind::Warn);
+            }
+        }
+        None => push(
+            format!(" {}: {}", t(lang, Msg::AnswerDue), t(lang, Msg::None)),
+            SideKind::Dim,
+        ),
+    }
+    if let Some(r) = clock::retention_clock(case, &app.policy, app.today) {
+        push(
+            format!(
+                " {}: {} · {}",
+                t(lang, Msg::Retention),
+                i18n::retention(lang, r.state),
+                r.reason
+            ),
+            if matches!(
+                r.state,
+                clock::RetentionState::HandoverDue
+                    | clock::RetentionState::DeletionDue
+                    | clock::RetentionState::AssessmentDue
+            ) {
+                SideKind::Warn
+            } else {
+                SideKind::Normal
+            },
+        );
+        if let Some(d) = r.handover_due {
+            push(format!(" {}: {d}", t(lang, Msg::HandoverDue)), SideKind::Normal);
+        }
+        if let Some(d) = r.deletion_due {
+            push(format!(" {}: {d}", t(lang, Msg::DeletionDue)), SideKind::Normal);
+        }
+    }
+
+    push(t(lang, Msg::Disclosures).into(), SideKind::Heading);
+    if case.disclosures.is_empty() {
+        push(format!(" {}", t(lang, Msg::None)), SideKind::Dim);
+    }
+    for d in &case.disclosures {
+        let recipient = app
+            .policy
+            .recipient(&d.recipient)
+            .map(|r| r.name(lang.language()).to_string())
+            .unwrap_or_else(|| sanitize_line(&d.recipient).into_owned());
+        let bases: Vec<String> = d.bases.iter().map(|b| b.id()).collect();
+        let kind = if d.withdrawn.is_some() {
+            SideKind::Dim
+        } else {
+            SideKind::Normal
+        };
+        let mut s = format!(
+            " #{} {} → {} ({})",
+            d.id,
+            d.made.at.date_naive(),
+            recipient,
+            bases.join(", ")
+        );
+        if d.withdrawn.is_some() {
+            s.push_str(&format!(" · {}", t(lang, Msg::Withdrawn)));
+        }
+        push(s, kind);
+        push(format!("   {}", sanitize_line(&d.justification)), SideKind::Dim);
+    }
+
+    push(t(lang, Msg::From).into(), SideKind::Heading);
+    let sender = &case.enquiry.sender;
+    push(format!(" {}", model::display_line(&sender.name)), SideKind::Normal);
+    for v in [&sender.email, &sender.phone, &sender.address].into_iter().flatten() {
+        push(format!(" {}", model::display_line(v)), SideKind::Normal);
+    }
+    if let Some(cpr) = &sender.cpr {
+        let shown = if c.revealed {
+            sanitize_line(cpr).into_owned()
+        } else {
+            crate::domain::detect::mask_cpr(cpr)
+        };
+        push(format!(" CPR {shown}"), SideKind::Normal);
+    }
+
+    push(t(lang, Msg::History).into(), SideKind::Heading);
+    for e in &c.events {
+        let what = match &e.change {
+            Change::Registered { .. } => "register".to_string(),
+            Change::Command(cmd) => cmd.action().to_string(),
+        };
+        push(
+            format!(
+                " {} {} {}",
+                e.at.format("%Y-%m-%d %H:%M"),
+                sanitize_line(&e.actor),
+                what
+            ),
+            SideKind::Normal,
+        );
+    }
+
+    // Wrap, indenting continuation lines by one column.
+    let mut out = Vec::new();
+    for (s, k) in raw {
+        for (i, line) in text::wrap(&[(s, Mark::Plain)], width.max(2))
+            .into_iter()
+            .enumerate()
+        {
+            let t: String = line.into_iter().map(|(s, _)| s).collect();
+            out.push((if i > 0 { format!(" {t}") } else { t }, k));
+        }
+    }
+    out
+}
+
+fn draw_side(app: &App, c: &CaseView, area: Rect, buf: &mut Buffer, th: Theme) {
+    let lines = side_lines(app, c, area.width as usize);
+    let max = lines.len().saturating_sub(area.height as usize);
+    let scroll = c.side_scroll.min(max);
+    for (y, (s, k)) in (area.y..area.y + area.height).zip(lines.iter().skip(scroll)) {
+        let style = match k {
+            SideKind::Heading => th.header(),
+            SideKind::Normal => Style::new(),
+            SideKind::Warn => th.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            SideKind::Dim => th.dim(),
+        };
+        buf.set_stringn(area.x, y, s, area.width as usize, style);
+    }
+}
+
+fn overlay_box(title: &str, area: Rect, w: u16, h: u16, buf: &mut Buffer) -> Rect {
+    let r = layout::centered(area, w, h);
+    Clear.render(r, buf);
+    let block = Block::bordered().title(format!(" {title} "));
+    let inner = block.inner(r);
+    block.render(r, buf);
+    inner
+}
+
+fn context_name(lang: Lang, c: Context) -> &'static str {
+    t(
+        lang,
+        match c {
+            Context::Global => Msg::ContextGlobal,
+            Context::Queue => Msg::ContextQueue,
+            Context::Case => Msg::ContextCase,
+            Context::Dialog => Msg::ContextDialog,
+            Context::Input => Msg::ContextInput,
+        },
+    )
+}
+
+fn draw_help(app: &App, input: &str, scroll: usize, area: Rect, buf: &mut Buffer, th: Theme) {
+    let inner = overlay_box(
+        t(app.lang, Msg::HelpTitle),
+        area,
+        area.width.saturating_sub(4).min(96),
+        area.height.saturating_sub(2),
+        buf,
+    );
+    if inner.height < 2 {
+        return;
+    }
+    let entries = app.help_entries();
+    let keys_w = entries
+        .iter()
+        .map(|e| e.keys.width())
+        .max()
+        .unwrap_or(8)
+        .min(20);
+    let mut lines: Vec<(String, Style)> = Vec::new();
+    let mut last: Option<Context> = None;
+    for e in &entries {
+        if last != Some(e.context) {
+            lines.push((context_name(app.lang, e.context).to_string(), th.header()));
+            last = Some(e.context);
+        }
+        lines.push((format!("  {} {}", fit(&e.keys, keys_w), e.desc), Style::new()));
+    }
+    let body_h = inner.height as usize - 1;
+    let scroll = scroll.min(lines.len().saturating_sub(body_h));
+    for (y, (s, st)) in (inner.y..).zip(lines.iter().skip(scroll).take(body_h)) {
+        buf.set_stringn(inner.x, y, s, inner.width as usize, *st);
+    }
+    let prompt = format!("/{input}");
+    let foot = format!("{prompt}  · {}", t(app.lang, Msg::HelpHint));
+    let y = inner.y + inner.height - 1;
+    buf.set_stringn(inner.x, y, fit(&foot, inner.width as usize), inner.width as usize, th.dim());
+    buf.set_stringn(inner.x, y, &prompt, inner.width as usize, th.bold());
+    let cx = inner.x + (prompt.width() as u16).min(inner.width - 1);
+    buf.set_style(Rect::new(cx, y, 1, 1), th.selected());
+}
+
+fn draw_palette(app: &App, input: &str, selected: usize, area: Rect, buf: &mut Buffer, th: Theme) {
+    let inner = overlay_box(
+        t(app.lang, Msg::PaletteTitle),
+        area,
+        area.width.saturating_sub(4).min(90),
+        area.height.saturating_sub(4).min(22),
+        buf,
+    );
+    if inner.height < 2 {
+        return;
+    }
+    let prompt = format!(": {input}");
+    buf.set_stringn(inner.x, inner.y, &prompt, inner.width as usize, th.bold());
+    let cx = inner.x + (prompt.width() as u16).min(inner.width - 1);
+    buf.set_style(Rect::new(cx, inner.y, 1, 1), th.selected());
+    let entries: Vec<Entry> = app.palette_entries();
+    let rows = inner.height as usize - 1;
+    let top = selected.saturating_sub(rows.saturating_sub(1));
+    for (i, (y, e)) in (inner.y + 1..).zip(entries.iter().skip(top).take(rows)).enumerate() {
+        let pos = top + i;
+        let keys = if e.keys.is_empty() {
+            t(app.lang, Msg::NoBinding).to_string()
+        } else {
+            e.keys.clone()
+        };
+        let s = format!(
+            "{}{} {} {}",
+            if pos == selected { '>' } else { ' ' },
+            fit(e.name, 15),
+            fit(&keys, 14),
+            e.desc
+        );
+        let r = Rect::new(inner.x, y, inner.width, 1);
+        buf.set_stringn(inner.x, y, fit(&s, inner.width as usize), inner.width as usize, Style::new());
+        if pos == selected {
+            buf.set_style(r, th.selected());
+        }
+    }
+}
+
+fn draw_confirm(app: &App, prompt: &str, area: Rect, buf: &mut Buffer, th: Theme) {
+    let w = area.width.saturating_sub(8).min(64);
+    let lines = text::wrap(&[(prompt.to_string(), Mark::Plain)], w.saturating_sub(2) as usize);
+    let inner = overlay_box(
+        t(app.lang, Msg::ConfirmTitle),
+        area,
+        w,
+        lines.len() as u16 + 4,
+        buf,
+    );
+    for (y, line) in (inner.y..inner.y + inner.height).zip(lines.iter()) {
+        let s: String = line.iter().map(|(s, _)| s.as_str()).collect();
+        buf.set_stringn(inner.x + 1, y, s, inner.width as usize - 1, th.bold());
+    }
+    let yes = app.keymap.keys_for(Context::Dialog, &Action::Confirm).join("/");
+    let no = app.keymap.keys_for(Context::Dialog, &Action::Cancel).join("/");
+    let (y_word, n_word) = match app.lang {
+        Lang::En => ("yes", "no"),
+        Lang::Da => ("ja", "nej"),
+    };
+    let hint = format!("{yes}: {y_word}   {no}: {n_word}");
+    buf.set_stringn(
+        inner.x + 1,
+        inner.y + inner.height - 1,
+        hint,
+        inner.width as usize - 1,
+        th.dim(),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_cuts_with_an_ellipsis_and_pads() {
+        assert_eq!(fit("abc", 5), "abc  ");
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(fit("æøå", 3), "æøå");
+        assert_eq!(fit("日本語", 4), "日… ");
+    }
+
+    #[test]
+    fn columns_fill_the_width_and_drop_the_channel_first() {
+        for w in [60usize, 80, 100, 120, 200] {
+            let cols = columns(w);
+            let total: usize = GUTTER + cols.iter().map(|(_, w)| w + 1).sum::<usize>();
+            assert!(total <= w + 1, "{w}: {total}");
+            assert!(cols.iter().any(|(c, _)| *c == Col::Due));
+        }
+        assert!(!columns(80).iter().any(|(c, _)| *c == Col::Channel));
+        assert!(columns(120).iter().any(|(c, _)| *c == Col::Channel));
+    }
+}
