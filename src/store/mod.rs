@@ -132,6 +132,8 @@ fn subject_key(identifier: &str, r: Reference) -> Vec<u8> {
 }
 
 const HEAD: &[u8] = b"audit-head";
+/// sled's page cache.
+const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 /// A plain file beside sled's that says "a triage store lives here".
 const MARKER_FILE: &str = "triage-store";
 const POLICY_KEY: &[u8] = b"policy";
@@ -863,7 +865,13 @@ pub fn describe_sled(e: &sled::Error) -> String {
 fn open_sled(path: &Path) -> Result<sled::Db, sled::Error> {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let result = std::panic::catch_unwind(|| sled::Config::new().path(path).open());
+    // sled caches up to 1 GB by default; the queue index keeps reads cheap without it.
+    let result = std::panic::catch_unwind(|| {
+        sled::Config::new()
+            .path(path)
+            .cache_capacity(CACHE_BYTES)
+            .open()
+    });
     std::panic::set_hook(hook);
     result.unwrap_or_else(|panic| {
         let why = panic
