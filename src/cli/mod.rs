@@ -2,6 +2,7 @@
 
 pub mod compact;
 pub mod demo;
+pub mod gen;
 pub mod retention;
 pub mod stress;
 
