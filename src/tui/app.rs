@@ -60,10 +60,21 @@ pub enum OnYes {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
     /// Typing the filter; `before` comes back on cancel.
-    Filter { before: String },
-    Help { input: String, scroll: usize },
-    Palette { input: String, selected: usize },
-    Confirm { prompt: String, yes: OnYes },
+    Filter {
+        before: String,
+    },
+    Help {
+        input: String,
+        scroll: usize,
+    },
+    Palette {
+        input: String,
+        selected: usize,
+    },
+    Confirm {
+        prompt: String,
+        yes: OnYes,
+    },
 }
 
 /// The last message for the status bar.
@@ -207,13 +218,10 @@ impl App {
             .collect();
         let sort = self.sort;
         let reverse = self.reverse;
+        // While filtering, the best matches come first (as in fzf); the chosen sort breaks ties.
         scored.sort_by(|a, b| {
             let o = sort.compare(&rows[a.0], &rows[b.0]);
-            if reverse {
-                o.reverse()
-            } else {
-                o
-            }
+            b.1.cmp(&a.1).then(if reverse { o.reverse() } else { o })
         });
         self.list = scored.into_iter().map(|(i, _)| i).collect();
         if let Some(r) = keep {
@@ -269,9 +277,17 @@ impl App {
             .unwrap_or_else(|| t(self.lang, Msg::NoBinding).to_string())
     }
 
-    /// Every binding in force, grouped by context (the current one first), for help.
+    /// The context under any overlay: the queue or the case.
+    pub fn base_context(&self) -> Context {
+        match self.case {
+            Some(_) => Context::Case,
+            None => Context::Queue,
+        }
+    }
+
+    /// Every binding in force, grouped by context (the one under the help first), for help.
     pub fn help_entries(&self) -> Vec<Entry> {
-        let mut order: Vec<Context> = self.context().chain().to_vec();
+        let mut order: Vec<Context> = self.base_context().chain().to_vec();
         for c in Context::ALL {
             if !order.contains(&c) {
                 order.push(c);
@@ -299,8 +315,10 @@ impl App {
         }
         match &self.overlay {
             Some(Overlay::Help { input, .. }) if !input.trim().is_empty() => {
-                let terms: Vec<String> =
-                    model::fold(input).split_whitespace().map(String::from).collect();
+                let terms: Vec<String> = model::fold(input)
+                    .split_whitespace()
+                    .map(String::from)
+                    .collect();
                 out.retain(|e| {
                     let hay = model::fold(&format!("{} {} {}", e.keys, e.name, e.desc));
                     terms.iter().all(|t| hay.contains(t.as_str()))
@@ -314,10 +332,7 @@ impl App {
     /// Every action the palette offers, with its keys in the current context, filtered by
     /// the palette's input.
     pub fn palette_entries(&self) -> Vec<Entry> {
-        let ctx = match self.case {
-            Some(_) => Context::Case,
-            None => Context::Queue,
-        };
+        let ctx = self.base_context();
         let input = match &self.overlay {
             Some(Overlay::Palette { input, .. }) => input.as_str(),
             _ => "",
@@ -373,8 +388,8 @@ impl App {
             .len(),
             None => 0,
         };
-        let side_lines = super::view::side_lines(self, c, layout::side_width(self.size) as usize)
-            .len();
+        let side_lines =
+            super::view::side_lines(self, c, layout::side_width(self.size) as usize).len();
         let side_rows = layout::side_rows(self.size);
         (
             text_lines.saturating_sub(body_rows),
@@ -556,14 +571,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 }
             }
         }
-        Action::Cancel => match app.overlay.take() {
-            Some(Overlay::Filter { before }) => {
+        Action::Cancel => {
+            if let Some(Overlay::Filter { before }) = app.overlay.take() {
                 app.filter = before;
                 app.compiled = Filter::new(&app.filter);
                 app.rebuild_list(None);
             }
-            _ => {}
-        },
+        }
         Action::Confirm => {
             if let Some(Overlay::Confirm { yes, .. }) = app.overlay.take() {
                 match yes {
@@ -617,7 +631,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.say(t(lang, Msg::Reloaded));
             return vec![Effect::Reload];
         }
-        Action::Down | Action::Up | Action::PageDown | Action::PageUp | Action::Top
+        Action::Down
+        | Action::Up
+        | Action::PageDown
+        | Action::PageUp
+        | Action::Top
         | Action::Bottom => return movement(app, action),
         Action::Open => {
             if let Some(r) = app.selected_row() {
@@ -750,10 +768,9 @@ fn movement(app: &mut App, action: Action) -> Vec<Effect> {
         Some(Overlay::Confirm { .. }) => return Vec::new(),
         None => {}
     }
-    if app.case.is_some() && app.overlay.is_none() {
-        let (tmax, smax) = app.case_scroll_limits();
-        let rows = layout::case_body_rows(app.size);
-        let c = app.case.as_mut().expect("checked");
+    let (tmax, smax) = app.case_scroll_limits();
+    let rows = layout::case_body_rows(app.size);
+    if let (Some(c), None) = (app.case.as_mut(), &app.overlay) {
         let focus_side = c.side;
         let (scroll, max) = if focus_side {
             (&mut c.side_scroll, smax)

@@ -157,10 +157,7 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
             "§ 36 delay letter due",
             "underretning efter § 36 skal sendes",
         ),
-        Msg::Complaint => (
-            "§ 39 complaint possible",
-            "klage efter § 39 er mulig",
-        ),
+        Msg::Complaint => ("§ 39 complaint possible", "klage efter § 39 er mulig"),
         Msg::Retention => ("Retention", "Opbevaring"),
         Msg::HandoverDue => ("Handover", "Aflevering"),
         Msg::DeletionDue => ("Deletion", "Sletning"),
@@ -311,7 +308,10 @@ mod tests {
             tf(Lang::En, Msg::TakeFrom, &["2026-000001", "anne"]),
             "2026-000001 is held by anne. Take it from them?"
         );
-        assert_eq!(tf(Lang::Da, Msg::Saved, &["2026-000002"]), "gemt 2026-000002");
+        assert_eq!(
+            tf(Lang::Da, Msg::Saved, &["2026-000002"]),
+            "gemt 2026-000002"
+        );
     }
 
     #[test]

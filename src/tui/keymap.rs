@@ -509,9 +509,7 @@ pub fn load(explicit: Option<&Path>) -> (Keymap, Vec<String>) {
                 .unwrap_or_else(|| path.display().to_string());
             parse(&text, &name, Some(&defaults))
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
-            (defaults, Vec::new())
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => (defaults, Vec::new()),
         Err(e) => (
             defaults,
             vec![format!("cannot read {}: {e}", path.display())],
@@ -526,8 +524,22 @@ mod tests {
     #[test]
     fn keys_parse_and_print_back() {
         for s in [
-            "j", "G", "?", "/", ":", "<Down>", "<C-d>", "<A-x>", "<Enter>", "<Esc>", "<Space>",
-            "<F1>", "<BackTab>", "<PageDown>", "<Del>", "æ",
+            "j",
+            "G",
+            "?",
+            "/",
+            ":",
+            "<Down>",
+            "<C-d>",
+            "<A-x>",
+            "<Enter>",
+            "<Esc>",
+            "<Space>",
+            "<F1>",
+            "<BackTab>",
+            "<PageDown>",
+            "<Del>",
+            "æ",
         ] {
             let k = Key::parse(s).unwrap_or_else(|| panic!("{s}"));
             assert_eq!(k.to_string(), s);
@@ -618,7 +630,10 @@ run = "none"
         let (map, problems) = parse("[[queue]\non = ", "keymap.toml", Some(&base));
         assert_eq!(map, base);
         assert_eq!(problems.len(), 1);
-        assert!(problems[0].starts_with("keymap.toml line 1:"), "{problems:?}");
+        assert!(
+            problems[0].starts_with("keymap.toml line 1:"),
+            "{problems:?}"
+        );
     }
 
     #[test]

@@ -117,7 +117,6 @@ fn event_loop(
         1 << 16,
         io::stdout(),
     )))?;
-    terminal.clear()?;
     let size = terminal.size()?;
     dispatch(api, app, Action::Resize(size.width, size.height));
     let mut dirty = true;

@@ -125,7 +125,12 @@ pub fn display_line(s: &str) -> String {
 }
 
 /// The queue row of a stored case; None for an erased one (only its tombstone is left).
-pub fn row_of(record: &CaseRecord, policy: &Policy, cal: &Calendar, today: NaiveDate) -> Option<Row> {
+pub fn row_of(
+    record: &CaseRecord,
+    policy: &Policy,
+    cal: &Calendar,
+    today: NaiveDate,
+) -> Option<Row> {
     let case = record.live()?;
     Some(row_of_case(case, policy, cal, today))
 }
@@ -157,7 +162,10 @@ pub fn row_of_case(case: &Case, policy: &Policy, cal: &Calendar, today: NaiveDat
         channel: case.enquiry.channel,
         badges: case.badges(),
         status: case.status,
-        assignee: case.assignee.as_deref().map(|a| sanitize_line(a).into_owned()),
+        assignee: case
+            .assignee
+            .as_deref()
+            .map(|a| sanitize_line(a).into_owned()),
         deadline,
         retention,
         version: case.version,
@@ -174,10 +182,10 @@ pub fn in_view(row: &Row, view: View, me: &str) -> bool {
     match view {
         View::New => row.status == Status::New,
         View::Mine => row.assignee.as_deref() == Some(me) && row.status.is_open(),
-        View::DueSoon => matches!(
-            row.deadline,
-            Deadline::Answer { .. }
-        ) && row.deadline.urgency() <= Urgency::Soon,
+        View::DueSoon => {
+            matches!(row.deadline, Deadline::Answer { .. })
+                && row.deadline.urgency() <= Urgency::Soon
+        }
         View::Routed => row.status == Status::Routed,
         View::RetentionDue => matches!(
             row.retention,

@@ -3,8 +3,8 @@
 
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::terminal::{
-    disable_raw_mode, enable_raw_mode, EndSynchronizedUpdate, EnterAlternateScreen,
-    LeaveAlternateScreen,
+    disable_raw_mode, enable_raw_mode, Clear, ClearType, EndSynchronizedUpdate,
+    EnterAlternateScreen, LeaveAlternateScreen,
 };
 use crossterm::{cursor, queue};
 use std::io::{self, Write};
@@ -31,7 +31,14 @@ pub fn restore_bytes(mouse: bool) -> Vec<u8> {
 /// The bytes that enter the interface's mode (raw mode is set separately).
 pub fn enter_bytes(mouse: bool) -> Vec<u8> {
     let mut out = Vec::new();
-    let _ = queue!(out, EnterAlternateScreen, cursor::Hide);
+    // Cleared here rather than by ratatui, whose clear asks the terminal for the cursor
+    // position: an answer that can time out over a slow SSH link.
+    let _ = queue!(
+        out,
+        EnterAlternateScreen,
+        Clear(ClearType::All),
+        cursor::Hide
+    );
     if mouse {
         let _ = queue!(out, EnableMouseCapture);
     }
@@ -86,10 +93,19 @@ mod tests {
     #[test]
     fn restoring_leaves_the_alternate_screen_and_shows_the_cursor() {
         let b = String::from_utf8(restore_bytes(false)).unwrap();
-        assert!(b.contains("\x1b[?2026l"), "ends a synchronized frame: {b:?}");
+        assert!(
+            b.contains("\x1b[?2026l"),
+            "ends a synchronized frame: {b:?}"
+        );
         assert!(b.contains("\x1b[?25h"), "shows the cursor: {b:?}");
-        assert!(b.contains("\x1b[?1049l"), "leaves the alternate screen: {b:?}");
-        assert!(!b.contains("\x1b[?1000l"), "mouse untouched when never captured");
+        assert!(
+            b.contains("\x1b[?1049l"),
+            "leaves the alternate screen: {b:?}"
+        );
+        assert!(
+            !b.contains("\x1b[?1000l"),
+            "mouse untouched when never captured"
+        );
         let b = String::from_utf8(restore_bytes(true)).unwrap();
         assert!(b.contains("\x1b[?1000l"), "mouse capture off: {b:?}");
     }
@@ -97,7 +113,10 @@ mod tests {
     #[test]
     fn entering_mirrors_restoring() {
         let b = String::from_utf8(enter_bytes(false)).unwrap();
-        assert!(b.contains("\x1b[?1049h") && b.contains("\x1b[?25l"), "{b:?}");
+        assert!(
+            b.contains("\x1b[?1049h") && b.contains("\x1b[?25l"),
+            "{b:?}"
+        );
         assert!(!b.contains("\x1b[?1000h"), "mouse is off by default: {b:?}");
     }
 

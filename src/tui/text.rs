@@ -12,7 +12,9 @@ use unicode_width::UnicodeWidthChar;
 pub enum Mark {
     Plain,
     /// A CPR number: masked unless revealed.
-    Cpr { revealed: bool },
+    Cpr {
+        revealed: bool,
+    },
     /// A term detection matched to a category.
     Term(DataCategory),
 }
@@ -28,7 +30,11 @@ pub fn pieces(body: &str, suggestions: &[Suggestion], revealed: bool) -> Vec<Pie
     let mut terms: Vec<(usize, usize, DataCategory)> = suggestions
         .iter()
         .filter(|s| s.category != DataCategory::Cpr)
-        .flat_map(|s| s.spans.iter().map(move |&(a, b)| (a as usize, b as usize, s.category)))
+        .flat_map(|s| {
+            s.spans
+                .iter()
+                .map(move |&(a, b)| (a as usize, b as usize, s.category))
+        })
         .filter(|&(a, b, _)| {
             a < b && b <= body.len() && body.is_char_boundary(a) && body.is_char_boundary(b)
         })
@@ -189,7 +195,9 @@ mod tests {
         };
         let p = pieces(body, &[s], false);
         assert!(p.contains(&("diabetes".to_string(), Mark::Term(DataCategory::Health))));
-        assert!(p.iter().all(|(t, _)| !t.contains('\u{1b}') && !t.contains('\u{7}')));
+        assert!(p
+            .iter()
+            .all(|(t, _)| !t.contains('\u{1b}') && !t.contains('\u{7}')));
     }
 
     #[test]

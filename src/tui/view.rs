@@ -161,28 +161,21 @@ fn cell(s: &str, width: usize, base: Style, hl: &[usize], hl_style: Style) -> Ve
 }
 
 fn too_small(app: &App, area: Rect, buf: &mut Buffer, th: Theme) {
-    let lines = [
-        (t(app.lang, Msg::TooSmall).to_string(), th.bold()),
-        (
-            tf(
-                app.lang,
-                Msg::TooSmallHint,
-                &[
-                    &layout::MIN_WIDTH.to_string(),
-                    &layout::MIN_HEIGHT.to_string(),
-                ],
-            ),
-            Style::new(),
-        ),
-        (format!("{}×{}", area.width, area.height), th.dim()),
-    ];
+    let hint = tf(
+        app.lang,
+        Msg::TooSmallHint,
+        &[
+            &layout::MIN_WIDTH.to_string(),
+            &layout::MIN_HEIGHT.to_string(),
+        ],
+    );
+    let mut lines: Vec<(String, Style)> = vec![(t(app.lang, Msg::TooSmall).to_string(), th.bold())];
+    for l in text::wrap(&[(hint, Mark::Plain)], area.width as usize) {
+        lines.push((l.into_iter().map(|(s, _)| s).collect(), Style::new()));
+    }
+    lines.push((format!("{}×{}", area.width, area.height), th.dim()));
     let top = area.y + area.height.saturating_sub(lines.len() as u16) / 2;
-    for (i, (text, style)) in lines.iter().enumerate() {
-        let y = top + i as u16;
-        if y >= area.y + area.height {
-            break;
-        }
-        // Wrap the hint by words if the screen is narrower than it.
+    for (y, (text, style)) in (top..area.y + area.height).zip(lines.iter()) {
         let w = text.width().min(area.width as usize);
         let x = area.x + (area.width - w as u16) / 2;
         buf.set_stringn(x, y, text, area.width as usize, *style);
@@ -222,7 +215,11 @@ fn draw_tabs(app: &App, area: Rect, buf: &mut Buffer, th: Theme) {
                     .into_iter()
                     .next();
                 let label = match (with_keys, key) {
-                    (true, Some(k)) => format!(" {k} {} {} ", view_name(app.lang, *v), app.counts[v.index()]),
+                    (true, Some(k)) => format!(
+                        " {k} {} {} ",
+                        view_name(app.lang, *v),
+                        app.counts[v.index()]
+                    ),
                     _ => format!(" {} {} ", view_name(app.lang, *v), app.counts[v.index()]),
                 };
                 (label, *v == app.view)
@@ -277,14 +274,20 @@ fn columns(width: usize) -> Vec<(Col, usize)> {
         (Col::Ref, 11),
         (Col::Received, 10),
         (Col::Channel, 8),
-        (Col::Sender, if narrow { 14 } else { 18 }),
+        (Col::Sender, if narrow { 13 } else { 18 }),
         (Col::Subject, 0),
         (Col::Badges, 9),
-        (Col::Status, if narrow { 9 } else { 11 }),
+        (Col::Status, if narrow { 8 } else { 11 }),
         (Col::Assignee, 8),
-        (Col::Due, 13),
+        (Col::Due, if narrow { 11 } else { 13 }),
     ];
-    let drop_order = [Col::Channel, Col::Assignee, Col::Received, Col::Badges, Col::Sender];
+    let drop_order = [
+        Col::Channel,
+        Col::Assignee,
+        Col::Received,
+        Col::Badges,
+        Col::Sender,
+    ];
     let rest = |cols: &[(Col, usize)]| {
         let fixed: usize = cols.iter().map(|(_, w)| w + 1).sum();
         width.saturating_sub(GUTTER + fixed)
@@ -396,7 +399,13 @@ fn draw_queue(app: &App, area: Rect, buf: &mut Buffer, th: Theme) {
         } else {
             t(app.lang, Msg::NoMatch)
         };
-        buf.set_stringn(body.x + 2, body.y + 1, msg, body.width as usize - 2, th.dim());
+        buf.set_stringn(
+            body.x + 2,
+            body.y + 1,
+            msg,
+            body.width as usize - 2,
+            th.dim(),
+        );
         return;
     }
     let visible = app
@@ -409,7 +418,20 @@ fn draw_queue(app: &App, area: Rect, buf: &mut Buffer, th: Theme) {
         let row = &app.rows[i];
         let selected = pos == app.selected;
         let marked = app.marks.contains(&row.reference);
-        draw_row(app, row, selected, marked, &cols, Rect { y, height: 1, ..body }, buf, th);
+        draw_row(
+            app,
+            row,
+            selected,
+            marked,
+            &cols,
+            Rect {
+                y,
+                height: 1,
+                ..body
+            },
+            buf,
+            th,
+        );
     }
 }
 
@@ -524,15 +546,25 @@ fn draw_status(app: &App, area: Rect, buf: &mut Buffer, th: Theme) {
     }
     let mut counts = format!(
         "{}/{}",
-        if app.list.is_empty() { 0 } else { app.selected + 1 },
+        if app.list.is_empty() {
+            0
+        } else {
+            app.selected + 1
+        },
         app.list.len()
     );
     if !app.marks.is_empty() {
-        counts.push_str(&format!(" · {} {}", app.marks.len(), t(app.lang, Msg::Marked)));
+        counts.push_str(&format!(
+            " · {} {}",
+            app.marks.len(),
+            t(app.lang, Msg::Marked)
+        ));
     }
     parts.push(counts);
     let msg = app.message.as_ref();
-    let msg_text = msg.map(|m| format!(" {} ", sanitize_line(&m.text))).unwrap_or_default();
+    let msg_text = msg
+        .map(|m| format!(" {} ", sanitize_line(&m.text)))
+        .unwrap_or_default();
     let msg_w = msg_text.width().min(width * 3 / 5);
     let left_w = width.saturating_sub(msg_w);
     // The store's path gives way first: shorten it from the left.
@@ -570,7 +602,11 @@ fn draw_case(app: &App, c: &CaseView, main: Rect, buf: &mut Buffer, th: Theme) {
         buf.set_stringn(
             main.x + 1,
             main.y + 1,
-            format!("{} {}", c.reference(), i18n::status(app.lang, c.record.status())),
+            format!(
+                "{} {}",
+                c.reference(),
+                i18n::status(app.lang, c.record.status())
+            ),
             main.width as usize,
             th.bold(),
         );
@@ -603,7 +639,11 @@ fn draw_case_header(app: &App, c: &CaseView, case: &Case, area: Rect, buf: &mut 
         return;
     }
     let sender = &case.enquiry.sender;
-    let mut from = format!("{}: {}", t(lang, Msg::From), model::display_line(&sender.name));
+    let mut from = format!(
+        "{}: {}",
+        t(lang, Msg::From),
+        model::display_line(&sender.name)
+    );
     if let Some(e) = &sender.email {
         from.push_str(&format!(" <{}>", model::display_line(e)));
     }
@@ -661,7 +701,13 @@ fn draw_text(c: &CaseView, case: &Case, area: Rect, buf: &mut Buffer, th: Theme)
     if lines.len() > area.height as usize && area.width > 0 {
         let pos = format!(" {}/{} ", scroll + area.height as usize, lines.len());
         let x = area.x + area.width - (pos.width() as u16).min(area.width);
-        buf.set_stringn(x, area.y + area.height - 1, pos, area.width as usize, th.dim());
+        buf.set_stringn(
+            x,
+            area.y + area.height - 1,
+            pos,
+            area.width as usize,
+            th.dim(),
+        );
     }
 }
 
@@ -697,7 +743,11 @@ pub fn side_lines(app: &App, c: &CaseView, width: usize) -> Vec<(String, SideKin
             Verdict::Rejected => ("✗", format!(" · {}", t(lang, Msg::Rejected))),
         };
         push(
-            format!(" {mark} {} ({}){extra}", name(d.category), d.category.badge()),
+            format!(
+                " {mark} {} ({}){extra}",
+                name(d.category),
+                d.category.badge()
+            ),
             if d.verdict == Verdict::Confirmed {
                 SideKind::Normal
             } else {
@@ -739,7 +789,23 @@ pub fn side_lines(app: &App, c: &CaseView, width: usize) -> Vec<(String, SideKin
             );
         }
         Some((id, None)) => push(format!(" {}", sanitize_line(id)), SideKind::Warn),
-        None => push(format!(" {}", t(lang, Msg::None)), SideKind::Dim),
+        None => {
+            // The answer clock runs on the purpose the source suggested until staff set one.
+            let suggested = case
+                .enquiry
+                .purpose
+                .as_deref()
+                .and_then(|p| app.policy.purpose(p))
+                .map(|p| {
+                    format!(
+                        " ({}: {})",
+                        t(lang, Msg::Suggested),
+                        p.name(lang.language())
+                    )
+                })
+                .unwrap_or_default();
+            push(format!(" {}{suggested}", t(lang, Msg::None)), SideKind::Dim)
+        }
     }
     if let Some(r) = case.right {
         push(
@@ -779,7 +845,14 @@ pub fn side_lines(app: &App, c: &CaseView, width: usize) -> Vec<(String, SideKin
                 a.countdown,
                 clock::Countdown::Overdue { .. } | clock::Countdown::DueToday
             );
-            push(s, if urgent { SideKind::Warn } else { SideKind::Normal });
+            push(
+                s,
+                if urgent {
+                    SideKind::Warn
+                } else {
+                    SideKind::Normal
+                },
+            );
             if a.delay_letter_due {
                 push(format!(" {}", t(lang, Msg::DelayLetter)), SideKind::Warn);
             }
@@ -812,10 +885,16 @@ pub fn side_lines(app: &App, c: &CaseView, width: usize) -> Vec<(String, SideKin
             },
         );
         if let Some(d) = r.handover_due {
-            push(format!(" {}: {d}", t(lang, Msg::HandoverDue)), SideKind::Normal);
+            push(
+                format!(" {}: {d}", t(lang, Msg::HandoverDue)),
+                SideKind::Normal,
+            );
         }
         if let Some(d) = r.deletion_due {
-            push(format!(" {}: {d}", t(lang, Msg::DeletionDue)), SideKind::Normal);
+            push(
+                format!(" {}: {d}", t(lang, Msg::DeletionDue)),
+                SideKind::Normal,
+            );
         }
     }
 
@@ -846,13 +925,22 @@ pub fn side_lines(app: &App, c: &CaseView, width: usize) -> Vec<(String, SideKin
             s.push_str(&format!(" · {}", t(lang, Msg::Withdrawn)));
         }
         push(s, kind);
-        push(format!("   {}", sanitize_line(&d.justification)), SideKind::Dim);
+        push(
+            format!("   {}", sanitize_line(&d.justification)),
+            SideKind::Dim,
+        );
     }
 
     push(t(lang, Msg::From).into(), SideKind::Heading);
     let sender = &case.enquiry.sender;
-    push(format!(" {}", model::display_line(&sender.name)), SideKind::Normal);
-    for v in [&sender.email, &sender.phone, &sender.address].into_iter().flatten() {
+    push(
+        format!(" {}", model::display_line(&sender.name)),
+        SideKind::Normal,
+    );
+    for v in [&sender.email, &sender.phone, &sender.address]
+        .into_iter()
+        .flatten()
+    {
         push(format!(" {}", model::display_line(v)), SideKind::Normal);
     }
     if let Some(cpr) = &sender.cpr {
@@ -957,7 +1045,10 @@ fn draw_help(app: &App, input: &str, scroll: usize, area: Rect, buf: &mut Buffer
             lines.push((context_name(app.lang, e.context).to_string(), th.header()));
             last = Some(e.context);
         }
-        lines.push((format!("  {} {}", fit(&e.keys, keys_w), e.desc), Style::new()));
+        lines.push((
+            format!("  {} {}", fit(&e.keys, keys_w), e.desc),
+            Style::new(),
+        ));
     }
     let body_h = inner.height as usize - 1;
     let scroll = scroll.min(lines.len().saturating_sub(body_h));
@@ -967,7 +1058,13 @@ fn draw_help(app: &App, input: &str, scroll: usize, area: Rect, buf: &mut Buffer
     let prompt = format!("/{input}");
     let foot = format!("{prompt}  · {}", t(app.lang, Msg::HelpHint));
     let y = inner.y + inner.height - 1;
-    buf.set_stringn(inner.x, y, fit(&foot, inner.width as usize), inner.width as usize, th.dim());
+    buf.set_stringn(
+        inner.x,
+        y,
+        fit(&foot, inner.width as usize),
+        inner.width as usize,
+        th.dim(),
+    );
     buf.set_stringn(inner.x, y, &prompt, inner.width as usize, th.bold());
     let cx = inner.x + (prompt.width() as u16).min(inner.width - 1);
     buf.set_style(Rect::new(cx, y, 1, 1), th.selected());
@@ -991,7 +1088,10 @@ fn draw_palette(app: &App, input: &str, selected: usize, area: Rect, buf: &mut B
     let entries: Vec<Entry> = app.palette_entries();
     let rows = inner.height as usize - 1;
     let top = selected.saturating_sub(rows.saturating_sub(1));
-    for (i, (y, e)) in (inner.y + 1..).zip(entries.iter().skip(top).take(rows)).enumerate() {
+    for (i, (y, e)) in (inner.y + 1..)
+        .zip(entries.iter().skip(top).take(rows))
+        .enumerate()
+    {
         let pos = top + i;
         let keys = if e.keys.is_empty() {
             t(app.lang, Msg::NoBinding).to_string()
@@ -1006,7 +1106,13 @@ fn draw_palette(app: &App, input: &str, selected: usize, area: Rect, buf: &mut B
             e.desc
         );
         let r = Rect::new(inner.x, y, inner.width, 1);
-        buf.set_stringn(inner.x, y, fit(&s, inner.width as usize), inner.width as usize, Style::new());
+        buf.set_stringn(
+            inner.x,
+            y,
+            fit(&s, inner.width as usize),
+            inner.width as usize,
+            Style::new(),
+        );
         if pos == selected {
             buf.set_style(r, th.selected());
         }
@@ -1015,7 +1121,10 @@ fn draw_palette(app: &App, input: &str, selected: usize, area: Rect, buf: &mut B
 
 fn draw_confirm(app: &App, prompt: &str, area: Rect, buf: &mut Buffer, th: Theme) {
     let w = area.width.saturating_sub(8).min(64);
-    let lines = text::wrap(&[(prompt.to_string(), Mark::Plain)], w.saturating_sub(2) as usize);
+    let lines = text::wrap(
+        &[(prompt.to_string(), Mark::Plain)],
+        w.saturating_sub(2) as usize,
+    );
     let inner = overlay_box(
         t(app.lang, Msg::ConfirmTitle),
         area,
@@ -1027,8 +1136,14 @@ fn draw_confirm(app: &App, prompt: &str, area: Rect, buf: &mut Buffer, th: Theme
         let s: String = line.iter().map(|(s, _)| s.as_str()).collect();
         buf.set_stringn(inner.x + 1, y, s, inner.width as usize - 1, th.bold());
     }
-    let yes = app.keymap.keys_for(Context::Dialog, &Action::Confirm).join("/");
-    let no = app.keymap.keys_for(Context::Dialog, &Action::Cancel).join("/");
+    let yes = app
+        .keymap
+        .keys_for(Context::Dialog, &Action::Confirm)
+        .join("/");
+    let no = app
+        .keymap
+        .keys_for(Context::Dialog, &Action::Cancel)
+        .join("/");
     let (y_word, n_word) = match app.lang {
         Lang::En => ("yes", "no"),
         Lang::Da => ("ja", "nej"),

@@ -1,0 +1,321 @@
+//! End-to-end: the real binary in a pseudo-terminal, read back through a terminal emulator
+//! (vt100) and as the raw bytes that reach the terminal.
+
+mod common;
+
+use common::{TestStore, BIN, NOW};
+use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
+use std::io::{Read, Write};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::{Duration, Instant};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+struct Session {
+    master: Box<dyn MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    rx: Receiver<Vec<u8>>,
+    parser: vt100::Parser,
+    /// Every byte the program wrote to the terminal.
+    bytes: Vec<u8>,
+    _home: tempfile::TempDir,
+}
+
+impl Session {
+    fn start(store: &TestStore, cols: u16, rows: u16) -> Session {
+        let pty = native_pty_system();
+        let pair = pty
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let home = tempfile::tempdir().unwrap();
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.arg("--db");
+        cmd.arg(&store.db);
+        cmd.env("TRIAGE_NOW", NOW);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("XDG_STATE_HOME", home.path().join("state"));
+        cmd.env("XDG_CONFIG_HOME", home.path().join("config"));
+        cmd.env_remove("TRIAGE_POLICY");
+        cmd.env_remove("TRIAGE_DB");
+        cmd.env_remove("NO_COLOR");
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        Session {
+            master: pair.master,
+            writer,
+            child,
+            rx,
+            parser: vt100::Parser::new(rows, cols, 0),
+            bytes: Vec::new(),
+            _home: home,
+        }
+    }
+
+    fn pump(&mut self, for_at_most: Duration) {
+        if let Ok(chunk) = self.rx.recv_timeout(for_at_most) {
+            self.parser.process(&chunk);
+            self.bytes.extend_from_slice(&chunk);
+        }
+        while let Ok(chunk) = self.rx.try_recv() {
+            self.parser.process(&chunk);
+            self.bytes.extend_from_slice(&chunk);
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.screen().contents()
+    }
+
+    fn wait_for(&mut self, text: &str) {
+        let start = Instant::now();
+        while start.elapsed() < WAIT {
+            if self.screen().contains(text) {
+                return;
+            }
+            self.pump(Duration::from_millis(50));
+        }
+        panic!("waited for {text:?}; the screen shows:\n{}", self.screen());
+    }
+
+    fn wait_until(&mut self, what: &str, ok: impl Fn(&vt100::Screen) -> bool) {
+        let start = Instant::now();
+        while start.elapsed() < WAIT {
+            if ok(self.parser.screen()) {
+                return;
+            }
+            self.pump(Duration::from_millis(50));
+        }
+        panic!("waited for {what}; the screen shows:\n{}", self.screen());
+    }
+
+    /// Types keys. An Esc is followed by a pause, as a person's would be: a key right after
+    /// it would read as Alt+key.
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        let pause = if keys.ends_with('\x1b') { 300 } else { 60 };
+        self.pump(Duration::from_millis(pause));
+    }
+
+    fn resize(&mut self, cols: u16, rows: u16) {
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        self.parser.screen_mut().set_size(rows, cols);
+    }
+
+    fn row(&self, n: u16) -> String {
+        let (_, cols) = self.parser.screen().size();
+        self.parser
+            .screen()
+            .contents_between(n, 0, n, cols)
+            .to_string()
+    }
+
+    /// Waits for the program to end; returns whether it succeeded.
+    fn wait_exit(&mut self) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < WAIT {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                self.pump(Duration::from_millis(100));
+                return status.success();
+            }
+            self.pump(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        panic!("triage did not exit; the screen shows:\n{}", self.screen());
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+        }
+    }
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+fn count(hay: &[u8], needle: &[u8]) -> usize {
+    hay.windows(needle.len()).filter(|w| *w == needle).count()
+}
+
+#[test]
+fn navigate_filter_help_resize_and_quit() {
+    let store = TestStore::demo();
+    let mut s = Session::start(&store, 80, 24);
+    s.wait_for("Reference");
+    s.wait_for("? help");
+    assert!(
+        s.row(2).starts_with('>'),
+        "first row selected:\n{}",
+        s.screen()
+    );
+
+    // Navigate.
+    s.send("jj");
+    s.wait_until("the third row selected", |sc| {
+        sc.contents_between(4, 0, 4, 2).starts_with('>')
+    });
+
+    // Other views, by number.
+    s.send("6");
+    s.wait_for("│ All │");
+
+    // Filter: Danish letters in either case.
+    s.send("/");
+    s.wait_for("Filter:");
+    s.send("KJÆR");
+    s.wait_for("Filter: KJÆR");
+    s.wait_for("Hanne Kjærga");
+    s.send("\r");
+    s.wait_for("/KJÆR │");
+    s.send("\x1b");
+    s.wait_until("the filter cleared", |sc| !sc.contents().contains("/KJÆR"));
+
+    // Help, built from the keymap in force.
+    s.send("?");
+    s.wait_for("Help: the keys in force");
+    s.wait_for("Open the case (logged)");
+    s.send("sort");
+    s.wait_for("Sort by the next column");
+    s.send("\x1b");
+    s.wait_until("help closed", |sc| {
+        !sc.contents().contains("Help: the keys")
+    });
+
+    // Open a case.
+    s.send("\r");
+    s.wait_for("From:");
+
+    // Too small, and back.
+    s.resize(40, 12);
+    s.wait_for("Terminal too small");
+    s.resize(80, 24);
+    s.wait_for("From:");
+    s.send("\x1b");
+    s.wait_for("Reference");
+
+    s.send("q");
+    assert!(s.wait_exit(), "triage exits successfully on q");
+    // The terminal is given back: main screen, cursor shown.
+    let tail = &s.bytes[s.bytes.len().saturating_sub(200)..];
+    assert!(contains(tail, b"\x1b[?1049l"), "left the alternate screen");
+    assert!(contains(tail, b"\x1b[?25h"), "showed the cursor");
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal() {
+    let store = TestStore::demo();
+    for sig in [libc::SIGTERM, libc::SIGHUP] {
+        let mut s = Session::start(&store, 80, 24);
+        s.wait_for("Reference");
+        let pid = s.child.process_id().unwrap() as i32;
+        unsafe {
+            libc::kill(pid, sig);
+        }
+        s.wait_exit();
+        let tail = &s.bytes[s.bytes.len().saturating_sub(200)..];
+        assert!(
+            contains(tail, b"\x1b[?1049l"),
+            "signal {sig}: left the alternate screen"
+        );
+        assert!(
+            contains(tail, b"\x1b[?25h"),
+            "signal {sig}: showed the cursor"
+        );
+    }
+}
+
+#[test]
+fn hostile_text_never_reaches_the_terminal() {
+    let store = TestStore::new();
+    let hostile = common::root().join("tests/hostile");
+    store.ok(&[
+        "import",
+        hostile.join("escapes.jsonl").to_str().unwrap(),
+        hostile.join("bidi.jsonl").to_str().unwrap(),
+        hostile.join("zero_width.jsonl").to_str().unwrap(),
+    ]);
+    let mut s = Session::start(&store, 120, 40);
+    s.wait_for("Reference");
+    s.send("6");
+    s.wait_for("│ All │");
+    // Open every case, look at its text and its details, reveal, go back, next.
+    for _ in 0..7 {
+        s.send("\r");
+        s.wait_for("From:");
+        s.send("r");
+        s.send("\t");
+        s.send("\x1b");
+        s.wait_for("Reference");
+        s.send("j");
+    }
+    s.send("q");
+    assert!(s.wait_exit());
+    let screen_text = String::from_utf8_lossy(&s.bytes).into_owned();
+    assert!(
+        screen_text.contains("cleared?"),
+        "the hostile cases were drawn"
+    );
+    assert!(
+        screen_text.contains('\u{FFFD}'),
+        "placeholders stand where something was removed"
+    );
+
+    let b = &s.bytes;
+    // Escape sequences from the text: OSC (clipboard, title, hyperlinks), DCS/APC/PM/SOS.
+    for seq in [&b"\x1b]"[..], b"\x1bP", b"\x1b_", b"\x1b^", b"\x1bX"] {
+        assert!(!contains(b, seq), "{seq:?} reached the terminal");
+    }
+    // The interface clears the screen once when it starts; the text's CSI 2J never gets out.
+    assert_eq!(count(b, b"\x1b[2J"), 1, "one clear, ours");
+    assert!(
+        !contains(b, b"\x1b[31m"),
+        "the sender's colour codes are not passed on"
+    );
+    // C0 controls other than ESC and the line ends a terminal driver may add.
+    for c in (0u8..0x20).filter(|c| ![0x1b, b'\r', b'\n'].contains(c)) {
+        assert!(
+            !b.contains(&c),
+            "control byte {c:#04x} reached the terminal"
+        );
+    }
+    // C1 controls, bidi overrides and isolates, invisible characters, as UTF-8.
+    let forbidden = ('\u{80}'..='\u{9f}')
+        .chain('\u{202a}'..='\u{202e}')
+        .chain('\u{2066}'..='\u{2069}')
+        .chain([
+            '\u{200b}', '\u{200e}', '\u{200f}', '\u{061c}', '\u{2060}', '\u{feff}',
+        ]);
+    for c in forbidden {
+        let mut enc = [0u8; 4];
+        let enc = c.encode_utf8(&mut enc).as_bytes();
+        assert!(!contains(b, enc), "U+{:04X} reached the terminal", c as u32);
+    }
+}
