@@ -105,8 +105,17 @@ pub fn interface(global: &Global) -> Result<ExitCode> {
     run_interface(&api, global)
 }
 
-pub fn run_interface(_api: &dyn Api, _global: &Global) -> Result<ExitCode> {
-    bail!("the interface is not built yet; use the subcommands (triage --help)")
+pub fn run_interface(api: &dyn Api, global: &Global) -> Result<ExitCode> {
+    let opts = crate::tui::TuiOptions {
+        lang: if global.da {
+            crate::tui::Lang::Da
+        } else {
+            crate::tui::Lang::En
+        },
+        ..Default::default()
+    };
+    crate::tui::run(api, opts)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Reads every file first; registers each file in one transaction (all or nothing).
