@@ -319,3 +319,26 @@ fn hostile_text_never_reaches_the_terminal() {
         assert!(!contains(b, enc), "U+{:04X} reached the terminal", c as u32);
     }
 }
+
+#[test]
+fn one_step_down_writes_few_bytes() {
+    let store = TestStore::demo();
+    let mut s = Session::start(&store, 120, 40);
+    s.wait_for("Reference");
+    s.send("6");
+    s.wait_for("│ All │");
+    // Let the first frames settle, then count what one "down" costs.
+    s.pump(Duration::from_millis(300));
+    let before = s.bytes.len();
+    s.send("j");
+    s.wait_until("the second row selected", |sc| {
+        sc.contents_between(3, 0, 3, 2).starts_with('>')
+    });
+    s.pump(Duration::from_millis(200));
+    let cost = s.bytes.len() - before;
+    eprintln!("one step down at 120x40: {cost} bytes");
+    // Measured 468 bytes (2026-11); issue 8 aims at 400.
+    assert!(cost <= 600, "one step down wrote {cost} bytes");
+    s.send("q");
+    assert!(s.wait_exit());
+}
