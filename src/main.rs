@@ -89,6 +89,11 @@ enum Cmd {
         #[command(subcommand)]
         action: AuditCmd,
     },
+    /// Reports: access (Art. 15), ropa (Art. 30), disclosures, deadlines, ruling
+    Report {
+        #[command(subcommand)]
+        what: cli::report::ReportCmd,
+    },
     /// The policy in force: purposes, recipients, staff
     Policy {
         /// Store this policy file in the store, for every later opener
@@ -146,6 +151,7 @@ fn main() -> ExitCode {
             action: AuditCmd::Log { case, json },
         }) => cli::audit_log(&global, case.as_deref(), json),
         Some(Cmd::Policy { install }) => cli::policy(&global, install.as_deref()),
+        Some(Cmd::Report { what }) => cli::report::run(&global, what),
     };
     match result {
         Ok(code) => code,

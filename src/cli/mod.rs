@@ -1,6 +1,7 @@
 //! The subcommands behind `main`: open the store as the OS user and print for people or JSON.
 
 pub mod demo;
+pub mod report;
 
 use crate::domain::basis::LegalBasis;
 use crate::domain::calendar::Calendar;
@@ -75,6 +76,7 @@ pub fn open(global: &Global) -> Result<Embedded> {
     };
     let store = Store::open(&db)?;
     let policy = load_policy(global, &store)?;
+    store.set_duplicate_window(policy.rights.duplicate_window_days);
     let login = crate::identity::os_login().map_err(|e| anyhow!(e))?;
     let roles = policy.roles_of(&login);
     if roles.is_empty() {
@@ -281,6 +283,10 @@ fn case_json(rec: &CaseRecord) -> Result<serde_json::Value> {
     })?;
     if let CaseRecord::Live(c) = rec {
         v["reference"] = serde_json::Value::String(c.reference.to_string());
+        v["duplicate_of"] = c
+            .duplicate_of
+            .map(|r| serde_json::Value::String(r.to_string()))
+            .unwrap_or(serde_json::Value::Null);
         v["enquiry"]["body"] = serde_json::Value::String(mask_text(&c.enquiry.body));
         if let Some(cpr) = &c.enquiry.sender.cpr {
             v["enquiry"]["sender"]["cpr"] = serde_json::Value::String(detect::mask_cpr(cpr));
@@ -342,6 +348,12 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
     println!("purpose   {}", c.purpose.as_deref().unwrap_or("-"));
     if let Some(right) = c.right {
         println!("right     {} ({})", right.as_id(), right.article());
+    }
+    if let Some(first) = c.duplicate_of {
+        println!(
+            "DUPLICATE? the same person asked for the same right in {first} (within {} days); not merged",
+            api.policy.rights.duplicate_window_days
+        );
     }
     println!("assignee  {}", c.assignee.as_deref().unwrap_or("-"));
     if let Some(clock) = clock::answer_clock(&c, &api.policy, &cal, today(&api)) {

@@ -9,10 +9,11 @@ use crate::domain::calendar::Calendar;
 use crate::domain::case::{Case, CaseRecord, Stamp, Suggestion};
 use crate::domain::clock;
 use crate::domain::command::{self, Access, Applied, Change, Command, Context, Event, Refusal};
-use crate::domain::enquiry::{Enquiry, Reference};
+use crate::domain::enquiry::{Enquiry, Reference, RightKind};
 use crate::domain::policy::{Policy, Role};
+use crate::domain::report;
 use audit::{AuditEntry, Broken, Head, Verification};
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use codec::CodecError;
 use serde::{Deserialize, Serialize};
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
@@ -152,6 +153,9 @@ pub struct Registration {
     pub registered: Vec<Reference>,
     /// (position in the batch, the case it duplicates)
     pub duplicates: Vec<(usize, Reference)>,
+    /// Rights requests registered but flagged: (the new case, the earlier request of the
+    /// same person for the same right within the policy's window). Not merged.
+    pub flagged: Vec<(Reference, Reference)>,
 }
 
 /// The trees one command touches, inside a transaction.
@@ -231,6 +235,8 @@ pub struct Store {
     path: PathBuf,
     /// Flush after every transaction (always, except while seeding a demo in bulk).
     flush_each: std::sync::atomic::AtomicBool,
+    /// The policy's `rights.duplicate_window_days`; `register` has no policy of its own.
+    duplicate_window: std::sync::atomic::AtomicU32,
 }
 
 impl Store {
@@ -259,6 +265,9 @@ impl Store {
             db,
             path: path.to_path_buf(),
             flush_each: std::sync::atomic::AtomicBool::new(true),
+            duplicate_window: std::sync::atomic::AtomicU32::new(
+                crate::domain::policy::RightsRules::default().duplicate_window_days,
+            ),
         };
         match store.meta.get(FORMAT_KEY)? {
             None => {
@@ -328,9 +337,23 @@ impl Store {
                 )
             })
             .collect();
+        // A transaction cannot scan the index: the person's earlier requests are looked up
+        // first. One process holds the store, so nothing registers in between.
+        let window = self.duplicate_window();
+        let earlier: Vec<Vec<(Reference, Option<RightKind>, NaiveDate)>> = batch
+            .iter()
+            .zip(&prepared)
+            .map(|(n, (_, ids))| match n.enquiry.right {
+                Some(_) => self.requests_of(ids, None),
+                None => Ok(Vec::new()),
+            })
+            .collect::<Result<_, _>>()?;
         self.transaction(|tx| {
             let mut out = Registration::default();
             let mut counters: HashMap<u16, u32> = HashMap::new();
+            // Requests registered earlier in this same batch count too.
+            let mut in_batch: Vec<(&[String], Reference, Option<RightKind>, NaiveDate)> =
+                Vec::new();
             for (i, (n, (dedup, identifiers))) in batch.iter().zip(&prepared).enumerate() {
                 if let Some(existing) = tx.dedup.get(dedup.as_slice())? {
                     if let Some(r) = ref_from_key(&existing) {
@@ -358,7 +381,23 @@ impl Store {
                     by: actor.to_string(),
                     at: now,
                 };
-                let case = Case::new(reference, n.enquiry.clone(), n.suggestions.clone(), stamp);
+                let mut case =
+                    Case::new(reference, n.enquiry.clone(), n.suggestions.clone(), stamp);
+                let received = n.enquiry.received.date_naive();
+                if let Some(right) = case.right {
+                    let mut others = earlier[i].clone();
+                    others.extend(
+                        in_batch
+                            .iter()
+                            .filter(|(ids, ..)| ids.iter().any(|k| identifiers.contains(k)))
+                            .map(|(_, r, right, d)| (*r, *right, *d)),
+                    );
+                    case.duplicate_of = report::duplicate_of(right, received, window, &others);
+                    if let Some(first) = case.duplicate_of {
+                        out.flagged.push((reference, first));
+                    }
+                }
+                in_batch.push((identifiers, reference, case.right, received));
                 tx.cases.insert(
                     &ref_key(reference),
                     encode_tx(&CaseRecord::Live(Box::new(case)))?,
@@ -413,6 +452,18 @@ impl Store {
         } else {
             Default::default()
         };
+        // Setting a rights purpose may make the case a duplicate request: look up the
+        // person's other requests before the transaction, which cannot scan.
+        let other_requests = match cmd {
+            Command::SetPurpose { .. } => match self.case(reference)? {
+                Some(CaseRecord::Live(c)) => {
+                    self.requests_of(&subject_identifiers(&c.enquiry), Some(reference))?
+                }
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
+        let window = self.duplicate_window();
         let calendar = Calendar::from_policy(policy);
         self.transaction(|tx| {
             let Some(bytes) = tx.cases.get(ref_key(reference))? else {
@@ -453,7 +504,15 @@ impl Store {
                 change: Change::Command(cmd.clone()),
             };
             let record = match applied {
-                Applied::Updated(next) => CaseRecord::Live(next),
+                Applied::Updated(mut next) => {
+                    if matches!(cmd, Command::SetPurpose { .. }) {
+                        let received = next.enquiry.received.date_naive();
+                        next.duplicate_of = next.right.and_then(|right| {
+                            report::duplicate_of(right, received, window, &other_requests)
+                        });
+                    }
+                    CaseRecord::Live(next)
+                }
                 Applied::Erased(tomb) => {
                     for v in 1..=case.version {
                         tx.events.remove(&event_key(reference, v))?;
@@ -679,6 +738,63 @@ impl Store {
             .collect()
     }
 
+    /// The cases filed under any of `identifiers`, each once, in reference order. Erased
+    /// cases are not filed anywhere (erasure removes their keys), so all are live or
+    /// tombstones only if the index was damaged.
+    pub fn subject_records(&self, identifiers: &[String]) -> Result<Vec<CaseRecord>, StoreError> {
+        let mut refs = std::collections::BTreeSet::new();
+        for id in identifiers {
+            refs.extend(self.subject_cases(id)?);
+        }
+        let mut out = Vec::with_capacity(refs.len());
+        for r in refs {
+            if let Some(rec) = self.case(r)? {
+                out.push(rec);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The person's live cases other than `except`: (reference, right invoked, received).
+    fn requests_of(
+        &self,
+        identifiers: &[String],
+        except: Option<Reference>,
+    ) -> Result<Vec<(Reference, Option<RightKind>, NaiveDate)>, StoreError> {
+        Ok(self
+            .subject_records(identifiers)?
+            .iter()
+            .filter_map(CaseRecord::live)
+            .filter(|c| Some(c.reference) != except)
+            .map(|c| (c.reference, c.right, c.enquiry.received.date_naive()))
+            .collect())
+    }
+
+    /// Reads logged against one case, or (None) against no single case (searches,
+    /// exports of everything, reports on a person). A prefix scan: no other case is read.
+    pub fn access_records(
+        &self,
+        reference: Option<Reference>,
+    ) -> Result<Vec<AccessRecord>, StoreError> {
+        self.access
+            .scan_prefix(reference.map(ref_key).unwrap_or(NO_CASE))
+            .values()
+            .map(|v| codec::decode(&v?).map_err(StoreError::corrupt("an access record")))
+            .collect()
+    }
+
+    /// Sets the window within which a second request of the same person for the same
+    /// right is flagged (the policy's `rights.duplicate_window_days`).
+    pub fn set_duplicate_window(&self, days: u32) {
+        self.duplicate_window
+            .store(days, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn duplicate_window(&self) -> u32 {
+        self.duplicate_window
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Saves a half-written justification so a dropped connection loses nothing.
     pub fn save_draft(
         &self,
@@ -750,34 +866,14 @@ impl Store {
     }
 }
 
-/// The identifiers a person can be found by: CPR number, e-mail, name with address.
+/// The identifiers a person can be found by: the sender's CPR number, e-mail, and name
+/// with address, and every CPR number written in the subject or text (a person mentioned
+/// is a data subject too). Registration files the case under each, in the same
+/// transaction; erasure recomputes the same list from the case and removes every key,
+/// which is why the text search is a fixed, strict rule (`report::cprs_in_text`) and not
+/// detection's tunable one.
 pub fn subject_identifiers(e: &Enquiry) -> Vec<String> {
-    let mut ids = Vec::new();
-    if let Some(cpr) = &e.sender.cpr {
-        let digits: String = cpr.chars().filter(|c| c.is_ascii_digit()).collect();
-        if digits.len() == 10 {
-            ids.push(format!("cpr:{digits}"));
-        }
-    }
-    if let Some(mail) = &e.sender.email {
-        let m = mail.trim().to_lowercase();
-        if !m.is_empty() {
-            ids.push(format!("email:{m}"));
-        }
-    }
-    if let Some(addr) = &e.sender.address {
-        let norm = |s: &str| {
-            s.split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase()
-        };
-        let (name, addr) = (norm(&e.sender.name), norm(addr));
-        if !name.is_empty() && !addr.is_empty() {
-            ids.push(format!("name:{name}|{addr}"));
-        }
-    }
-    ids
+    report::enquiry_keys(e)
 }
 
 fn prepare_dir(path: &Path) -> Result<(), StoreError> {
