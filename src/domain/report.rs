@@ -219,10 +219,12 @@ pub fn mask_cprs_except(text: &str, keep: &BTreeSet<String>) -> String {
 // ---------------------------------------------------------------------------------------
 // Rights requests
 
-/// An earlier (or concurrent) request of the same person for the same right, received
-/// within `window_days` of this one: the case it may duplicate, the most recent first.
+/// The request `this` may repeat: the latest earlier request of the same person for the
+/// same right received within `window_days` before it (same day: the lower reference is
+/// the earlier). Later requests never count, so the first of a series is never flagged.
 /// `others` are the person's other cases: (reference, right invoked, day received).
 pub fn duplicate_of(
+    this: Reference,
     right: RightKind,
     received: NaiveDate,
     window_days: u32,
@@ -230,8 +232,10 @@ pub fn duplicate_of(
 ) -> Option<Reference> {
     others
         .iter()
-        .filter(|(_, r, d)| {
-            *r == Some(right) && (received - *d).num_days().abs() <= i64::from(window_days)
+        .filter(|(reference, r, d)| {
+            *r == Some(right)
+                && (*d, *reference) < (received, this)
+                && (received - *d).num_days() <= i64::from(window_days)
         })
         .max_by_key(|(reference, _, d)| (*d, *reference))
         .map(|(reference, _, _)| *reference)
@@ -2236,17 +2240,27 @@ mod tests {
             (Reference::new(2026, 4), None, d("2026-03-01")),
         ];
         let right = RightKind::Access;
+        let me = Reference::new(2026, 9);
+        // A later request does not make this one a duplicate.
         assert_eq!(
-            duplicate_of(right, d("2026-03-01"), 30, &others),
-            Some(Reference::new(2026, 2))
+            duplicate_of(me, right, d("2026-01-20"), 30, &others),
+            Some(Reference::new(2026, 1))
         );
-        assert_eq!(duplicate_of(right, d("2026-03-23"), 30, &others), None);
         assert_eq!(
-            duplicate_of(RightKind::Objection, d("2026-03-01"), 30, &others),
+            duplicate_of(Reference::new(2026, 1), right, d("2026-01-01"), 30, &others),
             None
         );
         assert_eq!(
-            duplicate_of(RightKind::Erasure, d("2026-03-31"), 30, &others),
+            duplicate_of(me, right, d("2026-03-01"), 30, &others),
+            Some(Reference::new(2026, 2))
+        );
+        assert_eq!(duplicate_of(me, right, d("2026-03-23"), 30, &others), None);
+        assert_eq!(
+            duplicate_of(me, RightKind::Objection, d("2026-03-01"), 30, &others),
+            None
+        );
+        assert_eq!(
+            duplicate_of(me, RightKind::Erasure, d("2026-03-31"), 30, &others),
             Some(Reference::new(2026, 3))
         );
     }

@@ -392,7 +392,8 @@ impl Store {
                             .filter(|(ids, ..)| ids.iter().any(|k| identifiers.contains(k)))
                             .map(|(_, r, right, d)| (*r, *right, *d)),
                     );
-                    case.duplicate_of = report::duplicate_of(right, received, window, &others);
+                    case.duplicate_of =
+                        report::duplicate_of(reference, right, received, window, &others);
                     if let Some(first) = case.duplicate_of {
                         out.flagged.push((reference, first));
                     }
@@ -508,7 +509,13 @@ impl Store {
                     if matches!(cmd, Command::SetPurpose { .. }) {
                         let received = next.enquiry.received.date_naive();
                         next.duplicate_of = next.right.and_then(|right| {
-                            report::duplicate_of(right, received, window, &other_requests)
+                            report::duplicate_of(
+                                reference,
+                                right,
+                                received,
+                                window,
+                                &other_requests,
+                            )
                         });
                     }
                     CaseRecord::Live(next)
