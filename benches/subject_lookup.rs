@@ -11,6 +11,7 @@ use criterion::Criterion;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 use triage::domain::enquiry::{Channel, Enquiry, Language, Sender};
+use triage::domain::policy::Policy;
 use triage::store::{NewEnquiry, Store};
 
 /// Each person writes this many times, so a lookup finds several cases.
@@ -61,13 +62,17 @@ fn main() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let store = Store::open(&dir.path().join("db")).expect("a fresh store");
     store.set_flush_each(false);
+    let policy = Policy::from_toml(triage::cli::DEFAULT_POLICY, "demo-data/policy.toml")
+        .expect("the bundled policy");
     let start = Utc.with_ymd_and_hms(2024, 1, 2, 9, 0, 0).unwrap();
     let filled = Instant::now();
     for from in (0..n).step_by(BATCH) {
         let batch: Vec<NewEnquiry> = (from..(from + BATCH).min(n))
             .map(|i| enquiry(i, people, start))
             .collect();
-        store.register(&batch, "bench", Utc::now()).expect("register");
+        store
+            .register(&policy, &batch, "bench", Utc::now())
+            .expect("register");
     }
     store.flush().expect("flush");
     eprintln!(
@@ -90,7 +95,11 @@ fn main() {
     for k in 0..rounds {
         let p = (person + k * 7919) % people;
         let key = format!("cpr:{}", cpr(p).replace('-', ""));
-        black_box(store.subject_records(std::slice::from_ref(&key)).expect("lookup"));
+        black_box(
+            store
+                .subject_records(std::slice::from_ref(&key))
+                .expect("lookup"),
+        );
     }
     eprintln!(
         "subject lookup + loading the cases: {:.1} µs per person (mean of {rounds}, N = {n})",

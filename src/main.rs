@@ -94,6 +94,37 @@ enum Cmd {
         #[command(subcommand)]
         what: cli::report::ReportCmd,
     },
+    /// Write a consistent, checksummed copy of the store to FILE
+    Backup { file: PathBuf },
+    /// Restore a backup into a new store (the --db path must not hold a store)
+    Restore { file: PathBuf },
+    /// Read every value of the store (or of a backup), check indexes and the audit chain; changes nothing
+    Check {
+        /// Check this backup file instead of the store
+        #[arg(long)]
+        backup: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cases due for handover to the State Archives or for deletion; --apply carries it out
+    Retention {
+        /// The date to judge by (default today)
+        #[arg(long = "as-of")]
+        as_of: Option<chrono::NaiveDate>,
+        /// Record the handovers and erase what is due (needs the dpo role)
+        #[arg(long)]
+        apply: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rewrite the store into fresh files so nothing erased survives in them
+    Compact,
+    /// Apply a stream of commands, acknowledging each once durable (for the crash test)
+    #[command(hide = true)]
+    Stress {
+        #[arg(long, default_value_t = 1000)]
+        ops: u64,
+    },
     /// The policy in force: purposes, recipients, staff
     Policy {
         /// Store this policy file in the store, for every later opener
@@ -119,6 +150,11 @@ fn main() -> ExitCode {
     // Personal data: every file the store writes is private to its owner.
     unsafe {
         libc::umask(0o077);
+    }
+    // A file-size limit (or a full quota) must surface as a write error we can report,
+    // not kill the process half-way.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
     let args = Cli::parse();
     if !matches!(args.command, None | Some(Cmd::Demo { no_ui: false })) {
@@ -150,6 +186,14 @@ fn main() -> ExitCode {
         Some(Cmd::Audit {
             action: AuditCmd::Log { case, json },
         }) => cli::audit_log(&global, case.as_deref(), json),
+        Some(Cmd::Backup { file }) => cli::backup(&global, &file),
+        Some(Cmd::Restore { file }) => cli::restore(&global, &file),
+        Some(Cmd::Check { backup, json }) => cli::check(&global, backup.as_deref(), json),
+        Some(Cmd::Retention { as_of, apply, json }) => {
+            cli::retention::run(&global, as_of, apply, json)
+        }
+        Some(Cmd::Compact) => cli::compact(&global),
+        Some(Cmd::Stress { ops }) => cli::stress::run(&global, ops),
         Some(Cmd::Policy { install }) => cli::policy(&global, install.as_deref()),
         Some(Cmd::Report { what }) => cli::report::run(&global, what),
     };

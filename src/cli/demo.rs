@@ -4,7 +4,7 @@
 //! route, answer, close) at plausible times, in time order, so the audit chain reads like
 //! real use; yesterday's post is left new.
 
-use super::{default_db, fixed_now, open, register_batch, Global, DEFAULT_POLICY};
+use super::{as_user, default_db, fixed_now, register_batch, Global, DEFAULT_POLICY};
 use crate::domain::basis::{BasisKind, LegalBasis};
 use crate::domain::case::{Case, CaseRecord, DisclosureKind, Outcome};
 use crate::domain::command::{Command, RouteRequest};
@@ -39,17 +39,16 @@ pub fn run(global: &Global, open_ui: bool) -> Result<ExitCode> {
         // The person running the demo gets every role, so every action can be tried.
         text.push_str(&format!("\n[[staff]]\nlogin = \"{login}\"\nname = \"{login} (demo)\"\nroles = [\"caseworker\", \"dpo\", \"admin\"]\n"));
     }
-    {
-        let store = Store::open(&db)?;
-        store.set_policy_text(&text)?;
-        store.set_flag("demo")?;
-    }
+    // One handle for the whole run: sled releases its lock only when its threads end.
+    let store = Store::open(&db)?;
+    store.set_policy_text(&text)?;
+    store.set_flag("demo")?;
     let demo_global = Global {
         db: Some(db.clone()),
         policy: None,
         da: global.da,
     };
-    let api = open(&demo_global)?;
+    let api = as_user(store, &demo_global)?;
     let now = fixed_now()?.unwrap_or_else(Utc::now);
     let records = import::read_jsonl(
         DEMO_ENQUIRIES.as_bytes(),
@@ -76,11 +75,13 @@ fn recreate(db: &Path) -> Result<()> {
     if !db.exists() {
         return Ok(());
     }
-    let is_demo = Store::open(db).and_then(|s| s.flag("demo"));
+    if std::fs::read_dir(db)?.next().is_none() {
+        return Ok(());
+    }
+    let is_demo = Store::open(db).and_then(|s| s.flag("demo"))?;
     match is_demo {
-        Ok(true) => std::fs::remove_dir_all(db)?,
-        Ok(false) if std::fs::read_dir(db)?.next().is_none() => {}
-        _ => bail!(
+        true => std::fs::remove_dir_all(db)?,
+        false => bail!(
             "{} exists and is not a demo store; give `triage demo` another --db",
             db.display()
         ),
@@ -193,7 +194,14 @@ pub fn seed(
     let mut later: Vec<(DateTime<Utc>, Step)> = Vec::new();
     for (at, step) in timeline {
         let Step::Register(i) = step else { continue };
-        let reg = register_batch(store, &detector, vec![records[i].clone()], &worker(i), at)?;
+        let reg = register_batch(
+            store,
+            policy,
+            &detector,
+            vec![records[i].clone()],
+            &worker(i),
+            at,
+        )?;
         refs[i] = reg.registered.first().copied();
         let age = now - at;
         if age < Duration::days(2) {

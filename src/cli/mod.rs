@@ -1,7 +1,10 @@
 //! The subcommands behind `main`: open the store as the OS user and print for people or JSON.
 
+pub mod compact;
 pub mod demo;
 pub mod report;
+pub mod retention;
+pub mod stress;
 
 use crate::domain::basis::LegalBasis;
 use crate::domain::calendar::Calendar;
@@ -74,9 +77,12 @@ pub fn open(global: &Global) -> Result<Embedded> {
         Some(p) => p.clone(),
         None => default_db("store")?,
     };
-    let store = Store::open(&db)?;
+    as_user(Store::open(&db)?, global)
+}
+
+/// Wraps an open store with its policy and the acting user.
+pub fn as_user(store: Store, global: &Global) -> Result<Embedded> {
     let policy = load_policy(global, &store)?;
-    store.set_duplicate_window(policy.rights.duplicate_window_days);
     let login = crate::identity::os_login().map_err(|e| anyhow!(e))?;
     let roles = policy.roles_of(&login);
     if roles.is_empty() {
@@ -125,13 +131,21 @@ pub fn register(
     detector: &Detector,
     records: Vec<import::Record>,
 ) -> Result<(usize, usize)> {
-    let reg = register_batch(&api.store, detector, records, &api.actor.login, api.now())?;
+    let reg = register_batch(
+        &api.store,
+        &api.policy,
+        detector,
+        records,
+        &api.actor.login,
+        api.now(),
+    )?;
     Ok((reg.registered.len(), reg.duplicates.len()))
 }
 
 /// Runs detection on each record and registers them all in one transaction.
 pub fn register_batch(
     store: &Store,
+    policy: &Policy,
     detector: &Detector,
     records: Vec<import::Record>,
     actor: &str,
@@ -145,7 +159,7 @@ pub fn register_batch(
             source: r.source,
         })
         .collect();
-    Ok(store.register(&batch, actor, at)?)
+    Ok(store.register(policy, &batch, actor, at)?)
 }
 
 fn parse_ref(s: &str) -> Result<Reference> {
@@ -357,7 +371,50 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
     }
     println!("assignee  {}", c.assignee.as_deref().unwrap_or("-"));
     if let Some(clock) = clock::answer_clock(&c, &api.policy, &cal, today(&api)) {
-        println!("due       {} ({})", clock.due, clock.countdown.short());
+        let mut notes = Vec::new();
+        if c.purpose.is_none() {
+            notes.push("on the suggested purpose".to_string());
+        }
+        if clock.extended {
+            notes.push("extended by two months (Art. 12(3))".into());
+        }
+        if clock.paused {
+            notes.push(format!(
+                "PAUSED for identity verification, {} days so far",
+                clock.paused_days
+            ));
+        } else if clock.paused_days > 0 {
+            notes.push(format!("{} days paused", clock.paused_days));
+        }
+        if clock.delay_letter_due {
+            notes.push("the 7 working days have passed: a letter with reasons and an expected date is due (Offentlighedsloven § 36)".into());
+        }
+        if clock.complaint_possible {
+            notes.push("14 working days have passed: the requester may complain about the processing time (§ 39)".into());
+        }
+        let extra = if notes.is_empty() {
+            String::new()
+        } else {
+            format!("; {}", notes.join("; "))
+        };
+        println!(
+            "due       {} ({}){extra}",
+            clock.due,
+            clock.countdown.short()
+        );
+    }
+    if let Some(r) = clock::retention_clock(&c, &api.policy, today(&api)) {
+        let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
+        println!(
+            "retention received {} → closed {} → handover {} → deletion {}  [{}{}] {}",
+            r.received,
+            date(r.closed),
+            date(r.handover_due),
+            date(r.deletion_due),
+            r.state.as_id(),
+            if r.held { ", held" } else { "" },
+            r.reason
+        );
     }
     let confirmed: Vec<&str> = c.confirmed().iter().map(|c| c.as_id()).collect();
     println!(
@@ -909,5 +966,92 @@ pub fn policy(global: &Global, install: Option<&Path>) -> Result<ExitCode> {
                 .join(", ")
         );
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn db_path(global: &Global) -> Result<PathBuf> {
+    match &global.db {
+        Some(p) => Ok(p.clone()),
+        None => default_db("store"),
+    }
+}
+
+pub fn backup(global: &Global, file: &Path) -> Result<ExitCode> {
+    let api = open(global)?;
+    let s = api.store.backup(file)?;
+    api.log_access(
+        None,
+        &Access::Export {
+            what: format!("backup to {}", file.display()),
+        },
+    )?;
+    println!(
+        "backup {}: {} entries, {} bytes, blake3 {}",
+        file.display(),
+        s.entries,
+        s.bytes,
+        s.checksum
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn restore(global: &Global, file: &Path) -> Result<ExitCode> {
+    let db = db_path(global)?;
+    let s = Store::restore(file, &db)?;
+    let store = Store::open(&db)?;
+    let v = store.verify_audit()?;
+    println!(
+        "restored {} entries from {} (blake3 {}) into {}",
+        s.entries,
+        file.display(),
+        s.checksum,
+        db.display()
+    );
+    match v.first_broken {
+        None => println!("audit chain verified: {} entries", v.entries),
+        Some(b) => println!(
+            "warning: the restored audit chain is broken at entry {}: {}",
+            b.seq, b.problem
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn check(global: &Global, backup: Option<&Path>, json: bool) -> Result<ExitCode> {
+    let report = match backup {
+        Some(b) => crate::store::check::check_backup(b)?,
+        None => crate::store::check::check_store(&db_path(global)?)?,
+    };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!("checked {}", report.checked.display());
+        for (tree, n) in &report.counts {
+            println!("  {tree:<14} {n}");
+        }
+        println!("  audit entries  {}", report.audit_entries);
+        if report.ok() {
+            println!("no problems found");
+        } else {
+            println!("{} problem(s):", report.problems.len());
+            for p in &report.problems {
+                println!("  - {p}");
+            }
+            println!("restore the latest good backup with `triage restore FILE --db NEW_PATH` (check it first: `triage check --backup FILE`)");
+        }
+    }
+    Ok(if report.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}
+
+pub fn compact(global: &Global) -> Result<ExitCode> {
+    let db = db_path(global)?;
+    // Refuse anyone not allowed in, and a store in use, before touching anything.
+    drop(open(global)?);
+    let (before, after) = compact::run_on(&db)?;
+    println!("store rewritten: {before} bytes before, {after} after");
     Ok(ExitCode::SUCCESS)
 }

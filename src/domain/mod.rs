@@ -12,6 +12,7 @@ pub mod policy;
 pub mod report;
 pub mod routing;
 pub mod sanitize;
+pub mod summary;
 
 #[cfg(test)]
 pub(crate) mod fixtures;

@@ -5,6 +5,7 @@ use crate::domain::case::CaseRecord;
 use crate::domain::command::{Access, Command, Event};
 use crate::domain::enquiry::Reference;
 use crate::domain::policy::Policy;
+use crate::domain::summary::CaseSummary;
 use chrono::{DateTime, Utc};
 
 /// What a client of the store can do. The embedded store and the server's client both
@@ -15,6 +16,8 @@ pub trait Api {
     fn actor(&self) -> &Actor;
     fn policy(&self) -> &Policy;
     fn cases(&self) -> Result<Vec<CaseRecord>, StoreError>;
+    /// The queue: one small summary per live case, without reading the enquiries.
+    fn summaries(&self) -> Result<Vec<CaseSummary>, StoreError>;
     fn case(&self, reference: Reference) -> Result<Option<CaseRecord>, StoreError>;
     fn events(&self, reference: Reference) -> Result<Vec<Event>, StoreError>;
     /// Applies a command decided on `expected`; returns the case as it now is.
@@ -57,6 +60,9 @@ impl Api for Embedded {
     }
     fn cases(&self) -> Result<Vec<CaseRecord>, StoreError> {
         self.store.cases().collect()
+    }
+    fn summaries(&self) -> Result<Vec<CaseSummary>, StoreError> {
+        self.store.summaries().collect()
     }
     fn case(&self, reference: Reference) -> Result<Option<CaseRecord>, StoreError> {
         self.store.case(reference)

@@ -3,6 +3,8 @@
 
 pub mod api;
 pub mod audit;
+pub mod backup;
+pub mod check;
 pub mod codec;
 
 use crate::domain::calendar::Calendar;
@@ -12,6 +14,7 @@ use crate::domain::command::{self, Access, Applied, Change, Command, Context, Ev
 use crate::domain::enquiry::{Enquiry, Reference, RightKind};
 use crate::domain::policy::{Policy, Role};
 use crate::domain::report;
+use crate::domain::summary::CaseSummary;
 use audit::{AuditEntry, Broken, Head, Verification};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use codec::CodecError;
@@ -32,15 +35,15 @@ pub struct Actor {
 pub enum StoreError {
     #[error("the store at {} is in use by another triage process.\n  Stop that process, or run `triage serve --db {}` and let everyone connect to it.", .path.display(), .path.display())]
     Locked { path: PathBuf },
-    #[error("cannot open the store at {}: {source}\n  If a crash damaged it, restore the latest backup (`triage restore BACKUP --db {}`).", .path.display(), .path.display())]
-    Open { path: PathBuf, source: sled::Error },
-    #[error("cannot prepare the store directory {}: {source}", .path.display())]
+    #[error("cannot open the store at {}: {}\n  Run `triage check --db {}`; if it reports damage, restore the latest backup into a new path (`triage restore BACKUP --db NEW_PATH`).", .path.display(), describe_sled(.cause), .path.display())]
+    Open { path: PathBuf, cause: sled::Error },
+    #[error("cannot prepare the store directory {}: {cause}", .path.display())]
     Directory {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
-    #[error("store error: {0}")]
-    Sled(#[from] sled::Error),
+    #[error("the store could not read or write its files: {}", describe_sled(.0))]
+    Sled(sled::Error),
     #[error("{what} in the store is damaged ({source}).\n  Run `triage check`; restore the latest backup if it reports damage.")]
     Corrupt { what: String, source: CodecError },
     #[error("no case {0}")]
@@ -59,6 +62,13 @@ pub enum StoreError {
     Refused(#[from] Refusal),
     #[error("{0}")]
     Encode(CodecError),
+}
+
+// By hand rather than `#[from]`: the message already says everything, so no error chain.
+impl From<sled::Error> for StoreError {
+    fn from(e: sled::Error) -> Self {
+        StoreError::Sled(e)
+    }
 }
 
 impl StoreError {
@@ -123,6 +133,8 @@ fn subject_key(identifier: &str, r: Reference) -> Vec<u8> {
 }
 
 const HEAD: &[u8] = b"audit-head";
+/// A plain file beside sled's that says "a triage store lives here".
+const MARKER_FILE: &str = "triage-store";
 const POLICY_KEY: &[u8] = b"policy";
 const FORMAT_KEY: &[u8] = b"format";
 
@@ -168,6 +180,7 @@ struct Tx<'a> {
     subjects: &'a TransactionalTree,
     access: &'a TransactionalTree,
     drafts: &'a TransactionalTree,
+    queue: &'a TransactionalTree,
 }
 
 impl Tx<'_> {
@@ -232,24 +245,25 @@ pub struct Store {
     subjects: Tree,
     access: Tree,
     drafts: Tree,
+    queue: Tree,
     path: PathBuf,
     /// Flush after every transaction (always, except while seeding a demo in bulk).
     flush_each: std::sync::atomic::AtomicBool,
-    /// The policy's `rights.duplicate_window_days`; `register` has no policy of its own.
-    duplicate_window: std::sync::atomic::AtomicU32,
+    /// Commits hold it shared; a backup holds it alone, so the copy is consistent.
+    gate: std::sync::RwLock<()>,
 }
 
 impl Store {
     /// Opens (or creates) the store at `path`, a directory kept private to its owner.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         prepare_dir(path)?;
-        let db = sled::Config::new().path(path).open().map_err(|source| {
+        let db = open_sled(path).map_err(|source| {
             let locked = matches!(&source, sled::Error::Io(e) if e.kind() == std::io::ErrorKind::WouldBlock)
                 || source.to_string().contains("could not acquire lock");
             if locked {
                 StoreError::Locked { path: path.to_path_buf() }
             } else {
-                StoreError::Open { path: path.to_path_buf(), source }
+                StoreError::Open { path: path.to_path_buf(), cause: source }
             }
         })?;
         let tree = |name: &str| db.open_tree(name);
@@ -262,17 +276,32 @@ impl Store {
             subjects: tree("subjects")?,
             access: tree("access")?,
             drafts: tree("drafts")?,
+            queue: tree("queue")?,
             db,
             path: path.to_path_buf(),
             flush_each: std::sync::atomic::AtomicBool::new(true),
-            duplicate_window: std::sync::atomic::AtomicU32::new(
-                crate::domain::policy::RightsRules::default().duplicate_window_days,
-            ),
+            gate: std::sync::RwLock::new(()),
         };
+        let marker = path.join(MARKER_FILE);
         match store.meta.get(FORMAT_KEY)? {
+            // sled opens a truncated log as an empty store; the marker file tells a store
+            // that lost its data from one that never had any.
+            None if marker.exists() => {
+                return Err(StoreError::Open {
+                    path: path.to_path_buf(),
+                    cause: sled::Error::Io(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        "the store files are damaged: this store held data, but its log now reads as empty",
+                    )),
+                })
+            }
             None => {
                 store.meta.insert(FORMAT_KEY, &[codec::FORMAT])?;
                 store.db.flush()?;
+                write_marker(&marker).map_err(|cause| StoreError::Directory { path: path.to_path_buf(), cause })?;
+            }
+            Some(_) if !marker.exists() => {
+                write_marker(&marker).map_err(|cause| StoreError::Directory { path: path.to_path_buf(), cause })?;
             }
             Some(v) if v.as_ref() == [codec::FORMAT] => {}
             Some(v) => {
@@ -290,6 +319,7 @@ impl Store {
     }
 
     fn transaction<T>(&self, f: impl Fn(&Tx) -> TxResult<T>) -> Result<T, StoreError> {
+        let _shared = self.gate.read().unwrap_or_else(|p| p.into_inner());
         let trees = [
             &self.cases,
             &self.events,
@@ -299,6 +329,7 @@ impl Store {
             &self.subjects,
             &self.access,
             &self.drafts,
+            &self.queue,
         ];
         let result = trees[..].transaction(|t| {
             f(&Tx {
@@ -310,6 +341,7 @@ impl Store {
                 subjects: &t[5],
                 access: &t[6],
                 drafts: &t[7],
+                queue: &t[8],
             })
         });
         let value = unwrap_tx(result)?;
@@ -324,10 +356,12 @@ impl Store {
     /// Enquiries already in the store (same Message-ID or content) are reported, not added.
     pub fn register(
         &self,
+        policy: &Policy,
         batch: &[NewEnquiry],
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Registration, StoreError> {
+        let calendar = Calendar::from_policy(policy);
         let prepared: Vec<(Vec<u8>, Vec<String>)> = batch
             .iter()
             .map(|n| {
@@ -339,7 +373,7 @@ impl Store {
             .collect();
         // A transaction cannot scan the index: the person's earlier requests are looked up
         // first. One process holds the store, so nothing registers in between.
-        let window = self.duplicate_window();
+        let window = policy.rights.duplicate_window_days;
         let earlier: Vec<Vec<(Reference, Option<RightKind>, NaiveDate)>> = batch
             .iter()
             .zip(&prepared)
@@ -399,6 +433,12 @@ impl Store {
                     }
                 }
                 in_batch.push((identifiers, reference, case.right, received));
+                let due =
+                    clock::answer_clock(&case, policy, &calendar, now.date_naive()).map(|c| c.due);
+                tx.queue.insert(
+                    &ref_key(reference),
+                    encode_tx(&CaseSummary::of_case(&case, due))?,
+                )?;
                 tx.cases.insert(
                     &ref_key(reference),
                     encode_tx(&CaseRecord::Live(Box::new(case)))?,
@@ -464,7 +504,7 @@ impl Store {
             },
             _ => Vec::new(),
         };
-        let window = self.duplicate_window();
+        let window = policy.rights.duplicate_window_days;
         let calendar = Calendar::from_policy(policy);
         self.transaction(|tx| {
             let Some(bytes) = tx.cases.get(ref_key(reference))? else {
@@ -493,7 +533,7 @@ impl Store {
                 now,
                 policy,
             };
-            let due = clock::first_deadline(&case, policy, &calendar);
+            let due = clock::first_deadline_on(&case, policy, &calendar, now.date_naive());
             let applied = match command::apply(&case, cmd, &ctx, due) {
                 Ok(a) => a,
                 Err(r) => return abort(StoreError::Refused(r)),
@@ -518,9 +558,16 @@ impl Store {
                             )
                         });
                     }
+                    let due = clock::answer_clock(&next, policy, &calendar, now.date_naive())
+                        .map(|c| c.due);
+                    tx.queue.insert(
+                        &ref_key(reference),
+                        encode_tx(&CaseSummary::of_case(&next, due))?,
+                    )?;
                     CaseRecord::Live(next)
                 }
                 Applied::Erased(tomb) => {
+                    tx.queue.remove(&ref_key(reference))?;
                     for v in 1..=case.version {
                         tx.events.remove(&event_key(reference, v))?;
                     }
@@ -598,6 +645,17 @@ impl Store {
             let what = ref_from_key(&k)
                 .map(|r| format!("case {r}"))
                 .unwrap_or_else(|| "a case key".into());
+            codec::decode(&v).map_err(StoreError::corrupt(what))
+        })
+    }
+
+    /// The queue index: one small summary per live case, in reference order.
+    pub fn summaries(&self) -> impl Iterator<Item = Result<CaseSummary, StoreError>> + '_ {
+        self.queue.iter().map(|kv| {
+            let (k, v) = kv?;
+            let what = ref_from_key(&k)
+                .map(|r| format!("the queue entry of {r}"))
+                .unwrap_or_else(|| "a queue entry".into());
             codec::decode(&v).map_err(StoreError::corrupt(what))
         })
     }
@@ -790,18 +848,6 @@ impl Store {
             .collect()
     }
 
-    /// Sets the window within which a second request of the same person for the same
-    /// right is flagged (the policy's `rights.duplicate_window_days`).
-    pub fn set_duplicate_window(&self, days: u32) {
-        self.duplicate_window
-            .store(days, std::sync::atomic::Ordering::Relaxed);
-    }
-
-    fn duplicate_window(&self) -> u32 {
-        self.duplicate_window
-            .load(std::sync::atomic::Ordering::Relaxed)
-    }
-
     /// Saves a half-written justification so a dropped connection loses nothing.
     pub fn save_draft(
         &self,
@@ -883,11 +929,52 @@ pub fn subject_identifiers(e: &Enquiry) -> Vec<String> {
     report::enquiry_keys(e)
 }
 
+/// sled's errors in words a person can act on.
+pub fn describe_sled(e: &sled::Error) -> String {
+    match e {
+        sled::Error::Corruption { .. } => "its files are damaged (sled found corrupt data)".into(),
+        sled::Error::Io(io) => match io.kind() {
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::FileTooLarge | std::io::ErrorKind::QuotaExceeded => {
+                "the disk is full or a file-size limit was reached. Free space (or raise the limit) and try again; the refused command was not written".to_string()
+            }
+            _ => io.to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// Opens sled, turning a panic inside it (seen on damaged files) into an error.
+fn open_sled(path: &Path) -> Result<sled::Db, sled::Error> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(|| sled::Config::new().path(path).open());
+    std::panic::set_hook(hook);
+    result.unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "unreadable store files".into());
+        Err(sled::Error::Io(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("the store files are damaged ({why})"),
+        )))
+    })
+}
+
+fn write_marker(path: &Path) -> std::io::Result<()> {
+    std::fs::write(
+        path,
+        b"triage store: the data lives in sled's files beside this one.\n",
+    )?;
+    std::fs::File::open(path.parent().unwrap_or(Path::new(".")))?.sync_all()
+}
+
 fn prepare_dir(path: &Path) -> Result<(), StoreError> {
     use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
-    let err = |source| StoreError::Directory {
+    let err = |cause| StoreError::Directory {
         path: path.to_path_buf(),
-        source,
+        cause,
     };
     if !path.exists() {
         std::fs::DirBuilder::new()

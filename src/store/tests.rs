@@ -51,7 +51,12 @@ fn route_to_police() -> Command {
 /// Registers one case and takes it through classify and purpose; returns its reference.
 fn triaged(store: &Store, policy: &Policy, body: &str) -> Reference {
     let r = store
-        .register(&[new("2026-11-23T09:00:00+01:00", body)], "anne", now())
+        .register(
+            &fixtures::policy(),
+            &[new("2026-11-23T09:00:00+01:00", body)],
+            "anne",
+            now(),
+        )
         .unwrap()
         .registered[0];
     let cmd = Command::Classify {
@@ -75,12 +80,19 @@ fn numbering_is_per_year_and_gap_free() {
         new("2026-01-02T09:00:00+01:00", "b"),
         new("2026-01-03T09:00:00+01:00", "c"),
     ];
-    let reg = store.register(&batch, "anne", now()).unwrap();
+    let reg = store
+        .register(&fixtures::policy(), &batch, "anne", now())
+        .unwrap();
     let refs: Vec<String> = reg.registered.iter().map(|r| r.to_string()).collect();
     assert_eq!(refs, ["2025-000001", "2026-000001", "2026-000002"]);
     // A failed batch (a refused command does not count here; a re-run does) leaves no gap.
     let reg = store
-        .register(&[new("2026-02-01T09:00:00+01:00", "d")], "anne", now())
+        .register(
+            &fixtures::policy(),
+            &[new("2026-02-01T09:00:00+01:00", "d")],
+            "anne",
+            now(),
+        )
         .unwrap();
     assert_eq!(reg.registered[0].to_string(), "2026-000003");
 }
@@ -92,10 +104,14 @@ fn reimport_of_the_same_enquiry_is_reported_not_duplicated() {
         new("2026-01-02T09:00:00+01:00", "same"),
         new("2026-01-02T09:00:00+01:00", "same"),
     ];
-    let reg = store.register(&batch, "anne", now()).unwrap();
+    let reg = store
+        .register(&fixtures::policy(), &batch, "anne", now())
+        .unwrap();
     assert_eq!(reg.registered.len(), 1);
     assert_eq!(reg.duplicates, vec![(1, reg.registered[0])]);
-    let again = store.register(&batch[..1], "anne", now()).unwrap();
+    let again = store
+        .register(&fixtures::policy(), &batch[..1], "anne", now())
+        .unwrap();
     assert!(again.registered.is_empty());
     assert_eq!(store.case_count(), 1);
 }
@@ -105,7 +121,12 @@ fn a_refused_command_writes_nothing() {
     let (_d, store) = open();
     let policy = fixtures::policy();
     let r = store
-        .register(&[new("2026-11-23T09:00:00+01:00", "x")], "anne", now())
+        .register(
+            &fixtures::policy(),
+            &[new("2026-11-23T09:00:00+01:00", "x")],
+            "anne",
+            now(),
+        )
         .unwrap()
         .registered[0];
     let audit_before = store.audit.len();
@@ -130,7 +151,12 @@ fn a_stale_version_is_refused_with_who_changed_it() {
     let (_d, store) = open();
     let policy = fixtures::policy();
     let r = store
-        .register(&[new("2026-11-23T09:00:00+01:00", "x")], "anne", now())
+        .register(
+            &fixtures::policy(),
+            &[new("2026-11-23T09:00:00+01:00", "x")],
+            "anne",
+            now(),
+        )
         .unwrap()
         .registered[0];
     let note = |t: &str| Command::AddNote { text: t.into() };
@@ -249,7 +275,12 @@ fn audit_verify_detects_an_altered_event_and_a_truncated_tail() {
 fn reads_are_audited_with_their_terms() {
     let (_d, store) = open();
     let r = store
-        .register(&[new("2026-11-23T09:00:00+01:00", "x")], "anne", now())
+        .register(
+            &fixtures::policy(),
+            &[new("2026-11-23T09:00:00+01:00", "x")],
+            "anne",
+            now(),
+        )
         .unwrap()
         .registered[0];
     store
@@ -383,6 +414,7 @@ fn subjects_are_indexed_by_cpr_email_and_name_with_address() {
     let (_d, store) = open();
     let reg = store
         .register(
+            &fixtures::policy(),
             &[
                 new("2026-11-20T09:00:00+01:00", "a"),
                 new("2026-11-21T09:00:00+01:00", "b"),
@@ -422,4 +454,44 @@ fn a_second_opener_is_told_the_store_is_in_use() {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o700);
+}
+
+#[test]
+fn the_queue_index_follows_every_change_and_drops_erased_cases() {
+    let (_d, store) = open();
+    let policy = fixtures::policy();
+    let r = triaged(&store, &policy, "x");
+    let q: Vec<_> = store.summaries().collect::<Result<_, _>>().unwrap();
+    assert_eq!(q.len(), 1);
+    assert_eq!(
+        (q[0].reference, q[0].version, q[0].status),
+        (r, 3, Status::Triaged)
+    );
+    assert_eq!(q[0].purpose.as_deref(), Some("citizen-enquiries"));
+    store
+        .execute(
+            &policy,
+            &anne(),
+            r,
+            3,
+            &Command::Close {
+                reason: "done with it".into(),
+            },
+            now(),
+        )
+        .unwrap();
+    store
+        .execute(
+            &policy,
+            &dora(),
+            r,
+            4,
+            &Command::Erase {
+                ground: "retention ended".into(),
+            },
+            now(),
+        )
+        .unwrap();
+    assert_eq!(store.summaries().count(), 0);
+    assert_eq!(store.case_count(), 1, "the tombstone stays");
 }
