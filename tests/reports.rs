@@ -728,6 +728,25 @@ fn deadlines_report_lists_open_cases_only() {
         "{listed:?}"
     );
     assert!(!listed.contains(&"2026-000003"), "erased");
+    let state = |r: &str| -> String {
+        v["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| {
+                g["cases"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|c| c["reference"] == r)
+            })
+            .map(|g| g["state"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    // Citizen enquiries: 10 working days; rights requests: one month (Art. 12(3)).
+    assert_eq!(state("2026-000001"), "overdue");
+    assert_eq!(state("2026-000006"), "no-deadline", "no purpose yet");
+    assert_eq!(state("2026-000008"), "later");
     let md = s.ok(&["report", "deadlines", "--lang", "da"]);
     assert!(md.starts_with("# Åbne sager efter frist"), "{md}");
 }

@@ -7,10 +7,11 @@
 use super::basis::{BasisKind, LegalBasis};
 use super::case::{Case, Disclosure, DisclosureKind, Outcome, Ruling};
 use super::category::DataCategory;
+use super::clock::{self, RetentionState};
 use super::enquiry::{Channel, Enquiry, Language, Reference, RightKind, Sender};
 use super::policy::{Policy, Recipient, Region, RetentionRule};
 use super::sanitize::{sanitize_line, sanitize_text};
-use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -922,7 +923,7 @@ pub fn access_report(
     let included: BTreeSet<Reference> = shown.iter().map(|c| c.reference).collect();
     let sections: Vec<CaseSection> = shown
         .iter()
-        .map(|c| case_section(policy, c, role_in(c, &keys), &own_cprs, lang))
+        .map(|c| case_section(policy, c, role_in(c, &keys), &own_cprs, lang, today))
         .collect();
     let rights = Section {
         heading: t.e_heading.into(),
@@ -1005,6 +1006,7 @@ fn case_section(
     role: Role,
     own_cprs: &BTreeSet<String>,
     lang: Language,
+    today: NaiveDate,
 ) -> CaseSection {
     let t = texts(lang);
     let e = &c.enquiry;
@@ -1112,7 +1114,7 @@ fn case_section(
     // (d)
     let retention = Section {
         heading: t.d_heading.into(),
-        lines: retention_lines(policy, c, purpose.map(|p| p.retention), lang),
+        lines: retention_lines(policy, c, purpose.map(|p| p.retention), lang, today),
     };
 
     // (g)
@@ -1244,30 +1246,12 @@ fn copy_section(e: &Enquiry, role: Role, own_cprs: &BTreeSet<String>, t: &Texts)
     }
 }
 
-/// The last day of the archive period that contains `d` (periods of `period_years` from
-/// the policy's first period start, forward and back).
-// TODO(clock): use clock::retention_clock once the clock module lands on main.
-pub fn archive_period_end(policy: &Policy, d: NaiveDate) -> NaiveDate {
-    let start = policy.archive_start().unwrap_or(d);
-    let months = policy.archive.period_years.max(1) * 12;
-    let mut begin = start;
-    while begin > d {
-        begin = begin.checked_sub_months(Months::new(months)).unwrap_or(d);
-    }
-    loop {
-        let next = begin.checked_add_months(Months::new(months)).unwrap_or(d);
-        if next > d || next <= begin {
-            return next.pred_opt().unwrap_or(next);
-        }
-        begin = next;
-    }
-}
-
 fn retention_lines(
     policy: &Policy,
     c: &Case,
     rule: Option<RetentionRule>,
     lang: Language,
+    today: NaiveDate,
 ) -> Vec<String> {
     let t = texts(lang);
     let years = policy.archive.period_years.to_string();
@@ -1293,35 +1277,31 @@ fn retention_lines(
             fill(t.retention_delete_years, &[("years", &years.to_string())])
         }
     });
-    let closed = c.closed.as_ref().map(|s| s.at.date_naive());
+    // The dates come from the retention clock, the one the retention run acts on.
+    let Some(clock) = clock::retention_clock(c, policy, today) else {
+        return v;
+    };
     let handed = c.handed_over.as_ref().map(|s| s.at.date_naive());
-    match (closed, rule) {
-        (None, _) => v.push(t.retention_open.into()),
-        (Some(closed), RetentionRule::DeleteAfterYears { years }) => {
-            let due = closed
-                .checked_add_months(Months::new(years * 12))
-                .unwrap_or(closed);
-            v.push(fill(t.retention_delete_on, &[("date", &long_date(due, t))]));
+    let on = |template: &str, d: NaiveDate| fill(template, &[("date", &long_date(d, t))]);
+    if clock.closed.is_none() {
+        v.push(t.retention_open.into());
+    } else if let RetentionRule::DeleteAfterYears { .. } = rule {
+        if let Some(d) = clock.deletion_due {
+            v.push(on(t.retention_delete_on, d));
         }
-        (Some(closed), _) => match handed {
-            Some(h) => {
-                v.push(fill(t.retention_handed_over, &[("date", &long_date(h, t))]));
-                if let Some(a) = c.assessment.as_ref().filter(|a| a.keep) {
-                    if let Some(review) = a.review {
-                        v.push(fill(t.retention_kept, &[("date", &long_date(review, t))]));
-                    }
+    } else if let Some(h) = handed {
+        v.push(on(t.retention_handed_over, h));
+        match clock.state {
+            RetentionState::Kept { review: Some(r) } => v.push(on(t.retention_kept, r)),
+            _ => {
+                if let Some(d) = clock.deletion_due {
+                    v.push(on(t.retention_delete_on, d));
                 }
             }
-            None => {
-                // The handover falls due the day after the period's last day.
-                let end = archive_period_end(policy, closed);
-                let due = end.succ_opt().unwrap_or(end);
-                v.push(fill(
-                    t.retention_handover_due,
-                    &[("date", &long_date(due, t))],
-                ));
-            }
-        },
+        }
+    } else if let Some(end) = clock.handover_due {
+        // The handover falls due the day after the period's last day.
+        v.push(on(t.retention_handover_due, end.succ_opt().unwrap_or(end)));
     }
     if c.legal_hold.is_some() {
         v.push(t.retention_hold.into());
@@ -2446,24 +2426,6 @@ mod tests {
         assert!(
             !md.contains("fatima") && !md.contains("Fatima") && !md.contains("120385"),
             "{md}"
-        );
-    }
-
-    #[test]
-    fn archive_periods_end_every_five_years_from_the_start() {
-        let policy = fixtures::policy();
-        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        assert_eq!(
-            archive_period_end(&policy, d("2026-03-01")),
-            d("2026-12-31")
-        );
-        assert_eq!(
-            archive_period_end(&policy, d("2027-01-01")),
-            d("2031-12-31")
-        );
-        assert_eq!(
-            archive_period_end(&policy, d("2021-06-01")),
-            d("2021-12-31")
         );
     }
 
