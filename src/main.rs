@@ -117,6 +117,13 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Generate a synthetic store of N cases (for benchmarks and demos at scale)
+    Gen {
+        #[arg(long)]
+        cases: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Rewrite the store into fresh files so nothing erased survives in them
     Compact,
     /// Apply a stream of commands, acknowledging each once durable (for the crash test)
@@ -192,6 +199,7 @@ fn main() -> ExitCode {
         Some(Cmd::Retention { as_of, apply, json }) => {
             cli::retention::run(&global, as_of, apply, json)
         }
+        Some(Cmd::Gen { cases, seed }) => cli::gen::run(&global, cases, seed),
         Some(Cmd::Compact) => cli::compact(&global),
         Some(Cmd::Stress { ops }) => cli::stress::run(&global, ops),
         Some(Cmd::Policy { install }) => cli::policy(&global, install.as_deref()),

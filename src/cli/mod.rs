@@ -2,6 +2,7 @@
 
 pub mod compact;
 pub mod demo;
+pub mod gen;
 pub mod report;
 pub mod retention;
 pub mod stress;
@@ -142,7 +143,10 @@ pub fn register(
     Ok((reg.registered.len(), reg.duplicates.len()))
 }
 
-/// Runs detection on each record and registers them all in one transaction.
+/// Largest file imported in a single transaction.
+pub const ATOMIC_IMPORT: usize = 5000;
+
+/// Runs detection on each record and registers them (see ATOMIC_IMPORT).
 pub fn register_batch(
     store: &Store,
     policy: &Policy,
@@ -159,7 +163,18 @@ pub fn register_batch(
             source: r.source,
         })
         .collect();
-    Ok(store.register(policy, &batch, actor, at)?)
+    // Every record was validated before this point, so a malformed one never leaves part
+    // of a file stored. A file of up to ATOMIC_IMPORT records is one transaction; a larger
+    // one is written in transactions of that size (one transaction holds its whole write
+    // set in memory), and if the disk fails half-way, re-running the import registers the
+    // rest: what was stored is recognised as already there.
+    let mut all = Registration::default();
+    for chunk in batch.chunks(ATOMIC_IMPORT) {
+        let r = store.register(policy, chunk, actor, at)?;
+        all.registered.extend(r.registered);
+        all.duplicates.extend(r.duplicates);
+    }
+    Ok(all)
 }
 
 fn parse_ref(s: &str) -> Result<Reference> {
