@@ -750,3 +750,32 @@ fn deadlines_report_lists_open_cases_only() {
     let md = s.ok(&["report", "deadlines", "--lang", "da"]);
     assert!(md.starts_with("# Åbne sager efter frist"), "{md}");
 }
+
+#[test]
+fn the_interface_path_through_the_api_finds_the_same_cases_as_the_index() {
+    let s = scenario();
+    let cli: Value = serde_json::from_str(&s.ok(&[
+        "report",
+        "access",
+        "--case",
+        "2026-000007",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let global = triage::cli::Global {
+        db: Some(s.db.clone()),
+        policy: None,
+        da: false,
+    };
+    let api = triage::cli::open(&global).unwrap();
+    let report = triage::cli::report::access_for_request(
+        &api,
+        "2026-000007".parse().unwrap(),
+        triage::domain::enquiry::Language::En,
+    )
+    .unwrap();
+    let via_api = serde_json::to_value(&report).unwrap();
+    assert_eq!(references(&via_api), references(&cli));
+    assert_no_trace_of_restricted(&via_api.to_string());
+}
