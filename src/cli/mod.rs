@@ -31,6 +31,8 @@ pub struct Global {
     pub db: Option<PathBuf>,
     pub policy: Option<PathBuf>,
     pub da: bool,
+    /// The server to connect to (`--server`, `TRIAGE_SERVER`); found beside the store otherwise.
+    pub server: Option<PathBuf>,
 }
 
 /// Where the store lives unless `--db` says otherwise.
@@ -54,27 +56,72 @@ pub fn fixed_now() -> Result<Option<DateTime<Utc>>> {
 
 /// Loads the policy: `--policy`, else the store's own, else the bundled demo policy.
 pub fn load_policy(global: &Global, store: &Store) -> Result<Policy> {
+    let (text, name) = policy_source(global, store)?;
+    Ok(Policy::from_toml(&text, &name)?)
+}
+
+/// The policy's text and a name for it in error messages (see `load_policy`).
+pub fn policy_source(global: &Global, store: &Store) -> Result<(String, String)> {
     if let Some(path) = &global.policy {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the policy {}", path.display()))?;
-        return Ok(Policy::from_toml(&text, &path.display().to_string())?);
+        return Ok((text, path.display().to_string()));
     }
-    match store.policy_text()? {
-        Some(text) => Ok(Policy::from_toml(&text, "the store's policy")?),
-        None => Ok(Policy::from_toml(
-            DEFAULT_POLICY,
-            "demo-data/policy.toml (built in)",
-        )?),
-    }
+    Ok(match store.policy_text()? {
+        Some(text) => (text, "the store's policy".into()),
+        None => (
+            DEFAULT_POLICY.to_string(),
+            "demo-data/policy.toml (built in)".into(),
+        ),
+    })
 }
 
 /// Opens the store as the operating-system user, with the roles the policy gives them.
 pub fn open(global: &Global) -> Result<Embedded> {
-    let db = match &global.db {
-        Some(p) => p.clone(),
-        None => default_db("store")?,
-    };
-    as_user(Store::open(&db)?, global)
+    let db = db_path(global)?;
+    as_user(open_store(global, &db)?, global)
+}
+
+/// Opens the store itself; when a server holds it, says so and where.
+fn open_store(global: &Global, db: &Path) -> Result<Store> {
+    match Store::open(db) {
+        Err(StoreError::Locked { path }) => {
+            let socket = global
+                .server
+                .clone()
+                .unwrap_or_else(|| crate::server::default_socket(&path));
+            if std::os::unix::net::UnixStream::connect(&socket).is_ok() {
+                bail!(
+                    "the store at {} is in use by the triage server listening on {}.\n  `triage`, `triage cases`, `triage show` and `triage case` work through the server; this subcommand needs the store itself: stop the server first (e.g. `systemctl stop triage`).",
+                    path.display(),
+                    socket.display()
+                )
+            }
+            Err(StoreError::Locked { path }.into())
+        }
+        other => Ok(other?),
+    }
+}
+
+/// The store through its server when one runs for it (`--server`, `TRIAGE_SERVER`, or
+/// a socket beside the store), else opened in this process.
+pub fn connect_or_open(global: &Global) -> Result<Box<dyn Api>> {
+    use crate::server::{default_socket, Client};
+    if let Some(socket) = &global.server {
+        return match Client::connect(socket) {
+            Ok(c) => Ok(Box::new(c)),
+            Err(e) if e.no_server() => bail!(
+                "{e}\n  Start it with `triage serve`, or leave out --server (and TRIAGE_SERVER) to open the store directly."
+            ),
+            Err(e) => Err(e.into()),
+        };
+    }
+    let db = db_path(global)?;
+    match Client::connect(&default_socket(&db)) {
+        Ok(c) => Ok(Box::new(c)),
+        Err(e) if e.no_server() => Ok(Box::new(open(global)?)),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Wraps an open store with its policy and the acting user.
@@ -96,8 +143,8 @@ pub fn as_user(store: Store, global: &Global) -> Result<Embedded> {
 }
 
 pub fn interface(global: &Global) -> Result<ExitCode> {
-    let api = open(global)?;
-    run_interface(&api, global)
+    let api = connect_or_open(global)?;
+    run_interface(&*api, global)
 }
 
 pub fn run_interface(_api: &dyn Api, _global: &Global) -> Result<ExitCode> {
@@ -206,7 +253,7 @@ fn truncate(s: &str, width: usize) -> String {
 }
 
 pub fn cases(global: &Global, json: bool, status: Option<&str>) -> Result<ExitCode> {
-    let api = open(global)?;
+    let api = connect_or_open(global)?;
     let want = match status {
         Some(s) => Some(
             Status::ALL
@@ -216,11 +263,10 @@ pub fn cases(global: &Global, json: bool, status: Option<&str>) -> Result<ExitCo
         ),
         None => None,
     };
-    let cal = Calendar::from_policy(&api.policy);
-    let today = today(&api);
+    let cal = Calendar::from_policy(api.policy());
+    let today = today(&*api);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for rec in api.store.cases() {
-        let rec = rec?;
+    for rec in api.cases()? {
         if want.is_some_and(|w| w != rec.status()) {
             continue;
         }
@@ -228,7 +274,7 @@ pub fn cases(global: &Global, json: bool, status: Option<&str>) -> Result<ExitCo
             writeln!(
                 out,
                 "{}",
-                serde_json::to_string(&summary_json(&rec, &api.policy, &cal, today))?
+                serde_json::to_string(&summary_json(&rec, api.policy(), &cal, today))?
             )?;
             continue;
         }
@@ -240,7 +286,7 @@ pub fn cases(global: &Global, json: bool, status: Option<&str>) -> Result<ExitCo
                 c.enquiry.received.format("%Y-%m-%d"),
                 c.status.as_id(),
                 truncate(c.purpose.as_deref().unwrap_or("-"), 22),
-                countdown(c, &api.policy, &cal, today),
+                countdown(c, api.policy(), &cal, today),
                 truncate(&badges(c), 14),
                 truncate(&sanitize_line(&c.enquiry.subject), 50),
             )?,
@@ -316,9 +362,9 @@ pub fn mask_text(text: &str) -> String {
 }
 
 pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
-    let api = open(global)?;
+    let api = connect_or_open(global)?;
     let r = parse_ref(reference)?;
-    let rec = api.store.case(r)?.ok_or(StoreError::NotFound(r))?;
+    let rec = api.case(r)?.ok_or(StoreError::NotFound(r))?;
     api.log_access(Some(r), &Access::OpenCase)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&case_json(&rec)?)?);
@@ -342,7 +388,7 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
         }
         CaseRecord::Live(c) => c,
     };
-    let cal = Calendar::from_policy(&api.policy);
+    let cal = Calendar::from_policy(api.policy());
     let e = &c.enquiry;
     println!("{}  {}  version {}", c.reference, c.status, c.version);
     println!(
@@ -357,7 +403,7 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
         println!("right     {} ({})", right.as_id(), right.article());
     }
     println!("assignee  {}", c.assignee.as_deref().unwrap_or("-"));
-    if let Some(clock) = clock::answer_clock(&c, &api.policy, &cal, today(&api)) {
+    if let Some(clock) = clock::answer_clock(&c, api.policy(), &cal, today(&*api)) {
         println!("due       {} ({})", clock.due, clock.countdown.short());
     }
     let confirmed: Vec<&str> = c.confirmed().iter().map(|c| c.as_id()).collect();
@@ -580,9 +626,13 @@ pub fn case(
     at_version: Option<u64>,
     action: CaseAction,
 ) -> Result<ExitCode> {
-    let api = open(global)?;
+    let api = connect_or_open(global)?;
     let r = parse_ref(reference)?;
-    let current = api.store.live_case(r)?;
+    let current = match api.case(r)? {
+        None => return Err(StoreError::NotFound(r).into()),
+        Some(CaseRecord::Erased(_)) => return Err(StoreError::Erased(r).into()),
+        Some(CaseRecord::Live(c)) => *c,
+    };
     if let CaseAction::Reveal = action {
         api.log_access(Some(r), &Access::RevealCpr)?;
         let mut cprs: Vec<String> = current.enquiry.sender.cpr.iter().cloned().collect();
@@ -596,7 +646,7 @@ pub fn case(
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let cmd = to_command(action, &current, &api.actor.login)?;
+    let cmd = to_command(action, &current, &api.actor().login)?;
     let rec = api.execute(r, at_version.unwrap_or(current.version), &cmd)?;
     println!("saved {} ({}, version {})", r, cmd.action(), rec.version());
     Ok(ExitCode::SUCCESS)
@@ -989,4 +1039,79 @@ pub fn check(global: &Global, backup: Option<&Path>, json: bool) -> Result<ExitC
     } else {
         ExitCode::from(2)
     })
+}
+
+/// How `triage serve` listens (see `server::Config`).
+pub struct ServeArgs {
+    pub socket: Option<PathBuf>,
+    pub mode: u32,
+    pub group: Option<String>,
+    pub max_clients: usize,
+}
+
+/// Parses a socket mode given in octal ("0660", "660", "0o660").
+pub fn parse_mode(s: &str) -> std::result::Result<u32, String> {
+    let digits = s.trim_start_matches("0o");
+    match u32::from_str_radix(digits, 8) {
+        Ok(m) if m <= 0o777 => Ok(m),
+        _ => Err(format!("`{s}` is not an octal file mode such as 0660")),
+    }
+}
+
+/// `triage serve`: holds the store and serves it until SIGTERM or SIGINT.
+pub fn serve(global: &Global, args: ServeArgs) -> Result<ExitCode> {
+    use crate::server::{default_socket, Config, Server};
+    let db = db_path(global)?;
+    let store = open_store(global, &db)?;
+    let (text, name) = policy_source(global, &store)?;
+    let policy = Policy::from_toml(&text, &name)?;
+    let socket = args.socket.unwrap_or_else(|| default_socket(&db));
+    let config = Config {
+        socket,
+        mode: args.mode,
+        group: args.group.clone(),
+        max_clients: args.max_clients,
+        fixed_now: fixed_now()?,
+    };
+    let server = Server::bind(store, text, config)?;
+    let stopper = server.stopper();
+    let mut signals = signal_hook::iterator::Signals::new([
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGINT,
+    ])
+    .context("cannot install the signal handlers")?;
+    let signal_handle = signals.handle();
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if let Some(sig) = signals.forever().next() {
+                eprintln!("triage serve: signal {sig}: finishing requests in flight and stopping");
+                stopper.stop();
+            }
+        })?;
+    eprintln!(
+        "triage serve: serving {} on {} (mode {:04o}{}); {} staff in {}",
+        server.store_path().display(),
+        server.socket().display(),
+        args.mode,
+        args.group
+            .as_deref()
+            .map(|g| format!(", group {g}"))
+            .unwrap_or_default(),
+        policy.staff.len(),
+        name
+    );
+    let summary = server.run()?;
+    signal_handle.close();
+    eprintln!(
+        "triage serve: stopped after {} connections and {} requests; the store is flushed{}",
+        summary.connections,
+        summary.requests,
+        if summary.abandoned > 0 {
+            format!(" ({} connections were still busy)", summary.abandoned)
+        } else {
+            String::new()
+        }
+    );
+    Ok(ExitCode::SUCCESS)
 }
