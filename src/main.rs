@@ -125,6 +125,12 @@ enum Cmd {
         #[arg(long, default_value_t = 256)]
         max_clients: usize,
     },
+    /// Print the reference of each case others change, as the server announces it
+    Watch {
+        /// Stop after this many seconds (default: until interrupted)
+        #[arg(long)]
+        seconds: Option<u64>,
+    },
     /// The policy in force: purposes, recipients, staff
     Policy {
         /// Store this policy file in the store, for every later opener
@@ -209,6 +215,7 @@ fn main() -> ExitCode {
                 max_clients,
             },
         ),
+        Some(Cmd::Watch { seconds }) => cli::watch(&global, seconds),
         Some(Cmd::Policy { install }) => cli::policy(&global, install.as_deref()),
     };
     match result {

@@ -103,25 +103,59 @@ fn open_store(global: &Global, db: &Path) -> Result<Store> {
     }
 }
 
-/// The store through its server when one runs for it (`--server`, `TRIAGE_SERVER`, or
-/// a socket beside the store), else opened in this process.
-pub fn connect_or_open(global: &Global) -> Result<Box<dyn Api>> {
+/// The server for the store, if one answers: `--server` (or `TRIAGE_SERVER`), else the
+/// socket beside the store. An explicit socket where nothing answers is an error.
+pub fn find_server(global: &Global) -> Result<Option<crate::server::Client>> {
     use crate::server::{default_socket, Client};
     if let Some(socket) = &global.server {
         return match Client::connect(socket) {
-            Ok(c) => Ok(Box::new(c)),
+            Ok(c) => Ok(Some(c)),
             Err(e) if e.no_server() => bail!(
                 "{e}\n  Start it with `triage serve`, or leave out --server (and TRIAGE_SERVER) to open the store directly."
             ),
             Err(e) => Err(e.into()),
         };
     }
-    let db = db_path(global)?;
-    match Client::connect(&default_socket(&db)) {
-        Ok(c) => Ok(Box::new(c)),
-        Err(e) if e.no_server() => Ok(Box::new(open(global)?)),
+    match Client::connect(&default_socket(&db_path(global)?)) {
+        Ok(c) => Ok(Some(c)),
+        Err(e) if e.no_server() => Ok(None),
         Err(e) => Err(e.into()),
     }
+}
+
+/// The store through its server when one runs for it, else opened in this process.
+pub fn connect_or_open(global: &Global) -> Result<Box<dyn Api>> {
+    Ok(match find_server(global)? {
+        Some(c) => Box::new(c),
+        None => Box::new(open(global)?),
+    })
+}
+
+/// `triage watch`: prints the reference of each case others change, as the server tells.
+pub fn watch(global: &Global, seconds: Option<u64>) -> Result<ExitCode> {
+    let Some(client) = find_server(global)? else {
+        bail!("no triage server runs for this store: `watch` follows a server's change notices (start one with `triage serve`)");
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "# watching {} as {}",
+        client.socket().display(),
+        client.actor().login
+    )?;
+    out.flush()?;
+    let until = seconds.map(|s| std::time::Instant::now() + std::time::Duration::from_secs(s));
+    while until.is_none_or(|u| std::time::Instant::now() < u) {
+        for r in client.changed() {
+            writeln!(out, "{r}")?;
+            out.flush()?;
+        }
+        if let Some(why) = client.ended() {
+            bail!("the server connection ended: {why}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Wraps an open store with its policy and the acting user.

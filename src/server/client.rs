@@ -239,6 +239,14 @@ impl Client {
     }
 }
 
+impl Drop for Client {
+    fn drop(&mut self) {
+        // Ends the reader thread and tells the server at once, rather than when it next writes.
+        let link = self.link.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = link.stream.shutdown(std::net::Shutdown::Both);
+    }
+}
+
 fn unexpected(a: Answer) -> StoreError {
     // Names the kind only: the answer itself may hold personal data.
     let kind = match a {
