@@ -104,6 +104,19 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Cases due for handover to the State Archives or for deletion; --apply carries it out
+    Retention {
+        /// The date to judge by (default today)
+        #[arg(long = "as-of")]
+        as_of: Option<chrono::NaiveDate>,
+        /// Record the handovers and erase what is due (needs the dpo role)
+        #[arg(long)]
+        apply: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rewrite the store into fresh files so nothing erased survives in them
+    Compact,
     /// Apply a stream of commands, acknowledging each once durable (for the crash test)
     #[command(hide = true)]
     Stress {
@@ -200,6 +213,10 @@ fn main() -> ExitCode {
         Some(Cmd::Backup { file }) => cli::backup(&global, &file),
         Some(Cmd::Restore { file }) => cli::restore(&global, &file),
         Some(Cmd::Check { backup, json }) => cli::check(&global, backup.as_deref(), json),
+        Some(Cmd::Retention { as_of, apply, json }) => {
+            cli::retention::run(&global, as_of, apply, json)
+        }
+        Some(Cmd::Compact) => cli::compact(&global),
         Some(Cmd::Stress { ops }) => cli::stress::run(&global, ops),
         Some(Cmd::Serve {
             socket,

@@ -1,6 +1,8 @@
 //! The subcommands behind `main`: open the store as the OS user and print for people or JSON.
 
+pub mod compact;
 pub mod demo;
+pub mod retention;
 pub mod stress;
 
 use crate::domain::basis::LegalBasis;
@@ -438,7 +440,50 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
     }
     println!("assignee  {}", c.assignee.as_deref().unwrap_or("-"));
     if let Some(clock) = clock::answer_clock(&c, api.policy(), &cal, today(&*api)) {
-        println!("due       {} ({})", clock.due, clock.countdown.short());
+        let mut notes = Vec::new();
+        if c.purpose.is_none() {
+            notes.push("on the suggested purpose".to_string());
+        }
+        if clock.extended {
+            notes.push("extended by two months (Art. 12(3))".into());
+        }
+        if clock.paused {
+            notes.push(format!(
+                "PAUSED for identity verification, {} days so far",
+                clock.paused_days
+            ));
+        } else if clock.paused_days > 0 {
+            notes.push(format!("{} days paused", clock.paused_days));
+        }
+        if clock.delay_letter_due {
+            notes.push("the 7 working days have passed: a letter with reasons and an expected date is due (Offentlighedsloven § 36)".into());
+        }
+        if clock.complaint_possible {
+            notes.push("14 working days have passed: the requester may complain about the processing time (§ 39)".into());
+        }
+        let extra = if notes.is_empty() {
+            String::new()
+        } else {
+            format!("; {}", notes.join("; "))
+        };
+        println!(
+            "due       {} ({}){extra}",
+            clock.due,
+            clock.countdown.short()
+        );
+    }
+    if let Some(r) = clock::retention_clock(&c, api.policy(), today(&*api)) {
+        let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
+        println!(
+            "retention received {} → closed {} → handover {} → deletion {}  [{}{}] {}",
+            r.received,
+            date(r.closed),
+            date(r.handover_due),
+            date(r.deletion_due),
+            r.state.as_id(),
+            if r.held { ", held" } else { "" },
+            r.reason
+        );
     }
     let confirmed: Vec<&str> = c.confirmed().iter().map(|c| c.as_id()).collect();
     println!(
@@ -997,7 +1042,7 @@ pub fn policy(global: &Global, install: Option<&Path>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn db_path(global: &Global) -> Result<PathBuf> {
+pub fn db_path(global: &Global) -> Result<PathBuf> {
     match &global.db {
         Some(p) => Ok(p.clone()),
         None => default_db("store"),
@@ -1147,5 +1192,14 @@ pub fn serve(global: &Global, args: ServeArgs) -> Result<ExitCode> {
             String::new()
         }
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn compact(global: &Global) -> Result<ExitCode> {
+    let db = db_path(global)?;
+    // Refuse anyone not allowed in, and a store in use, before touching anything.
+    drop(open(global)?);
+    let (before, after) = compact::run_on(&db)?;
+    println!("store rewritten: {before} bytes before, {after} after");
     Ok(ExitCode::SUCCESS)
 }

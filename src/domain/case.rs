@@ -74,7 +74,8 @@ pub struct Flag {
 pub struct Suggestion {
     pub category: DataCategory,
     pub confidence: f32,
-    /// Byte ranges into the enquiry body (subject spans are offset past the body: see detect).
+    /// Byte ranges into the enquiry body. Hits in the subject or attachment names raise the
+    /// confidence but carry no span (see detect).
     pub spans: Vec<(u32, u32)>,
 }
 
@@ -250,6 +251,11 @@ impl Case {
             assessment: None,
             duplicate_of: None,
         }
+    }
+
+    /// The purpose whose deadline applies: the one staff set, else the one the source suggested.
+    pub fn answer_purpose(&self) -> Option<&str> {
+        self.purpose.as_deref().or(self.enquiry.purpose.as_deref())
     }
 
     /// Categories staff have confirmed.

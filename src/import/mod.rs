@@ -262,9 +262,9 @@ pub fn clean(mut e: Enquiry) -> Result<Enquiry, String> {
         return Err("sender.name is empty".into());
     }
     if let Some(cpr) = &e.sender.cpr {
-        if detect::parse_cpr(cpr.trim()).is_none() && !looks_like_cpr(cpr.trim()) {
+        if detect::parse_cpr(cpr.trim()).is_none() {
             return Err(format!(
-                "sender.cpr `{}` is not a CPR number (DDMMYY-SSSS)",
+                "sender.cpr `{}` is not a CPR number (DDMMYY-SSSS with a real date)",
                 sanitize_line(cpr)
             ));
         }
@@ -294,12 +294,4 @@ pub fn clean(mut e: Enquiry) -> Result<Enquiry, String> {
         *a = line(a);
     }
     Ok(e)
-}
-
-// Until detection lands, accept the shape; detect::parse_cpr checks the date.
-fn looks_like_cpr(s: &str) -> bool {
-    let digits: Vec<u8> = s.bytes().filter(|b| *b != b'-').collect();
-    digits.len() == 10
-        && digits.iter().all(u8::is_ascii_digit)
-        && (s.len() == 10 || s.as_bytes().get(6) == Some(&b'-'))
 }

@@ -415,7 +415,8 @@ impl Store {
                     at: now,
                 };
                 let case = Case::new(reference, n.enquiry.clone(), n.suggestions.clone(), stamp);
-                let due = clock::first_deadline(&case, policy, &calendar);
+                let due =
+                    clock::answer_clock(&case, policy, &calendar, now.date_naive()).map(|c| c.due);
                 tx.queue.insert(
                     &ref_key(reference),
                     encode_tx(&CaseSummary::of_case(&case, due))?,
@@ -502,7 +503,7 @@ impl Store {
                 now,
                 policy,
             };
-            let due = clock::first_deadline(&case, policy, &calendar);
+            let due = clock::first_deadline_on(&case, policy, &calendar, now.date_naive());
             let applied = match command::apply(&case, cmd, &ctx, due) {
                 Ok(a) => a,
                 Err(r) => return abort(StoreError::Refused(r)),
@@ -515,7 +516,8 @@ impl Store {
             };
             let record = match applied {
                 Applied::Updated(next) => {
-                    let due = clock::first_deadline(&next, policy, &calendar);
+                    let due = clock::answer_clock(&next, policy, &calendar, now.date_naive())
+                        .map(|c| c.due);
                     tx.queue.insert(
                         &ref_key(reference),
                         encode_tx(&CaseSummary::of_case(&next, due))?,
