@@ -618,7 +618,39 @@ fn a_change_reaches_every_other_open_client_without_a_keypress() {
         assert!(took < Duration::from_millis(500), "{step:?} took {took:?}");
         wait_for(&other, r);
     }
+    // New post imported while the server runs lands in every open queue.
+    let post = s._dir.path().join("post.jsonl");
+    std::fs::write(
+        &post,
+        concat!(
+            r#"{"received":"2026-11-24T08:30:00+01:00","channel":"email","sender":{"name":"Ida Holm","email":"ida@example.com"},"#,
+            r#""subject":"Ny henvendelse","body":"Hvornår får jeg svar på min ansøgning?","language":"da","message_id":"<post1@example.com>"}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let out = s.ok(&st.caseworker, &["import", post.to_str().unwrap()]);
+    assert!(out.contains(": 1 registered, 0 already"), "{out}");
+    let start = Instant::now();
+    let fresh = loop {
+        let got = watcher.changed();
+        if let Some(r) = got.first() {
+            break *r;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(2),
+            "no notice of the new case"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let case = live(watcher.case(fresh).unwrap());
+    assert_eq!(case.enquiry.sender.name, "Ida Holm");
+    assert_eq!(case.registered.by, login_of(&st.caseworker));
+    let again = s.ok(&st.caseworker, &["import", post.to_str().unwrap()]);
+    assert!(again.contains(": 0 registered, 1 already"), "{again}");
+
     // A change made through a client is pushed to the others, not back to itself.
+    wait_for(&other, fresh);
     let v = live(other.case(r).unwrap()).version;
     other.execute(r, v, &note("after closing")).unwrap();
     wait_for(&watcher, r);
@@ -953,15 +985,9 @@ fn triage_finds_the_server_beside_the_store_and_opens_the_store_itself_when_none
         da: false,
         server: None,
     };
-    // No server: the store itself.
-    {
-        let api = triage::cli::connect_or_open(&global()).unwrap();
-        assert!(
-            api.describe().starts_with("embedded "),
-            "{}",
-            api.describe()
-        );
-    }
+    // No server: the store itself. (Checked in-process only at the end: sled keeps its
+    // lock until its threads end, which would race the processes below.)
+    assert!(run(&["cases"]).status.success());
     // A stale socket file from a crashed server: still the store itself.
     let socket = triage::server::default_socket(&db);
     drop(std::os::unix::net::UnixListener::bind(&socket).unwrap());
@@ -1020,4 +1046,43 @@ fn triage_finds_the_server_beside_the_store_and_opens_the_store_itself_when_none
     assert!(log.contains("serving"), "{log}");
     let api = triage::cli::connect_or_open(&global()).unwrap();
     assert!(api.describe().starts_with("embedded "));
+}
+
+#[test]
+fn connections_beyond_the_limit_are_refused_with_words_and_the_rest_keep_working() {
+    let mut s = Served::with(Setup {
+        extra_serve_args: vec![
+            "--socket-mode".into(),
+            "0666".into(),
+            "--max-clients".into(),
+            "2".into(),
+        ],
+        ..Setup::default()
+    });
+    // The readiness probe's connection may still count for a moment: retry until in.
+    let eventually = || {
+        let start = Instant::now();
+        loop {
+            match Client::connect(&s.socket) {
+                Ok(c) => return c,
+                Err(_) if start.elapsed() < Duration::from_secs(5) => {
+                    std::thread::sleep(Duration::from_millis(20))
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
+    };
+    let a = eventually();
+    let b = eventually();
+    let err = match Client::connect(&s.socket) {
+        Err(e) => e.to_string(),
+        Ok(_) => panic!("a third connection was let in"),
+    };
+    assert!(err.contains("its limit"), "{err}");
+    note_with_retry(&a, reference("2026-000002"), "a still works");
+    drop(b);
+    // A freed place is free again.
+    let c = eventually();
+    note_with_retry(&c, reference("2026-000002"), "c got in");
+    s.stop();
 }

@@ -189,6 +189,9 @@ pub fn run_interface(_api: &dyn Api, _global: &Global) -> Result<ExitCode> {
 
 /// Reads every file first; registers each file in one transaction (all or nothing).
 pub fn import(global: &Global, files: &[PathBuf]) -> Result<ExitCode> {
+    if let Some(client) = find_server(global)? {
+        return import_through(&client, files);
+    }
     let api = open(global)?;
     let detector = Detector::from_policy(&api.policy);
     let mut parsed = Vec::new();
@@ -200,6 +203,36 @@ pub fn import(global: &Global, files: &[PathBuf]) -> Result<ExitCode> {
         println!(
             "{}: {registered} registered, {duplicates} already in the store",
             f.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `import` while a server holds the store: detection here, registration there.
+fn import_through(client: &crate::server::Client, files: &[PathBuf]) -> Result<ExitCode> {
+    use crate::server::protocol::Arrival;
+    let detector = Detector::from_policy(client.policy());
+    let mut parsed = Vec::new();
+    for f in files {
+        parsed.push((f, import::read_path(f)?));
+    }
+    for (f, records) in parsed {
+        let batch = records
+            .into_iter()
+            .map(|r| Arrival {
+                suggestions: detector.detect_enquiry(&r.enquiry),
+                enquiry: r.enquiry,
+                source: r.source,
+            })
+            .collect();
+        let reg = client
+            .register(batch)
+            .with_context(|| format!("{}: nothing from this file was imported", f.display()))?;
+        println!(
+            "{}: {} registered, {} already in the store",
+            f.display(),
+            reg.registered.len(),
+            reg.duplicates.len()
         );
     }
     Ok(ExitCode::SUCCESS)

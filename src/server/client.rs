@@ -2,8 +2,8 @@
 //! from the embedded store — except that `changed()` now hears of other people's work.
 
 use super::protocol::{
-    self, Answer, Call, FrameError, Greeting, Hello, Request, ServerMessage, WireError, MAX_REPLY,
-    MAX_REQUEST, PROTOCOL,
+    self, Answer, Arrival, Call, FrameError, Greeting, Hello, Request, ServerMessage, WireError,
+    MAX_REPLY, MAX_REQUEST, PROTOCOL,
 };
 use super::unix;
 use crate::domain::case::CaseRecord;
@@ -12,7 +12,7 @@ use crate::domain::enquiry::Reference;
 use crate::domain::policy::{Policy, PolicyError};
 use crate::domain::summary::CaseSummary;
 use crate::store::api::Api;
-use crate::store::{Actor, StoreError};
+use crate::store::{Actor, Registration, StoreError};
 use chrono::{DateTime, Utc};
 use std::io;
 use std::os::unix::net::UnixStream;
@@ -92,7 +92,9 @@ impl Client {
             MAX_REQUEST,
         )
         .map_err(|e| broken(e.to_string()))?;
-        unix::send_all(&stream, &hello).map_err(|e| broken(e.to_string()))?;
+        // A server at its limit refuses before reading our greeting, so a failed send may
+        // still leave its refusal to read.
+        let sent = unix::send_all(&stream, &hello);
         stream
             .set_read_timeout(Some(HANDSHAKE_TIMEOUT))
             .map_err(|e| broken(e.to_string()))?;
@@ -103,6 +105,11 @@ impl Client {
                     "its greeting does not decode ({e}); is it another triage version?"
                 ))
             })?,
+            _ if sent.is_err() => {
+                return Err(broken(
+                    sent.err().map(|e| e.to_string()).unwrap_or_default(),
+                ))
+            }
             Ok(None) | Err(FrameError::Truncated) => {
                 return Err(broken("it closed the connection without a greeting".into()))
             }
@@ -149,8 +156,10 @@ impl Client {
                         Ok(ServerMessage::Reply { id, result }) => {
                             let _ = reply_tx.send((id, result));
                         }
-                        Ok(ServerMessage::Changed { reference, .. }) => {
-                            let _ = notice_tx.send(reference);
+                        Ok(ServerMessage::Changed { references, .. }) => {
+                            for r in references {
+                                let _ = notice_tx.send(r);
+                            }
                         }
                         Ok(ServerMessage::Error { message }) => {
                             break format!("the server ended the connection: {message}")
@@ -210,6 +219,20 @@ impl Client {
         ))
     }
 
+    /// Registers new enquiries through the server (all or none); everyone's queue hears.
+    pub fn register(&self, batch: Vec<Arrival>) -> Result<Registration, StoreError> {
+        match self.call(Request::Register { batch })? {
+            Answer::Registered {
+                registered,
+                duplicates,
+            } => Ok(Registration {
+                registered,
+                duplicates,
+            }),
+            a => Err(unexpected(a)),
+        }
+    }
+
     fn call(&self, request: Request) -> Result<Answer, StoreError> {
         let mut link = self.link.lock().unwrap_or_else(|p| p.into_inner());
         let id = link.next_id;
@@ -257,6 +280,7 @@ fn unexpected(a: Answer) -> StoreError {
         Answer::Executed(_) => "executed",
         Answer::Done => "done",
         Answer::Draft(_) => "draft",
+        Answer::Registered { .. } => "registered",
     };
     StoreError::Server(format!(
         "the server answered with the wrong kind of reply ({kind})"

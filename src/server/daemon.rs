@@ -15,7 +15,7 @@ use crate::domain::case::CaseRecord;
 use crate::domain::enquiry::Reference;
 use crate::domain::policy::Policy;
 use crate::domain::summary::CaseSummary;
-use crate::store::{Actor, Store, StoreError};
+use crate::store::{Actor, NewEnquiry, Store, StoreError};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::io;
@@ -115,10 +115,16 @@ impl Shared {
     }
 
     /// Tells every other connection that may see the case (before or after the change).
-    fn notify(&self, reference: Reference, by: &str, origin: u64, seen: [Option<Visibility>; 2]) {
+    fn notify(
+        &self,
+        references: Vec<Reference>,
+        by: &str,
+        origin: u64,
+        seen: [Option<Visibility>; 2],
+    ) {
         let Ok(bytes) = protocol::frame(
             &ServerMessage::Changed {
-                reference,
+                references,
                 by: by.to_string(),
             },
             MAX_REPLY,
@@ -252,6 +258,20 @@ impl Server {
             }
             match incoming {
                 Ok(stream) => {
+                    workers.retain(|h| !h.is_finished());
+                    // Counts greeting connections too: a flood of silent connections
+                    // must not grow threads without bound.
+                    if workers.len() >= self.shared.max_clients {
+                        let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+                        refuse(
+                            &stream,
+                            format!(
+                                "the server already serves {} connections (its limit); try again shortly",
+                                workers.len()
+                            ),
+                        );
+                        continue;
+                    }
                     next_id += 1;
                     let id = next_id;
                     let shared = self.shared.clone();
@@ -262,7 +282,6 @@ impl Server {
                         Ok(h) => workers.push(h),
                         Err(e) => log(&format!("cannot start a thread for a connection: {e}")),
                     }
-                    workers.retain(|h| !h.is_finished());
                 }
                 Err(e) => {
                     // Out of file descriptors or similar: back off instead of spinning.
@@ -614,7 +633,7 @@ fn handle(
                 )
                 .map_err(wire)?;
             shared.notify(
-                reference,
+                vec![reference],
                 &actor.login,
                 conn,
                 [before, Visibility::of_record(&rec)],
@@ -636,6 +655,27 @@ fn handle(
                 .save_draft(reference, &actor.login, &text)
                 .map(|_| Answer::Done)
                 .map_err(wire)
+        }
+        Request::Register { batch } => {
+            let batch: Vec<NewEnquiry> = batch
+                .into_iter()
+                .map(|a| NewEnquiry {
+                    enquiry: a.enquiry,
+                    suggestions: a.suggestions,
+                    source: a.source,
+                })
+                .collect();
+            let reg = store
+                .register(&shared.policy, &batch, &actor.login, shared.now())
+                .map_err(wire)?;
+            if !reg.registered.is_empty() {
+                // New cases are restricted from no one.
+                shared.notify(reg.registered.clone(), &actor.login, conn, [None, None]);
+            }
+            Ok(Answer::Registered {
+                registered: reg.registered,
+                duplicates: reg.duplicates,
+            })
         }
         Request::Draft(r) => {
             hidden_check(store, actor, r)?;

@@ -4,9 +4,9 @@
 //! output (format byte + bincode). The first frame each way is the handshake; a client of
 //! another protocol version is refused with words, not with undecodable bytes.
 
-use crate::domain::case::{CaseRecord, Status};
+use crate::domain::case::{CaseRecord, Status, Suggestion};
 use crate::domain::command::{Access, Command, Event, Refusal};
-use crate::domain::enquiry::Reference;
+use crate::domain::enquiry::{Enquiry, Reference};
 use crate::domain::policy::Role;
 use crate::domain::summary::CaseSummary;
 use crate::store::codec::{self, CodecError};
@@ -86,6 +86,19 @@ pub enum Request {
         text: String,
     },
     Draft(Reference),
+    /// New enquiries, registered in one transaction (all or none), as `triage import` does.
+    Register {
+        batch: Vec<Arrival>,
+    },
+}
+
+/// An enquiry to register, with what detection on the client suggested.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Arrival {
+    pub enquiry: Enquiry,
+    pub suggestions: Vec<Suggestion>,
+    /// Where it came from (file and line), recorded in the registration event.
+    pub source: String,
 }
 
 impl Request {
@@ -100,6 +113,7 @@ impl Request {
             Request::LogAccess { .. } => "log-access",
             Request::SaveDraft { .. } => "save-draft",
             Request::Draft(_) => "draft",
+            Request::Register { .. } => "register",
         }
     }
 }
@@ -113,6 +127,11 @@ pub enum Answer {
     Executed(CaseRecord),
     Done,
     Draft(Option<String>),
+    Registered {
+        registered: Vec<Reference>,
+        /// (position in the batch, the case it duplicates)
+        duplicates: Vec<(usize, Reference)>,
+    },
 }
 
 /// Everything the server sends after the handshake.
@@ -122,8 +141,11 @@ pub enum ServerMessage {
         id: u64,
         result: Result<Answer, WireError>,
     },
-    /// Someone else changed this case: reload it (pushed, unasked).
-    Changed { reference: Reference, by: String },
+    /// Someone else changed these cases (or registered them): reload them (pushed, unasked).
+    Changed {
+        references: Vec<Reference>,
+        by: String,
+    },
     /// The client broke the protocol; the server closes this connection after saying so.
     Error { message: String },
     /// The server is shutting down; the connection closes after in-flight replies.
