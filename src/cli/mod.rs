@@ -1034,13 +1034,13 @@ pub fn policy(global: &Global, install: Option<&Path>) -> Result<ExitCode> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
         Policy::from_toml(&text, &path.display().to_string())?;
-        let store = Store::open(&db)?;
+        let store = open_store(global, &db)?;
         store.set_policy_text(&text)?;
         println!("policy {} installed in {}", path.display(), db.display());
         return Ok(ExitCode::SUCCESS);
     }
-    let api = open(global)?;
-    let p = &api.policy;
+    let api = connect_or_open(global)?;
+    let p = api.policy();
     println!("{} — {}", p.authority.name_en, p.authority.name_da);
     println!("\npurposes:");
     for pu in &p.purposes {

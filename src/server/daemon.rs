@@ -77,7 +77,7 @@ pub enum ServeError {
     Bind { path: PathBuf, cause: io::Error },
     #[error("cannot set the permissions of {}: {cause}", .path.display())]
     Permissions { path: PathBuf, cause: io::Error },
-    #[error("the socket group `{group}`: {cause}")]
+    #[error("cannot give the socket to the group `{group}`: {cause} (the server's user must be a member of that group)")]
     Group { group: String, cause: io::Error },
     #[error("{0}")]
     Store(#[from] StoreError),
