@@ -1019,7 +1019,11 @@ fn triage_finds_the_server_beside_the_store_and_opens_the_store_itself_when_none
         String::from_utf8_lossy(&out.stderr)
     );
     let out = run(&["policy"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("purposes:"));
     let out = run(&["export"]);
     let err = String::from_utf8_lossy(&out.stderr);

@@ -208,31 +208,56 @@ pub fn import(global: &Global, files: &[PathBuf]) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `import` while a server holds the store: detection here, registration there.
+/// `import` while a server holds the store: detection here, registration there, in the
+/// same transactions as `register_batch` (and in frames the server accepts).
 fn import_through(client: &crate::server::Client, files: &[PathBuf]) -> Result<ExitCode> {
-    use crate::server::protocol::Arrival;
+    use crate::server::protocol::{Arrival, MAX_REQUEST};
     let detector = Detector::from_policy(client.policy());
     let mut parsed = Vec::new();
     for f in files {
         parsed.push((f, import::read_path(f)?));
     }
     for (f, records) in parsed {
-        let batch = records
-            .into_iter()
-            .map(|r| Arrival {
+        let total = records.len();
+        let mut chunks: Vec<Vec<Arrival>> = vec![Vec::new()];
+        let mut bytes = 0;
+        for r in records {
+            let arrival = Arrival {
                 suggestions: detector.detect_enquiry(&r.enquiry),
                 enquiry: r.enquiry,
                 source: r.source,
-            })
-            .collect();
-        let reg = client
-            .register(batch)
-            .with_context(|| format!("{}: nothing from this file was imported", f.display()))?;
+            };
+            let size = crate::store::codec::encode(&arrival)
+                .map(|b| b.len())
+                .unwrap_or(0);
+            let last = chunks.last().map(Vec::len).unwrap_or(0);
+            if last > 0 && (last == ATOMIC_IMPORT || bytes + size > MAX_REQUEST / 2) {
+                chunks.push(Vec::new());
+                bytes = 0;
+            }
+            bytes += size;
+            chunks.last_mut().expect("one chunk at least").push(arrival);
+        }
+        let (mut registered, mut duplicates, mut done) = (0, 0, 0);
+        for chunk in chunks {
+            let n = chunk.len();
+            let reg = client.register(chunk).with_context(|| {
+                if done == 0 {
+                    format!("{}: nothing from this file was imported", f.display())
+                } else {
+                    format!(
+                        "{}: {done} of {total} records were stored before this failure; importing the file again registers the rest",
+                        f.display()
+                    )
+                }
+            })?;
+            registered += reg.registered.len();
+            duplicates += reg.duplicates.len();
+            done += n;
+        }
         println!(
-            "{}: {} registered, {} already in the store",
-            f.display(),
-            reg.registered.len(),
-            reg.duplicates.len()
+            "{}: {registered} registered, {duplicates} already in the store",
+            f.display()
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -255,7 +280,10 @@ pub fn register(
     Ok((reg.registered.len(), reg.duplicates.len()))
 }
 
-/// Runs detection on each record and registers them all in one transaction.
+/// Largest file imported in a single transaction.
+pub const ATOMIC_IMPORT: usize = 5000;
+
+/// Runs detection on each record and registers them (see ATOMIC_IMPORT).
 pub fn register_batch(
     store: &Store,
     policy: &Policy,
@@ -272,7 +300,18 @@ pub fn register_batch(
             source: r.source,
         })
         .collect();
-    Ok(store.register(policy, &batch, actor, at)?)
+    // Every record was validated before this point, so a malformed one never leaves part
+    // of a file stored. A file of up to ATOMIC_IMPORT records is one transaction; a larger
+    // one is written in transactions of that size (one transaction holds its whole write
+    // set in memory), and if the disk fails half-way, re-running the import registers the
+    // rest: what was stored is recognised as already there.
+    let mut all = Registration::default();
+    for chunk in batch.chunks(ATOMIC_IMPORT) {
+        let r = store.register(policy, chunk, actor, at)?;
+        all.registered.extend(r.registered);
+        all.duplicates.extend(r.duplicates);
+    }
+    Ok(all)
 }
 
 fn parse_ref(s: &str) -> Result<Reference> {

@@ -149,6 +149,8 @@ fn subject_key(identifier: &str, r: Reference) -> Vec<u8> {
 }
 
 const HEAD: &[u8] = b"audit-head";
+/// sled's page cache.
+const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 /// A plain file beside sled's that says "a triage store lives here".
 const MARKER_FILE: &str = "triage-store";
 const POLICY_KEY: &[u8] = b"policy";
@@ -181,6 +183,24 @@ pub struct Registration {
     pub registered: Vec<Reference>,
     /// (position in the batch, the case it duplicates)
     pub duplicates: Vec<(usize, Reference)>,
+}
+
+/// One command of a batch (see `Store::execute_many`).
+#[derive(Debug, Clone)]
+pub struct Batched {
+    pub actor: Actor,
+    pub reference: Reference,
+    /// The version decided on; None applies to whatever version is current (seeding).
+    pub expected: Option<u64>,
+    pub command: Command,
+    pub at: DateTime<Utc>,
+}
+
+/// Keys an erasure removes that a transaction cannot find by itself.
+#[derive(Debug, Clone, Default)]
+struct ErasureKeys {
+    access: Vec<sled::IVec>,
+    drafts: Vec<sled::IVec>,
 }
 
 /// The trees one command touches, inside a transaction.
@@ -234,6 +254,98 @@ impl Tx<'_> {
             })?,
         )?;
         Ok(entry.seq)
+    }
+
+    /// Decides and writes one command. The inner error (not found, erased, stale version,
+    /// refused) means nothing was written for it.
+    #[allow(clippy::too_many_arguments)]
+    fn apply(
+        &self,
+        policy: &Policy,
+        calendar: &Calendar,
+        actor: &Actor,
+        reference: Reference,
+        expected: Option<u64>,
+        cmd: &Command,
+        now: DateTime<Utc>,
+        erase_keys: &ErasureKeys,
+    ) -> TxResult<Result<CaseRecord, StoreError>> {
+        let Some(bytes) = self.cases.get(ref_key(reference))? else {
+            return Ok(Err(StoreError::NotFound(reference)));
+        };
+        let record: CaseRecord = match codec::decode(&bytes) {
+            Ok(r) => r,
+            Err(e) => return abort(StoreError::corrupt(format!("case {reference}"))(e)),
+        };
+        let case = match record {
+            CaseRecord::Live(c) => c,
+            CaseRecord::Erased(_) => return Ok(Err(StoreError::Erased(reference))),
+        };
+        if let Some(expected) = expected.filter(|v| *v != case.version) {
+            return Ok(Err(StoreError::Conflict {
+                reference,
+                expected,
+                actual: case.version,
+                by: case.updated.by.clone(),
+                at: case.updated.at,
+            }));
+        }
+        let ctx = Context {
+            actor: &actor.login,
+            roles: &actor.roles,
+            now,
+            policy,
+        };
+        let due = clock::first_deadline_on(&case, policy, calendar, now.date_naive());
+        let applied = match command::apply(&case, cmd, &ctx, due) {
+            Ok(a) => a,
+            Err(r) => return Ok(Err(StoreError::Refused(r))),
+        };
+        let event = Event {
+            version: case.version + 1,
+            at: now,
+            actor: actor.login.clone(),
+            change: Change::Command(cmd.clone()),
+        };
+        let record = match applied {
+            Applied::Updated(next) => {
+                let due =
+                    clock::answer_clock(&next, policy, calendar, now.date_naive()).map(|c| c.due);
+                self.queue.insert(
+                    &ref_key(reference),
+                    encode_tx(&CaseSummary::of_case(&next, due))?,
+                )?;
+                CaseRecord::Live(next)
+            }
+            Applied::Erased(tomb) => {
+                self.queue.remove(&ref_key(reference))?;
+                for v in 1..=case.version {
+                    self.events.remove(&event_key(reference, v))?;
+                }
+                for id in subject_identifiers(&case.enquiry) {
+                    self.subjects.remove(subject_key(&id, reference))?;
+                }
+                for k in &erase_keys.access {
+                    self.access.remove(k)?;
+                }
+                for k in &erase_keys.drafts {
+                    self.drafts.remove(k)?;
+                }
+                CaseRecord::Erased(tomb)
+            }
+        };
+        self.cases
+            .insert(&ref_key(reference), encode_tx(&record)?)?;
+        let bytes = self.write_event(reference, &event)?;
+        self.append_audit(
+            now,
+            &actor.login,
+            Some(reference),
+            event.version,
+            cmd.action(),
+            &bytes,
+        )?;
+        Ok(Ok(record))
     }
 
     fn write_event(&self, reference: Reference, event: &Event) -> TxResult<Vec<u8>> {
@@ -458,100 +570,73 @@ impl Store {
         cmd: &Command,
         now: DateTime<Utc>,
     ) -> Result<CaseRecord, StoreError> {
-        // Keys that must go on erasure but that a transaction cannot scan for.
-        let extra_erase_keys = if matches!(cmd, Command::Erase { .. }) {
-            let prefix = ref_key(reference);
-            let access: Vec<sled::IVec> = self
+        let erase_keys = self.erase_keys(reference, cmd)?;
+        let calendar = Calendar::from_policy(policy);
+        self.transaction(|tx| {
+            match tx.apply(
+                policy,
+                &calendar,
+                actor,
+                reference,
+                Some(expected),
+                cmd,
+                now,
+                &erase_keys,
+            )? {
+                Ok(record) => Ok(record),
+                Err(e) => abort(e),
+            }
+        })
+    }
+
+    /// Applies many commands in one transaction, each recorded as its own event and audit
+    /// entry. A command that is refused (or decided on a stale version) writes nothing and
+    /// is reported in its slot; the others are applied. For bulk actions and bulk seeding.
+    pub fn execute_many(
+        &self,
+        policy: &Policy,
+        items: &[Batched],
+    ) -> Result<Vec<Result<CaseRecord, StoreError>>, StoreError> {
+        let erase_keys: Vec<ErasureKeys> = items
+            .iter()
+            .map(|b| self.erase_keys(b.reference, &b.command))
+            .collect::<Result<_, _>>()?;
+        let calendar = Calendar::from_policy(policy);
+        self.transaction(|tx| {
+            let mut out = Vec::with_capacity(items.len());
+            for (b, keys) in items.iter().zip(&erase_keys) {
+                out.push(tx.apply(
+                    policy,
+                    &calendar,
+                    &b.actor,
+                    b.reference,
+                    b.expected,
+                    &b.command,
+                    b.at,
+                    keys,
+                )?);
+            }
+            Ok(out)
+        })
+    }
+
+    /// Keys that must go on erasure but that a transaction cannot scan for.
+    fn erase_keys(&self, reference: Reference, cmd: &Command) -> Result<ErasureKeys, StoreError> {
+        if !matches!(cmd, Command::Erase { .. }) {
+            return Ok(ErasureKeys::default());
+        }
+        let prefix = ref_key(reference);
+        Ok(ErasureKeys {
+            access: self
                 .access
                 .scan_prefix(prefix)
                 .keys()
-                .collect::<Result<_, _>>()?;
-            let drafts: Vec<sled::IVec> = self
+                .collect::<Result<_, _>>()?,
+            drafts: self
                 .drafts
                 .scan_prefix(prefix)
                 .keys()
-                .collect::<Result<_, _>>()?;
-            (access, drafts)
-        } else {
-            Default::default()
-        };
-        let calendar = Calendar::from_policy(policy);
-        self.transaction(|tx| {
-            let Some(bytes) = tx.cases.get(ref_key(reference))? else {
-                return abort(StoreError::NotFound(reference));
-            };
-            let record: CaseRecord = match codec::decode(&bytes) {
-                Ok(r) => r,
-                Err(e) => return abort(StoreError::corrupt(format!("case {reference}"))(e)),
-            };
-            let case = match record {
-                CaseRecord::Live(c) => c,
-                CaseRecord::Erased(_) => return abort(StoreError::Erased(reference)),
-            };
-            if case.version != expected {
-                return abort(StoreError::Conflict {
-                    reference,
-                    expected,
-                    actual: case.version,
-                    by: case.updated.by.clone(),
-                    at: case.updated.at,
-                });
-            }
-            let ctx = Context {
-                actor: &actor.login,
-                roles: &actor.roles,
-                now,
-                policy,
-            };
-            let due = clock::first_deadline_on(&case, policy, &calendar, now.date_naive());
-            let applied = match command::apply(&case, cmd, &ctx, due) {
-                Ok(a) => a,
-                Err(r) => return abort(StoreError::Refused(r)),
-            };
-            let event = Event {
-                version: case.version + 1,
-                at: now,
-                actor: actor.login.clone(),
-                change: Change::Command(cmd.clone()),
-            };
-            let record = match applied {
-                Applied::Updated(next) => {
-                    let due = clock::answer_clock(&next, policy, &calendar, now.date_naive())
-                        .map(|c| c.due);
-                    tx.queue.insert(
-                        &ref_key(reference),
-                        encode_tx(&CaseSummary::of_case(&next, due))?,
-                    )?;
-                    CaseRecord::Live(next)
-                }
-                Applied::Erased(tomb) => {
-                    tx.queue.remove(&ref_key(reference))?;
-                    for v in 1..=case.version {
-                        tx.events.remove(&event_key(reference, v))?;
-                    }
-                    for id in subject_identifiers(&case.enquiry) {
-                        tx.subjects.remove(subject_key(&id, reference))?;
-                    }
-                    for k in extra_erase_keys.0.iter() {
-                        tx.access.remove(k)?;
-                    }
-                    for k in extra_erase_keys.1.iter() {
-                        tx.drafts.remove(k)?;
-                    }
-                    CaseRecord::Erased(tomb)
-                }
-            };
-            tx.cases.insert(&ref_key(reference), encode_tx(&record)?)?;
-            let bytes = tx.write_event(reference, &event)?;
-            tx.append_audit(
-                now,
-                &actor.login,
-                Some(reference),
-                event.version,
-                cmd.action(),
-                &bytes,
-            )?;
-            Ok(record)
+                .collect::<Result<_, _>>()?,
         })
     }
 
@@ -880,7 +965,13 @@ pub fn describe_sled(e: &sled::Error) -> String {
 fn open_sled(path: &Path) -> Result<sled::Db, sled::Error> {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let result = std::panic::catch_unwind(|| sled::Config::new().path(path).open());
+    // sled caches up to 1 GB by default; the queue index keeps reads cheap without it.
+    let result = std::panic::catch_unwind(|| {
+        sled::Config::new()
+            .path(path)
+            .cache_capacity(CACHE_BYTES)
+            .open()
+    });
     std::panic::set_hook(hook);
     result.unwrap_or_else(|panic| {
         let why = panic

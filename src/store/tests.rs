@@ -495,3 +495,73 @@ fn the_queue_index_follows_every_change_and_drops_erased_cases() {
     assert_eq!(store.summaries().count(), 0);
     assert_eq!(store.case_count(), 1, "the tombstone stays");
 }
+
+#[test]
+fn execute_many_applies_each_command_and_skips_the_refused_ones() {
+    let (_d, store) = open();
+    let policy = fixtures::policy();
+    let reg = store
+        .register(
+            &policy,
+            &[
+                new("2026-11-20T09:00:00+01:00", "a"),
+                new("2026-11-21T09:00:00+01:00", "b"),
+            ],
+            "anne",
+            now(),
+        )
+        .unwrap();
+    let (a, b) = (reg.registered[0], reg.registered[1]);
+    let item = |reference, expected, command| Batched {
+        actor: anne(),
+        reference,
+        expected,
+        command,
+        at: now(),
+    };
+    let results = store
+        .execute_many(
+            &policy,
+            &[
+                item(a, Some(1), Command::AddNote { text: "one".into() }),
+                item(a, None, Command::AddNote { text: "two".into() }),
+                item(
+                    b,
+                    Some(7),
+                    Command::AddNote {
+                        text: "stale".into(),
+                    },
+                ),
+                item(
+                    b,
+                    None,
+                    Command::Erase {
+                        ground: "not allowed for anne".into(),
+                    },
+                ),
+                item(
+                    b,
+                    None,
+                    Command::SetPurpose {
+                        purpose: "citizen-enquiries".into(),
+                        right: None,
+                    },
+                ),
+            ],
+        )
+        .unwrap();
+    assert_eq!(
+        results.iter().map(|r| r.is_ok()).collect::<Vec<_>>(),
+        [true, true, false, false, true]
+    );
+    assert!(matches!(results[2], Err(StoreError::Conflict { .. })));
+    assert!(matches!(
+        results[3],
+        Err(StoreError::Refused(Refusal::NotPermitted { .. }))
+    ));
+    assert_eq!(store.live_case(a).unwrap().notes.len(), 2);
+    assert_eq!(store.live_case(b).unwrap().version, 2);
+    assert_eq!(store.events(b).unwrap().len(), 2);
+    let v = store.verify_audit().unwrap();
+    assert_eq!((v.first_broken, v.entries), (None, 5));
+}
