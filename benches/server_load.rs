@@ -153,7 +153,7 @@ fn main() {
     let running = std::thread::spawn(move || server.run());
 
     println!(
-        "triage serve load test: loopback Unix socket, every command one sled transaction flushed before its answer"
+        "triage serve load test: loopback Unix socket; every command is durable (flushed) before its answer, concurrent ones share a transaction and a flush"
     );
     // Distinct cases: ten per client, none shared.
     let distinct = phase(&socket, clients, commands, |c| {

@@ -4,6 +4,11 @@
 //! per connection sends its replies and the change notices other connections cause, so a
 //! client that stops reading never blocks anyone else. The acting user is the socket
 //! peer's uid (SO_PEERCRED), looked up in the password database and then in the policy.
+//!
+//! Commands go through one committer thread that applies whatever has queued up in one
+//! transaction (`Store::execute_many`) and one flush: under load, many people's commands
+//! share a flush instead of waiting for each other's (group commit). Each command is still
+//! checked on its own version and gets its own event, audit entry and answer.
 
 use super::protocol::{
     self, Answer, Call, FrameError, Greeting, Hello, Request, ServerMessage, Welcome, WireError,
@@ -15,7 +20,7 @@ use crate::domain::case::CaseRecord;
 use crate::domain::enquiry::Reference;
 use crate::domain::policy::Policy;
 use crate::domain::summary::CaseSummary;
-use crate::store::{Actor, NewEnquiry, Store, StoreError};
+use crate::store::{Actor, Batched, NewEnquiry, Store, StoreError};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::io;
@@ -41,6 +46,14 @@ const OUTBOX: usize = 1024;
 const DRAIN: Duration = Duration::from_secs(10);
 /// The greeting is small; anything bigger is not a triage client.
 const MAX_HELLO: usize = 64 * 1024;
+/// Most commands one group commit takes; a bound on one transaction's write set.
+const MAX_GROUP: usize = 64;
+
+/// A command waiting for the committer, and where its answer goes.
+struct Job {
+    batched: Batched,
+    answer: mpsc::Sender<Result<CaseRecord, StoreError>>,
+}
 
 /// How `triage serve` listens.
 #[derive(Debug, Clone)]
@@ -107,11 +120,35 @@ struct Shared {
     stopping: Arc<AtomicBool>,
     connections: Mutex<HashMap<u64, Connection>>,
     requests: AtomicU64,
+    /// To the committer thread; taken (closing it) when the server stops.
+    commits: Mutex<Option<SyncSender<Job>>>,
 }
 
 impl Shared {
     fn now(&self) -> DateTime<Utc> {
         self.fixed_now.unwrap_or_else(Utc::now)
+    }
+
+    /// Applies one command through the committer (see the module comment).
+    fn commit(&self, batched: Batched) -> Result<CaseRecord, StoreError> {
+        let sender = self
+            .commits
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let Some(sender) = sender else {
+            return Err(StoreError::Server("the triage server is stopping".into()));
+        };
+        let (answer, answered) = mpsc::channel();
+        sender
+            .send(Job { batched, answer })
+            .map_err(|_| StoreError::Server("the triage server is stopping".into()))?;
+        answered.recv().unwrap_or_else(|_| {
+            Err(StoreError::Server(
+                "the server failed while applying this command; reload to see whether it was saved"
+                    .into(),
+            ))
+        })
     }
 
     /// Tells every other connection that may see the case (before or after the change).
@@ -226,6 +263,7 @@ impl Server {
                 stopping: Arc::new(AtomicBool::new(false)),
                 connections: Mutex::new(HashMap::new()),
                 requests: AtomicU64::new(0),
+                commits: Mutex::new(None),
             }),
             listener,
             socket: path,
@@ -250,6 +288,22 @@ impl Server {
     /// Serves until stopped; then finishes in-flight requests, flushes the store and
     /// removes the socket file.
     pub fn run(self) -> Result<Summary, ServeError> {
+        let (commits, jobs) = mpsc::sync_channel::<Job>(MAX_GROUP * 4);
+        *self
+            .shared
+            .commits
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(commits);
+        let committer = {
+            let shared = self.shared.clone();
+            std::thread::Builder::new()
+                .name("committer".into())
+                .spawn(move || committer(&shared, jobs))
+                .map_err(|cause| ServeError::Bind {
+                    path: self.socket.clone(),
+                    cause,
+                })?
+        };
         let mut workers: Vec<JoinHandle<()>> = Vec::new();
         let mut next_id = 0u64;
         for incoming in self.listener.incoming() {
@@ -324,12 +378,57 @@ impl Server {
                 let _ = h.join();
             }
         }
+        // Commands already queued are applied; then the committer ends.
+        self.shared
+            .commits
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if abandoned == 0 {
+            let _ = committer.join();
+        }
         self.shared.store.flush()?;
         Ok(Summary {
             connections: next_id,
             requests: self.shared.requests.load(Ordering::Relaxed),
             abandoned,
         })
+    }
+}
+
+/// Takes whatever commands have queued and applies them in one transaction and flush.
+fn committer(shared: &Shared, jobs: mpsc::Receiver<Job>) {
+    while let Ok(first) = jobs.recv() {
+        let mut group = vec![first];
+        while group.len() < MAX_GROUP {
+            match jobs.try_recv() {
+                Ok(j) => group.push(j),
+                Err(_) => break,
+            }
+        }
+        let items: Vec<Batched> = group.iter().map(|j| j.batched.clone()).collect();
+        match shared.store.execute_many(&shared.policy, &items) {
+            Ok(results) => {
+                for (job, result) in group.into_iter().zip(results) {
+                    let _ = job.answer.send(result);
+                }
+            }
+            // The group as a whole failed (storage): each alone, so each gets its own error.
+            Err(_) => {
+                for job in group {
+                    let b = &job.batched;
+                    let result = shared.store.execute(
+                        &shared.policy,
+                        &b.actor,
+                        b.reference,
+                        b.expected.unwrap_or(0),
+                        &b.command,
+                        b.at,
+                    );
+                    let _ = job.answer.send(result);
+                }
+            }
+        }
     }
 }
 
@@ -622,15 +721,14 @@ fn handle(
             let before = hidden_check(store, actor, reference)?
                 .as_ref()
                 .and_then(Visibility::of_record);
-            let rec = store
-                .execute(
-                    &shared.policy,
-                    actor,
+            let rec = shared
+                .commit(Batched {
+                    actor: actor.clone(),
                     reference,
-                    expected,
-                    &command,
-                    shared.now(),
-                )
+                    expected: Some(expected),
+                    command,
+                    at: shared.now(),
+                })
                 .map_err(wire)?;
             shared.notify(
                 vec![reference],
