@@ -724,6 +724,21 @@ fn garbage_huge_frames_and_vanishing_clients_do_not_stop_the_server() {
     let mut raw = greeted(&s.socket);
     raw.write_all(&[0, 0, 1, 0, 1, 2, 3]).unwrap();
     drop(raw);
+    // A whole request, then gone before the answer: the command stands or falls on its
+    // own, and the server's answer into the void harms no one.
+    let mut raw = greeted(&s.socket);
+    let v = live(good.case(r).unwrap()).version;
+    let call = triage::server::protocol::Call {
+        id: 1,
+        request: triage::server::protocol::Request::Execute {
+            reference: r,
+            expected: v,
+            command: note("sent and gone"),
+        },
+    };
+    raw.write_all(&protocol::frame(&call, 1 << 20).unwrap())
+        .unwrap();
+    drop(raw);
     // Gone in the middle of the greeting.
     let mut raw = UnixStream::connect(&s.socket).unwrap();
     raw.write_all(&[0, 0]).unwrap();
