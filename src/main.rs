@@ -125,7 +125,7 @@ enum Cmd {
     },
     /// Serve the store to every interface on this machine over a Unix socket, until SIGTERM
     Serve {
-        /// The socket to listen on (default: beside the store, e.g. /var/lib/triage/store.sock)
+        /// The socket to listen on (default: TRIAGE_SERVER if set, else beside the store, e.g. /var/lib/triage/store.sock)
         #[arg(long)]
         socket: Option<PathBuf>,
         /// Permission bits of the socket file; connecting needs write permission

@@ -1216,7 +1216,11 @@ pub fn serve(global: &Global, args: ServeArgs) -> Result<ExitCode> {
     let store = open_store(global, &db)?;
     let (text, name) = policy_source(global, &store)?;
     let policy = Policy::from_toml(&text, &name)?;
-    let socket = args.socket.unwrap_or_else(|| default_socket(&db));
+    // The same TRIAGE_SERVER the staff's sessions use, when the unit sets it for both.
+    let socket = args
+        .socket
+        .or_else(|| global.server.clone())
+        .unwrap_or_else(|| default_socket(&db));
     let config = Config {
         socket,
         mode: args.mode,
