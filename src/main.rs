@@ -115,6 +115,28 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Generate a synthetic store of N cases (for benchmarks and demos at scale)
+    Gen {
+        #[arg(long)]
+        cases: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Fuzzy-filter the lines of FILE like `fzf --filter` (best match first)
+    Filter {
+        #[arg(long)]
+        query: String,
+        file: PathBuf,
+    },
+    /// Measure the performance figures on a generated store and print them with their targets
+    Bench {
+        /// Cases to generate when the store (--db, or --keep) is empty
+        #[arg(long, default_value_t = 100_000)]
+        cases: u64,
+        /// Keep the generated store here for the next run
+        #[arg(long)]
+        keep: Option<PathBuf>,
+    },
     /// Rewrite the store into fresh files so nothing erased survives in them
     Compact,
     /// Apply a stream of commands, acknowledging each once durable (for the crash test)
@@ -216,6 +238,9 @@ fn main() -> ExitCode {
         Some(Cmd::Retention { as_of, apply, json }) => {
             cli::retention::run(&global, as_of, apply, json)
         }
+        Some(Cmd::Gen { cases, seed }) => cli::gen::run(&global, cases, seed),
+        Some(Cmd::Filter { query, file }) => cli::filter::run(&file, &query),
+        Some(Cmd::Bench { cases, keep }) => cli::bench::run(&global, cases, keep),
         Some(Cmd::Compact) => cli::compact(&global),
         Some(Cmd::Stress { ops }) => cli::stress::run(&global, ops),
         Some(Cmd::Serve {

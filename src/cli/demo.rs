@@ -99,7 +99,7 @@ pub struct SeedStats {
 }
 
 /// Which recipient a purpose's cases typically go to in the demo, and why.
-fn typical_route(purpose: &str) -> Option<(&'static str, &'static str)> {
+pub(crate) fn typical_route(purpose: &str) -> Option<(&'static str, &'static str)> {
     Some(match purpose {
         "humanitarian-residence" => ("immigration-service", "The Immigration Service needs the applicant's account and documents to assess the residence basis. The application cannot be decided without its input."),
         "citizenship" => ("police", "The police are consulted on criminal records before a naturalisation bill. Only the data needed for that check is sent."),
@@ -113,7 +113,7 @@ fn typical_route(purpose: &str) -> Option<(&'static str, &'static str)> {
 
 /// Picks bases the recipient accepts: an Art. 6 basis (the purpose's if it shares one),
 /// and an Art. 9 / Art. 10 basis where the confirmed categories need it.
-fn pick_bases(policy: &Policy, recipient: &str, case: &Case) -> Vec<LegalBasis> {
+pub(crate) fn pick_bases(policy: &Policy, recipient: &str, case: &Case) -> Vec<LegalBasis> {
     let Some(r) = policy.recipient(recipient) else {
         return vec![];
     };

@@ -1,7 +1,10 @@
 //! The subcommands behind `main`: open the store as the OS user and print for people or JSON.
 
+pub mod bench;
 pub mod compact;
 pub mod demo;
+pub mod filter;
+pub mod gen;
 pub mod retention;
 pub mod stress;
 
