@@ -4,4 +4,5 @@ pub mod cli;
 pub mod domain;
 pub mod identity;
 pub mod import;
+pub mod server;
 pub mod store;

@@ -767,6 +767,7 @@ fn the_interface_path_through_the_api_finds_the_same_cases_as_the_index() {
         db: Some(s.db.clone()),
         policy: None,
         da: false,
+        server: None,
     };
     let api = triage::cli::open(&global).unwrap();
     let report = triage::cli::report::access_for_request(

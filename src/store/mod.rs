@@ -50,7 +50,7 @@ pub enum StoreError {
     NotFound(Reference),
     #[error("{0} has been erased; only its tombstone remains")]
     Erased(Reference),
-    #[error("{reference} was changed by {by} at {at} (you decided on version {expected}; it is now version {actual}): reload and decide again")]
+    #[error("{reference} was changed by {by} {}: reload? (you decided on version {expected}; it is now version {actual}; reload and decide again)", ago(.at, Utc::now()))]
     Conflict {
         reference: Reference,
         expected: u64,
@@ -62,6 +62,23 @@ pub enum StoreError {
     Refused(#[from] Refusal),
     #[error("{0}")]
     Encode(CodecError),
+    /// The server keeps this case from the acting user (see `server::rules`).
+    #[error("{0} is restricted (Art. 23): only the DPO, an administrator, its assignee and whoever restricted it may see it")]
+    Hidden(Reference),
+    /// The server could not be reached or said something this client cannot act on.
+    #[error("{0}")]
+    Server(String),
+}
+
+/// "3 s ago", "5 min ago", "2 h ago"; older (or a clock that disagrees) gives the time.
+pub fn ago(at: &DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (now - *at).num_seconds();
+    match secs {
+        0..=119 => format!("{secs} s ago"),
+        120..=7199 => format!("{} min ago", secs / 60),
+        7200..=86399 => format!("{} h ago", secs / 3600),
+        _ => format!("at {}", at.format("%Y-%m-%d %H:%M UTC")),
+    }
 }
 
 // By hand rather than `#[from]`: the message already says everything, so no error chain.
