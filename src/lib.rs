@@ -4,5 +4,6 @@ pub mod cli;
 pub mod domain;
 pub mod identity;
 pub mod import;
+pub mod server;
 pub mod store;
 pub mod tui;

@@ -26,6 +26,9 @@ struct GlobalArgs {
     /// A policy file to work under instead of the one the store was set up with
     #[arg(long, global = true, env = "TRIAGE_POLICY")]
     policy: Option<PathBuf>,
+    /// Connect to the triage server on this socket (default: the socket beside the store, if a server answers there)
+    #[arg(long, global = true, env = "TRIAGE_SERVER")]
+    server: Option<PathBuf>,
     /// Interface and report language
     #[arg(long, global = true, value_enum, default_value = "en")]
     lang: LangArg,
@@ -89,6 +92,11 @@ enum Cmd {
         #[command(subcommand)]
         action: AuditCmd,
     },
+    /// Reports: access (Art. 15), ropa (Art. 30), disclosures, deadlines, ruling
+    Report {
+        #[command(subcommand)]
+        what: cli::report::ReportCmd,
+    },
     /// Write a consistent, checksummed copy of the store to FILE
     Backup { file: PathBuf },
     /// Restore a backup into a new store (the --db path must not hold a store)
@@ -142,6 +150,27 @@ enum Cmd {
         #[arg(long, default_value_t = 1000)]
         ops: u64,
     },
+    /// Serve the store to every interface on this machine over a Unix socket, until SIGTERM
+    Serve {
+        /// The socket to listen on (default: TRIAGE_SERVER if set, else beside the store, e.g. /var/lib/triage/store.sock)
+        #[arg(long)]
+        socket: Option<PathBuf>,
+        /// Permission bits of the socket file; connecting needs write permission
+        #[arg(long, default_value = "0660", value_parser = cli::parse_mode)]
+        socket_mode: u32,
+        /// Group given the socket file: its members may connect (with the default mode)
+        #[arg(long)]
+        socket_group: Option<String>,
+        /// Connections served at once; more are refused with a message
+        #[arg(long, default_value_t = 256)]
+        max_clients: usize,
+    },
+    /// Print the reference of each case others change, as the server announces it
+    Watch {
+        /// Stop after this many seconds (default: until interrupted)
+        #[arg(long)]
+        seconds: Option<u64>,
+    },
     /// The policy in force: purposes, recipients, staff
     Policy {
         /// Store this policy file in the store, for every later opener
@@ -174,7 +203,11 @@ fn main() -> ExitCode {
         libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
     let args = Cli::parse();
-    if !matches!(args.command, None | Some(Cmd::Demo { no_ui: false })) {
+    // The server keeps SIGPIPE ignored: one client gone must not end the service.
+    if !matches!(
+        args.command,
+        None | Some(Cmd::Demo { no_ui: false }) | Some(Cmd::Serve { .. })
+    ) {
         // A CLI piped into `head` ends quietly on a closed pipe instead of panicking.
         unsafe {
             libc::signal(libc::SIGPIPE, libc::SIG_DFL);
@@ -184,6 +217,7 @@ fn main() -> ExitCode {
         db: args.global.db,
         policy: args.global.policy,
         da: matches!(args.global.lang, LangArg::Da),
+        server: args.global.server,
     };
     let result = match args.command {
         None => cli::interface(&global),
@@ -214,7 +248,23 @@ fn main() -> ExitCode {
         Some(Cmd::Bench { cases, keep }) => cli::bench::run(&global, cases, keep),
         Some(Cmd::Compact) => cli::compact(&global),
         Some(Cmd::Stress { ops }) => cli::stress::run(&global, ops),
+        Some(Cmd::Serve {
+            socket,
+            socket_mode,
+            socket_group,
+            max_clients,
+        }) => cli::serve(
+            &global,
+            cli::ServeArgs {
+                socket,
+                mode: socket_mode,
+                group: socket_group,
+                max_clients,
+            },
+        ),
+        Some(Cmd::Watch { seconds }) => cli::watch(&global, seconds),
         Some(Cmd::Policy { install }) => cli::policy(&global, install.as_deref()),
+        Some(Cmd::Report { what }) => cli::report::run(&global, what),
     };
     match result {
         Ok(code) => code,

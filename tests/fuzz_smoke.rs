@@ -1,5 +1,6 @@
-//! Fuzz smoke run under `cargo test`: the JSON Lines and e-mail importers, the policy loader
-//! and the codec decoder get arbitrary and mutated inputs; they may refuse, never panic.
+//! Fuzz smoke run under `cargo test`: the JSON Lines and e-mail importers, the policy loader,
+//! the codec decoder and the server's frame decoder get arbitrary and mutated inputs; they
+//! may refuse, never panic.
 //! Cases per target: `TRIAGE_FUZZ_CASES` (default 512).
 
 use proptest::prelude::*;
@@ -104,6 +105,30 @@ proptest! {
         let _ = codec::decode::<Event>(&b);
         let _ = codec::decode::<AuditEntry>(&b);
         let _ = codec::decode::<CaseRecord>(&bytes);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn server_frame_decoder_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..1024), len in any::<u32>()) {
+        use triage::server::protocol::{self, Call, Hello, ServerMessage};
+        // A stream: header then body, arbitrary both; the limit must hold before allocation.
+        let mut stream = len.to_be_bytes().to_vec();
+        stream.extend_from_slice(&bytes);
+        let limit = 16 * 1024 * 1024;
+        match protocol::read_frame(&mut stream.as_slice(), limit) {
+            Ok(Some(body)) => {
+                prop_assert!(body.len() <= limit);
+                let _ = protocol::decode::<Call>(&body);
+                let _ = protocol::decode::<Hello>(&body);
+                let _ = protocol::decode::<ServerMessage>(&body);
+            }
+            Ok(None) | Err(_) => {}
+        }
+        let _ = protocol::decode::<Call>(&bytes);
+        let _ = protocol::decode::<ServerMessage>(&bytes);
     }
 }
 

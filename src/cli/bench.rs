@@ -68,6 +68,7 @@ pub fn run(global: &Global, cases: u64, keep: Option<PathBuf>) -> Result<ExitCod
             db: Some(db.clone()),
             policy: None,
             da: false,
+            server: None,
         },
     )?;
     let base_rss = rss_mb();

@@ -47,6 +47,7 @@ pub fn run(global: &Global, open_ui: bool) -> Result<ExitCode> {
         db: Some(db.clone()),
         policy: None,
         da: global.da,
+        server: None,
     };
     let api = as_user(store, &demo_global)?;
     let now = fixed_now()?.unwrap_or_else(Utc::now);

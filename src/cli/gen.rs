@@ -392,6 +392,7 @@ pub fn run(global: &Global, cases: u64, seed: u64) -> Result<ExitCode> {
             db: Some(db.clone()),
             policy: None,
             da: global.da,
+            server: None,
         },
     )?;
     let now = fixed_now()?.unwrap_or_else(Utc::now);

@@ -5,6 +5,7 @@ pub mod compact;
 pub mod demo;
 pub mod filter;
 pub mod gen;
+pub mod report;
 pub mod retention;
 pub mod stress;
 
@@ -36,6 +37,8 @@ pub struct Global {
     pub db: Option<PathBuf>,
     pub policy: Option<PathBuf>,
     pub da: bool,
+    /// The server to connect to (`--server`, `TRIAGE_SERVER`); found beside the store otherwise.
+    pub server: Option<PathBuf>,
 }
 
 /// Where the store lives unless `--db` says otherwise.
@@ -59,27 +62,106 @@ pub fn fixed_now() -> Result<Option<DateTime<Utc>>> {
 
 /// Loads the policy: `--policy`, else the store's own, else the bundled demo policy.
 pub fn load_policy(global: &Global, store: &Store) -> Result<Policy> {
+    let (text, name) = policy_source(global, store)?;
+    Ok(Policy::from_toml(&text, &name)?)
+}
+
+/// The policy's text and a name for it in error messages (see `load_policy`).
+pub fn policy_source(global: &Global, store: &Store) -> Result<(String, String)> {
     if let Some(path) = &global.policy {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the policy {}", path.display()))?;
-        return Ok(Policy::from_toml(&text, &path.display().to_string())?);
+        return Ok((text, path.display().to_string()));
     }
-    match store.policy_text()? {
-        Some(text) => Ok(Policy::from_toml(&text, "the store's policy")?),
-        None => Ok(Policy::from_toml(
-            DEFAULT_POLICY,
-            "demo-data/policy.toml (built in)",
-        )?),
-    }
+    Ok(match store.policy_text()? {
+        Some(text) => (text, "the store's policy".into()),
+        None => (
+            DEFAULT_POLICY.to_string(),
+            "demo-data/policy.toml (built in)".into(),
+        ),
+    })
 }
 
 /// Opens the store as the operating-system user, with the roles the policy gives them.
 pub fn open(global: &Global) -> Result<Embedded> {
-    let db = match &global.db {
-        Some(p) => p.clone(),
-        None => default_db("store")?,
+    let db = db_path(global)?;
+    as_user(open_store(global, &db)?, global)
+}
+
+/// Opens the store itself; when a server holds it, says so and where.
+fn open_store(global: &Global, db: &Path) -> Result<Store> {
+    match Store::open(db) {
+        Err(StoreError::Locked { path }) => {
+            let socket = global
+                .server
+                .clone()
+                .unwrap_or_else(|| crate::server::default_socket(&path));
+            if std::os::unix::net::UnixStream::connect(&socket).is_ok() {
+                bail!(
+                    "the store at {} is in use by the triage server listening on {}.\n  `triage`, `triage cases`, `triage show` and `triage case` work through the server; this subcommand needs the store itself: stop the server first (e.g. `systemctl stop triage`).",
+                    path.display(),
+                    socket.display()
+                )
+            }
+            Err(StoreError::Locked { path }.into())
+        }
+        other => Ok(other?),
+    }
+}
+
+/// The server for the store, if one answers: `--server` (or `TRIAGE_SERVER`), else the
+/// socket beside the store. An explicit socket where nothing answers is an error.
+pub fn find_server(global: &Global) -> Result<Option<crate::server::Client>> {
+    use crate::server::{default_socket, Client};
+    if let Some(socket) = &global.server {
+        return match Client::connect(socket) {
+            Ok(c) => Ok(Some(c)),
+            Err(e) if e.no_server() => bail!(
+                "{e}\n  Start it with `triage serve`, or leave out --server (and TRIAGE_SERVER) to open the store directly."
+            ),
+            Err(e) => Err(e.into()),
+        };
+    }
+    match Client::connect(&default_socket(&db_path(global)?)) {
+        Ok(c) => Ok(Some(c)),
+        Err(e) if e.no_server() => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The store through its server when one runs for it, else opened in this process.
+pub fn connect_or_open(global: &Global) -> Result<Box<dyn Api>> {
+    Ok(match find_server(global)? {
+        Some(c) => Box::new(c),
+        None => Box::new(open(global)?),
+    })
+}
+
+/// `triage watch`: prints the reference of each case others change, as the server tells.
+pub fn watch(global: &Global, seconds: Option<u64>) -> Result<ExitCode> {
+    let Some(client) = find_server(global)? else {
+        bail!("no triage server runs for this store: `watch` follows a server's change notices (start one with `triage serve`)");
     };
-    as_user(Store::open(&db)?, global)
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "# watching {} as {}",
+        client.socket().display(),
+        client.actor().login
+    )?;
+    out.flush()?;
+    let until = seconds.map(|s| std::time::Instant::now() + std::time::Duration::from_secs(s));
+    while until.is_none_or(|u| std::time::Instant::now() < u) {
+        for r in client.changed() {
+            writeln!(out, "{r}")?;
+            out.flush()?;
+        }
+        if let Some(why) = client.ended() {
+            bail!("the server connection ended: {why}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Wraps an open store with its policy and the acting user.
@@ -101,8 +183,8 @@ pub fn as_user(store: Store, global: &Global) -> Result<Embedded> {
 }
 
 pub fn interface(global: &Global) -> Result<ExitCode> {
-    let api = open(global)?;
-    run_interface(&api, global)
+    let api = connect_or_open(global)?;
+    run_interface(&*api, global)
 }
 
 pub fn run_interface(api: &dyn Api, global: &Global) -> Result<ExitCode> {
@@ -120,6 +202,9 @@ pub fn run_interface(api: &dyn Api, global: &Global) -> Result<ExitCode> {
 
 /// Reads every file first; registers each file in one transaction (all or nothing).
 pub fn import(global: &Global, files: &[PathBuf]) -> Result<ExitCode> {
+    if let Some(client) = find_server(global)? {
+        return import_through(&client, files);
+    }
     let api = open(global)?;
     let detector = Detector::from_policy(&api.policy);
     let mut parsed = Vec::new();
@@ -128,6 +213,61 @@ pub fn import(global: &Global, files: &[PathBuf]) -> Result<ExitCode> {
     }
     for (f, records) in parsed {
         let (registered, duplicates) = register(&api, &detector, records)?;
+        println!(
+            "{}: {registered} registered, {duplicates} already in the store",
+            f.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `import` while a server holds the store: detection here, registration there, in the
+/// same transactions as `register_batch` (and in frames the server accepts).
+fn import_through(client: &crate::server::Client, files: &[PathBuf]) -> Result<ExitCode> {
+    use crate::server::protocol::{Arrival, MAX_REQUEST};
+    let detector = Detector::from_policy(client.policy());
+    let mut parsed = Vec::new();
+    for f in files {
+        parsed.push((f, import::read_path(f)?));
+    }
+    for (f, records) in parsed {
+        let total = records.len();
+        let mut chunks: Vec<Vec<Arrival>> = vec![Vec::new()];
+        let mut bytes = 0;
+        for r in records {
+            let arrival = Arrival {
+                suggestions: detector.detect_enquiry(&r.enquiry),
+                enquiry: r.enquiry,
+                source: r.source,
+            };
+            let size = crate::store::codec::encode(&arrival)
+                .map(|b| b.len())
+                .unwrap_or(0);
+            let last = chunks.last().map(Vec::len).unwrap_or(0);
+            if last > 0 && (last == ATOMIC_IMPORT || bytes + size > MAX_REQUEST / 2) {
+                chunks.push(Vec::new());
+                bytes = 0;
+            }
+            bytes += size;
+            chunks.last_mut().expect("one chunk at least").push(arrival);
+        }
+        let (mut registered, mut duplicates, mut done) = (0, 0, 0);
+        for chunk in chunks {
+            let n = chunk.len();
+            let reg = client.register(chunk).with_context(|| {
+                if done == 0 {
+                    format!("{}: nothing from this file was imported", f.display())
+                } else {
+                    format!(
+                        "{}: {done} of {total} records were stored before this failure; importing the file again registers the rest",
+                        f.display()
+                    )
+                }
+            })?;
+            registered += reg.registered.len();
+            duplicates += reg.duplicates.len();
+            done += n;
+        }
         println!(
             "{}: {registered} registered, {duplicates} already in the store",
             f.display()
@@ -234,7 +374,7 @@ fn truncate(s: &str, width: usize) -> String {
 }
 
 pub fn cases(global: &Global, json: bool, status: Option<&str>) -> Result<ExitCode> {
-    let api = open(global)?;
+    let api = connect_or_open(global)?;
     let want = match status {
         Some(s) => Some(
             Status::ALL
@@ -244,11 +384,10 @@ pub fn cases(global: &Global, json: bool, status: Option<&str>) -> Result<ExitCo
         ),
         None => None,
     };
-    let cal = Calendar::from_policy(&api.policy);
-    let today = today(&api);
+    let cal = Calendar::from_policy(api.policy());
+    let today = today(&*api);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for rec in api.store.cases() {
-        let rec = rec?;
+    for rec in api.cases()? {
         if want.is_some_and(|w| w != rec.status()) {
             continue;
         }
@@ -256,7 +395,7 @@ pub fn cases(global: &Global, json: bool, status: Option<&str>) -> Result<ExitCo
             writeln!(
                 out,
                 "{}",
-                serde_json::to_string(&summary_json(&rec, &api.policy, &cal, today))?
+                serde_json::to_string(&summary_json(&rec, api.policy(), &cal, today))?
             )?;
             continue;
         }
@@ -268,7 +407,7 @@ pub fn cases(global: &Global, json: bool, status: Option<&str>) -> Result<ExitCo
                 c.enquiry.received.format("%Y-%m-%d"),
                 c.status.as_id(),
                 truncate(c.purpose.as_deref().unwrap_or("-"), 22),
-                countdown(c, &api.policy, &cal, today),
+                countdown(c, api.policy(), &cal, today),
                 truncate(&badges(c), 14),
                 truncate(&sanitize_line(&c.enquiry.subject), 50),
             )?,
@@ -322,6 +461,10 @@ fn case_json(rec: &CaseRecord) -> Result<serde_json::Value> {
     })?;
     if let CaseRecord::Live(c) = rec {
         v["reference"] = serde_json::Value::String(c.reference.to_string());
+        v["duplicate_of"] = c
+            .duplicate_of
+            .map(|r| serde_json::Value::String(r.to_string()))
+            .unwrap_or(serde_json::Value::Null);
         v["enquiry"]["body"] = serde_json::Value::String(mask_text(&c.enquiry.body));
         if let Some(cpr) = &c.enquiry.sender.cpr {
             v["enquiry"]["sender"]["cpr"] = serde_json::Value::String(detect::mask_cpr(cpr));
@@ -344,9 +487,9 @@ pub fn mask_text(text: &str) -> String {
 }
 
 pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
-    let api = open(global)?;
+    let api = connect_or_open(global)?;
     let r = parse_ref(reference)?;
-    let rec = api.store.case(r)?.ok_or(StoreError::NotFound(r))?;
+    let rec = api.case(r)?.ok_or(StoreError::NotFound(r))?;
     api.log_access(Some(r), &Access::OpenCase)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&case_json(&rec)?)?);
@@ -370,7 +513,7 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
         }
         CaseRecord::Live(c) => c,
     };
-    let cal = Calendar::from_policy(&api.policy);
+    let cal = Calendar::from_policy(api.policy());
     let e = &c.enquiry;
     println!("{}  {}  version {}", c.reference, c.status, c.version);
     println!(
@@ -384,8 +527,14 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
     if let Some(right) = c.right {
         println!("right     {} ({})", right.as_id(), right.article());
     }
+    if let Some(first) = c.duplicate_of {
+        println!(
+            "DUPLICATE? the same person asked for the same right in {first} (within {} days); not merged",
+            api.policy().rights.duplicate_window_days
+        );
+    }
     println!("assignee  {}", c.assignee.as_deref().unwrap_or("-"));
-    if let Some(clock) = clock::answer_clock(&c, &api.policy, &cal, today(&api)) {
+    if let Some(clock) = clock::answer_clock(&c, api.policy(), &cal, today(&*api)) {
         let mut notes = Vec::new();
         if c.purpose.is_none() {
             notes.push("on the suggested purpose".to_string());
@@ -418,7 +567,7 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
             clock.countdown.short()
         );
     }
-    if let Some(r) = clock::retention_clock(&c, &api.policy, today(&api)) {
+    if let Some(r) = clock::retention_clock(&c, api.policy(), today(&*api)) {
         let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
         println!(
             "retention received {} → closed {} → handover {} → deletion {}  [{}{}] {}",
@@ -651,9 +800,13 @@ pub fn case(
     at_version: Option<u64>,
     action: CaseAction,
 ) -> Result<ExitCode> {
-    let api = open(global)?;
+    let api = connect_or_open(global)?;
     let r = parse_ref(reference)?;
-    let current = api.store.live_case(r)?;
+    let current = match api.case(r)? {
+        None => return Err(StoreError::NotFound(r).into()),
+        Some(CaseRecord::Erased(_)) => return Err(StoreError::Erased(r).into()),
+        Some(CaseRecord::Live(c)) => *c,
+    };
     if let CaseAction::Reveal = action {
         api.log_access(Some(r), &Access::RevealCpr)?;
         let mut cprs: Vec<String> = current.enquiry.sender.cpr.iter().cloned().collect();
@@ -667,7 +820,7 @@ pub fn case(
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let cmd = to_command(action, &current, &api.actor.login)?;
+    let cmd = to_command(action, &current, &api.actor().login)?;
     let rec = api.execute(r, at_version.unwrap_or(current.version), &cmd)?;
     println!("saved {} ({}, version {})", r, cmd.action(), rec.version());
     Ok(ExitCode::SUCCESS)
@@ -943,13 +1096,13 @@ pub fn policy(global: &Global, install: Option<&Path>) -> Result<ExitCode> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
         Policy::from_toml(&text, &path.display().to_string())?;
-        let store = Store::open(&db)?;
+        let store = open_store(global, &db)?;
         store.set_policy_text(&text)?;
         println!("policy {} installed in {}", path.display(), db.display());
         return Ok(ExitCode::SUCCESS);
     }
-    let api = open(global)?;
-    let p = &api.policy;
+    let api = connect_or_open(global)?;
+    let p = api.policy();
     println!("{} — {}", p.authority.name_en, p.authority.name_da);
     println!("\npurposes:");
     for pu in &p.purposes {
@@ -1060,6 +1213,85 @@ pub fn check(global: &Global, backup: Option<&Path>, json: bool) -> Result<ExitC
     } else {
         ExitCode::from(2)
     })
+}
+
+/// How `triage serve` listens (see `server::Config`).
+pub struct ServeArgs {
+    pub socket: Option<PathBuf>,
+    pub mode: u32,
+    pub group: Option<String>,
+    pub max_clients: usize,
+}
+
+/// Parses a socket mode given in octal ("0660", "660", "0o660").
+pub fn parse_mode(s: &str) -> std::result::Result<u32, String> {
+    let digits = s.trim_start_matches("0o");
+    match u32::from_str_radix(digits, 8) {
+        Ok(m) if m <= 0o777 => Ok(m),
+        _ => Err(format!("`{s}` is not an octal file mode such as 0660")),
+    }
+}
+
+/// `triage serve`: holds the store and serves it until SIGTERM or SIGINT.
+pub fn serve(global: &Global, args: ServeArgs) -> Result<ExitCode> {
+    use crate::server::{default_socket, Config, Server};
+    let db = db_path(global)?;
+    let store = open_store(global, &db)?;
+    let (text, name) = policy_source(global, &store)?;
+    let policy = Policy::from_toml(&text, &name)?;
+    // The same TRIAGE_SERVER the staff's sessions use, when the unit sets it for both.
+    let socket = args
+        .socket
+        .or_else(|| global.server.clone())
+        .unwrap_or_else(|| default_socket(&db));
+    let config = Config {
+        socket,
+        mode: args.mode,
+        group: args.group.clone(),
+        max_clients: args.max_clients,
+        fixed_now: fixed_now()?,
+    };
+    let server = Server::bind(store, text, config)?;
+    let stopper = server.stopper();
+    let mut signals = signal_hook::iterator::Signals::new([
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGINT,
+    ])
+    .context("cannot install the signal handlers")?;
+    let signal_handle = signals.handle();
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if let Some(sig) = signals.forever().next() {
+                eprintln!("triage serve: signal {sig}: finishing requests in flight and stopping");
+                stopper.stop();
+            }
+        })?;
+    eprintln!(
+        "triage serve: serving {} on {} (mode {:04o}{}); {} staff in {}",
+        server.store_path().display(),
+        server.socket().display(),
+        args.mode,
+        args.group
+            .as_deref()
+            .map(|g| format!(", group {g}"))
+            .unwrap_or_default(),
+        policy.staff.len(),
+        name
+    );
+    let summary = server.run()?;
+    signal_handle.close();
+    eprintln!(
+        "triage serve: stopped after {} connections and {} requests; the store is flushed{}",
+        summary.connections,
+        summary.requests,
+        if summary.abandoned > 0 {
+            format!(" ({} connections were still busy)", summary.abandoned)
+        } else {
+            String::new()
+        }
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn compact(global: &Global) -> Result<ExitCode> {

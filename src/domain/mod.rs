@@ -9,6 +9,7 @@ pub mod command;
 pub mod detect;
 pub mod enquiry;
 pub mod policy;
+pub mod report;
 pub mod routing;
 pub mod sanitize;
 pub mod summary;

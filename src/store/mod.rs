@@ -11,11 +11,12 @@ use crate::domain::calendar::Calendar;
 use crate::domain::case::{Case, CaseRecord, Stamp, Suggestion};
 use crate::domain::clock;
 use crate::domain::command::{self, Access, Applied, Change, Command, Context, Event, Refusal};
-use crate::domain::enquiry::{Enquiry, Reference};
+use crate::domain::enquiry::{Enquiry, Reference, RightKind};
 use crate::domain::policy::{Policy, Role};
+use crate::domain::report;
 use crate::domain::summary::CaseSummary;
 use audit::{AuditEntry, Broken, Head, Verification};
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use codec::CodecError;
 use serde::{Deserialize, Serialize};
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
@@ -49,7 +50,7 @@ pub enum StoreError {
     NotFound(Reference),
     #[error("{0} has been erased; only its tombstone remains")]
     Erased(Reference),
-    #[error("{reference} was changed by {by} at {at} (you decided on version {expected}; it is now version {actual}): reload and decide again")]
+    #[error("{reference} was changed by {by} {}: reload? (you decided on version {expected}; it is now version {actual}; reload and decide again)", ago(.at, Utc::now()))]
     Conflict {
         reference: Reference,
         expected: u64,
@@ -61,6 +62,23 @@ pub enum StoreError {
     Refused(#[from] Refusal),
     #[error("{0}")]
     Encode(CodecError),
+    /// The server keeps this case from the acting user (see `server::rules`).
+    #[error("{0} is restricted (Art. 23): only the DPO, an administrator, its assignee and whoever restricted it may see it")]
+    Hidden(Reference),
+    /// The server could not be reached or said something this client cannot act on.
+    #[error("{0}")]
+    Server(String),
+}
+
+/// "3 s ago", "5 min ago", "2 h ago"; older (or a clock that disagrees) gives the time.
+pub fn ago(at: &DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (now - *at).num_seconds();
+    match secs {
+        0..=119 => format!("{secs} s ago"),
+        120..=7199 => format!("{} min ago", secs / 60),
+        7200..=86399 => format!("{} h ago", secs / 3600),
+        _ => format!("at {}", at.format("%Y-%m-%d %H:%M UTC")),
+    }
 }
 
 // By hand rather than `#[from]`: the message already says everything, so no error chain.
@@ -166,6 +184,9 @@ pub struct Registration {
     pub registered: Vec<Reference>,
     /// (position in the batch, the case it duplicates)
     pub duplicates: Vec<(usize, Reference)>,
+    /// Rights requests registered but flagged: (the new case, the earlier request of the
+    /// same person for the same right within the policy's window). Not merged.
+    pub flagged: Vec<(Reference, Reference)>,
 }
 
 /// One command of a batch (see `Store::execute_many`).
@@ -179,11 +200,14 @@ pub struct Batched {
     pub at: DateTime<Utc>,
 }
 
-/// Keys an erasure removes that a transaction cannot find by itself.
+/// Keys an erasure removes that a transaction cannot find by itself; for a purpose change,
+/// the person's other cases (a transaction cannot scan the subject index either).
 #[derive(Debug, Clone, Default)]
 struct ErasureKeys {
     access: Vec<sled::IVec>,
     drafts: Vec<sled::IVec>,
+    /// (reference, right invoked, received) of the person's other live cases.
+    requests: Vec<(Reference, Option<RightKind>, NaiveDate)>,
 }
 
 /// The trees one command touches, inside a transaction.
@@ -291,7 +315,20 @@ impl Tx<'_> {
             change: Change::Command(cmd.clone()),
         };
         let record = match applied {
-            Applied::Updated(next) => {
+            Applied::Updated(mut next) => {
+                if matches!(cmd, Command::SetPurpose { .. }) {
+                    let received = next.enquiry.received.date_naive();
+                    let window = policy.rights.duplicate_window_days;
+                    next.duplicate_of = next.right.and_then(|right| {
+                        report::duplicate_of(
+                            reference,
+                            right,
+                            received,
+                            window,
+                            &erase_keys.requests,
+                        )
+                    });
+                }
                 let due =
                     clock::answer_clock(&next, policy, calendar, now.date_naive()).map(|c| c.due);
                 self.queue.insert(
@@ -479,9 +516,23 @@ impl Store {
                 )
             })
             .collect();
+        // A transaction cannot scan the index: the person's earlier requests are looked up
+        // first. One process holds the store, so nothing registers in between.
+        let window = policy.rights.duplicate_window_days;
+        let earlier: Vec<Vec<(Reference, Option<RightKind>, NaiveDate)>> = batch
+            .iter()
+            .zip(&prepared)
+            .map(|(n, (_, ids))| match n.enquiry.right {
+                Some(_) => self.requests_of(ids, None),
+                None => Ok(Vec::new()),
+            })
+            .collect::<Result<_, _>>()?;
         self.transaction(|tx| {
             let mut out = Registration::default();
             let mut counters: HashMap<u16, u32> = HashMap::new();
+            // Requests registered earlier in this same batch count too.
+            let mut in_batch: Vec<(&[String], Reference, Option<RightKind>, NaiveDate)> =
+                Vec::new();
             for (i, (n, (dedup, identifiers))) in batch.iter().zip(&prepared).enumerate() {
                 if let Some(existing) = tx.dedup.get(dedup.as_slice())? {
                     if let Some(r) = ref_from_key(&existing) {
@@ -509,7 +560,24 @@ impl Store {
                     by: actor.to_string(),
                     at: now,
                 };
-                let case = Case::new(reference, n.enquiry.clone(), n.suggestions.clone(), stamp);
+                let mut case =
+                    Case::new(reference, n.enquiry.clone(), n.suggestions.clone(), stamp);
+                let received = n.enquiry.received.date_naive();
+                if let Some(right) = case.right {
+                    let mut others = earlier[i].clone();
+                    others.extend(
+                        in_batch
+                            .iter()
+                            .filter(|(ids, ..)| ids.iter().any(|k| identifiers.contains(k)))
+                            .map(|(_, r, right, d)| (*r, *right, *d)),
+                    );
+                    case.duplicate_of =
+                        report::duplicate_of(reference, right, received, window, &others);
+                    if let Some(first) = case.duplicate_of {
+                        out.flagged.push((reference, first));
+                    }
+                }
+                in_batch.push((identifiers, reference, case.right, received));
                 let due =
                     clock::answer_clock(&case, policy, &calendar, now.date_naive()).map(|c| c.due);
                 tx.queue.insert(
@@ -605,6 +673,19 @@ impl Store {
 
     /// Keys that must go on erasure but that a transaction cannot scan for.
     fn erase_keys(&self, reference: Reference, cmd: &Command) -> Result<ErasureKeys, StoreError> {
+        if let Command::SetPurpose { .. } = cmd {
+            // Setting a rights purpose may make the case a duplicate request.
+            let requests = match self.case(reference)? {
+                Some(CaseRecord::Live(c)) => {
+                    self.requests_of(&subject_identifiers(&c.enquiry), Some(reference))?
+                }
+                _ => Vec::new(),
+            };
+            return Ok(ErasureKeys {
+                requests,
+                ..Default::default()
+            });
+        }
         if !matches!(cmd, Command::Erase { .. }) {
             return Ok(ErasureKeys::default());
         }
@@ -620,6 +701,7 @@ impl Store {
                 .scan_prefix(prefix)
                 .keys()
                 .collect::<Result<_, _>>()?,
+            requests: Vec::new(),
         })
     }
 
@@ -829,6 +911,51 @@ impl Store {
             .collect()
     }
 
+    /// The cases filed under any of `identifiers`, each once, in reference order. Erased
+    /// cases are not filed anywhere (erasure removes their keys), so all are live or
+    /// tombstones only if the index was damaged.
+    pub fn subject_records(&self, identifiers: &[String]) -> Result<Vec<CaseRecord>, StoreError> {
+        let mut refs = std::collections::BTreeSet::new();
+        for id in identifiers {
+            refs.extend(self.subject_cases(id)?);
+        }
+        let mut out = Vec::with_capacity(refs.len());
+        for r in refs {
+            if let Some(rec) = self.case(r)? {
+                out.push(rec);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The person's live cases other than `except`: (reference, right invoked, received).
+    fn requests_of(
+        &self,
+        identifiers: &[String],
+        except: Option<Reference>,
+    ) -> Result<Vec<(Reference, Option<RightKind>, NaiveDate)>, StoreError> {
+        Ok(self
+            .subject_records(identifiers)?
+            .iter()
+            .filter_map(CaseRecord::live)
+            .filter(|c| Some(c.reference) != except)
+            .map(|c| (c.reference, c.right, c.enquiry.received.date_naive()))
+            .collect())
+    }
+
+    /// Reads logged against one case, or (None) against no single case (searches,
+    /// exports of everything, reports on a person). A prefix scan: no other case is read.
+    pub fn access_records(
+        &self,
+        reference: Option<Reference>,
+    ) -> Result<Vec<AccessRecord>, StoreError> {
+        self.access
+            .scan_prefix(reference.map(ref_key).unwrap_or(NO_CASE))
+            .values()
+            .map(|v| codec::decode(&v?).map_err(StoreError::corrupt("an access record")))
+            .collect()
+    }
+
     /// Saves a half-written justification so a dropped connection loses nothing.
     pub fn save_draft(
         &self,
@@ -900,34 +1027,14 @@ impl Store {
     }
 }
 
-/// The identifiers a person can be found by: CPR number, e-mail, name with address.
+/// The identifiers a person can be found by: the sender's CPR number, e-mail, and name
+/// with address, and every CPR number written in the subject or text (a person mentioned
+/// is a data subject too). Registration files the case under each, in the same
+/// transaction; erasure recomputes the same list from the case and removes every key,
+/// which is why the text search is a fixed, strict rule (`report::cprs_in_text`) and not
+/// detection's tunable one.
 pub fn subject_identifiers(e: &Enquiry) -> Vec<String> {
-    let mut ids = Vec::new();
-    if let Some(cpr) = &e.sender.cpr {
-        let digits: String = cpr.chars().filter(|c| c.is_ascii_digit()).collect();
-        if digits.len() == 10 {
-            ids.push(format!("cpr:{digits}"));
-        }
-    }
-    if let Some(mail) = &e.sender.email {
-        let m = mail.trim().to_lowercase();
-        if !m.is_empty() {
-            ids.push(format!("email:{m}"));
-        }
-    }
-    if let Some(addr) = &e.sender.address {
-        let norm = |s: &str| {
-            s.split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase()
-        };
-        let (name, addr) = (norm(&e.sender.name), norm(addr));
-        if !name.is_empty() && !addr.is_empty() {
-            ids.push(format!("name:{name}|{addr}"));
-        }
-    }
-    ids
+    report::enquiry_keys(e)
 }
 
 /// sled's errors in words a person can act on.

@@ -1,0 +1,381 @@
+//! `triage report …`: loads what a report needs from the store, logs the read, prints Markdown or JSON.
+
+use super::{open, parse_ref, today, Global};
+use crate::domain::calendar::Calendar;
+use crate::domain::case::{Case, CaseRecord};
+use crate::domain::clock;
+use crate::domain::command::Access;
+use crate::domain::enquiry::{Language, Reference};
+use crate::domain::policy::Role;
+use crate::domain::report::{self, AccessReport, Read, SubjectId};
+use crate::store::api::{Api, Embedded};
+use crate::store::{subject_identifiers, Store};
+use anyhow::{anyhow, bail, Result};
+use chrono::NaiveDate;
+use clap::{Subcommand, ValueEnum};
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::process::ExitCode;
+
+#[derive(Clone, Copy, Debug, Default, ValueEnum)]
+pub enum Format {
+    /// Markdown, for print and letters
+    #[default]
+    Md,
+    /// JSON with the same content
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCmd {
+    /// The answer to an access request (GDPR Art. 15) for one person
+    Access {
+        /// cpr:DDMMYY-SSSS, email:ADDRESS or "name:NAME|ADDRESS" (repeatable; a bare CPR
+        /// number or e-mail address is accepted too)
+        #[arg(long = "subject")]
+        subjects: Vec<String>,
+        /// Find the person by the sender of this (access-request) case instead
+        #[arg(long = "case")]
+        case: Option<String>,
+        /// Add an extract of the log: when the person's data was read (no staff names)
+        #[arg(long)]
+        log: bool,
+        #[arg(long, value_enum, default_value = "md")]
+        format: Format,
+    },
+    /// The record of processing activities (GDPR Art. 30), from the policy
+    Ropa {
+        #[arg(long, value_enum, default_value = "md")]
+        format: Format,
+    },
+    /// Every disclosure with its legal basis and justification
+    Disclosures {
+        /// Only disclosures to this recipient (an id from the policy)
+        #[arg(long)]
+        recipient: Option<String>,
+        /// From this day (YYYY-MM-DD), inclusive
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        /// To this day (YYYY-MM-DD), inclusive
+        #[arg(long)]
+        to: Option<NaiveDate>,
+        /// Also restricted cases and restricted recipients (Art. 23); data protection officer only
+        #[arg(long)]
+        include_restricted: bool,
+        #[arg(long, value_enum, default_value = "md")]
+        format: Format,
+    },
+    /// Open cases by the state of their answer clock
+    Deadlines {
+        #[arg(long, value_enum, default_value = "md")]
+        format: Format,
+    },
+    /// The decision and written ruling on a rights request, as a letter
+    Ruling {
+        reference: String,
+        #[arg(long, value_enum, default_value = "md")]
+        format: Format,
+    },
+}
+
+fn lang(global: &Global) -> Language {
+    if global.da {
+        Language::Da
+    } else {
+        Language::En
+    }
+}
+
+fn print<T: Serialize>(
+    format: Format,
+    value: &T,
+    markdown: impl FnOnce(&T) -> String,
+) -> Result<()> {
+    match format {
+        Format::Md => print!("{}", markdown(value)),
+        Format::Json => println!("{}", serde_json::to_string_pretty(value)?),
+    }
+    Ok(())
+}
+
+pub fn run(global: &Global, cmd: ReportCmd) -> Result<ExitCode> {
+    let api = open(global)?;
+    let lang = lang(global);
+    match cmd {
+        ReportCmd::Access {
+            subjects,
+            case,
+            log,
+            format,
+        } => {
+            let mut ids = subjects
+                .iter()
+                .map(|s| SubjectId::parse(s))
+                .collect::<Result<Vec<_>, _>>()?;
+            if let Some(c) = case {
+                let r = parse_ref(&c)?;
+                ids.extend(request_subjects(&api.store.live_case(r)?)?);
+            }
+            if ids.is_empty() {
+                bail!("name the person: --subject cpr:DDMMYY-SSSS | email:ADDRESS | \"name:NAME|ADDRESS\", or --case REF of their access request");
+            }
+            ids.sort();
+            ids.dedup();
+            let report = access(&api, &ids, lang, log)?;
+            print(format, &report, report::access_markdown)?;
+        }
+        ReportCmd::Ropa { format } => {
+            let r = report::ropa(&api.policy, lang, today(&api));
+            print(format, &r, report::ropa_markdown)?;
+        }
+        ReportCmd::Disclosures {
+            recipient,
+            from,
+            to,
+            include_restricted,
+            format,
+        } => {
+            if include_restricted && !api.actor.roles.contains(&Role::Dpo) {
+                bail!("--include-restricted shows what Art. 23 withholds: it is for the data protection officer (role dpo); you have {}", roles(&api));
+            }
+            if let Some(id) = &recipient {
+                if api.policy.recipient(id).is_none() {
+                    bail!("unknown recipient `{id}` (see `triage policy` for the ids)");
+                }
+            }
+            if let (Some(f), Some(t)) = (from, to) {
+                if f > t {
+                    bail!("--from {f} is after --to {t}");
+                }
+            }
+            let filter = report::DisclosureFilter {
+                recipient,
+                from,
+                to,
+                include_restricted,
+            };
+            let cases = live_cases(&api.store)?;
+            let r = report::disclosures(&api.policy, &cases, &filter, lang);
+            api.log_access(
+                None,
+                &Access::Report {
+                    what: format!(
+                        "disclosures report: {} disclosures{}",
+                        r.rows.len(),
+                        if include_restricted {
+                            ", restricted included"
+                        } else {
+                            ""
+                        }
+                    ),
+                },
+            )?;
+            print(format, &r, report::disclosures_markdown)?;
+        }
+        ReportCmd::Deadlines { format } => {
+            let cal = Calendar::from_policy(&api.policy);
+            let day = today(&api);
+            let cases: Vec<(Case, Option<report::ClockReading>)> = live_cases(&api.store)?
+                .into_iter()
+                .filter(|c| c.status.is_open())
+                .map(|c| {
+                    let reading = clock::answer_clock(&c, &api.policy, &cal, day).map(|a| {
+                        report::ClockReading {
+                            due: a.due,
+                            countdown: a.countdown.short(),
+                            urgency: a.countdown.sort_key(),
+                        }
+                    });
+                    (c, reading)
+                })
+                .collect();
+            let r = report::deadlines(&cases, lang, day);
+            print(format, &r, report::deadlines_markdown)?;
+        }
+        ReportCmd::Ruling { reference, format } => {
+            let r = parse_ref(&reference)?;
+            let case = api.store.live_case(r)?;
+            let letter = report::ruling_letter(&api.policy, &case, lang).ok_or_else(|| {
+                anyhow!("{r} has no decision yet: decide it first (`triage case {r} decide …`)")
+            })?;
+            api.log_access(
+                Some(r),
+                &Access::Report {
+                    what: format!("ruling on {r}"),
+                },
+            )?;
+            print(format, &letter, report::ruling_markdown)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn roles(api: &Embedded) -> String {
+    api.actor
+        .roles
+        .iter()
+        .map(|r| r.as_id())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn live_cases(store: &Store) -> Result<Vec<Case>> {
+    let mut out = Vec::new();
+    for rec in store.cases() {
+        if let CaseRecord::Live(c) = rec? {
+            out.push(*c);
+        }
+    }
+    Ok(out)
+}
+
+/// The person behind a request: the sender's identifiers only. CPR numbers written in the
+/// request's text may be other people's (a child, a client) and do not make them the
+/// requester.
+pub fn request_subjects(case: &Case) -> Result<Vec<SubjectId>> {
+    let ids: Vec<SubjectId> = report::sender_keys(&case.enquiry.sender)
+        .iter()
+        .filter_map(|k| SubjectId::parse(k).ok())
+        .collect();
+    if ids.is_empty() {
+        bail!(
+            "{}: the sender has no CPR number, e-mail or address to find their cases by; give --subject",
+            case.reference
+        );
+    }
+    Ok(ids)
+}
+
+/// Builds the access answer through the subject index and logs the read: the digests of
+/// the identifiers and the references reported, never the identifiers themselves.
+pub fn access(
+    api: &Embedded,
+    ids: &[SubjectId],
+    lang: Language,
+    with_log: bool,
+) -> Result<AccessReport> {
+    let keys: Vec<String> = ids.iter().map(SubjectId::key).collect();
+    let cases: Vec<Case> = api
+        .store
+        .subject_records(&keys)?
+        .into_iter()
+        .filter_map(|r| match r {
+            CaseRecord::Live(c) => Some(*c),
+            CaseRecord::Erased(_) => None,
+        })
+        .collect();
+    let reads = if with_log {
+        Some(reads_of(&api.store, &cases, ids)?)
+    } else {
+        None
+    };
+    let report =
+        report::access_report(&api.policy, ids, &cases, lang, today(api), reads.as_deref());
+    log_access_report(api, ids, &report)?;
+    Ok(report)
+}
+
+/// The access answer for the requester of `reference`, from the cases the API holds: for
+/// the interface, which speaks the `Api` and may be a client of the server. The caller
+/// logs the read with `Access::Report` (see `access_report_what`).
+pub fn access_for_request(
+    api: &dyn Api,
+    reference: Reference,
+    lang: Language,
+) -> Result<AccessReport> {
+    let request = match api.case(reference)? {
+        Some(CaseRecord::Live(c)) => c,
+        Some(CaseRecord::Erased(_)) => bail!("{reference} has been erased"),
+        None => bail!("no case {reference}"),
+    };
+    let ids = request_subjects(&request)?;
+    let keys: BTreeSet<String> = ids.iter().map(SubjectId::key).collect();
+    let cases: Vec<Case> = api
+        .cases()?
+        .into_iter()
+        .filter_map(|r| match r {
+            CaseRecord::Live(c) => Some(*c),
+            CaseRecord::Erased(_) => None,
+        })
+        .filter(|c| {
+            subject_identifiers(&c.enquiry)
+                .iter()
+                .any(|k| keys.contains(k))
+        })
+        .collect();
+    Ok(report::access_report(
+        api.policy(),
+        &ids,
+        &cases,
+        lang,
+        api.now().date_naive(),
+        None,
+    ))
+}
+
+/// What the audit log records for an access answer: digests and references only.
+pub fn access_report_what(ids: &[SubjectId], report: &AccessReport) -> String {
+    let digests: Vec<String> = ids.iter().map(SubjectId::digest).collect();
+    let refs: Vec<&str> = report.cases.iter().map(|c| c.reference.as_str()).collect();
+    format!(
+        "access report; subject {}; cases {}",
+        digests.join(","),
+        if refs.is_empty() {
+            "-".to_string()
+        } else {
+            refs.join(",")
+        }
+    )
+}
+
+fn log_access_report(api: &Embedded, ids: &[SubjectId], report: &AccessReport) -> Result<()> {
+    api.log_access(
+        None,
+        &Access::Report {
+            what: access_report_what(ids, report),
+        },
+    )?;
+    Ok(())
+}
+
+/// The reads that touched the person's data: every read logged against their cases,
+/// searches whose terms name them, and earlier reports on them (by digest).
+fn reads_of(store: &Store, cases: &[Case], ids: &[SubjectId]) -> Result<Vec<Read>> {
+    let mut reads = Vec::new();
+    for c in cases.iter().filter(|c| report::reportable(c)) {
+        for rec in store.access_records(Some(c.reference))? {
+            reads.push(Read {
+                at: rec.at,
+                reference: rec.reference,
+                action: rec.access.action().to_string(),
+            });
+        }
+    }
+    let needles: Vec<String> = ids
+        .iter()
+        .flat_map(|id| match id {
+            SubjectId::Cpr(d) => vec![d.clone(), format!("{}-{}", &d[..6], &d[6..])],
+            SubjectId::Email(m) => vec![m.clone()],
+            SubjectId::NameAddress { name, .. } => vec![name.clone()],
+        })
+        .collect();
+    let digests: Vec<String> = ids.iter().map(SubjectId::digest).collect();
+    for rec in store.access_records(None)? {
+        let hit = match &rec.access {
+            Access::Search { terms } => {
+                let terms = terms.to_lowercase();
+                needles.iter().any(|n| terms.contains(n.as_str()))
+            }
+            Access::Report { what } => digests.iter().any(|d| what.contains(d.as_str())),
+            _ => false,
+        };
+        if hit {
+            reads.push(Read {
+                at: rec.at,
+                reference: None,
+                action: rec.access.action().to_string(),
+            });
+        }
+    }
+    Ok(reads)
+}

@@ -1,0 +1,381 @@
+//! The server's client: implements `Api` over the socket, so the interface cannot tell it
+//! from the embedded store — except that `changed()` now hears of other people's work.
+
+use super::protocol::{
+    self, Answer, Arrival, Call, FrameError, Greeting, Hello, Request, ServerMessage, WireError,
+    MAX_REPLY, MAX_REQUEST, PROTOCOL,
+};
+use super::unix;
+use crate::domain::case::CaseRecord;
+use crate::domain::command::{Access, Command, Event};
+use crate::domain::enquiry::Reference;
+use crate::domain::policy::{Policy, PolicyError};
+use crate::domain::summary::CaseSummary;
+use crate::store::api::Api;
+use crate::store::{Actor, Registration, StoreError};
+use chrono::{DateTime, Utc};
+use std::io;
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// How long a call waits for its answer before telling the person the server is stuck.
+const CALL_TIMEOUT: Duration = Duration::from_secs(60);
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    /// Nothing listens there: the caller may open the store itself instead.
+    #[error("no triage server answers at {}: {cause}", .socket.display())]
+    NoServer { socket: PathBuf, cause: io::Error },
+    #[error("the triage server at {} refused you: {reason}", .socket.display())]
+    Refused { socket: PathBuf, reason: String },
+    #[error("you may not connect to the triage server at {}: permission denied.\n  Its socket admits the members of one group (`triage serve --socket-group`); ask an administrator to add your login to it.", .socket.display())]
+    Denied { socket: PathBuf },
+    #[error("cannot talk to the triage server at {}: {detail}", .socket.display())]
+    Broken { socket: PathBuf, detail: String },
+    #[error("the triage server's policy does not load here: {0}")]
+    Policy(PolicyError),
+}
+
+impl ConnectError {
+    /// True when no server runs there, so opening the store directly is the right fallback.
+    pub fn no_server(&self) -> bool {
+        matches!(self, ConnectError::NoServer { .. })
+    }
+}
+
+struct Link {
+    stream: UnixStream,
+    next_id: u64,
+    replies: Receiver<(u64, Result<Answer, WireError>)>,
+}
+
+/// A connection to `triage serve`, speaking the `Api`.
+pub struct Client {
+    socket: PathBuf,
+    store: String,
+    actor: Actor,
+    policy: Policy,
+    fixed_now: Option<DateTime<Utc>>,
+    link: Mutex<Link>,
+    notices: Mutex<Receiver<Reference>>,
+    /// Why the connection ended, once it has.
+    ended: Arc<Mutex<Option<String>>>,
+}
+
+impl Client {
+    /// Connects and greets. The server, not this process, decides who we are.
+    pub fn connect(socket: &Path) -> Result<Client, ConnectError> {
+        let socket = socket.to_path_buf();
+        let broken = |detail: String| ConnectError::Broken {
+            socket: socket.clone(),
+            detail,
+        };
+        let stream = UnixStream::connect(&socket).map_err(|cause| match cause.kind() {
+            io::ErrorKind::NotFound | io::ErrorKind::ConnectionRefused => ConnectError::NoServer {
+                socket: socket.clone(),
+                cause,
+            },
+            io::ErrorKind::PermissionDenied => ConnectError::Denied {
+                socket: socket.clone(),
+            },
+            _ => broken(cause.to_string()),
+        })?;
+        let hello = protocol::frame(
+            &Hello {
+                protocol: PROTOCOL,
+                client: format!("triage {}", env!("CARGO_PKG_VERSION")),
+            },
+            MAX_REQUEST,
+        )
+        .map_err(|e| broken(e.to_string()))?;
+        // A server at its limit refuses before reading our greeting, so a failed send may
+        // still leave its refusal to read.
+        let sent = unix::send_all(&stream, &hello);
+        stream
+            .set_read_timeout(Some(HANDSHAKE_TIMEOUT))
+            .map_err(|e| broken(e.to_string()))?;
+        let mut reader = &stream;
+        let greeting: Greeting = match protocol::read_frame(&mut reader, MAX_REPLY) {
+            Ok(Some(body)) => protocol::decode(&body).map_err(|e| {
+                broken(format!(
+                    "its greeting does not decode ({e}); is it another triage version?"
+                ))
+            })?,
+            _ if sent.is_err() => {
+                return Err(broken(
+                    sent.err().map(|e| e.to_string()).unwrap_or_default(),
+                ))
+            }
+            Ok(None) | Err(FrameError::Truncated) => {
+                return Err(broken("it closed the connection without a greeting".into()))
+            }
+            Err(e) => return Err(broken(e.to_string())),
+        };
+        let welcome = match greeting {
+            Greeting::Refused { reason } => {
+                return Err(ConnectError::Refused {
+                    socket: socket.clone(),
+                    reason,
+                })
+            }
+            Greeting::Welcome(w) => w,
+        };
+        if welcome.protocol != PROTOCOL {
+            return Err(broken(format!(
+                "it speaks protocol {} (triage {}), this client protocol {PROTOCOL}",
+                welcome.protocol, welcome.server
+            )));
+        }
+        let policy = Policy::from_toml(&welcome.policy, "the server's policy")
+            .map_err(ConnectError::Policy)?;
+        stream
+            .set_read_timeout(None)
+            .map_err(|e| broken(e.to_string()))?;
+        let reader_stream = stream.try_clone().map_err(|e| broken(e.to_string()))?;
+        let (reply_tx, replies) = mpsc::channel();
+        let (notice_tx, notices) = mpsc::channel();
+        let ended = Arc::new(Mutex::new(None::<String>));
+        let ended_by_reader = ended.clone();
+        std::thread::Builder::new()
+            .name("triage-client".into())
+            .spawn(move || {
+                let mut r = &reader_stream;
+                let why = loop {
+                    let body = match protocol::read_frame(&mut r, MAX_REPLY) {
+                        Ok(Some(b)) => b,
+                        Ok(None) | Err(FrameError::Truncated) => {
+                            break "the server closed the connection".to_string()
+                        }
+                        Err(e) => break e.to_string(),
+                    };
+                    match protocol::decode::<ServerMessage>(&body) {
+                        Ok(ServerMessage::Reply { id, result }) => {
+                            let _ = reply_tx.send((id, result));
+                        }
+                        Ok(ServerMessage::Changed { references, .. }) => {
+                            for r in references {
+                                let _ = notice_tx.send(r);
+                            }
+                        }
+                        Ok(ServerMessage::Error { message }) => {
+                            break format!("the server ended the connection: {message}")
+                        }
+                        Ok(ServerMessage::Stopping { reason }) => {
+                            // Replies still in flight follow; keep reading until the end.
+                            *ended_by_reader.lock().unwrap_or_else(|p| p.into_inner()) =
+                                Some(reason);
+                        }
+                        Err(e) => break format!("an undecodable message from the server ({e})"),
+                    }
+                };
+                let mut ended = ended_by_reader.lock().unwrap_or_else(|p| p.into_inner());
+                if ended.is_none() {
+                    *ended = Some(why);
+                }
+            })
+            .map_err(|e| broken(e.to_string()))?;
+        Ok(Client {
+            socket,
+            store: welcome.store,
+            actor: Actor {
+                login: welcome.login,
+                roles: welcome.roles,
+            },
+            policy,
+            fixed_now: welcome.fixed_now,
+            link: Mutex::new(Link {
+                stream,
+                next_id: 1,
+                replies,
+            }),
+            notices: Mutex::new(notices),
+            ended,
+        })
+    }
+
+    pub fn socket(&self) -> &Path {
+        &self.socket
+    }
+
+    /// The store's path on the server.
+    pub fn store_path(&self) -> &str {
+        &self.store
+    }
+
+    /// Why the connection ended, if it has (the server stopped, the network went).
+    pub fn ended(&self) -> Option<String> {
+        self.ended.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    fn lost(&self, detail: &str) -> StoreError {
+        let why = self.ended().unwrap_or_else(|| detail.to_string());
+        StoreError::Server(format!(
+            "the connection to the triage server at {} is lost ({why}); nothing more was saved. Restart triage to reconnect.",
+            self.socket.display()
+        ))
+    }
+
+    /// Registers new enquiries through the server (all or none); everyone's queue hears.
+    pub fn register(&self, batch: Vec<Arrival>) -> Result<Registration, StoreError> {
+        match self.call(Request::Register { batch })? {
+            Answer::Registered {
+                registered,
+                duplicates,
+                flagged,
+            } => Ok(Registration {
+                registered,
+                duplicates,
+                flagged,
+            }),
+            a => Err(unexpected(a)),
+        }
+    }
+
+    fn call(&self, request: Request) -> Result<Answer, StoreError> {
+        let mut link = self.link.lock().unwrap_or_else(|p| p.into_inner());
+        let id = link.next_id;
+        link.next_id += 1;
+        let bytes = protocol::frame(&Call { id, request }, MAX_REQUEST).map_err(|e| match e {
+            FrameError::TooBig { .. } => {
+                StoreError::Server(format!("the request is too large to send: {e}"))
+            }
+            e => StoreError::Server(e.to_string()),
+        })?;
+        unix::send_all(&link.stream, &bytes).map_err(|e| self.lost(&e.to_string()))?;
+        loop {
+            match link.replies.recv_timeout(CALL_TIMEOUT) {
+                Ok((rid, result)) if rid == id => return result.map_err(StoreError::from),
+                // The late answer to an earlier call that timed out.
+                Ok(_) => continue,
+                Err(RecvTimeoutError::Timeout) => {
+                    return Err(StoreError::Server(format!(
+                        "the triage server at {} did not answer within {} s; the request may or may not have been done: reload before deciding again",
+                        self.socket.display(),
+                        CALL_TIMEOUT.as_secs()
+                    )))
+                }
+                Err(RecvTimeoutError::Disconnected) => return Err(self.lost("no answer")),
+            }
+        }
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        // Ends the reader thread and tells the server at once, rather than when it next writes.
+        let link = self.link.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = link.stream.shutdown(std::net::Shutdown::Both);
+    }
+}
+
+fn unexpected(a: Answer) -> StoreError {
+    // Names the kind only: the answer itself may hold personal data.
+    let kind = match a {
+        Answer::Cases(_) => "cases",
+        Answer::Summaries(_) => "summaries",
+        Answer::Case(_) => "case",
+        Answer::Events(_) => "events",
+        Answer::Executed(_) => "executed",
+        Answer::Done => "done",
+        Answer::Draft(_) => "draft",
+        Answer::Registered { .. } => "registered",
+    };
+    StoreError::Server(format!(
+        "the server answered with the wrong kind of reply ({kind})"
+    ))
+}
+
+impl Api for Client {
+    fn describe(&self) -> String {
+        match self.ended() {
+            None => format!("server {}", self.socket.display()),
+            Some(why) => format!("server {} — disconnected: {why}", self.socket.display()),
+        }
+    }
+    fn actor(&self) -> &Actor {
+        &self.actor
+    }
+    fn policy(&self) -> &Policy {
+        &self.policy
+    }
+    fn cases(&self) -> Result<Vec<CaseRecord>, StoreError> {
+        match self.call(Request::Cases)? {
+            Answer::Cases(v) => Ok(v),
+            a => Err(unexpected(a)),
+        }
+    }
+    fn summaries(&self) -> Result<Vec<CaseSummary>, StoreError> {
+        match self.call(Request::Summaries)? {
+            Answer::Summaries(v) => Ok(v),
+            a => Err(unexpected(a)),
+        }
+    }
+    fn case(&self, reference: Reference) -> Result<Option<CaseRecord>, StoreError> {
+        match self.call(Request::Case(reference))? {
+            Answer::Case(v) => Ok(v),
+            a => Err(unexpected(a)),
+        }
+    }
+    fn events(&self, reference: Reference) -> Result<Vec<Event>, StoreError> {
+        match self.call(Request::Events(reference))? {
+            Answer::Events(v) => Ok(v),
+            a => Err(unexpected(a)),
+        }
+    }
+    fn execute(
+        &self,
+        reference: Reference,
+        expected: u64,
+        cmd: &Command,
+    ) -> Result<CaseRecord, StoreError> {
+        match self.call(Request::Execute {
+            reference,
+            expected,
+            command: cmd.clone(),
+        })? {
+            Answer::Executed(v) => Ok(v),
+            a => Err(unexpected(a)),
+        }
+    }
+    fn log_access(&self, reference: Option<Reference>, access: &Access) -> Result<(), StoreError> {
+        match self.call(Request::LogAccess {
+            reference,
+            access: access.clone(),
+        })? {
+            Answer::Done => Ok(()),
+            a => Err(unexpected(a)),
+        }
+    }
+    fn save_draft(&self, reference: Reference, text: &str) -> Result<(), StoreError> {
+        match self.call(Request::SaveDraft {
+            reference,
+            text: text.to_string(),
+        })? {
+            Answer::Done => Ok(()),
+            a => Err(unexpected(a)),
+        }
+    }
+    fn draft(&self, reference: Reference) -> Result<Option<String>, StoreError> {
+        match self.call(Request::Draft(reference))? {
+            Answer::Draft(v) => Ok(v),
+            a => Err(unexpected(a)),
+        }
+    }
+    fn now(&self) -> DateTime<Utc> {
+        self.fixed_now.unwrap_or_else(Utc::now)
+    }
+    fn changed(&self) -> Vec<Reference> {
+        let rx = self.notices.lock().unwrap_or_else(|p| p.into_inner());
+        let mut out: Vec<Reference> = Vec::new();
+        while let Ok(r) = rx.try_recv() {
+            if !out.contains(&r) {
+                out.push(r);
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,787 @@
+//! `triage serve`: owns the store and serves the `Api` to many interfaces over a Unix socket.
+//!
+//! One thread per connection reads requests and answers them in order; one writer thread
+//! per connection sends its replies and the change notices other connections cause, so a
+//! client that stops reading never blocks anyone else. The acting user is the socket
+//! peer's uid (SO_PEERCRED), looked up in the password database and then in the policy.
+//!
+//! Commands go through one committer thread that applies whatever has queued up in one
+//! transaction (`Store::execute_many`) and one flush: under load, many people's commands
+//! share a flush instead of waiting for each other's (group commit). Each command is still
+//! checked on its own version and gets its own event, audit entry and answer.
+
+use super::protocol::{
+    self, Answer, Call, FrameError, Greeting, Hello, Request, ServerMessage, Welcome, WireError,
+    MAX_REPLY, MAX_REQUEST, PROTOCOL,
+};
+use super::rules::{self, Visibility};
+use super::unix;
+use crate::domain::case::CaseRecord;
+use crate::domain::enquiry::Reference;
+use crate::domain::policy::Policy;
+use crate::domain::summary::CaseSummary;
+use crate::store::{Actor, Batched, NewEnquiry, Store, StoreError};
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::io;
+use std::net::Shutdown;
+use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{self, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// A client must greet within this time, or it is not a triage client.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Once a frame's length has arrived, its body must follow within this time.
+const BODY_TIMEOUT: Duration = Duration::from_secs(30);
+/// A client that does not take its replies within this time is cut off.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+/// Frames queued for one client; a client this far behind is cut off, not waited for.
+const OUTBOX: usize = 1024;
+/// How long a stop waits for in-flight requests before exiting anyway.
+const DRAIN: Duration = Duration::from_secs(10);
+/// The greeting is small; anything bigger is not a triage client.
+const MAX_HELLO: usize = 64 * 1024;
+/// Most commands one group commit takes; a bound on one transaction's write set.
+const MAX_GROUP: usize = 64;
+
+/// A command waiting for the committer, and where its answer goes.
+struct Job {
+    batched: Batched,
+    answer: mpsc::Sender<Result<CaseRecord, StoreError>>,
+}
+
+/// How `triage serve` listens.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub socket: PathBuf,
+    /// Permission bits of the socket file (connecting needs write permission).
+    pub mode: u32,
+    /// The group given the socket file, so its members may connect.
+    pub group: Option<String>,
+    pub max_clients: usize,
+    /// Fixed "now" (TRIAGE_NOW) for reproducible runs; the wall clock otherwise.
+    pub fixed_now: Option<DateTime<Utc>>,
+}
+
+impl Config {
+    pub fn new(socket: PathBuf) -> Config {
+        Config {
+            socket,
+            mode: 0o660,
+            group: None,
+            max_clients: 256,
+            fixed_now: None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("a triage server already listens on {}; stop it first (or give another --socket)", .0.display())]
+    AlreadyServing(PathBuf),
+    #[error("{} exists and is not a socket; refusing to replace it", .0.display())]
+    NotASocket(PathBuf),
+    #[error("cannot listen on {}: {cause}", .path.display())]
+    Bind { path: PathBuf, cause: io::Error },
+    #[error("cannot set the permissions of {}: {cause}", .path.display())]
+    Permissions { path: PathBuf, cause: io::Error },
+    #[error("cannot give the socket to the group `{group}`: {cause} (the server's user must be a member of that group)")]
+    Group { group: String, cause: io::Error },
+    #[error("{0}")]
+    Store(#[from] StoreError),
+}
+
+/// What a finished run did, for the last log line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub connections: u64,
+    pub requests: u64,
+    /// Connections still busy when the drain time ran out.
+    pub abandoned: usize,
+}
+
+struct Connection {
+    actor: Actor,
+    outbox: SyncSender<Vec<u8>>,
+    stream: UnixStream,
+}
+
+struct Shared {
+    store: Store,
+    policy: Policy,
+    policy_text: String,
+    fixed_now: Option<DateTime<Utc>>,
+    max_clients: usize,
+    stopping: Arc<AtomicBool>,
+    connections: Mutex<HashMap<u64, Connection>>,
+    requests: AtomicU64,
+    /// To the committer thread; taken (closing it) when the server stops.
+    commits: Mutex<Option<SyncSender<Job>>>,
+}
+
+impl Shared {
+    fn now(&self) -> DateTime<Utc> {
+        self.fixed_now.unwrap_or_else(Utc::now)
+    }
+
+    /// Applies one command through the committer (see the module comment).
+    fn commit(&self, batched: Batched) -> Result<CaseRecord, StoreError> {
+        let sender = self
+            .commits
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let Some(sender) = sender else {
+            return Err(StoreError::Server("the triage server is stopping".into()));
+        };
+        let (answer, answered) = mpsc::channel();
+        sender
+            .send(Job { batched, answer })
+            .map_err(|_| StoreError::Server("the triage server is stopping".into()))?;
+        answered.recv().unwrap_or_else(|_| {
+            Err(StoreError::Server(
+                "the server failed while applying this command; reload to see whether it was saved"
+                    .into(),
+            ))
+        })
+    }
+
+    /// Tells every other connection that may see the case (before or after the change).
+    fn notify(
+        &self,
+        references: Vec<Reference>,
+        by: &str,
+        origin: u64,
+        seen: [Option<Visibility>; 2],
+    ) {
+        let Ok(bytes) = protocol::frame(
+            &ServerMessage::Changed {
+                references,
+                by: by.to_string(),
+            },
+            MAX_REPLY,
+        ) else {
+            return;
+        };
+        let connections = self.connections.lock().unwrap_or_else(|p| p.into_inner());
+        for (id, c) in connections.iter() {
+            if *id == origin {
+                continue;
+            }
+            let may = seen
+                .iter()
+                .any(|v| v.as_ref().is_none_or(|v| rules::may_read(&c.actor, v)));
+            if !may {
+                continue;
+            }
+            if let Err(TrySendError::Full(_)) = c.outbox.try_send(bytes.clone()) {
+                log(&format!(
+                    "connection {id} ({}) is {OUTBOX} messages behind; closing it",
+                    c.actor.login
+                ));
+                let _ = c.stream.shutdown(Shutdown::Both);
+            }
+        }
+    }
+}
+
+/// Stops a running server from another thread (the signal handler's thread, a test).
+#[derive(Clone)]
+pub struct Stopper {
+    stopping: Arc<AtomicBool>,
+    socket: PathBuf,
+}
+
+impl Stopper {
+    pub fn stop(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        // Wakes the blocking accept; the loop sees the flag and stops taking connections.
+        let _ = UnixStream::connect(&self.socket);
+    }
+}
+
+pub struct Server {
+    shared: Arc<Shared>,
+    listener: UnixListener,
+    socket: PathBuf,
+}
+
+impl Server {
+    /// Listens on the configured socket with its mode and group. A stale socket file left
+    /// by a crashed server is replaced; a live one is not.
+    pub fn bind(store: Store, policy_text: String, config: Config) -> Result<Server, ServeError> {
+        let policy = Policy::from_toml(&policy_text, "the store's policy").map_err(|e| {
+            ServeError::Store(StoreError::Server(format!("the policy does not load: {e}")))
+        })?;
+        let path = config.socket.clone();
+        if let Ok(meta) = std::fs::symlink_metadata(&path) {
+            if !meta.file_type().is_socket() {
+                return Err(ServeError::NotASocket(path));
+            }
+            if UnixStream::connect(&path).is_ok() {
+                return Err(ServeError::AlreadyServing(path));
+            }
+            std::fs::remove_file(&path).map_err(|cause| ServeError::Bind {
+                path: path.clone(),
+                cause,
+            })?;
+        }
+        // bind creates the file under the process umask (0077 in triage): nobody else can
+        // connect until the mode below is set, so the socket never starts out too open.
+        let listener = UnixListener::bind(&path).map_err(|cause| ServeError::Bind {
+            path: path.clone(),
+            cause,
+        })?;
+        if let Some(group) = &config.group {
+            let gid = unix::group_id(group).map_err(|cause| ServeError::Group {
+                group: group.clone(),
+                cause,
+            })?;
+            unix::chgrp(&path, gid).map_err(|cause| ServeError::Group {
+                group: group.clone(),
+                cause,
+            })?;
+        }
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(config.mode)).map_err(
+            |cause| ServeError::Permissions {
+                path: path.clone(),
+                cause,
+            },
+        )?;
+        Ok(Server {
+            shared: Arc::new(Shared {
+                store,
+                policy,
+                policy_text,
+                fixed_now: config.fixed_now,
+                max_clients: config.max_clients,
+                stopping: Arc::new(AtomicBool::new(false)),
+                connections: Mutex::new(HashMap::new()),
+                requests: AtomicU64::new(0),
+                commits: Mutex::new(None),
+            }),
+            listener,
+            socket: path,
+        })
+    }
+
+    pub fn socket(&self) -> &Path {
+        &self.socket
+    }
+
+    pub fn store_path(&self) -> &Path {
+        self.shared.store.path()
+    }
+
+    pub fn stopper(&self) -> Stopper {
+        Stopper {
+            stopping: self.shared.stopping.clone(),
+            socket: self.socket.clone(),
+        }
+    }
+
+    /// Serves until stopped; then finishes in-flight requests, flushes the store and
+    /// removes the socket file.
+    pub fn run(self) -> Result<Summary, ServeError> {
+        let (commits, jobs) = mpsc::sync_channel::<Job>(MAX_GROUP * 4);
+        *self
+            .shared
+            .commits
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(commits);
+        let committer = {
+            let shared = self.shared.clone();
+            std::thread::Builder::new()
+                .name("committer".into())
+                .spawn(move || committer(&shared, jobs))
+                .map_err(|cause| ServeError::Bind {
+                    path: self.socket.clone(),
+                    cause,
+                })?
+        };
+        let mut workers: Vec<JoinHandle<()>> = Vec::new();
+        let mut next_id = 0u64;
+        for incoming in self.listener.incoming() {
+            if self.shared.stopping.load(Ordering::SeqCst) {
+                break;
+            }
+            match incoming {
+                Ok(stream) => {
+                    workers.retain(|h| !h.is_finished());
+                    // Counts greeting connections too: a flood of silent connections
+                    // must not grow threads without bound.
+                    if workers.len() >= self.shared.max_clients {
+                        let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+                        refuse(
+                            &stream,
+                            format!(
+                                "the server already serves {} connections (its limit); try again shortly",
+                                workers.len()
+                            ),
+                        );
+                        continue;
+                    }
+                    next_id += 1;
+                    let id = next_id;
+                    let shared = self.shared.clone();
+                    match std::thread::Builder::new()
+                        .name(format!("conn-{id}"))
+                        .spawn(move || serve_connection(shared, stream, id))
+                    {
+                        Ok(h) => workers.push(h),
+                        Err(e) => log(&format!("cannot start a thread for a connection: {e}")),
+                    }
+                }
+                Err(e) => {
+                    // Out of file descriptors or similar: back off instead of spinning.
+                    log(&format!("accept failed: {e}"));
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+            }
+        }
+        // New clients now find no server, rather than a socket nobody answers.
+        let _ = std::fs::remove_file(&self.socket);
+        drop(self.listener);
+        let stopping = protocol::frame(
+            &ServerMessage::Stopping {
+                reason: "the triage server is stopping".into(),
+            },
+            MAX_REPLY,
+        )
+        .ok();
+        {
+            let connections = self
+                .shared
+                .connections
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            for c in connections.values() {
+                // Reads end; a request being handled still gets its reply.
+                let _ = c.stream.shutdown(Shutdown::Read);
+                if let Some(b) = &stopping {
+                    let _ = c.outbox.try_send(b.clone());
+                }
+            }
+        }
+        let deadline = Instant::now() + DRAIN;
+        while workers.iter().any(|h| !h.is_finished()) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let abandoned = workers.iter().filter(|h| !h.is_finished()).count();
+        for h in workers {
+            if h.is_finished() {
+                let _ = h.join();
+            }
+        }
+        // Commands already queued are applied; then the committer ends.
+        self.shared
+            .commits
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if abandoned == 0 {
+            let _ = committer.join();
+        }
+        self.shared.store.flush()?;
+        Ok(Summary {
+            connections: next_id,
+            requests: self.shared.requests.load(Ordering::Relaxed),
+            abandoned,
+        })
+    }
+}
+
+/// Takes whatever commands have queued and applies them in one transaction and flush.
+fn committer(shared: &Shared, jobs: mpsc::Receiver<Job>) {
+    while let Ok(first) = jobs.recv() {
+        let mut group = vec![first];
+        while group.len() < MAX_GROUP {
+            match jobs.try_recv() {
+                Ok(j) => group.push(j),
+                Err(_) => break,
+            }
+        }
+        let items: Vec<Batched> = group.iter().map(|j| j.batched.clone()).collect();
+        match shared.store.execute_many(&shared.policy, &items) {
+            Ok(results) => {
+                for (job, result) in group.into_iter().zip(results) {
+                    let _ = job.answer.send(result);
+                }
+            }
+            // The group as a whole failed (storage): each alone, so each gets its own error.
+            Err(_) => {
+                for job in group {
+                    let b = &job.batched;
+                    let result = shared.store.execute(
+                        &shared.policy,
+                        &b.actor,
+                        b.reference,
+                        b.expected.unwrap_or(0),
+                        &b.command,
+                        b.at,
+                    );
+                    let _ = job.answer.send(result);
+                }
+            }
+        }
+    }
+}
+
+fn log(line: &str) {
+    eprintln!("triage serve: {line}");
+}
+
+/// Sends a greeting refusal and closes: the client reads why it was turned away.
+fn refuse(stream: &UnixStream, reason: String) {
+    if let Ok(bytes) = protocol::frame(&Greeting::Refused { reason }, MAX_REPLY) {
+        let _ = unix::send_all(stream, &bytes);
+    }
+    let _ = stream.shutdown(Shutdown::Both);
+}
+
+/// Reads the greeting and decides who the peer is. Err carries the refusal to send.
+fn handshake(shared: &Shared, stream: &UnixStream) -> Result<Actor, Option<String>> {
+    let cred =
+        unix::peer_cred(stream).map_err(|e| Some(format!("cannot tell who you are: {e}")))?;
+    let _ = stream.set_read_timeout(Some(HANDSHAKE_TIMEOUT));
+    let mut reader = stream;
+    let hello: Hello = match protocol::read_frame(&mut reader, MAX_HELLO) {
+        Ok(Some(body)) => protocol::decode(&body).map_err(|_| {
+            Some("not a triage client: the first message is not a triage greeting".to_string())
+        })?,
+        Ok(None) => return Err(None),
+        Err(FrameError::TooBig { len, .. }) => {
+            return Err(Some(format!(
+                "not a triage client: a first message of {len} bytes is no triage greeting"
+            )))
+        }
+        Err(FrameError::Io(e))
+            if matches!(
+                e.kind(),
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+            ) =>
+        {
+            return Err(Some(format!(
+                "no greeting within {} s",
+                HANDSHAKE_TIMEOUT.as_secs()
+            )))
+        }
+        Err(_) => return Err(None),
+    };
+    if hello.protocol != PROTOCOL {
+        return Err(Some(format!(
+            "this server is triage {} speaking protocol {PROTOCOL}; your client ({}) speaks protocol {}. Use the same triage version as the server.",
+            env!("CARGO_PKG_VERSION"),
+            hello.client,
+            hello.protocol
+        )));
+    }
+    let login = crate::identity::login_of(cred.uid).map_err(Some)?;
+    let roles = shared.policy.roles_of(&login);
+    if roles.is_empty() {
+        return Err(Some(format!(
+            "your login `{login}` is not staff in the policy this server works under. Ask the DPO or an administrator to add it to the policy's [[staff]] list."
+        )));
+    }
+    if shared.stopping.load(Ordering::SeqCst) {
+        return Err(Some("the triage server is stopping".into()));
+    }
+    let count = shared
+        .connections
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .len();
+    if count >= shared.max_clients {
+        return Err(Some(format!(
+            "the server already serves {count} connections (its limit); try again shortly"
+        )));
+    }
+    Ok(Actor { login, roles })
+}
+
+fn serve_connection(shared: Arc<Shared>, stream: UnixStream, id: u64) {
+    if shared.stopping.load(Ordering::SeqCst) {
+        // The stopper's own wake-up connection, or a client that came too late.
+        return refuse(&stream, "the triage server is stopping".into());
+    }
+    let actor = match handshake(&shared, &stream) {
+        Ok(a) => a,
+        Err(reason) => {
+            if let Some(r) = &reason {
+                log(&format!("connection {id} refused: {r}"));
+                refuse(&stream, r.clone());
+            }
+            return;
+        }
+    };
+    let welcome = Greeting::Welcome(Welcome {
+        protocol: PROTOCOL,
+        server: env!("CARGO_PKG_VERSION").to_string(),
+        login: actor.login.clone(),
+        roles: actor.roles.clone(),
+        policy: shared.policy_text.clone(),
+        store: shared.store.path().display().to_string(),
+        fixed_now: shared.fixed_now,
+    });
+    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+    match protocol::frame(&welcome, MAX_REPLY) {
+        Ok(bytes) if unix::send_all(&stream, &bytes).is_ok() => {}
+        _ => return,
+    }
+    let (Ok(writer_stream), Ok(registry_stream)) = (stream.try_clone(), stream.try_clone()) else {
+        return;
+    };
+    let (outbox, inbox) = mpsc::sync_channel::<Vec<u8>>(OUTBOX);
+    let writer = std::thread::Builder::new()
+        .name(format!("conn-{id}-out"))
+        .spawn(move || {
+            for bytes in inbox {
+                if unix::send_all(&writer_stream, &bytes).is_err() {
+                    let _ = writer_stream.shutdown(Shutdown::Both);
+                    break;
+                }
+            }
+        });
+    let Ok(writer) = writer else { return };
+    shared
+        .connections
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(
+            id,
+            Connection {
+                actor: actor.clone(),
+                outbox: outbox.clone(),
+                stream: registry_stream,
+            },
+        );
+    log(&format!(
+        "connection {id}: {} ({})",
+        actor.login,
+        actor
+            .roles
+            .iter()
+            .map(|r| r.as_id())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+
+    let why = request_loop(&shared, &stream, &actor, id, &outbox);
+    if let Some(message) = &why {
+        log(&format!("connection {id} ({}): {message}", actor.login));
+        if let Ok(b) = protocol::frame(
+            &ServerMessage::Error {
+                message: message.clone(),
+            },
+            MAX_REPLY,
+        ) {
+            let _ = outbox.try_send(b);
+        }
+    }
+    shared
+        .connections
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .remove(&id);
+    drop(outbox);
+    let _ = writer.join();
+    let _ = stream.shutdown(Shutdown::Both);
+}
+
+/// Answers requests until the client leaves (None) or breaks the protocol (Some(why)).
+fn request_loop(
+    shared: &Shared,
+    stream: &UnixStream,
+    actor: &Actor,
+    id: u64,
+    outbox: &SyncSender<Vec<u8>>,
+) -> Option<String> {
+    let mut reader = stream;
+    loop {
+        // Idle between requests for as long as the person at the interface likes.
+        let _ = stream.set_read_timeout(None);
+        let len = match protocol::read_header(&mut reader, MAX_REQUEST) {
+            Ok(None) => return None,
+            Ok(Some(len)) => len,
+            Err(e @ FrameError::TooBig { .. }) => {
+                return Some(format!("refused a request: {e}; closing this connection"))
+            }
+            Err(FrameError::Truncated) => return None,
+            Err(e) => return Some(format!("reading a request failed: {e}")),
+        };
+        let _ = stream.set_read_timeout(Some(BODY_TIMEOUT));
+        let body = match protocol::read_body(&mut reader, len) {
+            Ok(b) => b,
+            Err(FrameError::Truncated) => return Some("a request was cut off".into()),
+            Err(e) => return Some(format!("reading a request failed: {e}")),
+        };
+        let call: Call = match protocol::decode(&body) {
+            Ok(c) => c,
+            Err(e) => return Some(format!("{e}; closing this connection")),
+        };
+        shared.requests.fetch_add(1, Ordering::Relaxed);
+        let name = call.request.name();
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            handle(shared, actor, id, call.request)
+        }))
+        .unwrap_or_else(|_| {
+            log(&format!("connection {id}: a {name} request panicked"));
+            Err(WireError::Failed(format!(
+                "the server failed on this {name} request; it keeps serving"
+            )))
+        });
+        let reply = ServerMessage::Reply {
+            id: call.id,
+            result,
+        };
+        let bytes = match protocol::frame(&reply, MAX_REPLY) {
+            Ok(b) => b,
+            Err(e) => protocol::frame(
+                &ServerMessage::Reply {
+                    id: call.id,
+                    result: Err(WireError::Failed(format!("the answer cannot be sent: {e}"))),
+                },
+                MAX_REPLY,
+            )
+            .unwrap_or_default(),
+        };
+        if outbox.send(bytes).is_err() {
+            return None;
+        }
+    }
+}
+
+fn hidden_check(
+    store: &Store,
+    actor: &Actor,
+    r: Reference,
+) -> Result<Option<CaseRecord>, WireError> {
+    let rec = store.case(r).map_err(|e| WireError::from(&e))?;
+    match &rec {
+        Some(rec) if !rules::may_read_record(actor, rec) => Err(WireError::Hidden(r)),
+        _ => Ok(rec),
+    }
+}
+
+fn summary_visible(store: &Store, actor: &Actor, s: &CaseSummary) -> bool {
+    let v = Visibility {
+        restricted: s.restricted,
+        assignee: s.assignee.clone(),
+        restricted_by: None,
+    };
+    if rules::may_read(actor, &v) {
+        return true;
+    }
+    // Only restricted cases get here, and they are few: who restricted it is in the case.
+    matches!(store.case(s.reference), Ok(Some(rec)) if rules::may_read_record(actor, &rec))
+}
+
+fn handle(
+    shared: &Shared,
+    actor: &Actor,
+    conn: u64,
+    request: Request,
+) -> Result<Answer, WireError> {
+    let store = &shared.store;
+    let wire = |e: StoreError| WireError::from(&e);
+    match request {
+        Request::Cases => {
+            let all: Vec<CaseRecord> = store.cases().collect::<Result<_, _>>().map_err(wire)?;
+            Ok(Answer::Cases(
+                all.into_iter()
+                    .filter(|r| rules::may_read_record(actor, r))
+                    .collect(),
+            ))
+        }
+        Request::Summaries => {
+            let all: Vec<CaseSummary> =
+                store.summaries().collect::<Result<_, _>>().map_err(wire)?;
+            Ok(Answer::Summaries(
+                all.into_iter()
+                    .filter(|s| summary_visible(store, actor, s))
+                    .collect(),
+            ))
+        }
+        Request::Case(r) => hidden_check(store, actor, r).map(Answer::Case),
+        Request::Events(r) => {
+            hidden_check(store, actor, r)?;
+            store.events(r).map(Answer::Events).map_err(wire)
+        }
+        Request::Execute {
+            reference,
+            expected,
+            command,
+        } => {
+            // Checked on the version read here; any change before the commit is a conflict.
+            let before = hidden_check(store, actor, reference)?
+                .as_ref()
+                .and_then(Visibility::of_record);
+            let rec = shared
+                .commit(Batched {
+                    actor: actor.clone(),
+                    reference,
+                    expected: Some(expected),
+                    command,
+                    at: shared.now(),
+                })
+                .map_err(wire)?;
+            shared.notify(
+                vec![reference],
+                &actor.login,
+                conn,
+                [before, Visibility::of_record(&rec)],
+            );
+            Ok(Answer::Executed(rec))
+        }
+        Request::LogAccess { reference, access } => {
+            if let Some(r) = reference {
+                hidden_check(store, actor, r)?;
+            }
+            store
+                .log_access(&actor.login, reference, &access, shared.now())
+                .map(|_| Answer::Done)
+                .map_err(wire)
+        }
+        Request::SaveDraft { reference, text } => {
+            hidden_check(store, actor, reference)?;
+            store
+                .save_draft(reference, &actor.login, &text)
+                .map(|_| Answer::Done)
+                .map_err(wire)
+        }
+        Request::Register { batch } => {
+            let batch: Vec<NewEnquiry> = batch
+                .into_iter()
+                .map(|a| NewEnquiry {
+                    enquiry: a.enquiry,
+                    suggestions: a.suggestions,
+                    source: a.source,
+                })
+                .collect();
+            let reg = store
+                .register(&shared.policy, &batch, &actor.login, shared.now())
+                .map_err(wire)?;
+            if !reg.registered.is_empty() {
+                // New cases are restricted from no one.
+                shared.notify(reg.registered.clone(), &actor.login, conn, [None, None]);
+            }
+            Ok(Answer::Registered {
+                registered: reg.registered,
+                duplicates: reg.duplicates,
+                flagged: reg.flagged,
+            })
+        }
+        Request::Draft(r) => {
+            hidden_check(store, actor, r)?;
+            store
+                .draft(r, &actor.login)
+                .map(Answer::Draft)
+                .map_err(wire)
+        }
+    }
+}
