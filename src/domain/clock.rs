@@ -379,6 +379,33 @@ pub struct RetentionClock {
     pub reason: String,
 }
 
+/// One step of a case's retention timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Milestone {
+    Received,
+    Closed,
+    HandoverDue,
+    DeletionDue,
+    Today,
+}
+
+impl RetentionClock {
+    /// The timeline from receipt through closing, handover and deletion, in date order,
+    /// with today placed where it stands (before a step due the same day).
+    pub fn timeline(&self, today: NaiveDate) -> Vec<(Milestone, NaiveDate)> {
+        let mut steps = vec![(Milestone::Received, self.received)];
+        steps.extend(self.closed.map(|d| (Milestone::Closed, d)));
+        steps.extend(self.handover_due.map(|d| (Milestone::HandoverDue, d)));
+        steps.extend(self.deletion_due.map(|d| (Milestone::DeletionDue, d)));
+        let at = steps
+            .iter()
+            .position(|(_, d)| *d >= today)
+            .unwrap_or(steps.len());
+        steps.insert(at, (Milestone::Today, today));
+        steps
+    }
+}
+
 /// The last day of the archive period containing `d`. Periods of `period_years` start at
 /// `archive_start` and run back before it as well as forward; each boundary is counted
 /// from the start (so a period starting 29 February ends on 27 or 28 February).
@@ -1470,6 +1497,49 @@ region = "dk"
                 "held",
                 "handed-over"
             ]
+        );
+    }
+
+    #[test]
+    fn the_timeline_places_today_among_the_steps() {
+        let r = RetentionClock {
+            received: date("2025-03-02"),
+            closed: Some(date("2025-04-01")),
+            handover_due: Some(date("2026-12-31")),
+            deletion_due: None,
+            held: false,
+            state: RetentionState::Waiting,
+            reason: String::new(),
+        };
+        let steps: Vec<Milestone> = r
+            .timeline(date("2026-11-24"))
+            .into_iter()
+            .map(|(m, _)| m)
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                Milestone::Received,
+                Milestone::Closed,
+                Milestone::Today,
+                Milestone::HandoverDue
+            ]
+        );
+        let steps: Vec<Milestone> = r
+            .timeline(date("2030-01-01"))
+            .into_iter()
+            .map(|(m, _)| m)
+            .collect();
+        assert_eq!(steps.last(), Some(&Milestone::Today));
+        let steps: Vec<Milestone> = r
+            .timeline(date("2025-03-02"))
+            .into_iter()
+            .map(|(m, _)| m)
+            .collect();
+        assert_eq!(
+            steps[0],
+            Milestone::Today,
+            "today before a step due the same day"
         );
     }
 }

@@ -298,6 +298,23 @@ pub fn retention(lang: Lang, s: RetentionState) -> &'static str {
     }
 }
 
+/// A step of the retention timeline.
+pub fn milestone(lang: Lang, m: crate::domain::clock::Milestone) -> &'static str {
+    use crate::domain::clock::Milestone as M;
+    match (lang, m) {
+        (Lang::En, M::Received) => "received",
+        (Lang::En, M::Closed) => "closed",
+        (Lang::En, M::HandoverDue) => "handover due",
+        (Lang::En, M::DeletionDue) => "deletion due",
+        (Lang::En, M::Today) => "today",
+        (Lang::Da, M::Received) => "modtaget",
+        (Lang::Da, M::Closed) => "lukket",
+        (Lang::Da, M::HandoverDue) => "aflevering",
+        (Lang::Da, M::DeletionDue) => "sletning",
+        (Lang::Da, M::Today) => "i dag",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

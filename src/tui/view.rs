@@ -884,16 +884,29 @@ pub fn side_lines(app: &App, c: &CaseView, width: usize) -> Vec<(String, SideKin
                 SideKind::Normal
             },
         );
-        if let Some(d) = r.handover_due {
+        // The timeline, with where today stands: passed steps dim, today marked.
+        let mut passed = true;
+        for (m, d) in r.timeline(app.today) {
+            let today = m == clock::Milestone::Today;
+            if today {
+                passed = false;
+            }
+            let mark = if today {
+                "▶"
+            } else if passed {
+                "·"
+            } else {
+                "○"
+            };
             push(
-                format!(" {}: {d}", t(lang, Msg::HandoverDue)),
-                SideKind::Normal,
-            );
-        }
-        if let Some(d) = r.deletion_due {
-            push(
-                format!(" {}: {d}", t(lang, Msg::DeletionDue)),
-                SideKind::Normal,
+                format!("  {mark} {d} {}", i18n::milestone(lang, m)),
+                if today {
+                    SideKind::Warn
+                } else if passed {
+                    SideKind::Dim
+                } else {
+                    SideKind::Normal
+                },
             );
         }
     }
