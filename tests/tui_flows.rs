@@ -674,3 +674,89 @@ fn the_justification_draft_is_saved_and_restored() {
     assert_eq!(wizard(&app).justification, text);
     assert_eq!(wizard(&app).reference, r);
 }
+
+#[test]
+fn transfer_basis_restriction_and_missing_groundwork_show_in_the_wizard() {
+    let (_dir, api) = setup();
+    let cases: Vec<Case> = open_cases(&api)
+        .into_iter()
+        .filter(|c| c.disclosures.is_empty() && c.restriction.is_none() && c.purpose.is_none())
+        .take(2)
+        .collect();
+    let (a, b) = (cases[0].reference, cases[1].reference);
+    let mut app = app(&api);
+
+    // Without a purpose the wizard says so before any justification is typed.
+    select(&api, &mut app, a);
+    key(&api, &mut app, Key::char('R'));
+    type_text(&api, &mut app, "police");
+    press(&api, &mut app, Code::Enter, 2);
+    let w = wizard(&app);
+    assert_eq!(w.step, RouteStep::Bases);
+    assert!(
+        w.reasons
+            .iter()
+            .any(|r| r.contains("set the purpose first")),
+        "{:?}",
+        w.reasons
+    );
+    press(&api, &mut app, Code::Esc, 3);
+    assert!(app.overlay.is_none());
+
+    // An international organisation: a transfer basis step, which must not be empty.
+    prepare(&api, a, &[DataCategory::General]);
+    dispatch(&api, &mut app, Action::Back);
+    select(&api, &mut app, a);
+    key(&api, &mut app, Key::char('R'));
+    type_text(&api, &mut app, "internationale organisationer");
+    key(&api, &mut app, Key::plain(Code::Enter));
+    assert_eq!(
+        wizard(&app).recipient.as_deref(),
+        Some("international-organisations")
+    );
+    key(&api, &mut app, Key::char('y'));
+    assert_eq!(wizard(&app).chosen, vec![LegalBasis::Gdpr6('e')]);
+    key(&api, &mut app, Key::plain(Code::Enter));
+    assert_eq!(wizard(&app).step, RouteStep::Transfer);
+    key(&api, &mut app, Key::plain(Code::Enter));
+    assert_eq!(wizard(&app).step, RouteStep::Transfer);
+    type_text(&api, &mut app, "Art. 49(1)(d)");
+    key(&api, &mut app, Key::plain(Code::Enter));
+    type_text(&api, &mut app, WHY);
+    key(&api, &mut app, Key::plain(Code::Enter));
+    key(&api, &mut app, Key::char('y'));
+    assert!(app.overlay.is_none(), "{:?}", app.overlay);
+    let d = &live(&api, a).disclosures[0];
+    assert_eq!(d.transfer.as_deref(), Some("Art. 49(1)(d)"));
+
+    // PET is restricted: the confirm screen says the case will be restricted, and it is.
+    prepare(&api, b, &[DataCategory::General]);
+    dispatch(&api, &mut app, Action::Back);
+    select(&api, &mut app, b);
+    key(&api, &mut app, Key::char('R'));
+    type_text(&api, &mut app, "PET");
+    key(&api, &mut app, Key::plain(Code::Enter));
+    assert_eq!(wizard(&app).recipient.as_deref(), Some("pet"));
+    let e = wizard(&app)
+        .options
+        .iter()
+        .position(|o| o.basis == LegalBasis::Gdpr6('e'))
+        .unwrap();
+    type_text(&api, &mut app, &"k".repeat(40));
+    type_text(&api, &mut app, &"j".repeat(e));
+    key(&api, &mut app, Key::char(' '));
+    key(&api, &mut app, Key::plain(Code::Enter));
+    type_text(&api, &mut app, WHY);
+    key(&api, &mut app, Key::plain(Code::Enter));
+    assert_eq!(wizard(&app).step, RouteStep::Confirm);
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| triage::tui::view::view(&app, f)).unwrap();
+    let screen = t.backend().to_string();
+    assert!(
+        screen.contains("marked restricted under Art. 23"),
+        "{screen}"
+    );
+    key(&api, &mut app, Key::plain(Code::Enter));
+    assert!(app.overlay.is_none());
+    assert!(live(&api, b).restriction.is_some());
+}

@@ -210,6 +210,10 @@ pub struct Needs {
     /// The recipient may receive them at all.
     pub special_allowed: bool,
     pub criminal_allowed: bool,
+    /// No purpose is set: the store refuses a route until one is.
+    pub no_purpose: bool,
+    /// Nothing is classified: the store refuses a route until it is.
+    pub unclassified: bool,
 }
 
 /// The route wizard: recipient, legal bases, transfer basis, justification, confirm.
@@ -297,6 +301,12 @@ impl RouteWizard {
     pub fn basis_gaps(&self, lang: Lang) -> Vec<String> {
         let has = |k: BasisKind| self.chosen.iter().any(|b| b.kind() == k);
         let mut why = Vec::new();
+        if self.needs.no_purpose {
+            why.push(t(lang, Msg::PurposeFirst).to_string());
+        }
+        if self.needs.unclassified {
+            why.push(t(lang, Msg::ClassifyFirst).to_string());
+        }
         if (!self.needs.special.is_empty() && !self.needs.special_allowed)
             || (self.needs.criminal && !self.needs.criminal_allowed)
         {
@@ -640,6 +650,8 @@ fn route_submit(app: &mut App, w: &mut RouteWizard) -> Vec<Effect> {
                 criminal: confirmed.iter().any(|c| c.is_criminal()),
                 special_allowed: recipient.special_categories,
                 criminal_allowed: recipient.criminal,
+                no_purpose: case.purpose.is_none(),
+                unclassified: case.categories.is_empty(),
             };
             // Keep only what is still offered for this recipient.
             w.chosen
@@ -870,6 +882,8 @@ mod tests {
             criminal: false,
             special_allowed: true,
             criminal_allowed: true,
+            no_purpose: false,
+            unclassified: false,
         };
         w.chosen = vec![LegalBasis::Gdpr6('e')];
         assert_eq!(w.basis_gaps(Lang::En), vec![t(Lang::En, Msg::MissingArt9)]);

@@ -145,6 +145,8 @@ pub enum Msg {
     Justification,
     RouteRefused,
     CaseNotLive,
+    PurposeFirst,
+    ClassifyFirst,
 }
 
 /// The text of `m` in `lang`.
@@ -303,6 +305,14 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
         Msg::Justification => ("Justification", "Begrundelse"),
         Msg::RouteRefused => ("The store refused the route:", "Videregivelsen blev afvist:"),
         Msg::CaseNotLive => ("the case is erased", "sagen er slettet"),
+        Msg::PurposeFirst => (
+            "set the purpose first: it is the ground the case is processed on",
+            "angiv formålet først: det er grundlaget for behandlingen",
+        ),
+        Msg::ClassifyFirst => (
+            "classify the case first: the bases depend on its confirmed categories",
+            "klassificér sagen først: grundlagene afhænger af de bekræftede kategorier",
+        ),
     };
     match lang {
         Lang::En => en,

@@ -1614,6 +1614,12 @@ fn draw_route(app: &App, w: &RouteWizard, area: Rect, buf: &mut Buffer, th: Them
             if w.needs.special.is_empty() && !w.needs.criminal {
                 needs.push(t(lang, Msg::NeedsNothing).to_string());
             }
+            if w.needs.no_purpose {
+                needs.push(t(lang, Msg::PurposeFirst).to_string());
+            }
+            if w.needs.unclassified {
+                needs.push(t(lang, Msg::ClassifyFirst).to_string());
+            }
             for n in needs {
                 for l in wrap_plain(&n, width) {
                     lines.push((l, th.fg(Color::Yellow).add_modifier(Modifier::BOLD)));
