@@ -29,9 +29,9 @@ struct GlobalArgs {
     /// Connect to the triage server on this socket (default: the socket beside the store, if a server answers there)
     #[arg(long, global = true, env = "TRIAGE_SERVER")]
     server: Option<PathBuf>,
-    /// Interface and report language
-    #[arg(long, global = true, value_enum, default_value = "en")]
-    lang: LangArg,
+    /// Interface and report language (default: `lang` in ~/.config/triage/config.toml, else en)
+    #[arg(long, global = true, value_enum)]
+    lang: Option<LangArg>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -216,7 +216,16 @@ fn main() -> ExitCode {
     let global = Global {
         db: args.global.db,
         policy: args.global.policy,
-        da: matches!(args.global.lang, LangArg::Da),
+        da: match args.global.lang {
+            Some(l) => matches!(l, LangArg::Da),
+            None => {
+                let (config, problem) = cli::config::load();
+                if let Some(p) = problem {
+                    eprintln!("triage: {p}");
+                }
+                config.lang.as_deref() == Some("da")
+            }
+        },
         server: args.global.server,
     };
     let result = match args.command {

@@ -253,3 +253,47 @@ fn demo_refuses_to_overwrite_a_store_that_is_not_a_demo() {
     assert!(err.contains("is not a demo store"), "{err}");
     assert_eq!(s.cases().len(), 3);
 }
+
+#[test]
+fn the_language_comes_from_the_config_file_unless_given() {
+    let s = TestStore::new();
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join("triage")).unwrap();
+    std::fs::write(home.path().join("triage/config.toml"), "lang = \"da\"\n").unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(BIN)
+            .args(args)
+            .arg("--db")
+            .arg(&s.db)
+            .env("XDG_CONFIG_HOME", home.path())
+            .env("TRIAGE_NOW", NOW)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let da = run(&["report", "ropa"]);
+    let en = run(&["report", "ropa", "--lang", "en"]);
+    assert!(da.contains("Fortegnelse"), "{}", &da[..200.min(da.len())]);
+    assert!(
+        en.contains("Record of processing"),
+        "{}",
+        &en[..200.min(en.len())]
+    );
+    std::fs::write(home.path().join("triage/config.toml"), "lang = \"fr\"\n").unwrap();
+    let out = std::process::Command::new(BIN)
+        .args(["report", "ropa", "--db"])
+        .arg(&s.db)
+        .env("XDG_CONFIG_HOME", home.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("lang must be"),
+        "a bad setting is reported"
+    );
+}

@@ -19,7 +19,7 @@ struct Session {
     parser: vt100::Parser,
     /// Every byte the program wrote to the terminal.
     bytes: Vec<u8>,
-    _home: tempfile::TempDir,
+    home: tempfile::TempDir,
 }
 
 impl Session {
@@ -64,7 +64,7 @@ impl Session {
             rx,
             parser: vt100::Parser::new(rows, cols, 0),
             bytes: Vec::new(),
-            _home: home,
+            home,
         }
     }
 
@@ -341,4 +341,55 @@ fn one_step_down_writes_few_bytes() {
     assert!(cost <= 600, "one step down wrote {cost} bytes");
     s.send("q");
     assert!(s.wait_exit());
+}
+
+/// Least privilege: after a session that opens cases, reveals CPR numbers and searches, the
+/// log file in the XDG state directory holds no CPR number, no search term and no body text.
+#[test]
+fn the_log_holds_no_personal_data() {
+    let store = TestStore::demo();
+    let mut s = Session::start(&store, 120, 40);
+    s.wait_for("Reference");
+    // Search for a person, open the first hit, reveal its CPR numbers.
+    s.send("6");
+    s.wait_for("│ All │");
+    s.send("/");
+    s.wait_for("Filter:");
+    s.send("Rahimi");
+    s.wait_for("Leyla Rahimi");
+    s.send("\r");
+    s.send("\r");
+    s.wait_for("From:");
+    let opened = s.screen();
+    s.send("r");
+    s.send("\x1b");
+    s.wait_for("Reference");
+    s.send("q");
+    assert!(s.wait_exit());
+
+    let log = std::fs::read_to_string(s.home.path().join("state/triage/triage.log"))
+        .expect("the interface writes its log");
+    assert!(log.contains("interface started"), "{log}");
+    assert!(
+        log.contains("CPR numbers revealed"),
+        "the reveal is logged by case reference: {log}"
+    );
+    assert!(
+        triage::domain::detect::find_cprs(&log).is_empty(),
+        "a CPR number in the log:\n{log}"
+    );
+    assert!(
+        !log.to_lowercase().contains("rahimi"),
+        "the search term or a name in the log:\n{log}"
+    );
+    // No line of the enquiry text that was on screen.
+    for line in opened.lines().map(str::trim).filter(|l| l.len() > 30) {
+        assert!(!log.contains(line), "body text in the log: {line}");
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(s.home.path().join("state/triage/triage.log"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o077, 0, "the log is private to its owner: {mode:o}");
 }

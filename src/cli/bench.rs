@@ -61,31 +61,71 @@ pub fn run(global: &Global, cases: u64, keep: Option<PathBuf>) -> Result<ExitCod
     }
     let mut rows = Vec::new();
 
-    // Resident memory with the queue's data loaded (what the interface holds).
-    let api = as_user(
-        Store::open(&db)?,
-        &Global {
-            db: Some(db.clone()),
-            policy: None,
-            da: false,
-            server: None,
-        },
-    )?;
+    // The interface first, while this process holds nothing else: open the store, build
+    // the queue, draw the first frame; then keystrokes through the real crossterm backend.
     let base_rss = rss_mb();
-    let t = Instant::now();
-    let summaries: Vec<CaseSummary> = api.summaries()?;
-    let load_ms = t.elapsed().as_secs_f64() * 1000.0;
-    let rss = rss_mb();
-    let n = summaries.len();
+    let started = Instant::now();
+    let global = Global {
+        db: Some(db.clone()),
+        policy: None,
+        da: false,
+        server: None,
+    };
+    let api = as_user(Store::open(&db)?, &global)?;
+    let ui = super::bench_ui::measure(&api, started, rss_mb)?;
     rows.push(Row {
-        figure: "resident memory with the queue loaded",
-        target: "≤ 300 MB",
+        figure: "store open to first frame with the queue drawn",
+        target: "≤ 100 ms",
         measured: format!(
-            "{rss:.0} MB ({n} summaries; {:.0} MB before; loaded in {load_ms:.0} ms)",
-            base_rss
+            "{:.0} ms ({} rows; in-process, after exec)",
+            ui.first_frame_ms, ui.rows
         ),
-        met: Some(rss <= 300.0),
+        met: Some(ui.first_frame_ms <= 100.0),
     });
+    rows.push(Row {
+        figure: "navigation keystroke → frame rendered (CPU, p99)",
+        target: "≤ 1 ms",
+        measured: format!(
+            "{:.3} ms p99, {:.3} ms p50 over 2000 keys at 120×40",
+            ui.nav_p99_ms, ui.nav_p50_ms
+        ),
+        met: Some(ui.nav_p99_ms <= 1.0),
+    });
+    rows.push(Row {
+        figure: "bytes written to the terminal for one \"down\" at 120×40",
+        target: "≤ 400",
+        measured: format!(
+            "{} bytes (median, crossterm backend, synchronized output included)",
+            ui.down_bytes
+        ),
+        met: Some(ui.down_bytes <= 400),
+    });
+    rows.push(Row {
+        figure: "filter keystroke → results drawn, selective query",
+        target: "≤ 50 ms p50",
+        measured: format!(
+            "{:.1} ms for the first key, {:.1} ms the longest",
+            ui.filter_first_ms, ui.filter_longest_ms
+        ),
+        met: Some(ui.filter_first_ms <= 50.0),
+    });
+    rows.push(Row {
+        figure: "longest frame while a filter runs",
+        target: "≤ 16 ms",
+        measured: format!(
+            "{:.1} ms (the filter runs on the input thread)",
+            ui.filter_longest_ms
+        ),
+        met: Some(ui.filter_longest_ms <= 16.0),
+    });
+    rows.push(Row {
+        figure: "resident memory with the queue open",
+        target: "≤ 300 MB",
+        measured: format!("{:.0} MB ({:.0} MB before opening)", ui.rss_mb, base_rss),
+        met: Some(ui.rss_mb <= 300.0),
+    });
+    let summaries: Vec<CaseSummary> = api.summaries()?;
+    let n = summaries.len();
 
     // Filter: the matcher over every queue line, selective query, both cores.
     let lines: Vec<String> = summaries
@@ -109,10 +149,10 @@ pub fn run(global: &Global, cases: u64, keep: Option<PathBuf>) -> Result<ExitCod
     times.sort_by(f64::total_cmp);
     let p50 = percentile(&times, 0.5);
     rows.push(Row {
-        figure: "filter: all results over the queue, selective query (p50)",
-        target: "≤ 50 ms to first results",
+        figure: "the matcher alone over every queue line, both cores (p50)",
+        target: "(for comparison)",
         measured: format!("{p50:.1} ms for all {n} lines (last query: {hits} hits)"),
-        met: Some(p50 <= 50.0),
+        met: None,
     });
 
     // Subject lookup: index scan plus loading the person's cases.
@@ -226,25 +266,6 @@ pub fn run(global: &Global, cases: u64, keep: Option<PathBuf>) -> Result<ExitCod
         met: None,
     });
 
-    for (figure, target) in [
-        (
-            "process start to first frame with the queue drawn",
-            "≤ 100 ms",
-        ),
-        ("navigation keystroke → frame rendered (CPU, p99)", "≤ 1 ms"),
-        ("longest frame while a filter runs", "≤ 16 ms"),
-        (
-            "bytes written to the terminal for one \"down\" at 120×40",
-            "≤ 400",
-        ),
-    ] {
-        rows.push(Row {
-            figure,
-            target,
-            measured: "not measured yet: needs the interface's bench hooks".into(),
-            met: None,
-        });
-    }
     print_table(&rows, n);
     let _ = std::fs::remove_dir_all(&tmp);
     let _ = fixed_now;

@@ -1,7 +1,9 @@
 //! The subcommands behind `main`: open the store as the OS user and print for people or JSON.
 
 pub mod bench;
+pub mod bench_ui;
 pub mod compact;
+pub mod config;
 pub mod demo;
 pub mod filter;
 pub mod gen;
@@ -188,12 +190,14 @@ pub fn interface(global: &Global) -> Result<ExitCode> {
 }
 
 pub fn run_interface(api: &dyn Api, global: &Global) -> Result<ExitCode> {
+    let (config, _) = config::load();
     let opts = crate::tui::TuiOptions {
         lang: if global.da {
             crate::tui::Lang::Da
         } else {
             crate::tui::Lang::En
         },
+        mouse: config.mouse.unwrap_or(false),
         ..Default::default()
     };
     crate::tui::run(api, opts)?;
