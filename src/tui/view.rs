@@ -2,7 +2,9 @@
 
 use super::action::{Action, View};
 use super::app::{App, CaseView, Entry, Overlay};
-use super::dialog::{ClassifyDialog, PurposePicker, PurposeStep, RouteStep, RouteWizard, Stored};
+use super::dialog::{
+    ClassifyDialog, Needs, PurposePicker, PurposeStep, RouteStep, RouteWizard, Stored,
+};
 use super::i18n::{self, t, tf, Lang, Msg};
 use super::keymap::Context;
 use super::layout;
@@ -1457,6 +1459,37 @@ fn citation(lang: Lang, b: LegalBasis) -> String {
     }
 }
 
+/// Why a basis is not offered, in the interface's language. The domain decides and gives
+/// its reason in English; in Danish the same facts are put in Danish, and anything not
+/// recognised is shown as the domain gave it.
+fn refusal_text(
+    lang: Lang,
+    recipient: Option<&crate::domain::policy::Recipient>,
+    needs: &Needs,
+    basis: LegalBasis,
+    why: &str,
+) -> String {
+    use crate::domain::basis::BasisKind;
+    let (Lang::Da, Some(r)) = (lang, recipient) else {
+        return why.to_string();
+    };
+    let name = &r.name_da;
+    if !r.bases().any(|b| b == basis) {
+        return format!("ikke et grundlag for videregivelse til {name}");
+    }
+    match basis.kind() {
+        BasisKind::Art9 if !r.special_categories => tf(lang, Msg::NoSpecial, &[name]),
+        BasisKind::Art9 if needs.special.is_empty() => {
+            "ingen følsomme oplysninger er bekræftet på sagen".into()
+        }
+        BasisKind::Art10 if !r.criminal => tf(lang, Msg::NoCriminal, &[name]),
+        BasisKind::Art10 if !needs.criminal => {
+            "ingen oplysninger om strafbare forhold er bekræftet på sagen".into()
+        }
+        _ => why.to_string(),
+    }
+}
+
 fn draw_route(app: &App, w: &RouteWizard, area: Rect, buf: &mut Buffer, th: Theme) {
     let lang = app.lang;
     let steps = w.steps(&app.policy);
@@ -1640,7 +1673,9 @@ fn draw_route(app: &App, w: &RouteWizard, area: Rect, buf: &mut Buffer, th: Them
                             format!(
                                 "{sel}[-] {} — {}",
                                 citation(lang, o.basis),
-                                sanitize_line(why)
+                                sanitize_line(&refusal_text(
+                                    lang, recipient, &w.needs, o.basis, why
+                                ))
                             ),
                             th.dim(),
                         ),
