@@ -263,3 +263,500 @@ fn sequences_and_unknown_keys() {
     type_text(&api, &mut app, "q");
     assert!(app.quit);
 }
+
+// The decision dialogs: classify, purpose, route.
+
+use triage::domain::basis::LegalBasis;
+use triage::domain::case::{Case, Verdict};
+use triage::domain::category::DataCategory;
+use triage::domain::command::{Change, Command};
+use triage::domain::enquiry::{Reference, RightKind};
+use triage::tui::dialog::{RouteStep, Stored};
+
+/// Shows every case and selects `r`.
+fn select(api: &Embedded, app: &mut App, r: Reference) {
+    dispatch(api, app, Action::ShowView(View::All));
+    let pos = app
+        .list
+        .iter()
+        .position(|&i| app.rows[i].reference == r)
+        .expect("the case is in the queue");
+    app.selected = pos;
+}
+
+fn live(api: &Embedded, r: Reference) -> Case {
+    api.case(r).unwrap().unwrap().live().unwrap().clone()
+}
+
+/// Open cases of the demo, as the store has them.
+fn open_cases(api: &Embedded) -> Vec<Case> {
+    api.cases()
+        .unwrap()
+        .into_iter()
+        .filter_map(|r| r.live().cloned())
+        .filter(|c| c.status.is_open())
+        .collect()
+}
+
+fn press(api: &Embedded, app: &mut App, k: Code, n: usize) {
+    for _ in 0..n {
+        key(api, app, Key::plain(k));
+    }
+}
+
+/// Gives a case a purpose and confirmed categories through the store, as a colleague would.
+fn prepare(api: &Embedded, r: Reference, confirm: &[DataCategory]) {
+    let c = live(api, r);
+    let c = api
+        .execute(
+            r,
+            c.version,
+            &Command::SetPurpose {
+                purpose: "citizen-enquiries".into(),
+                right: None,
+            },
+        )
+        .unwrap();
+    api.execute(
+        r,
+        c.version(),
+        &Command::Classify {
+            confirm: confirm.to_vec(),
+            reject: vec![],
+        },
+    )
+    .unwrap();
+}
+
+fn wizard(app: &App) -> &triage::tui::dialog::RouteWizard {
+    match &app.overlay {
+        Some(Overlay::Route(w)) => w,
+        other => panic!("no route wizard: {other:?}"),
+    }
+}
+
+#[test]
+fn classify_saves_confirmations_and_rejections_with_the_actor() {
+    let (_dir, api) = setup();
+    let case = open_cases(&api)
+        .into_iter()
+        .find(|c| c.open_suggestions().len() >= 2)
+        .expect("a case with two open suggestions");
+    let mut app = app(&api);
+    select(&api, &mut app, case.reference);
+    // From the queue, c opens the case (logged) and the checklist over it.
+    let before = reads(&api).len();
+    key(&api, &mut app, Key::char('c'));
+    assert_eq!(
+        reads(&api)[before..],
+        [(Some(case.reference.to_string()), Access::OpenCase)]
+    );
+    let Some(Overlay::Classify(d)) = &app.overlay else {
+        panic!("no checklist: {:?}", app.overlay);
+    };
+    assert_eq!(d.lines.len(), 13);
+    let suggested: Vec<usize> = d
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| matches!(l.stored, Stored::Suggested(_)))
+        .map(|(i, _)| i)
+        .collect();
+    assert!(
+        suggested.len() >= 2,
+        "suggestions are pre-marked as suggested"
+    );
+    assert!(
+        d.lines.iter().all(|l| l.choice.is_none()),
+        "nothing confirmed yet"
+    );
+    let (a, b) = (suggested[0], suggested[1]);
+    let (ca, cb) = (d.lines[a].category, d.lines[b].category);
+    // y confirms a, then u undoes and y again; n rejects b. Deciding moves down one.
+    type_text(&api, &mut app, &"j".repeat(a));
+    type_text(&api, &mut app, "yky");
+    type_text(&api, &mut app, &"j".repeat(b - a - 1));
+    type_text(&api, &mut app, "n");
+    // A row decided and undone is not saved.
+    type_text(&api, &mut app, "yku");
+    key(&api, &mut app, Key::plain(Code::Enter));
+    assert!(app.overlay.is_none());
+
+    let after = live(&api, case.reference);
+    let verdict = |c: DataCategory| {
+        after
+            .categories
+            .iter()
+            .find(|d| d.category == c)
+            .map(|d| (d.verdict, d.decided.by.clone()))
+    };
+    assert_eq!(verdict(ca), Some((Verdict::Confirmed, "tester".into())));
+    assert_eq!(verdict(cb), Some((Verdict::Rejected, "tester".into())));
+    assert_eq!(after.categories.len(), case.categories.len() + 2);
+    let events = api.events(case.reference).unwrap();
+    let last = events.last().unwrap();
+    assert_eq!(last.actor, "tester");
+    assert_eq!(
+        last.change,
+        Change::Command(Command::Classify {
+            confirm: vec![ca],
+            reject: vec![cb],
+        })
+    );
+}
+
+#[test]
+fn classify_on_marked_cases_gives_each_its_own_command() {
+    let (_dir, api) = setup();
+    let mut app = app(&api);
+    dispatch(&api, &mut app, Action::ShowView(View::New));
+    let refs: Vec<Reference> = app.list[..2]
+        .iter()
+        .map(|&i| app.rows[i].reference)
+        .collect();
+    type_text(&api, &mut app, "  ");
+    key(&api, &mut app, Key::char('c'));
+    assert!(app.case.is_none(), "bulk classify opens no case");
+    // Confirm the first category (general), reject CPR (the third).
+    type_text(&api, &mut app, "yjn");
+    key(&api, &mut app, Key::plain(Code::Enter));
+    for r in refs {
+        let c = live(&api, r);
+        assert_eq!(c.confirmed(), vec![DataCategory::General], "{r}");
+        let last = api.events(r).unwrap().pop().unwrap();
+        assert_eq!(
+            last.change,
+            Change::Command(Command::Classify {
+                confirm: vec![DataCategory::General],
+                reject: vec![DataCategory::Cpr],
+            }),
+            "{r}"
+        );
+    }
+}
+
+#[test]
+fn purpose_picker_preselects_the_suggestion_and_asks_for_the_right() {
+    let (_dir, api) = setup();
+    let case = open_cases(&api)
+        .into_iter()
+        .find(|c| {
+            c.enquiry.purpose.as_deref() == Some("data-subject-rights")
+                && c.purpose.is_none()
+                && c.enquiry.right.is_some_and(|r| r != RightKind::Erasure)
+        })
+        .expect("a data-subject-rights request without a set purpose");
+    let mut app = app(&api);
+    select(&api, &mut app, case.reference);
+    key(&api, &mut app, Key::plain(Code::Enter));
+    key(&api, &mut app, Key::char('p'));
+    let Some(Overlay::Purpose(p)) = &app.overlay else {
+        panic!("no picker");
+    };
+    let chosen = p.matches(&app.policy)[p.selected];
+    assert_eq!(app.policy.purposes[chosen].id(), "data-subject-rights");
+    key(&api, &mut app, Key::plain(Code::Enter));
+    let Some(Overlay::Purpose(p)) = &app.overlay else {
+        panic!("no right step");
+    };
+    assert_eq!(
+        RightKind::ALL[p.matches(&app.policy)[p.selected]],
+        case.enquiry.right.unwrap(),
+        "the suggested right is preselected"
+    );
+    // Typed in Danish, folded: "SLET" finds erasure.
+    type_text(&api, &mut app, "SLET");
+    key(&api, &mut app, Key::plain(Code::Enter));
+    assert!(app.overlay.is_none());
+    let after = live(&api, case.reference);
+    assert_eq!(after.purpose.as_deref(), Some("data-subject-rights"));
+    assert_eq!(after.right, Some(RightKind::Erasure));
+
+    // A purpose found by its Danish name, in Danish letters.
+    key(&api, &mut app, Key::char('p'));
+    type_text(&api, &mut app, "klagesagsbehandling");
+    key(&api, &mut app, Key::plain(Code::Enter));
+    assert_eq!(
+        live(&api, case.reference).purpose.as_deref(),
+        Some("complaints")
+    );
+}
+
+const WHY: &str = "Politiet efterforsker sagen og har bedt om oplysningerne.";
+
+#[test]
+fn routing_to_the_police_saves_a_disclosure_and_clears_the_draft() {
+    let (_dir, api) = setup();
+    let case = open_cases(&api)
+        .into_iter()
+        .find(|c| c.disclosures.is_empty() && c.restriction.is_none())
+        .unwrap();
+    let r = case.reference;
+    prepare(&api, r, &[DataCategory::General]);
+    let mut app = app(&api);
+    select(&api, &mut app, r);
+    key(&api, &mut app, Key::plain(Code::Enter));
+    key(&api, &mut app, Key::char('R'));
+    assert_eq!(wizard(&app).step, RouteStep::Recipient);
+    type_text(&api, &mut app, "politi");
+    key(&api, &mut app, Key::plain(Code::Enter));
+    let w = wizard(&app);
+    assert_eq!(w.step, RouteStep::Bases);
+    assert_eq!(w.recipient.as_deref(), Some("police"));
+    // Move to Art. 6(1)(e); refused bases cannot be chosen.
+    let target = w
+        .options
+        .iter()
+        .position(|o| o.basis == LegalBasis::Gdpr6('e'))
+        .unwrap();
+    assert!(w.options[target].refused.is_none());
+    let refused = w.options.iter().position(|o| o.refused.is_some()).unwrap();
+    type_text(&api, &mut app, &"k".repeat(40));
+    type_text(&api, &mut app, &"j".repeat(refused));
+    key(&api, &mut app, Key::char(' '));
+    assert!(
+        wizard(&app).chosen.is_empty(),
+        "a refused basis is not chosen"
+    );
+    type_text(&api, &mut app, &"k".repeat(40));
+    type_text(&api, &mut app, &"j".repeat(target));
+    key(&api, &mut app, Key::char(' '));
+    assert_eq!(wizard(&app).chosen, vec![LegalBasis::Gdpr6('e')]);
+    key(&api, &mut app, Key::plain(Code::Enter));
+    assert_eq!(wizard(&app).step, RouteStep::Justification);
+    // Too short: stays, says why.
+    type_text(&api, &mut app, "kort");
+    key(&api, &mut app, Key::plain(Code::Enter));
+    assert_eq!(wizard(&app).step, RouteStep::Justification);
+    assert!(!wizard(&app).reasons.is_empty());
+    key(&api, &mut app, Key::ctrl('u'));
+    type_text(&api, &mut app, WHY);
+    key(&api, &mut app, Key::plain(Code::Enter));
+    assert_eq!(wizard(&app).step, RouteStep::Confirm);
+    assert_eq!(
+        api.draft(r).unwrap().as_deref(),
+        Some(WHY),
+        "kept on leaving"
+    );
+    key(&api, &mut app, Key::plain(Code::Enter));
+    assert!(app.overlay.is_none(), "{:?}", app.overlay);
+
+    let after = live(&api, r);
+    assert_eq!(after.disclosures.len(), 1);
+    let d = &after.disclosures[0];
+    assert_eq!(d.recipient, "police");
+    assert_eq!(d.bases, vec![LegalBasis::Gdpr6('e')]);
+    assert_eq!(d.justification, WHY);
+    assert_eq!(d.made.by, "tester");
+    assert_eq!(api.draft(r).unwrap(), None, "the draft is cleared");
+}
+
+#[test]
+fn health_data_needs_an_art_9_ground_and_refusals_are_listed() {
+    let (_dir, api) = setup();
+    let case = open_cases(&api)
+        .into_iter()
+        .find(|c| c.disclosures.is_empty())
+        .unwrap();
+    let r = case.reference;
+    prepare(&api, r, &[DataCategory::Health]);
+    let mut app = app(&api);
+    select(&api, &mut app, r);
+    key(&api, &mut app, Key::plain(Code::Enter));
+    key(&api, &mut app, Key::char('R'));
+    type_text(&api, &mut app, "police");
+    key(&api, &mut app, Key::plain(Code::Enter));
+    // The need is said above the list.
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    dispatch(&api, &mut app, Action::Resize(120, 40));
+    t.draw(|f| triage::tui::view::view(&app, f)).unwrap();
+    let screen = t.backend().to_string();
+    assert!(
+        screen.contains("an Art. 9(2) ground is required"),
+        "{screen}"
+    );
+    assert_eq!(wizard(&app).needs.special, vec![DataCategory::Health]);
+    // Only Art. 6(1)(e): the wizard does not go on.
+    let target = wizard(&app)
+        .options
+        .iter()
+        .position(|o| o.basis == LegalBasis::Gdpr6('e'))
+        .unwrap();
+    type_text(&api, &mut app, &"k".repeat(40));
+    type_text(&api, &mut app, &"j".repeat(target));
+    key(&api, &mut app, Key::char('y'));
+    key(&api, &mut app, Key::plain(Code::Enter));
+    let w = wizard(&app);
+    assert_eq!(w.step, RouteStep::Bases);
+    assert!(
+        w.reasons.iter().any(|x| x.contains("Art. 9(2)")),
+        "{:?}",
+        w.reasons
+    );
+
+    // Forced through to the confirm step with the bad request: the store refuses and
+    // every reason shows, the input kept.
+    if let Some(Overlay::Route(w)) = &mut app.overlay {
+        w.step = RouteStep::Confirm;
+        w.justification = WHY.into();
+    }
+    dispatch(&api, &mut app, Action::Confirm);
+    let w = wizard(&app);
+    assert_eq!(w.step, RouteStep::Confirm);
+    assert_eq!(w.justification, WHY);
+    assert!(
+        w.reasons
+            .iter()
+            .any(|x| x.contains("an Art. 9(2) ground is required")),
+        "{:?}",
+        w.reasons
+    );
+    assert!(live(&api, r).disclosures.is_empty());
+    t.draw(|f| triage::tui::view::view(&app, f)).unwrap();
+    let screen = t.backend().to_string();
+    assert!(screen.contains("The store refused the route"), "{screen}");
+}
+
+#[test]
+fn the_justification_draft_is_saved_and_restored() {
+    let (_dir, api) = setup();
+    let case = open_cases(&api)
+        .into_iter()
+        .find(|c| c.disclosures.is_empty())
+        .unwrap();
+    let r = case.reference;
+    prepare(&api, r, &[DataCategory::General]);
+    let mut app = app(&api);
+    select(&api, &mut app, r);
+    key(&api, &mut app, Key::plain(Code::Enter));
+    key(&api, &mut app, Key::char('R'));
+    type_text(&api, &mut app, "police");
+    key(&api, &mut app, Key::plain(Code::Enter));
+    let target = wizard(&app)
+        .options
+        .iter()
+        .position(|o| o.basis == LegalBasis::Gdpr6('e'))
+        .unwrap();
+    type_text(&api, &mut app, &"k".repeat(40));
+    type_text(&api, &mut app, &"j".repeat(target));
+    type_text(&api, &mut app, "y");
+    key(&api, &mut app, Key::plain(Code::Enter));
+    assert_eq!(wizard(&app).step, RouteStep::Justification);
+    // Every 20 keystrokes the draft is saved.
+    type_text(&api, &mut app, "Første linje af begrundelsen");
+    assert_eq!(
+        api.draft(r).unwrap().as_deref(),
+        Some("Første linje af begr")
+    );
+    key(
+        &api,
+        &mut app,
+        Key {
+            code: Code::Enter,
+            ctrl: false,
+            alt: true,
+            shift: false,
+        },
+    );
+    type_text(&api, &mut app, "og en til");
+    let text = "Første linje af begrundelsen\nog en til";
+    assert_eq!(wizard(&app).justification, text);
+    // Leaving the step saves it; Esc on the first step closes, the draft stays.
+    press(&api, &mut app, Code::Esc, 1);
+    assert_eq!(api.draft(r).unwrap().as_deref(), Some(text));
+    press(&api, &mut app, Code::Esc, 2);
+    assert!(app.overlay.is_none());
+    assert!(app.case.is_some(), "Esc closed the wizard, not the case");
+    // Reopened (here after closing the case too), the text is back.
+    press(&api, &mut app, Code::Esc, 1);
+    assert!(app.case.is_none());
+    key(&api, &mut app, Key::char('R'));
+    assert_eq!(wizard(&app).justification, text);
+    assert_eq!(wizard(&app).reference, r);
+}
+
+#[test]
+fn transfer_basis_restriction_and_missing_groundwork_show_in_the_wizard() {
+    let (_dir, api) = setup();
+    let cases: Vec<Case> = open_cases(&api)
+        .into_iter()
+        .filter(|c| c.disclosures.is_empty() && c.restriction.is_none() && c.purpose.is_none())
+        .take(2)
+        .collect();
+    let (a, b) = (cases[0].reference, cases[1].reference);
+    let mut app = app(&api);
+
+    // Without a purpose the wizard says so before any justification is typed.
+    select(&api, &mut app, a);
+    key(&api, &mut app, Key::char('R'));
+    type_text(&api, &mut app, "police");
+    press(&api, &mut app, Code::Enter, 2);
+    let w = wizard(&app);
+    assert_eq!(w.step, RouteStep::Bases);
+    assert!(
+        w.reasons
+            .iter()
+            .any(|r| r.contains("set the purpose first")),
+        "{:?}",
+        w.reasons
+    );
+    press(&api, &mut app, Code::Esc, 3);
+    assert!(app.overlay.is_none());
+
+    // An international organisation: a transfer basis step, which must not be empty.
+    prepare(&api, a, &[DataCategory::General]);
+    dispatch(&api, &mut app, Action::Back);
+    select(&api, &mut app, a);
+    key(&api, &mut app, Key::char('R'));
+    type_text(&api, &mut app, "internationale organisationer");
+    key(&api, &mut app, Key::plain(Code::Enter));
+    assert_eq!(
+        wizard(&app).recipient.as_deref(),
+        Some("international-organisations")
+    );
+    key(&api, &mut app, Key::char('y'));
+    assert_eq!(wizard(&app).chosen, vec![LegalBasis::Gdpr6('e')]);
+    key(&api, &mut app, Key::plain(Code::Enter));
+    assert_eq!(wizard(&app).step, RouteStep::Transfer);
+    key(&api, &mut app, Key::plain(Code::Enter));
+    assert_eq!(wizard(&app).step, RouteStep::Transfer);
+    type_text(&api, &mut app, "Art. 49(1)(d)");
+    key(&api, &mut app, Key::plain(Code::Enter));
+    type_text(&api, &mut app, WHY);
+    key(&api, &mut app, Key::plain(Code::Enter));
+    key(&api, &mut app, Key::char('y'));
+    assert!(app.overlay.is_none(), "{:?}", app.overlay);
+    let d = &live(&api, a).disclosures[0];
+    assert_eq!(d.transfer.as_deref(), Some("Art. 49(1)(d)"));
+
+    // PET is restricted: the confirm screen says the case will be restricted, and it is.
+    prepare(&api, b, &[DataCategory::General]);
+    dispatch(&api, &mut app, Action::Back);
+    select(&api, &mut app, b);
+    key(&api, &mut app, Key::char('R'));
+    type_text(&api, &mut app, "PET");
+    key(&api, &mut app, Key::plain(Code::Enter));
+    assert_eq!(wizard(&app).recipient.as_deref(), Some("pet"));
+    let e = wizard(&app)
+        .options
+        .iter()
+        .position(|o| o.basis == LegalBasis::Gdpr6('e'))
+        .unwrap();
+    type_text(&api, &mut app, &"k".repeat(40));
+    type_text(&api, &mut app, &"j".repeat(e));
+    key(&api, &mut app, Key::char(' '));
+    key(&api, &mut app, Key::plain(Code::Enter));
+    type_text(&api, &mut app, WHY);
+    key(&api, &mut app, Key::plain(Code::Enter));
+    assert_eq!(wizard(&app).step, RouteStep::Confirm);
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| triage::tui::view::view(&app, f)).unwrap();
+    let screen = t.backend().to_string();
+    assert!(
+        screen.contains("marked restricted under Art. 23"),
+        "{screen}"
+    );
+    key(&api, &mut app, Key::plain(Code::Enter));
+    assert!(app.overlay.is_none());
+    assert!(live(&api, b).restriction.is_some());
+}

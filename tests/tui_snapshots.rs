@@ -211,3 +211,47 @@ fn without_colour_selection_and_urgency_still_show() {
         .unwrap_or_else(|| panic!("no overdue in {}", cells.concat()));
     assert!(buf[(x as u16, 2)].modifier.contains(Modifier::BOLD));
 }
+
+#[test]
+fn classify_dialog_screens() {
+    for size in SIZES {
+        for (lang, l) in LANGS {
+            let mut a = app(lang, size);
+            // The new case with a CPR number and a health term: its suggestions pre-marked.
+            act(&mut a, &[Action::ShowView(View::New)]);
+            keys(&mut a, "jj");
+            act(&mut a, &[Action::Open, Action::Classify]);
+            // One decision made, not yet saved.
+            act(&mut a, &[Action::Down, Action::ConfirmItem]);
+            insta::assert_snapshot!(format!("classify_{l}_{}x{}", size.0, size.1), screen(&a));
+            act(&mut a, &[Action::Cancel]);
+            assert!(a.overlay.is_none());
+        }
+    }
+}
+
+#[test]
+fn route_bases_screens() {
+    for size in SIZES {
+        for (lang, l) in LANGS {
+            let mut a = app(lang, size);
+            act(&mut a, &[Action::ShowView(View::All)]);
+            // An open case with health data confirmed: the Art. 9 need is said.
+            let pos = a
+                .list
+                .iter()
+                .position(|&i| {
+                    a.rows[i].status.is_open()
+                        && a.rows[i]
+                            .badges
+                            .contains(&(triage::domain::category::DataCategory::Health, true))
+                })
+                .expect("the demo has an open case with health data confirmed");
+            a.selected = pos;
+            act(&mut a, &[Action::Open, Action::Route]);
+            keys(&mut a, "politi");
+            act(&mut a, &[Action::Submit, Action::ConfirmItem]);
+            insta::assert_snapshot!(format!("route_bases_{l}_{}x{}", size.0, size.1), screen(&a));
+        }
+    }
+}

@@ -70,6 +70,20 @@ pub enum Action {
     Backspace,
     ClearInput,
     DeleteWord,
+    /// Open the classify checklist (marked cases if any).
+    Classify,
+    /// Open the purpose picker.
+    SetPurpose,
+    /// Open the route wizard.
+    Route,
+    /// In a checklist: confirm the category, or choose the basis.
+    ConfirmItem,
+    /// In a checklist: reject the category, or leave the basis out.
+    RejectItem,
+    /// In a checklist: back to the stored state.
+    UndoItem,
+    /// In a multi-line text field: a line break.
+    Newline,
     /// Does nothing; a user keymap binds a key to it to unbind the default.
     Nothing,
 
@@ -97,6 +111,16 @@ pub enum Action {
     Revealed(Reference),
     /// The store refused or failed; the text is for the person at the keyboard.
     Failed(String),
+    /// The store refused a route, with every reason.
+    Refused {
+        reference: Reference,
+        reasons: Vec<String>,
+    },
+    /// The draft justification saved for a case, read when the route wizard opened.
+    DraftLoaded {
+        reference: Reference,
+        text: Option<String>,
+    },
 }
 
 /// Every named action: its name in keymaps and the palette.
@@ -140,6 +164,13 @@ pub const NAMED: &[(&str, Action)] = &[
     ("backspace", Action::Backspace),
     ("clear_input", Action::ClearInput),
     ("delete_word", Action::DeleteWord),
+    ("classify", Action::Classify),
+    ("purpose", Action::SetPurpose),
+    ("route", Action::Route),
+    ("confirm_item", Action::ConfirmItem),
+    ("reject_item", Action::RejectItem),
+    ("undo_item", Action::UndoItem),
+    ("newline", Action::Newline),
     ("none", Action::Nothing),
 ];
 
@@ -166,6 +197,10 @@ impl Action {
                 | Action::Backspace
                 | Action::ClearInput
                 | Action::DeleteWord
+                | Action::ConfirmItem
+                | Action::RejectItem
+                | Action::UndoItem
+                | Action::Newline
                 | Action::Nothing
         )
     }
@@ -189,6 +224,10 @@ pub enum Effect {
     },
     /// Read the queue again.
     Reload,
+    /// Keep a draft justification (an empty one clears it).
+    SaveDraft { reference: Reference, text: String },
+    /// Read the draft justification for a case.
+    LoadDraft(Reference),
 }
 
 #[cfg(test)]

@@ -1,13 +1,14 @@
 //! The interface's state and `update`: pure data and rules, no terminal and no store.
 
 use super::action::{Action, Effect, View};
+use super::dialog::{self, ClassifyDialog, PurposePicker, RouteStep, RouteWizard};
 use super::i18n::{t, tf, Lang, Msg};
 use super::keymap::{Code, Context, Key, Keymap, Resolution};
 use super::layout;
 use super::model::{self, Filter, Row, SortKey};
 use super::text;
 use crate::domain::calendar::Calendar;
-use crate::domain::case::CaseRecord;
+use crate::domain::case::{CaseRecord, Verdict};
 use crate::domain::command::{Access, Command, Event};
 use crate::domain::enquiry::Reference;
 use crate::domain::policy::Policy;
@@ -75,6 +76,9 @@ pub enum Overlay {
         prompt: String,
         yes: OnYes,
     },
+    Classify(ClassifyDialog),
+    Purpose(PurposePicker),
+    Route(Box<RouteWizard>),
 }
 
 /// The last message for the status bar.
@@ -122,6 +126,8 @@ pub struct App {
     pub overlay: Option<Overlay>,
     pub message: Option<Message>,
     pub pending: Vec<Key>,
+    /// A dialog to open over the case once it has been opened (and the open logged).
+    pub after_open: Option<Action>,
     pub size: (u16, u16),
     pub quit: bool,
 }
@@ -161,6 +167,7 @@ impl App {
             overlay: None,
             message,
             pending: Vec::new(),
+            after_open: None,
             size: (80, 24),
             quit: false,
         };
@@ -248,6 +255,12 @@ impl App {
     pub fn context(&self) -> Context {
         match &self.overlay {
             Some(Overlay::Confirm { .. }) => Context::Dialog,
+            Some(Overlay::Classify(_)) => Context::Checklist,
+            Some(Overlay::Route(w)) => match w.step {
+                RouteStep::Bases => Context::Checklist,
+                RouteStep::Confirm => Context::Dialog,
+                _ => Context::Input,
+            },
             Some(_) => Context::Input,
             None if self.case.is_some() => Context::Case,
             None => Context::Queue,
@@ -498,6 +511,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 text_scroll: 0,
                 side_scroll: 0,
             });
+            if let Some(then) = app.after_open.take() {
+                return update(app, then);
+            }
         }
         Action::Saved { record, events } => {
             let reference = record.reference();
@@ -509,6 +525,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 }
             }
             app.say(tf(lang, Msg::Saved, &[&reference.to_string()]));
+            return dialog::saved(app, reference);
         }
         Action::Revealed(reference) => {
             if let Some(c) = &mut app.case {
@@ -517,7 +534,17 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 }
             }
         }
-        Action::Failed(text) => app.fail(text),
+        Action::Failed(text) => {
+            app.after_open = None;
+            dialog::refused(app, vec![text.clone()]);
+            app.fail(text);
+        }
+        Action::Refused { reasons, .. } => {
+            if !dialog::refused(app, reasons.clone()) {
+                app.fail(reasons.join("; "));
+            }
+        }
+        Action::DraftLoaded { reference, text } => dialog::draft_loaded(app, reference, text),
         Action::InputChar(ch) => match &mut app.overlay {
             Some(Overlay::Filter { .. }) => {
                 app.filter.push(ch);
@@ -532,6 +559,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             Some(Overlay::Palette { input, selected }) => {
                 input.push(ch);
                 *selected = 0;
+            }
+            Some(Overlay::Purpose(_)) | Some(Overlay::Route(_)) => {
+                return dialog::type_char(app, ch);
             }
             _ => {}
         },
@@ -552,10 +582,19 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 Some(Overlay::Help { input, .. }) | Some(Overlay::Palette { input, .. }) => {
                     edit(input)
                 }
+                Some(Overlay::Purpose(_)) | Some(Overlay::Route(_)) => {
+                    return dialog::edit(app, &edit);
+                }
                 _ => {}
             }
         }
         Action::Submit => {
+            if matches!(
+                app.overlay,
+                Some(Overlay::Classify(_) | Overlay::Purpose(_) | Overlay::Route(_))
+            ) {
+                return dialog::submit(app);
+            }
             if let Some(Overlay::Palette { selected, .. }) = &app.overlay {
                 let chosen = app
                     .palette_entries()
@@ -572,6 +611,14 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::Cancel => {
+            match &app.overlay {
+                Some(Overlay::Classify(_)) => {
+                    app.overlay = None;
+                    return Vec::new();
+                }
+                Some(Overlay::Purpose(_) | Overlay::Route(_)) => return dialog::cancel(app),
+                _ => {}
+            }
             if let Some(Overlay::Filter { before }) = app.overlay.take() {
                 app.filter = before;
                 app.compiled = Filter::new(&app.filter);
@@ -579,6 +626,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::Confirm => {
+            if let Some(Overlay::Route(_)) = &app.overlay {
+                return dialog::submit(app);
+            }
             if let Some(Overlay::Confirm { yes, .. }) = app.overlay.take() {
                 match yes {
                     OnYes::Effects(e) => return e,
@@ -704,6 +754,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 c.side = !c.side;
             }
         }
+        Action::Classify => return dialog::open_classify(app),
+        Action::SetPurpose => return dialog::open_purpose(app),
+        Action::Route => return dialog::open_route(app),
+        Action::ConfirmItem => dialog::decide(app, Some(Verdict::Confirmed), false),
+        Action::RejectItem => dialog::decide(app, Some(Verdict::Rejected), false),
+        Action::UndoItem => dialog::decide(app, None, true),
+        Action::Newline => return dialog::newline(app),
         Action::Nothing => {}
     }
     Vec::new()
@@ -766,6 +823,18 @@ fn movement(app: &mut App, action: Action) -> Vec<Effect> {
             // Up and down while filtering move the selection in the narrowed queue.
         }
         Some(Overlay::Confirm { .. }) => return Vec::new(),
+        Some(Overlay::Classify(_) | Overlay::Purpose(_) | Overlay::Route(_)) => {
+            let delta = match action {
+                Action::Down => 1,
+                Action::Up => -1,
+                Action::PageDown => 10,
+                Action::PageUp => -10,
+                Action::Top => isize::MIN / 2,
+                _ => isize::MAX / 2,
+            };
+            dialog::move_in(app, delta);
+            return Vec::new();
+        }
         None => {}
     }
     let (tmax, smax) = app.case_scroll_limits();

@@ -2,7 +2,7 @@
 
 use crate::domain::case::Status;
 use crate::domain::clock::{Countdown, RetentionState, Unit};
-use crate::domain::enquiry::{Channel, Language};
+use crate::domain::enquiry::{Channel, Language, RightKind};
 
 /// The interface language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -97,6 +97,56 @@ pub enum Msg {
     NoBinding,
     SidePanel,
     Retained,
+    ContextChecklist,
+    ClassifyTitle,
+    ClassifyMany,
+    Confirmed,
+    Changed,
+    HintMove,
+    HintConfirm,
+    HintReject,
+    HintUndo,
+    HintSave,
+    HintCancel,
+    HintNext,
+    HintBack,
+    HintChoose,
+    HintLeaveOut,
+    HintNewline,
+    HintRoute,
+    NoChanges,
+    PurposeTitle,
+    RightTitle,
+    TypeToFilter,
+    NothingMatches,
+    RouteTitle,
+    StepRecipient,
+    StepBases,
+    StepTransfer,
+    StepJustification,
+    StepConfirm,
+    Recipient,
+    NeedArt6,
+    NeedArt9,
+    NeedArt10,
+    NoSpecial,
+    NoCriminal,
+    NeedsNothing,
+    MissingArt6,
+    MissingArt9,
+    MissingArt10,
+    CannotReceive,
+    TransferPrompt,
+    TransferEmpty,
+    JustificationPrompt,
+    JustificationShort,
+    WillRestrict,
+    Transfer,
+    Justification,
+    RouteRefused,
+    CaseNotLive,
+    PurposeFirst,
+    ClassifyFirst,
 }
 
 /// The text of `m` in `lang`.
@@ -207,6 +257,62 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
         Msg::NoBinding => ("(no key)", "(ingen tast)"),
         Msg::SidePanel => ("Details", "Detaljer"),
         Msg::Retained => ("kept", "bevaret"),
+        Msg::ContextChecklist => ("Checklists", "Tjeklister"),
+        Msg::ClassifyTitle => ("Classify {}", "Klassificér {}"),
+        Msg::ClassifyMany => ("{} marked cases: each gets the same decisions, as its own change", "{} markerede sager: hver får de samme afgørelser, som sin egen ændring"),
+        Msg::Confirmed => ("confirmed", "bekræftet"),
+        Msg::Changed => ("changed", "ændret"),
+        Msg::HintMove => ("move", "flyt"),
+        Msg::HintConfirm => ("confirm", "bekræft"),
+        Msg::HintReject => ("reject", "afvis"),
+        Msg::HintUndo => ("undo", "fortryd"),
+        Msg::HintSave => ("save", "gem"),
+        Msg::HintCancel => ("cancel", "annullér"),
+        Msg::HintNext => ("next", "videre"),
+        Msg::HintBack => ("back", "tilbage"),
+        Msg::HintChoose => ("choose", "vælg"),
+        Msg::HintLeaveOut => ("leave out", "fravælg"),
+        Msg::HintNewline => ("new line", "ny linje"),
+        Msg::HintRoute => ("route", "videregiv"),
+        Msg::NoChanges => ("nothing changed", "intet ændret"),
+        Msg::PurposeTitle => ("Purpose of {}", "Formål for {}"),
+        Msg::RightTitle => ("Right invoked in {}", "Påberåbt rettighed i {}"),
+        Msg::TypeToFilter => ("type to filter", "skriv for at filtrere"),
+        Msg::NothingMatches => ("nothing matches", "intet passer"),
+        Msg::RouteTitle => ("Route {} · step {} of {}: {}", "Videregiv {} · trin {} af {}: {}"),
+        Msg::StepRecipient => ("recipient", "modtager"),
+        Msg::StepBases => ("legal bases", "retsgrundlag"),
+        Msg::StepTransfer => ("transfer basis", "overførselsgrundlag"),
+        Msg::StepJustification => ("justification", "begrundelse"),
+        Msg::StepConfirm => ("confirm", "bekræft"),
+        Msg::Recipient => ("Recipient", "Modtager"),
+        Msg::NeedArt6 => ("Every disclosure needs a GDPR Art. 6(1) basis.", "Enhver videregivelse kræver et grundlag i art. 6, stk. 1."),
+        Msg::NeedArt9 => ("Special categories confirmed ({}): an Art. 9(2) ground is required.", "Følsomme oplysninger bekræftet ({}): kræver et grundlag i art. 9, stk. 2."),
+        Msg::NeedArt10 => ("Criminal-offence data confirmed: an Art. 10 basis (e.g. Data Protection Act § 8) is required.", "Oplysninger om strafbare forhold bekræftet: kræver et grundlag efter art. 10 (fx databeskyttelseslovens § 8)."),
+        Msg::NoSpecial => ("{} may not receive special categories.", "{} må ikke modtage følsomme oplysninger."),
+        Msg::NoCriminal => ("{} may not receive criminal-offence data.", "{} må ikke modtage oplysninger om strafbare forhold."),
+        Msg::NeedsNothing => ("No special category or criminal-offence data is confirmed.", "Ingen følsomme oplysninger eller strafbare forhold er bekræftet."),
+        Msg::MissingArt6 => ("choose a GDPR Art. 6(1) basis", "vælg et grundlag i art. 6, stk. 1"),
+        Msg::MissingArt9 => ("choose an Art. 9(2) ground: the case holds special categories", "vælg et grundlag i art. 9, stk. 2: sagen indeholder følsomme oplysninger"),
+        Msg::MissingArt10 => ("choose an Art. 10 basis: the case holds criminal-offence data", "vælg et grundlag efter art. 10: sagen indeholder oplysninger om strafbare forhold"),
+        Msg::CannotReceive => ("this recipient may not receive the case's data: choose another", "modtageren må ikke modtage sagens oplysninger: vælg en anden"),
+        Msg::TransferPrompt => ("{} is outside the EU/EEA or an international organisation: name the transfer basis (GDPR Art. 45–49).", "{} er uden for EU/EØS eller en international organisation: angiv overførselsgrundlaget (art. 45-49)."),
+        Msg::TransferEmpty => ("name the transfer basis", "angiv overførselsgrundlaget"),
+        Msg::JustificationPrompt => ("Why the disclosure is necessary (at least {} characters; kept as a draft):", "Hvorfor videregivelsen er nødvendig (mindst {} tegn; gemmes som kladde):"),
+        Msg::JustificationShort => ("the justification needs at least {} characters ({} so far)", "begrundelsen skal have mindst {} tegn ({} indtil nu)"),
+        Msg::WillRestrict => ("The case will be marked restricted under Art. 23.", "Sagen bliver markeret som begrænset efter art. 23."),
+        Msg::Transfer => ("Transfer basis", "Overførselsgrundlag"),
+        Msg::Justification => ("Justification", "Begrundelse"),
+        Msg::RouteRefused => ("The store refused the route:", "Videregivelsen blev afvist:"),
+        Msg::CaseNotLive => ("the case is erased", "sagen er slettet"),
+        Msg::PurposeFirst => (
+            "set the purpose first: it is the ground the case is processed on",
+            "angiv formålet først: det er grundlaget for behandlingen",
+        ),
+        Msg::ClassifyFirst => (
+            "classify the case first: the bases depend on its confirmed categories",
+            "klassificér sagen først: grundlagene afhænger af de bekræftede kategorier",
+        ),
     };
     match lang {
         Lang::En => en,
@@ -259,6 +365,23 @@ pub fn channel(lang: Lang, c: Channel) -> &'static str {
             Channel::InPerson => "personligt",
         },
     }
+}
+
+/// A right of the data subject, with its article.
+pub fn right(lang: Lang, r: RightKind) -> String {
+    let name = match (lang, r) {
+        (Lang::En, _) => r.as_id(),
+        (Lang::Da, RightKind::Access) => "indsigt",
+        (Lang::Da, RightKind::Rectification) => "berigtigelse",
+        (Lang::Da, RightKind::Erasure) => "sletning",
+        (Lang::Da, RightKind::Restriction) => "begrænsning",
+        (Lang::Da, RightKind::Objection) => "indsigelse",
+    };
+    let article = match lang {
+        Lang::En => r.article().to_string(),
+        Lang::Da => r.article().replace("Art.", "art."),
+    };
+    format!("{name} ({article})")
 }
 
 /// A countdown as the queue shows it: "3d", "5wd", "today", "overdue 2d".
@@ -343,6 +466,17 @@ mod tests {
             Msg::TakeMany,
             Msg::Release,
             Msg::ClearMarks,
+            Msg::ClassifyTitle,
+            Msg::ClassifyMany,
+            Msg::PurposeTitle,
+            Msg::RightTitle,
+            Msg::RouteTitle,
+            Msg::NeedArt9,
+            Msg::NoSpecial,
+            Msg::NoCriminal,
+            Msg::TransferPrompt,
+            Msg::JustificationPrompt,
+            Msg::JustificationShort,
         ] {
             assert_eq!(
                 t(Lang::En, m).matches("{}").count(),

@@ -240,15 +240,18 @@ pub enum Context {
     Queue,
     Case,
     Dialog,
+    /// A list of items each decided by a key (categories, legal bases).
+    Checklist,
     Input,
 }
 
 impl Context {
-    pub const ALL: [Context; 5] = [
+    pub const ALL: [Context; 6] = [
         Context::Queue,
         Context::Case,
         Context::Global,
         Context::Dialog,
+        Context::Checklist,
         Context::Input,
     ];
 
@@ -258,6 +261,7 @@ impl Context {
             Context::Queue => "queue",
             Context::Case => "case",
             Context::Dialog => "dialog",
+            Context::Checklist => "checklist",
             Context::Input => "input",
         }
     }
@@ -269,6 +273,7 @@ impl Context {
             Context::Case => &[Context::Case, Context::Global],
             Context::Global => &[Context::Global],
             Context::Dialog => &[Context::Dialog],
+            Context::Checklist => &[Context::Checklist],
             Context::Input => &[Context::Input],
         }
     }
@@ -375,6 +380,8 @@ struct RawFile {
     #[serde(default)]
     dialog: Vec<RawBinding>,
     #[serde(default)]
+    checklist: Vec<RawBinding>,
+    #[serde(default)]
     input: Vec<RawBinding>,
 }
 
@@ -427,6 +434,7 @@ pub fn parse(text: &str, file: &str, base: Option<&Keymap>) -> (Keymap, Vec<Stri
         (Context::Queue, raw.queue),
         (Context::Case, raw.case),
         (Context::Dialog, raw.dialog),
+        (Context::Checklist, raw.checklist),
         (Context::Input, raw.input),
     ];
     for (context, list) in sections {

@@ -8,6 +8,7 @@
 
 pub mod action;
 pub mod app;
+pub mod dialog;
 pub mod i18n;
 pub mod keymap;
 pub mod layout;
@@ -248,6 +249,17 @@ pub fn perform(api: &dyn Api, effect: Effect) -> Vec<Action> {
                 record: Box::new(record),
                 events: api.events(reference).unwrap_or_default(),
             }],
+            Err(StoreError::Refused(crate::domain::command::Refusal::Routing(reasons))) => {
+                vec![Action::Refused { reference, reasons }]
+            }
+            Err(e) => failed(e),
+        },
+        Effect::SaveDraft { reference, text } => match api.save_draft(reference, &text) {
+            Ok(()) => Vec::new(),
+            Err(e) => failed(e),
+        },
+        Effect::LoadDraft(reference) => match api.draft(reference) {
+            Ok(text) => vec![Action::DraftLoaded { reference, text }],
             Err(e) => failed(e),
         },
         Effect::Reload => match api.cases() {

@@ -277,6 +277,14 @@ impl Filter {
         Some(total)
     }
 
+    /// The score of one folded text (higher is better), or None when a word misses it.
+    pub fn score_text(&self, folded: &str) -> Option<i64> {
+        self.terms
+            .iter()
+            .map(|t| self.matcher.fuzzy_match(folded, t))
+            .sum()
+    }
+
     /// Character positions in `folded` that the filter's words match, for highlighting.
     pub fn positions(&self, folded: &str) -> Vec<usize> {
         let mut v: Vec<usize> = self

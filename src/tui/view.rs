@@ -2,14 +2,21 @@
 
 use super::action::{Action, View};
 use super::app::{App, CaseView, Entry, Overlay};
+use super::dialog::{
+    ClassifyDialog, Needs, PurposePicker, PurposeStep, RouteStep, RouteWizard, Stored,
+};
 use super::i18n::{self, t, tf, Lang, Msg};
 use super::keymap::Context;
 use super::layout;
 use super::model::{self, Deadline, Row, SortKey, Urgency};
 use super::text::{self, Mark};
+use crate::domain::basis::LegalBasis;
 use crate::domain::case::{Case, Verdict};
+use crate::domain::category::DataCategory;
 use crate::domain::clock;
 use crate::domain::command::Change;
+use crate::domain::command::MIN_JUSTIFICATION;
+use crate::domain::enquiry::RightKind;
 use crate::domain::sanitize::sanitize_line;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -109,6 +116,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             draw_palette(app, input, *selected, area, buf, th)
         }
         Some(Overlay::Confirm { prompt, .. }) => draw_confirm(app, prompt, area, buf, th),
+        Some(Overlay::Classify(d)) => draw_classify(app, d, area, buf, th),
+        Some(Overlay::Purpose(p)) => draw_purpose(app, p, area, buf, th),
+        Some(Overlay::Route(w)) => draw_route(app, w, area, buf, th),
         Some(Overlay::Filter { .. }) | None => {}
     }
 }
@@ -1028,6 +1038,7 @@ fn context_name(lang: Lang, c: Context) -> &'static str {
             Context::Queue => Msg::ContextQueue,
             Context::Case => Msg::ContextCase,
             Context::Dialog => Msg::ContextDialog,
+            Context::Checklist => Msg::ContextChecklist,
             Context::Input => Msg::ContextInput,
         },
     )
@@ -1169,6 +1180,635 @@ fn draw_confirm(app: &App, prompt: &str, area: Rect, buf: &mut Buffer, th: Theme
         inner.width as usize - 1,
         th.dim(),
     );
+}
+
+/// "keys word · keys word", the keys as bound in `ctx`.
+fn hints(app: &App, ctx: Context, items: &[(Action, Msg)]) -> String {
+    items
+        .iter()
+        .filter_map(|(a, m)| {
+            let keys = app.keymap.keys_for(ctx, a);
+            (!keys.is_empty()).then(|| format!("{} {}", keys.join("/"), t(app.lang, *m)))
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// Plain text wrapped to `width` columns.
+fn wrap_plain(s: &str, width: usize) -> Vec<String> {
+    text::wrap(&[(s.to_string(), Mark::Plain)], width.max(1))
+        .into_iter()
+        .map(|l| l.into_iter().map(|(s, _)| s).collect())
+        .collect()
+}
+
+/// Untrusted multi-line text, each line sanitised, line breaks kept.
+fn sanitize_lines(s: &str) -> String {
+    s.split('\n')
+        .map(|l| sanitize_line(l).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn category_name(lang: Lang, c: DataCategory) -> &'static str {
+    match lang {
+        Lang::En => c.name_en(),
+        Lang::Da => c.name_da(),
+    }
+}
+
+fn stored_text(lang: Lang, s: Stored) -> String {
+    match s {
+        Stored::None => t(lang, Msg::None).to_string(),
+        Stored::Suggested(c) => format!("{} {:.0}%", t(lang, Msg::Suggested), c * 100.0),
+        Stored::Confirmed => t(lang, Msg::Confirmed).to_string(),
+        Stored::Rejected => t(lang, Msg::Rejected).to_string(),
+    }
+}
+
+fn verdict_text(lang: Lang, v: Verdict) -> &'static str {
+    match v {
+        Verdict::Confirmed => t(lang, Msg::Confirmed),
+        Verdict::Rejected => t(lang, Msg::Rejected),
+    }
+}
+
+/// A list drawn in `area` with the selected row kept in view; `rows` are (text, style).
+fn draw_list(rows: &[(String, Style)], selected: usize, area: Rect, buf: &mut Buffer, th: Theme) {
+    let h = area.height as usize;
+    if h == 0 {
+        return;
+    }
+    let top = selected.saturating_sub(h.saturating_sub(1));
+    for (i, (y, (s, st))) in (area.y..area.y + area.height)
+        .zip(rows.iter().skip(top))
+        .enumerate()
+    {
+        let pos = top + i;
+        let style = if pos == selected {
+            st.patch(th.selected())
+        } else {
+            *st
+        };
+        buf.set_stringn(
+            area.x,
+            y,
+            fit(s, area.width as usize),
+            area.width as usize,
+            style,
+        );
+    }
+}
+
+/// A text field's line with a cursor after the text.
+fn draw_prompt(prefix: &str, input: &str, area: Rect, y: u16, buf: &mut Buffer, th: Theme) {
+    let shown = format!("{prefix}{}", sanitize_line(input));
+    let w = area.width as usize;
+    // The end of a long input stays in view.
+    let skip = shown.width().saturating_sub(w.saturating_sub(1));
+    let visible: String = shown.chars().skip(skip).collect();
+    buf.set_stringn(area.x, y, &visible, w, th.bold());
+    let cx = area.x + (visible.width() as u16).min(area.width.saturating_sub(1));
+    buf.set_style(Rect::new(cx, y, 1, 1), th.selected());
+}
+
+fn draw_classify(app: &App, d: &ClassifyDialog, area: Rect, buf: &mut Buffer, th: Theme) {
+    let lang = app.lang;
+    let many = d.targets.len() != 1;
+    let title = match d.targets.as_slice() {
+        [(r, _)] => tf(lang, Msg::ClassifyTitle, &[&r.to_string()]),
+        _ => tf(
+            lang,
+            Msg::ClassifyTitle,
+            &[&format!("({})", d.targets.len())],
+        ),
+    };
+    let extra = if many { 2 } else { 0 };
+    let inner = overlay_box(
+        &title,
+        area,
+        area.width.saturating_sub(4).min(76),
+        (d.lines.len() as u16 + 4 + extra).min(area.height.saturating_sub(2)),
+        buf,
+    );
+    if inner.height < 4 {
+        return;
+    }
+    let mut y = inner.y;
+    if many {
+        let msg = tf(lang, Msg::ClassifyMany, &[&d.targets.len().to_string()]);
+        buf.set_stringn(inner.x + 1, y, msg, inner.width as usize - 1, th.bold());
+        y += 2;
+    }
+    let name_w = 36usize.min(inner.width as usize / 2);
+    let rows: Vec<(String, Style)> = d
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let shown = match (l.choice, l.stored) {
+                (Some(Verdict::Confirmed), _) | (None, Stored::Confirmed) => "[✓]",
+                (Some(Verdict::Rejected), _) | (None, Stored::Rejected) => "[✗]",
+                (None, Stored::Suggested(_)) => "[?]",
+                (None, Stored::None) => "[ ]",
+            };
+            let mut state = stored_text(lang, l.stored);
+            if let Some(v) = l.change() {
+                state = format!("{state} → {}", verdict_text(lang, v));
+            }
+            let text = format!(
+                "{}{shown} {} {state}",
+                if i == d.selected { '>' } else { ' ' },
+                fit(
+                    &format!(
+                        "{} ({})",
+                        category_name(lang, l.category),
+                        l.category.badge()
+                    ),
+                    name_w
+                ),
+            );
+            let style = if l.change().is_some() {
+                th.bold()
+            } else {
+                match l.stored {
+                    Stored::Suggested(_) => th.fg(Color::Yellow),
+                    Stored::Rejected => th.dim(),
+                    _ => Style::new(),
+                }
+            };
+            (text, style)
+        })
+        .collect();
+    let list_h = (inner.y + inner.height).saturating_sub(y + 2);
+    draw_list(
+        &rows,
+        d.selected,
+        Rect::new(inner.x, y, inner.width, list_h),
+        buf,
+        th,
+    );
+    let hint = hints(
+        app,
+        Context::Checklist,
+        &[
+            (Action::ConfirmItem, Msg::HintConfirm),
+            (Action::RejectItem, Msg::HintReject),
+            (Action::UndoItem, Msg::HintUndo),
+            (Action::Submit, Msg::HintSave),
+            (Action::Cancel, Msg::HintCancel),
+        ],
+    );
+    buf.set_stringn(
+        inner.x + 1,
+        inner.y + inner.height - 1,
+        hint,
+        inner.width as usize - 1,
+        th.dim(),
+    );
+}
+
+fn draw_purpose(app: &App, p: &PurposePicker, area: Rect, buf: &mut Buffer, th: Theme) {
+    let lang = app.lang;
+    let title = match p.step {
+        PurposeStep::Purpose => tf(lang, Msg::PurposeTitle, &[&p.reference.to_string()]),
+        PurposeStep::Right => tf(lang, Msg::RightTitle, &[&p.reference.to_string()]),
+    };
+    let inner = overlay_box(
+        &title,
+        area,
+        area.width.saturating_sub(4).min(80),
+        area.height.saturating_sub(4).min(22),
+        buf,
+    );
+    if inner.height < 4 {
+        return;
+    }
+    draw_prompt("> ", &p.input, inner, inner.y, buf, th);
+    let suggested = app
+        .case
+        .as_ref()
+        .and_then(|c| c.record.live())
+        .and_then(|c| match p.step {
+            PurposeStep::Purpose => c.enquiry.purpose.clone(),
+            PurposeStep::Right => c.enquiry.right.map(|r| r.as_id().to_string()),
+        });
+    let matches = p.matches(&app.policy);
+    let rows: Vec<(String, Style)> = matches
+        .iter()
+        .enumerate()
+        .map(|(pos, &i)| {
+            let (id, name) = match p.step {
+                PurposeStep::Purpose => {
+                    let x = &app.policy.purposes[i];
+                    (x.id().to_string(), x.name(lang.language()).to_string())
+                }
+                PurposeStep::Right => {
+                    let r = RightKind::ALL[i];
+                    (r.as_id().to_string(), i18n::right(lang, r))
+                }
+            };
+            let mark = if suggested.as_deref() == Some(id.as_str()) {
+                format!(" · {}", t(lang, Msg::Suggested))
+            } else {
+                String::new()
+            };
+            (
+                format!(
+                    "{}{}{mark}",
+                    if pos == p.selected { '>' } else { ' ' },
+                    sanitize_line(&name)
+                ),
+                Style::new(),
+            )
+        })
+        .collect();
+    let list = Rect::new(inner.x, inner.y + 1, inner.width, inner.height - 3);
+    if rows.is_empty() {
+        buf.set_stringn(
+            list.x + 1,
+            list.y,
+            t(lang, Msg::NothingMatches),
+            list.width as usize - 1,
+            th.dim(),
+        );
+    }
+    draw_list(&rows, p.selected, list, buf, th);
+    let hint = hints(
+        app,
+        Context::Input,
+        &[
+            (Action::Down, Msg::HintMove),
+            (Action::Submit, Msg::HintChoose),
+            (Action::Cancel, Msg::HintBack),
+        ],
+    );
+    buf.set_stringn(
+        inner.x + 1,
+        inner.y + inner.height - 1,
+        format!("{} · {hint}", t(lang, Msg::TypeToFilter)),
+        inner.width as usize - 1,
+        th.dim(),
+    );
+}
+
+fn step_name(lang: Lang, s: RouteStep) -> &'static str {
+    t(
+        lang,
+        match s {
+            RouteStep::Recipient => Msg::StepRecipient,
+            RouteStep::Bases => Msg::StepBases,
+            RouteStep::Transfer => Msg::StepTransfer,
+            RouteStep::Justification => Msg::StepJustification,
+            RouteStep::Confirm => Msg::StepConfirm,
+        },
+    )
+}
+
+fn citation(lang: Lang, b: LegalBasis) -> String {
+    match lang {
+        Lang::En => b.citation_en(),
+        Lang::Da => b.citation_da(),
+    }
+}
+
+/// Why a basis is not offered, in the interface's language. The domain decides and gives
+/// its reason in English; in Danish the same facts are put in Danish, and anything not
+/// recognised is shown as the domain gave it.
+fn refusal_text(
+    lang: Lang,
+    recipient: Option<&crate::domain::policy::Recipient>,
+    needs: &Needs,
+    basis: LegalBasis,
+    why: &str,
+) -> String {
+    use crate::domain::basis::BasisKind;
+    let (Lang::Da, Some(r)) = (lang, recipient) else {
+        return why.to_string();
+    };
+    let name = &r.name_da;
+    if !r.bases().any(|b| b == basis) {
+        return format!("ikke et grundlag for videregivelse til {name}");
+    }
+    match basis.kind() {
+        BasisKind::Art9 if !r.special_categories => tf(lang, Msg::NoSpecial, &[name]),
+        BasisKind::Art9 if needs.special.is_empty() => {
+            "ingen følsomme oplysninger er bekræftet på sagen".into()
+        }
+        BasisKind::Art10 if !r.criminal => tf(lang, Msg::NoCriminal, &[name]),
+        BasisKind::Art10 if !needs.criminal => {
+            "ingen oplysninger om strafbare forhold er bekræftet på sagen".into()
+        }
+        _ => why.to_string(),
+    }
+}
+
+fn draw_route(app: &App, w: &RouteWizard, area: Rect, buf: &mut Buffer, th: Theme) {
+    let lang = app.lang;
+    let steps = w.steps(&app.policy);
+    let n = steps.iter().position(|s| *s == w.step).unwrap_or(0) + 1;
+    let title = tf(
+        lang,
+        Msg::RouteTitle,
+        &[
+            &w.reference.to_string(),
+            &n.to_string(),
+            &steps.len().to_string(),
+            step_name(lang, w.step),
+        ],
+    );
+    let inner = overlay_box(
+        &title,
+        area,
+        area.width.saturating_sub(4).min(100),
+        area.height.saturating_sub(2),
+        buf,
+    );
+    if inner.height < 6 {
+        return;
+    }
+    let width = inner.width as usize;
+    let recipient = w.recipient.as_deref().and_then(|r| app.policy.recipient(r));
+    let recipient_name = recipient
+        .map(|r| sanitize_line(r.name(lang.language())).into_owned())
+        .unwrap_or_default();
+
+    // The bottom: the reasons it cannot go on, then the keys.
+    let ctx = app.context();
+    let hint = match w.step {
+        RouteStep::Bases => hints(
+            app,
+            ctx,
+            &[
+                (Action::ConfirmItem, Msg::HintChoose),
+                (Action::RejectItem, Msg::HintLeaveOut),
+                (Action::Submit, Msg::HintNext),
+                (Action::Cancel, Msg::HintBack),
+            ],
+        ),
+        RouteStep::Confirm => hints(
+            app,
+            ctx,
+            &[
+                (Action::Confirm, Msg::HintRoute),
+                (Action::Cancel, Msg::HintBack),
+            ],
+        ),
+        RouteStep::Justification => hints(
+            app,
+            ctx,
+            &[
+                (Action::Newline, Msg::HintNewline),
+                (Action::Submit, Msg::HintNext),
+                (Action::Cancel, Msg::HintBack),
+            ],
+        ),
+        _ => hints(
+            app,
+            ctx,
+            &[
+                (Action::Submit, Msg::HintNext),
+                (Action::Cancel, Msg::HintBack),
+            ],
+        ),
+    };
+    let mut bottom: Vec<(String, Style)> = Vec::new();
+    if !w.reasons.is_empty() {
+        if w.step == RouteStep::Confirm {
+            bottom.push((t(lang, Msg::RouteRefused).to_string(), th.error()));
+        }
+        for r in &w.reasons {
+            for (i, l) in wrap_plain(&sanitize_line(r), width.saturating_sub(3))
+                .into_iter()
+                .enumerate()
+            {
+                let lead = if i == 0 { " • " } else { "   " };
+                bottom.push((format!("{lead}{l}"), th.error()));
+            }
+        }
+    }
+    bottom.push((hint, th.dim()));
+    let bottom_h = (bottom.len() as u16).min(inner.height / 2);
+    let body = Rect::new(inner.x, inner.y, inner.width, inner.height - bottom_h);
+    let skip = bottom.len() - bottom_h as usize;
+    for (y, (s, st)) in (body.y + body.height..).zip(bottom.iter().skip(skip)) {
+        buf.set_stringn(inner.x, y, fit(s, width), width, *st);
+    }
+
+    let mut lines: Vec<(String, Style)> = Vec::new();
+    match w.step {
+        RouteStep::Recipient => {
+            draw_prompt("> ", &w.input, body, body.y, buf, th);
+            let rows: Vec<(String, Style)> = w
+                .recipients(&app.policy)
+                .iter()
+                .enumerate()
+                .map(|(pos, &i)| {
+                    let r = &app.policy.recipients[i];
+                    (
+                        format!(
+                            "{}{}",
+                            if pos == w.selected { '>' } else { ' ' },
+                            sanitize_line(r.name(lang.language()))
+                        ),
+                        Style::new(),
+                    )
+                })
+                .collect();
+            let list = Rect::new(
+                body.x,
+                body.y + 1,
+                body.width,
+                body.height.saturating_sub(1),
+            );
+            if rows.is_empty() {
+                buf.set_stringn(
+                    list.x + 1,
+                    list.y,
+                    t(lang, Msg::NothingMatches),
+                    width - 1,
+                    th.dim(),
+                );
+            }
+            draw_list(&rows, w.selected, list, buf, th);
+            return;
+        }
+        RouteStep::Bases => {
+            lines.push((
+                format!("{}: {recipient_name}", t(lang, Msg::Recipient)),
+                th.bold(),
+            ));
+            let mut needs: Vec<String> = vec![t(lang, Msg::NeedArt6).to_string()];
+            if !w.needs.special.is_empty() {
+                let names: Vec<&str> = w
+                    .needs
+                    .special
+                    .iter()
+                    .map(|c| category_name(lang, *c))
+                    .collect();
+                needs.push(tf(lang, Msg::NeedArt9, &[&names.join(", ")]));
+                if !w.needs.special_allowed {
+                    needs.push(tf(lang, Msg::NoSpecial, &[&recipient_name]));
+                }
+            }
+            if w.needs.criminal {
+                needs.push(t(lang, Msg::NeedArt10).to_string());
+                if !w.needs.criminal_allowed {
+                    needs.push(tf(lang, Msg::NoCriminal, &[&recipient_name]));
+                }
+            }
+            if w.needs.special.is_empty() && !w.needs.criminal {
+                needs.push(t(lang, Msg::NeedsNothing).to_string());
+            }
+            if w.needs.no_purpose {
+                needs.push(t(lang, Msg::PurposeFirst).to_string());
+            }
+            if w.needs.unclassified {
+                needs.push(t(lang, Msg::ClassifyFirst).to_string());
+            }
+            for n in needs {
+                for l in wrap_plain(&n, width) {
+                    lines.push((l, th.fg(Color::Yellow).add_modifier(Modifier::BOLD)));
+                }
+            }
+            let head = lines.len() as u16 + 1;
+            for (y, (s, st)) in (body.y..).zip(lines.iter()) {
+                buf.set_stringn(body.x, y, fit(s, width), width, *st);
+            }
+            let rows: Vec<(String, Style)> = w
+                .options
+                .iter()
+                .enumerate()
+                .map(|(pos, o)| {
+                    let sel = if pos == w.selected { '>' } else { ' ' };
+                    match &o.refused {
+                        Some(why) => (
+                            format!(
+                                "{sel}[-] {} — {}",
+                                citation(lang, o.basis),
+                                sanitize_line(&refusal_text(
+                                    lang, recipient, &w.needs, o.basis, why
+                                ))
+                            ),
+                            th.dim(),
+                        ),
+                        None => (
+                            format!(
+                                "{sel}[{}] {}",
+                                if w.chosen.contains(&o.basis) {
+                                    'x'
+                                } else {
+                                    ' '
+                                },
+                                citation(lang, o.basis)
+                            ),
+                            if w.chosen.contains(&o.basis) {
+                                th.bold()
+                            } else {
+                                Style::new()
+                            },
+                        ),
+                    }
+                })
+                .collect();
+            let list = Rect::new(
+                body.x,
+                body.y + head.min(body.height),
+                body.width,
+                body.height.saturating_sub(head),
+            );
+            draw_list(&rows, w.selected, list, buf, th);
+            return;
+        }
+        RouteStep::Transfer => {
+            for l in wrap_plain(&tf(lang, Msg::TransferPrompt, &[&recipient_name]), width) {
+                lines.push((l, Style::new()));
+            }
+            let y = body.y + lines.len() as u16 + 1;
+            for (y, (s, st)) in (body.y..).zip(lines.iter()) {
+                buf.set_stringn(body.x, y, s, width, *st);
+            }
+            if y < body.y + body.height {
+                draw_prompt("> ", &w.transfer, body, y, buf, th);
+            }
+            return;
+        }
+        RouteStep::Justification => {
+            for l in wrap_plain(
+                &tf(
+                    lang,
+                    Msg::JustificationPrompt,
+                    &[&MIN_JUSTIFICATION.to_string()],
+                ),
+                width,
+            ) {
+                lines.push((l, Style::new()));
+            }
+            lines.push((String::new(), Style::new()));
+            let text = sanitize_lines(&w.justification);
+            let mut wrapped = wrap_plain(&text, width.saturating_sub(2));
+            if let Some(last) = wrapped.last_mut() {
+                // The cursor.
+                last.push('▏');
+            }
+            let n = w.justification.trim().chars().count();
+            let room = (body.height as usize).saturating_sub(lines.len() + 2);
+            let skip = wrapped.len().saturating_sub(room);
+            for l in wrapped.into_iter().skip(skip) {
+                lines.push((format!("  {l}"), th.bold()));
+            }
+            lines.push((String::new(), Style::new()));
+            lines.push((
+                format!("{n}/{MIN_JUSTIFICATION}"),
+                if n >= MIN_JUSTIFICATION {
+                    th.dim()
+                } else {
+                    th.fg(Color::Yellow)
+                },
+            ));
+        }
+        RouteStep::Confirm => {
+            let label_w = 22usize.min(width / 3);
+            let mut field = |label: &str, value: &str, st: Style| {
+                for (i, l) in wrap_plain(value, width.saturating_sub(label_w + 1))
+                    .into_iter()
+                    .enumerate()
+                {
+                    let head = if i == 0 { label } else { "" };
+                    lines.push((format!("{} {l}", fit(head, label_w)), st));
+                }
+            };
+            field(t(lang, Msg::Recipient), &recipient_name, th.bold());
+            let bases: Vec<String> = w.chosen.iter().map(|b| citation(lang, *b)).collect();
+            field(t(lang, Msg::LegalBasis), &bases.join("; "), Style::new());
+            if !w.transfer.trim().is_empty() {
+                field(
+                    t(lang, Msg::Transfer),
+                    &sanitize_line(w.transfer.trim()),
+                    Style::new(),
+                );
+            }
+            field(
+                t(lang, Msg::Justification),
+                &sanitize_lines(w.justification.trim()),
+                Style::new(),
+            );
+            let restricted_now = app
+                .case
+                .as_ref()
+                .and_then(|c| c.record.live())
+                .is_some_and(|c| c.restriction.is_some());
+            if recipient.is_some_and(|r| r.restricted) && !restricted_now {
+                lines.push((String::new(), Style::new()));
+                for l in wrap_plain(t(lang, Msg::WillRestrict), width) {
+                    lines.push((l, th.fg(Color::Yellow).add_modifier(Modifier::BOLD)));
+                }
+            }
+        }
+    }
+    for (y, (s, st)) in (body.y..body.y + body.height).zip(lines.iter()) {
+        buf.set_stringn(body.x, y, fit(s, width), width, *st);
+    }
 }
 
 #[cfg(test)]
