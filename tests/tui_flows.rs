@@ -760,3 +760,56 @@ fn transfer_basis_restriction_and_missing_groundwork_show_in_the_wizard() {
     assert!(app.overlay.is_none());
     assert!(live(&api, b).restriction.is_some());
 }
+
+#[test]
+fn routing_with_marked_cases_discloses_each_with_one_justification() {
+    let (_dir, api) = setup();
+    let cases: Vec<Case> = open_cases(&api)
+        .into_iter()
+        .filter(|c| c.disclosures.is_empty() && c.restriction.is_none())
+        .take(2)
+        .collect();
+    let (a, b) = (cases[0].reference, cases[1].reference);
+    prepare(&api, a, &[DataCategory::General]);
+    prepare(&api, b, &[DataCategory::General]);
+    let mut app = app(&api);
+    select(&api, &mut app, b);
+    dispatch(&api, &mut app, Action::Mark);
+    select(&api, &mut app, a);
+    dispatch(&api, &mut app, Action::Mark);
+    key(&api, &mut app, Key::plain(Code::Enter));
+    key(&api, &mut app, Key::char('R'));
+    type_text(&api, &mut app, "politi");
+    key(&api, &mut app, Key::plain(Code::Enter));
+    let target = wizard(&app)
+        .options
+        .iter()
+        .position(|o| o.basis == LegalBasis::Gdpr6('e'))
+        .unwrap();
+    type_text(&api, &mut app, &"k".repeat(40));
+    type_text(&api, &mut app, &"j".repeat(target));
+    key(&api, &mut app, Key::char(' '));
+    key(&api, &mut app, Key::plain(Code::Enter));
+    type_text(&api, &mut app, WHY);
+    key(&api, &mut app, Key::plain(Code::Enter));
+    key(&api, &mut app, Key::plain(Code::Enter));
+    for r in [a, b] {
+        let c = live(&api, r);
+        assert_eq!(c.disclosures.len(), 1, "{r} routed");
+        assert_eq!(
+            (
+                c.disclosures[0].recipient.as_str(),
+                c.disclosures[0].justification.as_str()
+            ),
+            ("police", WHY)
+        );
+    }
+    let routes = api
+        .store
+        .audit_log(None)
+        .unwrap()
+        .into_iter()
+        .filter(|(e, _)| e.action == "route" && (e.reference == Some(a) || e.reference == Some(b)))
+        .count();
+    assert_eq!(routes, 2, "each case recorded separately");
+}

@@ -698,11 +698,31 @@ fn route_submit(app: &mut App, w: &mut RouteWizard) -> Vec<Effect> {
                 return Vec::new();
             }
             w.sent = true;
-            return vec![Effect::Execute {
+            let mut effects = vec![Effect::Execute {
                 reference: w.reference,
                 expected: w.version,
                 command: Command::Route(w.request()),
             }];
+            // Bulk: the same disclosure, with the same justification, for every other
+            // marked case, each its own command; the store refuses any whose categories
+            // the chosen bases do not cover, with the reason.
+            let mut others: Vec<(Reference, u64)> = app
+                .rows
+                .iter()
+                .filter(|r| app.marks.contains(&r.reference) && r.reference != w.reference)
+                .map(|r| (r.reference, r.version))
+                .collect();
+            others.sort_by_key(|x| x.0);
+            effects.extend(
+                others
+                    .into_iter()
+                    .map(|(reference, expected)| Effect::Execute {
+                        reference,
+                        expected,
+                        command: Command::Route(w.request()),
+                    }),
+            );
+            return effects;
         }
     }
     Vec::new()

@@ -1798,6 +1798,14 @@ fn draw_route(app: &App, w: &RouteWizard, area: Rect, buf: &mut Buffer, th: Them
                 .as_ref()
                 .and_then(|c| c.record.live())
                 .is_some_and(|c| c.restriction.is_some());
+            let others = app.marks.iter().filter(|r| **r != w.reference).count();
+            if others > 0 {
+                lines.push((String::new(), Style::new()));
+                let text = tf(lang, Msg::AlsoMarked, &[&others.to_string()]);
+                for l in wrap_plain(&text, width) {
+                    lines.push((l, th.bold()));
+                }
+            }
             if recipient.is_some_and(|r| r.restricted) && !restricted_now {
                 lines.push((String::new(), Style::new()));
                 for l in wrap_plain(t(lang, Msg::WillRestrict), width) {
