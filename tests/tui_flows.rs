@@ -813,3 +813,42 @@ fn routing_with_marked_cases_discloses_each_with_one_justification() {
         .count();
     assert_eq!(routes, 2, "each case recorded separately");
 }
+
+/// From the interface, on an access request: the Art. 15 answer is written for its sender,
+/// and the read is on the record (by digest and references, not the identifiers).
+#[test]
+fn the_access_answer_is_written_from_an_access_request() {
+    let (dir, api) = setup();
+    let out = dir.path().join("reports");
+    // Only this test reads the variable.
+    std::env::set_var("TRIAGE_REPORT_DIR", &out);
+    let request = open_cases(&api)
+        .into_iter()
+        .find(|c| {
+            c.enquiry.right == Some(triage::domain::enquiry::RightKind::Access)
+                && c.enquiry.sender.cpr.is_some()
+        })
+        .expect("the demo has access requests");
+    let r = request.reference;
+    let mut app = app(&api);
+    dispatch(&api, &mut app, Action::AccessReport);
+    assert!(
+        app.message.as_ref().is_some_and(|m| m.error),
+        "no open case: refused with a reason"
+    );
+    select(&api, &mut app, r);
+    key(&api, &mut app, Key::plain(Code::Enter));
+    dispatch(&api, &mut app, Action::AccessReport);
+    let file = out.join(format!("access-{r}.md"));
+    let text = std::fs::read_to_string(&file).expect("the report is written");
+    assert!(
+        text.contains(&r.to_string()),
+        "the request itself is among the person's cases"
+    );
+    assert!(
+        text.contains("Datatilsynet") || text.contains("Data Protection Agency"),
+        "{text}"
+    );
+    let logged = reads(&api).into_iter().any(|(case, a)| case.as_deref() == Some(&r.to_string()) && matches!(&a, Access::Report { what } if what.contains("access report") && !what.contains(request.enquiry.sender.cpr.as_deref().unwrap())));
+    assert!(logged, "the report is logged without the CPR number");
+}

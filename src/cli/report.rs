@@ -9,12 +9,11 @@ use crate::domain::enquiry::{Language, Reference};
 use crate::domain::policy::Role;
 use crate::domain::report::{self, AccessReport, Read, SubjectId};
 use crate::store::api::{Api, Embedded};
-use crate::store::{subject_identifiers, Store};
+use crate::store::Store;
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 use clap::{Subcommand, ValueEnum};
 use serde::Serialize;
-use std::collections::BTreeSet;
 use std::process::ExitCode;
 
 #[derive(Clone, Copy, Debug, Default, ValueEnum)]
@@ -233,17 +232,7 @@ fn live_cases(store: &Store) -> Result<Vec<Case>> {
 /// request's text may be other people's (a child, a client) and do not make them the
 /// requester.
 pub fn request_subjects(case: &Case) -> Result<Vec<SubjectId>> {
-    let ids: Vec<SubjectId> = report::sender_keys(&case.enquiry.sender)
-        .iter()
-        .filter_map(|k| SubjectId::parse(k).ok())
-        .collect();
-    if ids.is_empty() {
-        bail!(
-            "{}: the sender has no CPR number, e-mail or address to find their cases by; give --subject",
-            case.reference
-        );
-    }
-    Ok(ids)
+    crate::store::access_report::request_subjects(case).map_err(|e| anyhow!(e))
 }
 
 /// Builds the access answer through the subject index and logs the read: the digests of
@@ -275,58 +264,17 @@ pub fn access(
     Ok(report)
 }
 
-/// The access answer for the requester of `reference`, from the cases the API holds: for
-/// the interface, which speaks the `Api` and may be a client of the server. The caller
-/// logs the read with `Access::Report` (see `access_report_what`).
+/// The access answer for the requester of `reference`, through the `Api` (see
+/// `store::access_report`).
 pub fn access_for_request(
     api: &dyn Api,
     reference: Reference,
     lang: Language,
 ) -> Result<AccessReport> {
-    let request = match api.case(reference)? {
-        Some(CaseRecord::Live(c)) => c,
-        Some(CaseRecord::Erased(_)) => bail!("{reference} has been erased"),
-        None => bail!("no case {reference}"),
-    };
-    let ids = request_subjects(&request)?;
-    let keys: BTreeSet<String> = ids.iter().map(SubjectId::key).collect();
-    let cases: Vec<Case> = api
-        .cases()?
-        .into_iter()
-        .filter_map(|r| match r {
-            CaseRecord::Live(c) => Some(*c),
-            CaseRecord::Erased(_) => None,
-        })
-        .filter(|c| {
-            subject_identifiers(&c.enquiry)
-                .iter()
-                .any(|k| keys.contains(k))
-        })
-        .collect();
-    Ok(report::access_report(
-        api.policy(),
-        &ids,
-        &cases,
-        lang,
-        api.now().date_naive(),
-        None,
-    ))
+    crate::store::access_report::access_for_request(api, reference, lang).map_err(|e| anyhow!(e))
 }
 
-/// What the audit log records for an access answer: digests and references only.
-pub fn access_report_what(ids: &[SubjectId], report: &AccessReport) -> String {
-    let digests: Vec<String> = ids.iter().map(SubjectId::digest).collect();
-    let refs: Vec<&str> = report.cases.iter().map(|c| c.reference.as_str()).collect();
-    format!(
-        "access report; subject {}; cases {}",
-        digests.join(","),
-        if refs.is_empty() {
-            "-".to_string()
-        } else {
-            refs.join(",")
-        }
-    )
-}
+pub use crate::store::access_report::access_report_what;
 
 fn log_access_report(api: &Embedded, ids: &[SubjectId], report: &AccessReport) -> Result<()> {
     api.log_access(

@@ -1,6 +1,7 @@
 //! The sled store: every command is one transaction that writes the case, its event, the
 //! audit entry and the indexes together, then flushes before anyone is told "saved".
 
+pub mod access_report;
 pub mod api;
 pub mod audit;
 pub mod backup;

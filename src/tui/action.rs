@@ -61,6 +61,8 @@ pub enum Action {
     Take,
     Release,
     RevealCpr,
+    /// Write the access answer (Art. 15) for the requester of the open case.
+    AccessReport,
     ToggleSide,
     NextCase,
     PrevCase,
@@ -111,6 +113,8 @@ pub enum Action {
     Revealed(Reference),
     /// The store refused or failed; the text is for the person at the keyboard.
     Failed(String),
+    /// Something was done that is worth saying in the status bar.
+    Notice(String),
     /// The store refused a route, with every reason.
     Refused {
         reference: Reference,
@@ -153,6 +157,7 @@ pub const NAMED: &[(&str, Action)] = &[
     ("mark_all", Action::MarkAll),
     ("clear_marks", Action::ClearMarks),
     ("take", Action::Take),
+    ("access_report", Action::AccessReport),
     ("release", Action::Release),
     ("reveal_cpr", Action::RevealCpr),
     ("toggle_side", Action::ToggleSide),
@@ -228,6 +233,11 @@ pub enum Effect {
     SaveDraft { reference: Reference, text: String },
     /// Read the draft justification for a case.
     LoadDraft(Reference),
+    /// Write the access answer for the requester of a case (the read is logged).
+    AccessReport {
+        reference: Reference,
+        lang: crate::domain::enquiry::Language,
+    },
 }
 
 #[cfg(test)]

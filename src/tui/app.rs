@@ -534,6 +534,20 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 }
             }
         }
+        Action::Notice(text) => app.say(text),
+        Action::AccessReport => match app.case.as_ref().and_then(|c| c.record.live()) {
+            Some(c) => {
+                let lang = match app.lang {
+                    Lang::Da => crate::domain::enquiry::Language::Da,
+                    Lang::En => crate::domain::enquiry::Language::En,
+                };
+                return vec![Effect::AccessReport {
+                    reference: c.reference,
+                    lang,
+                }];
+            }
+            None => app.fail(t(lang, Msg::OpenRequestFirst)),
+        },
         Action::Failed(text) => {
             app.after_open = None;
             dialog::refused(app, vec![text.clone()]);

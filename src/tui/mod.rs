@@ -200,6 +200,43 @@ fn to_action(ev: Event, mouse: bool) -> Option<Action> {
     }
 }
 
+/// Where access reports are written: `TRIAGE_REPORT_DIR`, else the data directory's `reports`.
+fn report_dir() -> Option<PathBuf> {
+    match std::env::var_os("TRIAGE_REPORT_DIR") {
+        Some(d) if !d.is_empty() => Some(PathBuf::from(d)),
+        _ => directories::ProjectDirs::from("", "", "triage").map(|d| d.data_dir().join("reports")),
+    }
+}
+
+/// Builds the access answer for the requester of `reference`, logs the read, and writes it
+/// as Markdown (private to the user, like everything triage writes).
+fn write_access_report(
+    api: &dyn Api,
+    reference: crate::domain::enquiry::Reference,
+    lang: crate::domain::enquiry::Language,
+) -> Result<PathBuf, String> {
+    use crate::store::access_report::{access_for_request, access_report_what, request_subjects};
+    let case = api.case(reference).map_err(|e| e.to_string())?;
+    let ids = match case.as_ref().and_then(|c| c.live()) {
+        Some(c) => request_subjects(c)?,
+        None => return Err(format!("{reference} is not a live case")),
+    };
+    let report = access_for_request(api, reference, lang)?;
+    // The read is on the record before anything is written out.
+    let what = access_report_what(&ids, &report);
+    api.log_access(
+        Some(reference),
+        &crate::domain::command::Access::Report { what },
+    )
+    .map_err(|e| e.to_string())?;
+    let dir = report_dir().ok_or("no home directory to write the report in")?;
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let path = dir.join(format!("access-{reference}.md"));
+    std::fs::write(&path, crate::domain::report::access_markdown(&report))
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path)
+}
+
 /// Runs an action and every effect it leads to, in order, to the end.
 pub fn dispatch(api: &dyn Api, app: &mut App, action: Action) {
     let mut queue = VecDeque::from([action]);
@@ -257,6 +294,21 @@ pub fn perform(api: &dyn Api, effect: Effect) -> Vec<Action> {
         Effect::SaveDraft { reference, text } => match api.save_draft(reference, &text) {
             Ok(()) => Vec::new(),
             Err(e) => failed(e),
+        },
+        Effect::AccessReport { reference, lang } => match write_access_report(api, reference, lang)
+        {
+            Ok(path) => {
+                let l = match lang {
+                    crate::domain::enquiry::Language::Da => Lang::Da,
+                    crate::domain::enquiry::Language::En => Lang::En,
+                };
+                vec![Action::Notice(i18n::tf(
+                    l,
+                    i18n::Msg::ReportWritten,
+                    &[&reference.to_string(), &path.display().to_string()],
+                ))]
+            }
+            Err(e) => vec![Action::Failed(e)],
         },
         Effect::LoadDraft(reference) => match api.draft(reference) {
             Ok(text) => vec![Action::DraftLoaded { reference, text }],
