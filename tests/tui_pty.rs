@@ -393,3 +393,94 @@ fn the_log_holds_no_personal_data() {
         .mode();
     assert_eq!(mode & 0o077, 0, "the log is private to its owner: {mode:o}");
 }
+
+/// A dropped SSH connection: the terminal goes away under the interface. It must end (not
+/// spin on the closed input), and what was saved stays saved. A pty made by hand, so the
+/// test holds the only master descriptor and closing it really hangs the terminal up.
+#[test]
+fn a_hung_up_terminal_ends_the_interface() {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    use std::os::unix::process::CommandExt;
+    let store = TestStore::demo();
+    let home = tempfile::tempdir().unwrap();
+    let (mut master, mut slave) = (0, 0);
+    let mut size = libc::winsize {
+        ws_row: 30,
+        ws_col: 100,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: openpty writes two new descriptors, which we own from here on.
+    let rc = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            &mut size,
+        )
+    };
+    assert_eq!(rc, 0);
+    // The child must not inherit the master, or it would keep the terminal alive itself.
+    unsafe { libc::fcntl(master, libc::F_SETFD, libc::FD_CLOEXEC) };
+    let slave = unsafe { OwnedFd::from_raw_fd(slave) };
+    let mut cmd = std::process::Command::new(BIN);
+    cmd.arg("--db")
+        .arg(&store.db)
+        .env("TRIAGE_NOW", NOW)
+        .env("TERM", "xterm-256color")
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .stdin(slave.try_clone().unwrap())
+        .stdout(slave.try_clone().unwrap())
+        .stderr(slave.try_clone().unwrap());
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().unwrap();
+    drop(slave);
+    let mut seen = Vec::new();
+    let start = Instant::now();
+    while !contains(&seen, b"Reference") {
+        assert!(start.elapsed() < WAIT, "the interface did not start");
+        let mut pfd = libc::pollfd {
+            fd: master,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: poll and read on the master descriptor we own.
+        if unsafe { libc::poll(&mut pfd, 1, 100) } > 0 {
+            let mut buf = [0u8; 8192];
+            let n = unsafe { libc::read(master, buf.as_mut_ptr().cast(), buf.len()) };
+            if n > 0 {
+                seen.extend_from_slice(&buf[..n as usize]);
+            }
+        }
+    }
+    // SAFETY: closing our only master descriptor: the kernel hangs up the session.
+    unsafe { libc::close(master) };
+    let start = Instant::now();
+    let ended = loop {
+        if let Ok(Some(_)) = child.try_wait() {
+            break true;
+        }
+        if start.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            break false;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(
+        ended,
+        "the interface kept running after its terminal went away"
+    );
+    assert!(store
+        .ok(&["audit", "verify"])
+        .starts_with("audit chain verified"));
+}

@@ -87,13 +87,25 @@ pub fn run(api: &dyn Api, opts: TuiOptions) -> Result<(), TuiError> {
     drop(records);
 
     let stop = Arc::new(AtomicBool::new(false));
-    for sig in [
+    let mut signals = signal_hook::iterator::Signals::new([
         signal_hook::consts::SIGTERM,
         signal_hook::consts::SIGHUP,
         signal_hook::consts::SIGINT,
-    ] {
-        signal_hook::flag::register(sig, Arc::clone(&stop))?;
-    }
+    ])?;
+    let watched = Arc::clone(&stop);
+    std::thread::spawn(move || {
+        if signals.forever().next().is_some() {
+            watched.store(true, Ordering::SeqCst);
+            // The loop sees the flag within a tick and restores the terminal. But when the
+            // terminal is gone (a dropped SSH link), crossterm can spin on the closed input
+            // inside `read` and never come back: give the loop a moment, then leave.
+            // Nothing is lost: every command was flushed before it was acknowledged.
+            std::thread::sleep(Duration::from_millis(500));
+            tracing::info!("ended by a signal while the terminal was unresponsive");
+            term::restore();
+            std::process::exit(0);
+        }
+    });
     term::install_panic_hook();
     term::enter(opts.mouse)?;
     let _guard = term::Guard;
