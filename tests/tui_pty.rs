@@ -404,7 +404,7 @@ fn a_hung_up_terminal_ends_the_interface() {
     let store = TestStore::demo();
     let home = tempfile::tempdir().unwrap();
     let (mut master, mut slave) = (0, 0);
-    let mut size = libc::winsize {
+    let size = libc::winsize {
         ws_row: 30,
         ws_col: 100,
         ws_xpixel: 0,
@@ -417,7 +417,7 @@ fn a_hung_up_terminal_ends_the_interface() {
             &mut slave,
             std::ptr::null_mut(),
             std::ptr::null(),
-            &mut size,
+            &size,
         )
     };
     assert_eq!(rc, 0);
