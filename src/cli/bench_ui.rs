@@ -34,6 +34,8 @@ pub struct UiFigures {
     pub nav_p99_ms: f64,
     pub nav_p50_ms: f64,
     pub down_bytes: usize,
+    /// The most one "down" wrote when it scrolled the page.
+    pub scroll_bytes: usize,
     pub filter_longest_ms: f64,
     pub filter_first_ms: f64,
     pub rss_mb: f64,
@@ -87,11 +89,9 @@ pub fn measure(
     update(&mut app, Action::ShowView(View::All));
     frame(&mut t, &app)?;
 
-    // Navigation: one "down" → update → frame, many times; and the bytes of one.
+    // Navigation: one "down" → update → frame, many times.
     let mut times = Vec::new();
-    let mut bytes = Vec::new();
     for i in 0..2000 {
-        let before = counter.0.load(Ordering::Relaxed);
         let t0 = Instant::now();
         update(
             &mut app,
@@ -103,13 +103,29 @@ pub fn measure(
         );
         frame(&mut t, &app)?;
         times.push(t0.elapsed().as_secs_f64() * 1000.0);
-        bytes.push(counter.0.load(Ordering::Relaxed) - before);
     }
     times.sort_by(f64::total_cmp);
-    bytes.sort();
     let nav_p99_ms = times[(times.len() * 99) / 100];
     let nav_p50_ms = times[times.len() / 2];
-    let down_bytes = bytes[bytes.len() / 2];
+    // Bytes for one "down" within the page (the common case), and for one that scrolls it.
+    update(&mut app, Action::Top);
+    frame(&mut t, &app)?;
+    let mut within = Vec::new();
+    for _ in 0..10 {
+        let before = counter.0.load(Ordering::Relaxed);
+        update(&mut app, Action::Down);
+        frame(&mut t, &app)?;
+        within.push(counter.0.load(Ordering::Relaxed) - before);
+    }
+    within.sort();
+    let down_bytes = within[within.len() / 2];
+    let mut scrolling = 0;
+    for _ in 0..60 {
+        let before = counter.0.load(Ordering::Relaxed);
+        update(&mut app, Action::Down);
+        frame(&mut t, &app)?;
+        scrolling = scrolling.max(counter.0.load(Ordering::Relaxed) - before);
+    }
 
     // Filtering: type a selective query a key at a time; every keystroke is a frame.
     update(&mut app, Action::Filter);
@@ -130,6 +146,7 @@ pub fn measure(
         nav_p99_ms,
         nav_p50_ms,
         down_bytes,
+        scroll_bytes: scrolling,
         filter_longest_ms: longest,
         filter_first_ms: first,
         rss_mb,
