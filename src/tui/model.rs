@@ -93,9 +93,19 @@ pub struct Row {
 /// Lower-cases every character to one character (the first of its lower-case form), so
 /// positions in the folded string are positions in the original. "Å" → "å", "Ø" → "ø".
 pub fn fold(s: &str) -> String {
-    s.chars()
-        .map(|c| c.to_lowercase().next().unwrap_or(c))
-        .collect()
+    // Every row's body is folded once at start: keep the common ASCII path cheap.
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c.to_lowercase().next().unwrap_or(c));
+        }
+    }
+    out
 }
 
 /// Every CPR number in `s` masked to `DDMMYY-XXXX`.
