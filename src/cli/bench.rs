@@ -2,7 +2,7 @@
 //! table with each target. Figures, not pass/fail: the README shows a recent run.
 
 use super::gen;
-use super::{as_user, fixed_now, Global};
+use super::{as_user, Global};
 use crate::domain::command::Command;
 use crate::domain::detect::Detector;
 use crate::domain::summary::CaseSummary;
@@ -268,7 +268,6 @@ pub fn run(global: &Global, cases: u64, keep: Option<PathBuf>) -> Result<ExitCod
 
     print_table(&rows, n);
     let _ = std::fs::remove_dir_all(&tmp);
-    let _ = fixed_now;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -128,7 +128,6 @@ pub fn enquiry(received: &str, body: &str) -> Enquiry {
     }
 }
 
-#[allow(dead_code)] // used by the clock tests
 pub fn case(received: &str, body: &str) -> Case {
     let stamp = Stamp {
         by: "anne".into(),
