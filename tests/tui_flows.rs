@@ -852,3 +852,72 @@ fn the_access_answer_is_written_from_an_access_request() {
     let logged = reads(&api).into_iter().any(|(case, a)| case.as_deref() == Some(&r.to_string()) && matches!(&a, Access::Report { what } if what.contains("access report") && !what.contains(request.enquiry.sender.cpr.as_deref().unwrap())));
     assert!(logged, "the report is logged without the CPR number");
 }
+
+/// A colleague's change (pushed by the server) updates that row and the open case, and a
+/// case that leaves this user's view leaves the queue: only those cases are read again.
+#[test]
+fn changes_by_others_update_only_their_rows() {
+    let (_dir, api) = setup();
+    let mut app = app(&api);
+    dispatch(&api, &mut app, Action::ShowView(View::All));
+    let case = open_cases(&api)
+        .into_iter()
+        .find(|c| c.assignee.is_none())
+        .unwrap();
+    let r = case.reference;
+    select(&api, &mut app, r);
+    key(&api, &mut app, Key::plain(Code::Enter));
+    let anne = Actor {
+        login: "anne".into(),
+        roles: vec![Role::Caseworker],
+    };
+    api.store
+        .execute(
+            &api.policy,
+            &anne,
+            r,
+            case.version,
+            &Command::Assign {
+                to: Some("anne".into()),
+                from: None,
+            },
+            api.now(),
+        )
+        .unwrap();
+    let rows_before = app.rows.len();
+    let reads_before = reads(&api).len();
+    dispatch(&api, &mut app, triage::tui::changed_cases(&api, &[r]));
+    let row = app.rows.iter().find(|row| row.reference == r).unwrap();
+    assert_eq!(row.assignee.as_deref(), Some("anne"));
+    let open = app.case.as_ref().unwrap();
+    assert_eq!(
+        open.record.live().unwrap().assignee.as_deref(),
+        Some("anne")
+    );
+    assert!(
+        open.events.iter().any(|e| e.actor == "anne"),
+        "the history shows the colleague's change"
+    );
+    assert_eq!(app.rows.len(), rows_before);
+    assert_eq!(
+        reads(&api).len(),
+        reads_before,
+        "a pushed change is not a read by this user"
+    );
+    let other = app
+        .rows
+        .iter()
+        .find(|row| row.reference != r)
+        .unwrap()
+        .reference;
+    dispatch(
+        &api,
+        &mut app,
+        Action::Changed {
+            records: vec![],
+            gone: vec![other],
+        },
+    );
+    assert_eq!(app.rows.len(), rows_before - 1);
+    assert!(app.rows.iter().all(|row| row.reference != other));
+}

@@ -99,6 +99,12 @@ pub enum Action {
     },
     /// The queue's cases, read again.
     Loaded(Vec<CaseRecord>),
+    /// Cases someone else changed, as they now are (with their history), and those that
+    /// left this user's view.
+    Changed {
+        records: Vec<(CaseRecord, Vec<Event>)>,
+        gone: Vec<Reference>,
+    },
     /// An opened case with its history; the open is already in the audit log.
     CaseOpened {
         record: Box<CaseRecord>,

@@ -448,6 +448,14 @@ impl App {
         self.rebuild_list(keep);
     }
 
+    fn remove_row(&mut self, reference: Reference) {
+        self.rows.retain(|r| r.reference != reference);
+        self.marks.remove(&reference);
+        self.count();
+        let keep = self.selected_row().map(|r| r.reference);
+        self.rebuild_list(keep);
+    }
+
     fn move_selection(&mut self, to: usize) {
         self.selected = to.min(self.list.len().saturating_sub(1));
         self.scroll_to_selected();
@@ -500,6 +508,23 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             let known: HashSet<Reference> = app.rows.iter().map(|r| r.reference).collect();
             app.marks.retain(|r| known.contains(r));
             app.rebuild_list(keep);
+        }
+        Action::Changed { records, gone } => {
+            for (record, events) in records {
+                app.replace_row(&record);
+                if let Some(c) = &mut app.case {
+                    if c.reference() == record.reference() {
+                        c.record = record;
+                        c.events = events;
+                    }
+                }
+            }
+            for r in gone {
+                app.remove_row(r);
+                if app.case.as_ref().is_some_and(|c| c.reference() == r) {
+                    app.case = None;
+                }
+            }
         }
         Action::CaseOpened { record, events } => {
             let side = app.case.as_ref().map(|c| c.side).unwrap_or(false);

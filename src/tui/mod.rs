@@ -177,8 +177,12 @@ fn event_loop(
             Ok(false) => {
                 let today = api.now().date_naive();
                 let mut changed = today != app.today;
-                if !api.changed().is_empty() {
-                    dispatch(api, app, Action::Loaded(api.cases()?));
+                let mut others = api.changed();
+                if !others.is_empty() {
+                    // Read only the cases others changed, not the whole queue again.
+                    others.sort();
+                    others.dedup();
+                    dispatch(api, app, changed_cases(api, &others));
                     changed = true;
                 }
                 if changed {
@@ -210,6 +214,21 @@ fn to_action(ev: Event, mouse: bool) -> Option<Action> {
         },
         _ => None,
     }
+}
+
+/// The cases others changed, as they now are; those gone from view (erased elsewhere, or
+/// restricted away from this user) are named so the queue drops them.
+pub fn changed_cases(api: &dyn Api, references: &[crate::domain::enquiry::Reference]) -> Action {
+    let mut records = Vec::new();
+    let mut gone = Vec::new();
+    for &r in references {
+        match api.case(r) {
+            Ok(Some(record)) => records.push((record, api.events(r).unwrap_or_default())),
+            Ok(None) | Err(StoreError::Hidden(_)) => gone.push(r),
+            Err(e) => return Action::Failed(e.to_string()),
+        }
+    }
+    Action::Changed { records, gone }
 }
 
 /// Where access reports are written: `TRIAGE_REPORT_DIR`, else the data directory's `reports`.
