@@ -161,7 +161,7 @@ fn taking_and_releasing_are_saved_and_releasing_asks_first() {
     let pos = app
         .list
         .iter()
-        .position(|&i| app.rows[i].assignee.is_none())
+        .position(|&i| app.rows[i].assignee().is_none())
         .expect("an unassigned new case");
     for _ in 0..pos {
         dispatch(&api, &mut app, Action::Down);
@@ -195,7 +195,7 @@ fn marks_take_every_marked_case_each_with_its_own_command() {
     let mut app = app(&api);
     dispatch(&api, &mut app, Action::ShowView(View::New));
     let free: Vec<usize> = (0..app.list.len())
-        .filter(|&p| app.rows[app.list[p]].assignee.is_none())
+        .filter(|&p| app.rows[app.list[p]].assignee().is_none())
         .take(3)
         .collect();
     assert_eq!(free.len(), 3);
@@ -231,7 +231,7 @@ fn a_refused_command_shows_the_stores_reason() {
         .unwrap();
     app.selected = pos;
     let r = app.selected_row().unwrap().reference;
-    let held = app.selected_row().unwrap().assignee.clone();
+    let held = app.selected_row().unwrap().assignee().map(String::from);
     key(&api, &mut app, Key::char('t'));
     if held.is_some() && held.as_deref() != Some("tester") {
         key(&api, &mut app, Key::char('y'));
@@ -888,7 +888,7 @@ fn changes_by_others_update_only_their_rows() {
     let reads_before = reads(&api).len();
     dispatch(&api, &mut app, triage::tui::changed_cases(&api, &[r]));
     let row = app.rows.iter().find(|row| row.reference == r).unwrap();
-    assert_eq!(row.assignee.as_deref(), Some("anne"));
+    assert_eq!(row.assignee(), Some("anne"));
     let open = app.case.as_ref().unwrap();
     assert_eq!(
         open.record.live().unwrap().assignee.as_deref(),
@@ -920,4 +920,164 @@ fn changes_by_others_update_only_their_rows() {
     );
     assert_eq!(app.rows.len(), rows_before - 1);
     assert!(app.rows.iter().all(|row| row.reference != other));
+}
+
+fn init(api: &Embedded) -> Init {
+    Init {
+        lang: Lang::En,
+        color: true,
+        actor: api.actor().clone(),
+        store: api.describe(),
+        policy: api.policy().clone(),
+        today: api.now().date_naive(),
+        keymap: Keymap::default_map(),
+        problems: Vec::new(),
+    }
+}
+
+fn listed(app: &App) -> Vec<Reference> {
+    app.list.iter().map(|&i| app.rows[i].reference).collect()
+}
+
+/// The list a filter gives when matched in one go, for comparison.
+fn matched_at_once(api: &Embedded, filter: &str) -> Vec<Reference> {
+    let mut a = app(api);
+    dispatch(api, &mut a, Action::ShowView(View::All));
+    dispatch(api, &mut a, Action::Filter);
+    for c in filter.chars() {
+        dispatch(api, &mut a, Action::InputChar(c));
+    }
+    assert!(!a.searching(), "215 rows are matched in the first chunk");
+    listed(&a)
+}
+
+#[test]
+fn the_filter_matches_in_chunks_narrows_as_it_grows_and_starts_over_when_it_changes() {
+    let (_d, api) = setup();
+    let mut app = app(&api);
+    app.search_chunk = 20;
+    dispatch(&api, &mut app, Action::ShowView(View::All));
+    dispatch(&api, &mut app, Action::Filter);
+    dispatch(&api, &mut app, Action::InputChar('s'));
+    assert!(app.searching(), "one chunk of 20 is not all 215 rows");
+    let mut steps = 1;
+    let mut seen = app.list.len();
+    while app.searching() {
+        app.search_step();
+        steps += 1;
+        assert!(app.list.len() >= seen, "results only ever arrive");
+        seen = app.list.len();
+    }
+    assert_eq!(steps, 215usize.div_ceil(20));
+    let first = listed(&app);
+    assert_eq!(first, matched_at_once(&api, "s"));
+    // The query grew: only the earlier matches are looked at.
+    dispatch(&api, &mut app, Action::InputChar('ø'));
+    assert_eq!(app.search_narrowed(), Some(first.len()));
+    while app.searching() {
+        app.search_step();
+    }
+    let narrowed = listed(&app);
+    assert!(narrowed.len() < first.len() && !narrowed.is_empty());
+    assert_eq!(narrowed, matched_at_once(&api, "sø"));
+    // Typing while a search runs drops it: the new one looks at every row again, because
+    // the one it would narrow did not finish.
+    dispatch(&api, &mut app, Action::Backspace);
+    dispatch(&api, &mut app, Action::Backspace);
+    dispatch(&api, &mut app, Action::InputChar('k'));
+    assert!(app.searching());
+    dispatch(&api, &mut app, Action::InputChar('o'));
+    assert_eq!(app.search_narrowed(), None);
+    while app.searching() {
+        app.search_step();
+    }
+    assert_eq!(listed(&app), matched_at_once(&api, "ko"));
+    // Clearing the filter gives the whole view back at once.
+    dispatch(&api, &mut app, Action::Cancel);
+    assert!(!app.searching());
+    assert_eq!(app.list.len(), 215);
+}
+
+#[test]
+fn the_queue_starts_from_its_first_page_and_loads_the_rest_between_keys() {
+    let (_d, api) = setup();
+    let whole = app(&api);
+    let mut app = triage::tui::start(&api, init(&api)).unwrap();
+    app.page_size = 150;
+    dispatch(&api, &mut app, Action::Resize(80, 24));
+    assert_eq!(app.view, View::New);
+    assert!(app.loading.is_some());
+    assert_eq!(
+        app.count_of(View::New),
+        None,
+        "no counts until everything is read"
+    );
+    let new = whole.counts[View::New.index()];
+    assert_eq!(app.rows.len(), new.min(triage::tui::app::FIRST_PAGE));
+    assert!(app
+        .rows
+        .iter()
+        .all(|r| r.status == triage::domain::case::Status::New));
+    // The first page is the most urgent: by deadline, none last.
+    let dues: Vec<_> = app
+        .list
+        .iter()
+        .map(|&i| match app.rows[i].deadline {
+            triage::tui::model::Deadline::Answer { due, .. } => Some(due),
+            _ => None,
+        })
+        .collect();
+    let mut sorted = dues.clone();
+    sorted.sort_by_key(|d| d.unwrap_or(chrono::NaiveDate::MAX));
+    assert_eq!(dues, sorted);
+    // Keys work while it loads; the selection stays on its case when the rest arrives.
+    dispatch(&api, &mut app, Action::Down);
+    dispatch(&api, &mut app, Action::Down);
+    let chosen = app.selected_row().unwrap().reference;
+    // Someone else takes a case while the queue loads: after one page, one of the cases
+    // it read is changed, and the change must survive the rest of the load.
+    assert!(triage::tui::pump(&api, &mut app));
+    let (loaded_ref, holder) = app.loading.as_ref().unwrap().rows[..150]
+        .iter()
+        .find(|r| r.status.is_open() && r.assignee() != Some("anne"))
+        .map(|r| (r.reference, r.assignee().map(String::from)))
+        .expect("an open case on the first page read");
+    let version = api.case(loaded_ref).unwrap().unwrap().version();
+    let anne = Actor {
+        login: "anne".into(),
+        roles: vec![Role::Caseworker],
+    };
+    api.store
+        .execute(
+            &api.policy,
+            &anne,
+            loaded_ref,
+            version,
+            &Command::Assign {
+                to: Some("anne".into()),
+                from: holder,
+            },
+            api.now(),
+        )
+        .unwrap();
+    dispatch(
+        &api,
+        &mut app,
+        triage::tui::changed_cases(&api, &[loaded_ref]),
+    );
+    let mut pages = 1;
+    while triage::tui::pump(&api, &mut app) {
+        pages += 1;
+    }
+    assert_eq!(pages, 215usize.div_ceil(150));
+    assert!(app.loading.is_none());
+    assert_eq!(app.rows.len(), 215);
+    assert_eq!(app.count_of(View::New), Some(new));
+    assert_eq!(app.selected_row().unwrap().reference, chosen);
+    let row = app.rows.iter().find(|r| r.reference == loaded_ref).unwrap();
+    assert_eq!(row.assignee(), Some("anne"));
+    // The same list as reading everything at start would give.
+    let mut again = self::app(&api);
+    dispatch(&api, &mut again, Action::ShowView(View::New));
+    assert_eq!(listed(&app), listed(&again));
 }

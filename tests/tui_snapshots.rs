@@ -176,9 +176,7 @@ fn taking_a_colleagues_case_asks_first() {
     let pos = a
         .list
         .iter()
-        .position(|&i| {
-            a.rows[i].status.is_open() && a.rows[i].assignee.as_deref().is_some_and(|h| h != me)
-        })
+        .position(|&i| a.rows[i].status.is_open() && a.rows[i].assignee().is_some_and(|h| h != me))
         .expect("the demo has open cases held by others");
     for _ in 0..pos {
         act(&mut a, &[Action::Down]);
@@ -237,16 +235,16 @@ fn route_bases_screens() {
             let mut a = app(lang, size);
             act(&mut a, &[Action::ShowView(View::All)]);
             // An open case with health data confirmed: the Art. 9 need is said.
-            let pos = a
-                .list
-                .iter()
-                .position(|&i| {
-                    a.rows[i].status.is_open()
-                        && a.rows[i]
-                            .badges
-                            .contains(&(triage::domain::category::DataCategory::Health, true))
-                })
-                .expect("the demo has an open case with health data confirmed");
+            let pos =
+                a.list
+                    .iter()
+                    .position(|&i| {
+                        a.rows[i].status.is_open()
+                            && a.rows[i].badges.iter().any(|b| {
+                                b == (triage::domain::category::DataCategory::Health, true)
+                            })
+                    })
+                    .expect("the demo has an open case with health data confirmed");
             a.selected = pos;
             act(&mut a, &[Action::Open, Action::Route]);
             keys(&mut a, "politi");

@@ -104,8 +104,8 @@ pub fn run(global: &Global, cases: u64, keep: Option<PathBuf>) -> Result<ExitCod
         figure: "filter keystroke → results drawn, selective query",
         target: "≤ 50 ms p50",
         measured: format!(
-            "{:.1} ms for the first key, {:.1} ms the longest",
-            ui.filter_first_ms, ui.filter_longest_ms
+            "{:.1} ms to the first matches drawn (p50 over the keys of \"kjærgaard\"); the whole queue matched in {:.1} ms p50 ({} hits at the end)",
+            ui.filter_first_ms, ui.filter_whole_ms, ui.filter_hits
         ),
         met: Some(ui.filter_first_ms <= 50.0),
     });
@@ -113,10 +113,22 @@ pub fn run(global: &Global, cases: u64, keep: Option<PathBuf>) -> Result<ExitCod
         figure: "longest frame while a filter runs",
         target: "≤ 16 ms",
         measured: format!(
-            "{:.1} ms (the filter runs on the input thread)",
-            ui.filter_longest_ms
+            "{:.1} ms (matching in chunks of {} rows on both cores between frames)",
+            ui.filter_longest_ms,
+            crate::tui::app::SEARCH_CHUNK
         ),
         met: Some(ui.filter_longest_ms <= 16.0),
+    });
+    rows.push(Row {
+        figure: "the rest of the queue, read after the first frame",
+        target: "(background)",
+        measured: format!(
+            "{:.0} ms in pages of {}; the longest page + frame {:.1} ms",
+            ui.load_ms,
+            crate::tui::app::LOAD_PAGE,
+            ui.longest_load_step_ms
+        ),
+        met: None,
     });
     rows.push(Row {
         figure: "resident memory with the queue open",

@@ -170,6 +170,13 @@ pub fn watch(global: &Global, seconds: Option<u64>) -> Result<ExitCode> {
 pub fn as_user(store: Store, global: &Global) -> Result<Embedded> {
     let policy = load_policy(global, &store)?;
     let login = crate::identity::os_login().map_err(|e| anyhow!(e))?;
+    let now = fixed_now()?.unwrap_or_else(Utc::now);
+    // The queue index holds deadlines the policy decides: rebuilt once after a policy change
+    // or an upgrade, before anyone reads it.
+    if !store.is_empty() && !store.queue_current(&policy)? {
+        eprintln!("triage: rebuilding the queue index (once, after an upgrade or a new policy)…");
+    }
+    store.refresh_queue(&policy, now.date_naive())?;
     let roles = policy.roles_of(&login);
     if roles.is_empty() {
         bail!(

@@ -9,6 +9,7 @@ use super::calendar::Calendar;
 use super::case::{Assessment, Case, Pause};
 use super::policy::{DeadlineRule, Policy, RetentionRule};
 use chrono::{Datelike, Days, Months, NaiveDate, TimeDelta};
+use serde::{Deserialize, Serialize};
 
 /// Regulation 1182/71 month arithmetic: the same date `months` later, or that month's
 /// last day when the date does not exist there (31 January + 1 month = 28/29 February).
@@ -29,7 +30,7 @@ fn add_days(d: NaiveDate, n: i64) -> NaiveDate {
 }
 
 /// Unit a countdown is counted in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Unit {
     WorkingDays,
     Days,
@@ -54,7 +55,7 @@ impl Unit {
 }
 
 /// A countdown as staff see it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Countdown {
     DueIn { n: i64, unit: Unit },
     DueToday,
@@ -84,7 +85,7 @@ impl Countdown {
 
     /// The countdown to `due` as of `on`. Overdue counts are at least 1: on the Saturday
     /// after a Friday deadline no working day has passed, but the case is overdue.
-    fn between(on: NaiveDate, due: NaiveDate, unit: Unit, cal: &Calendar) -> Countdown {
+    pub fn between(on: NaiveDate, due: NaiveDate, unit: Unit, cal: &Calendar) -> Countdown {
         let n = match unit {
             Unit::WorkingDays => cal.working_days_between(on, due),
             Unit::Days => (due - on).num_days(),
@@ -168,7 +169,8 @@ fn ceil_days(t: TimeDelta) -> i64 {
     }
 }
 
-fn unit_of(rule: DeadlineRule) -> Unit {
+/// The unit a rule's countdown is counted in.
+pub fn unit_of(rule: DeadlineRule) -> Unit {
     match rule {
         DeadlineRule::Offentlighedsloven36 | DeadlineRule::WorkingDays { .. } => Unit::WorkingDays,
         DeadlineRule::GdprMonth | DeadlineRule::CalendarDays { .. } | DeadlineRule::None => {
@@ -324,7 +326,7 @@ fn first_deadline_with(
 }
 
 /// Where a case stands in its retention, as of a given day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RetentionState {
     /// Not closed yet: retention has not begun.
     Open,

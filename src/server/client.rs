@@ -6,7 +6,7 @@ use super::protocol::{
     MAX_REPLY, MAX_REQUEST, PROTOCOL,
 };
 use super::unix;
-use crate::domain::case::CaseRecord;
+use crate::domain::case::{CaseRecord, Status};
 use crate::domain::command::{Access, Command, Event};
 use crate::domain::enquiry::Reference;
 use crate::domain::policy::{Policy, PolicyError};
@@ -310,6 +310,24 @@ impl Api for Client {
     }
     fn summaries(&self) -> Result<Vec<CaseSummary>, StoreError> {
         match self.call(Request::Summaries)? {
+            Answer::Summaries(v) => Ok(v),
+            a => Err(unexpected(a)),
+        }
+    }
+    fn summaries_page(
+        &self,
+        after: Option<Reference>,
+        n: usize,
+    ) -> Result<Vec<CaseSummary>, StoreError> {
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        match self.call(Request::SummariesPage { after, n })? {
+            Answer::Summaries(v) => Ok(v),
+            a => Err(unexpected(a)),
+        }
+    }
+    fn urgent(&self, status: Option<Status>, n: usize) -> Result<Vec<CaseSummary>, StoreError> {
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        match self.call(Request::Urgent { status, n })? {
             Answer::Summaries(v) => Ok(v),
             a => Err(unexpected(a)),
         }

@@ -218,6 +218,10 @@ impl Server {
         let policy = Policy::from_toml(&policy_text, "the store's policy").map_err(|e| {
             ServeError::Store(StoreError::Server(format!("the policy does not load: {e}")))
         })?;
+        let today = config.fixed_now.unwrap_or_else(Utc::now).date_naive();
+        if let Some(n) = store.refresh_queue(&policy, today)? {
+            tracing::info!("rebuilt the queue index ({n} cases)");
+        }
         let path = config.socket.clone();
         if let Ok(meta) = std::fs::symlink_metadata(&path) {
             if !meta.file_type().is_socket() {
@@ -668,6 +672,9 @@ fn hidden_check(
     }
 }
 
+/// The most summaries one request returns (a page is well under the frame limit).
+const PAGE_LIMIT: u32 = 20_000;
+
 fn summary_visible(store: &Store, actor: &Actor, s: &CaseSummary) -> bool {
     let v = Visibility {
         restricted: s.restricted,
@@ -706,6 +713,28 @@ fn handle(
                     .filter(|s| summary_visible(store, actor, s))
                     .collect(),
             ))
+        }
+        Request::SummariesPage { after, n } => {
+            let page = store
+                .summaries_page(after, n.min(PAGE_LIMIT) as usize)
+                .map_err(wire)?;
+            Ok(Answer::Summaries(
+                page.into_iter()
+                    .filter(|s| summary_visible(store, actor, s))
+                    .collect(),
+            ))
+        }
+        Request::Urgent { status, n } => {
+            let n = n.min(PAGE_LIMIT) as usize;
+            // A few hidden cases must not leave the first page short.
+            let mut page: Vec<CaseSummary> = store
+                .urgent(status, n + n / 2)
+                .map_err(wire)?
+                .into_iter()
+                .filter(|s| summary_visible(store, actor, s))
+                .collect();
+            page.truncate(n);
+            Ok(Answer::Summaries(page))
         }
         Request::Case(r) => hidden_check(store, actor, r).map(Answer::Case),
         Request::Events(r) => {

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use std::io::{self, Read};
 
 /// Bumped whenever a message below changes shape.
-pub const PROTOCOL: u32 = 1;
+pub const PROTOCOL: u32 = 2;
 
 /// The largest frame the server reads from a client: a command with a long note fits many
 /// times over, and a client cannot make the server allocate more.
@@ -70,6 +70,16 @@ pub struct Call {
 pub enum Request {
     Cases,
     Summaries,
+    /// The queue index in reference order, a page at a time.
+    SummariesPage {
+        after: Option<Reference>,
+        n: u32,
+    },
+    /// The most urgent cases, for the first page of the queue.
+    Urgent {
+        status: Option<Status>,
+        n: u32,
+    },
     Case(Reference),
     Events(Reference),
     Execute {
@@ -107,6 +117,8 @@ impl Request {
         match self {
             Request::Cases => "cases",
             Request::Summaries => "summaries",
+            Request::SummariesPage { .. } => "summaries-page",
+            Request::Urgent { .. } => "urgent",
             Request::Case(_) => "case",
             Request::Events(_) => "events",
             Request::Execute { command, .. } => command.action(),

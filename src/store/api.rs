@@ -1,7 +1,7 @@
 //! The command and query API the interface and the CLI speak, embedded or (later) served.
 
 use super::{Actor, Store, StoreError};
-use crate::domain::case::CaseRecord;
+use crate::domain::case::{CaseRecord, Status};
 use crate::domain::command::{Access, Command, Event};
 use crate::domain::enquiry::Reference;
 use crate::domain::policy::Policy;
@@ -18,6 +18,15 @@ pub trait Api {
     fn cases(&self) -> Result<Vec<CaseRecord>, StoreError>;
     /// The queue: one small summary per live case, without reading the enquiries.
     fn summaries(&self) -> Result<Vec<CaseSummary>, StoreError>;
+    /// Up to `n` summaries in reference order after `after` (from the start when None): the
+    /// queue loads in pages after its first frame.
+    fn summaries_page(
+        &self,
+        after: Option<Reference>,
+        n: usize,
+    ) -> Result<Vec<CaseSummary>, StoreError>;
+    /// The `n` most urgent cases (with `status`, or any): the queue's first page.
+    fn urgent(&self, status: Option<Status>, n: usize) -> Result<Vec<CaseSummary>, StoreError>;
     fn case(&self, reference: Reference) -> Result<Option<CaseRecord>, StoreError>;
     fn events(&self, reference: Reference) -> Result<Vec<Event>, StoreError>;
     /// Applies a command decided on `expected`; returns the case as it now is.
@@ -63,6 +72,16 @@ impl Api for Embedded {
     }
     fn summaries(&self) -> Result<Vec<CaseSummary>, StoreError> {
         self.store.summaries().collect()
+    }
+    fn summaries_page(
+        &self,
+        after: Option<Reference>,
+        n: usize,
+    ) -> Result<Vec<CaseSummary>, StoreError> {
+        self.store.summaries_page(after, n)
+    }
+    fn urgent(&self, status: Option<Status>, n: usize) -> Result<Vec<CaseSummary>, StoreError> {
+        self.store.urgent(status, n)
     }
     fn case(&self, reference: Reference) -> Result<Option<CaseRecord>, StoreError> {
         self.store.case(reference)

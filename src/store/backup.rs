@@ -11,8 +11,8 @@ const MAGIC: &[u8; 16] = b"TRIAGE-BACKUP-01";
 const END: u8 = 0xff;
 
 /// The trees a backup carries, in order.
-pub const TREES: [&str; 9] = [
-    "cases", "events", "audit", "meta", "dedup", "subjects", "access", "drafts", "queue",
+pub const TREES: [&str; 10] = [
+    "cases", "events", "audit", "meta", "dedup", "subjects", "access", "drafts", "queue", "order",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -233,6 +233,28 @@ fn check_open(store: &Store) -> CheckReport {
             Err(e) => problem(&mut r, format!("a queue entry does not decode: {e}")),
         }
     });
+    let mut ordered = 0u64;
+    walk!(store.order, "order", |k, v| {
+        let current = store
+            .queue
+            .get(&v)
+            .ok()
+            .flatten()
+            .and_then(|q| codec::decode::<crate::domain::summary::CaseSummary>(&q).ok());
+        match current {
+            Some(q) if super::order_key(&q)[..] == k[..] => ordered += 1,
+            _ => problem(
+                &mut r,
+                "an entry of the queue's urgency order is stale".into(),
+            ),
+        }
+    });
+    if ordered != queued {
+        problem(
+            &mut r,
+            format!("the queue's urgency order lists {ordered} of {queued} queued cases"),
+        );
+    }
     if queued != live.len() as u64 {
         problem(
             &mut r,

@@ -9,7 +9,7 @@ pub mod check;
 pub mod codec;
 
 use crate::domain::calendar::Calendar;
-use crate::domain::case::{Case, CaseRecord, Stamp, Suggestion};
+use crate::domain::case::{Case, CaseRecord, Stamp, Status, Suggestion};
 use crate::domain::clock;
 use crate::domain::command::{self, Access, Applied, Change, Command, Context, Event, Refusal};
 use crate::domain::enquiry::{Enquiry, Reference, RightKind};
@@ -157,6 +157,41 @@ const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 const MARKER_FILE: &str = "triage-store";
 const POLICY_KEY: &[u8] = b"policy";
 const FORMAT_KEY: &[u8] = b"format";
+/// The queue index's format and the digest of the policy it was computed under.
+const QUEUE_KEY: &[u8] = b"queue-format";
+/// Raise when `CaseSummary` or `order_key` changes: the index is rebuilt on next open.
+const QUEUE_FORMAT: u8 = 2;
+
+fn status_byte(s: Status) -> u8 {
+    Status::ALL.iter().position(|x| *x == s).unwrap_or(0) as u8
+}
+
+/// Status, then the answer deadline (none last), then the reference: the queue's default
+/// order within each status.
+fn order_key(s: &CaseSummary) -> [u8; 11] {
+    let mut k = [0u8; 11];
+    k[0] = status_byte(s.status);
+    let due = s
+        .due()
+        .map(|d| d.num_days_from_ce().max(0) as u32)
+        .unwrap_or(u32::MAX);
+    k[1..5].copy_from_slice(&due.to_be_bytes());
+    k[5..].copy_from_slice(&ref_key(s.reference));
+    k
+}
+
+fn queue_marker(policy: &Policy) -> Vec<u8> {
+    let mut m = vec![QUEUE_FORMAT];
+    m.extend_from_slice(blake3::hash(format!("{policy:?}").as_bytes()).as_bytes());
+    m
+}
+
+fn decode_summary(k: &[u8], v: &[u8]) -> Result<CaseSummary, StoreError> {
+    let what = ref_from_key(k)
+        .map(|r| format!("the queue entry of {r}"))
+        .unwrap_or_else(|| "a queue entry".into());
+    codec::decode(v).map_err(StoreError::corrupt(what))
+}
 
 fn counter_key(year: u16) -> Vec<u8> {
     format!("seq/{year:04}").into_bytes()
@@ -222,9 +257,35 @@ struct Tx<'a> {
     access: &'a TransactionalTree,
     drafts: &'a TransactionalTree,
     queue: &'a TransactionalTree,
+    order: &'a TransactionalTree,
 }
 
 impl Tx<'_> {
+    /// Writes a case's queue summary and moves its place in the urgency order.
+    fn put_summary(&self, summary: &CaseSummary) -> TxResult<()> {
+        let key = ref_key(summary.reference);
+        if let Some(old) = self.queue.get(key)? {
+            // An old entry that does not decode is replaced; its order key goes with the
+            // rebuild `triage check` asks for.
+            if let Ok(old) = codec::decode::<CaseSummary>(&old) {
+                self.order.remove(&order_key(&old))?;
+            }
+        }
+        self.queue.insert(&key, encode_tx(summary)?)?;
+        self.order.insert(&order_key(summary), &key)?;
+        Ok(())
+    }
+
+    /// Takes an erased case out of the queue.
+    fn drop_summary(&self, reference: Reference) -> TxResult<()> {
+        if let Some(old) = self.queue.remove(&ref_key(reference))? {
+            if let Ok(old) = codec::decode::<CaseSummary>(&old) {
+                self.order.remove(&order_key(&old))?;
+            }
+        }
+        Ok(())
+    }
+
     /// Appends an audit entry for `payload` and moves the head.
     fn append_audit(
         &self,
@@ -330,16 +391,11 @@ impl Tx<'_> {
                         )
                     });
                 }
-                let due =
-                    clock::answer_clock(&next, policy, calendar, now.date_naive()).map(|c| c.due);
-                self.queue.insert(
-                    &ref_key(reference),
-                    encode_tx(&CaseSummary::of_case(&next, due))?,
-                )?;
+                self.put_summary(&CaseSummary::new(&next, policy, calendar, now.date_naive()))?;
                 CaseRecord::Live(next)
             }
             Applied::Erased(tomb) => {
-                self.queue.remove(&ref_key(reference))?;
+                self.drop_summary(reference)?;
                 for v in 1..=case.version {
                     self.events.remove(&event_key(reference, v))?;
                 }
@@ -392,6 +448,9 @@ pub struct Store {
     access: Tree,
     drafts: Tree,
     queue: Tree,
+    /// The queue in urgency order: `order_key` → reference, so the first page of the
+    /// queue is read without reading the rest.
+    order: Tree,
     path: PathBuf,
     /// Flush after every transaction (always, except while seeding a demo in bulk).
     flush_each: std::sync::atomic::AtomicBool,
@@ -423,6 +482,7 @@ impl Store {
             access: tree("access")?,
             drafts: tree("drafts")?,
             queue: tree("queue")?,
+            order: tree("order")?,
             db,
             path: path.to_path_buf(),
             flush_each: std::sync::atomic::AtomicBool::new(true),
@@ -476,6 +536,7 @@ impl Store {
             &self.access,
             &self.drafts,
             &self.queue,
+            &self.order,
         ];
         let result = trees[..].transaction(|t| {
             f(&Tx {
@@ -488,6 +549,7 @@ impl Store {
                 access: &t[6],
                 drafts: &t[7],
                 queue: &t[8],
+                order: &t[9],
             })
         });
         let value = unwrap_tx(result)?;
@@ -579,12 +641,12 @@ impl Store {
                     }
                 }
                 in_batch.push((identifiers, reference, case.right, received));
-                let due =
-                    clock::answer_clock(&case, policy, &calendar, now.date_naive()).map(|c| c.due);
-                tx.queue.insert(
-                    &ref_key(reference),
-                    encode_tx(&CaseSummary::of_case(&case, due))?,
-                )?;
+                tx.put_summary(&CaseSummary::new(
+                    &case,
+                    policy,
+                    &calendar,
+                    now.date_naive(),
+                ))?;
                 tx.cases.insert(
                     &ref_key(reference),
                     encode_tx(&CaseRecord::Live(Box::new(case)))?,
@@ -762,11 +824,103 @@ impl Store {
     pub fn summaries(&self) -> impl Iterator<Item = Result<CaseSummary, StoreError>> + '_ {
         self.queue.iter().map(|kv| {
             let (k, v) = kv?;
-            let what = ref_from_key(&k)
-                .map(|r| format!("the queue entry of {r}"))
-                .unwrap_or_else(|| "a queue entry".into());
-            codec::decode(&v).map_err(StoreError::corrupt(what))
+            decode_summary(&k, &v)
         })
+    }
+
+    /// One page of the queue index in reference order, after `after`.
+    pub fn summaries_page(
+        &self,
+        after: Option<Reference>,
+        n: usize,
+    ) -> Result<Vec<CaseSummary>, StoreError> {
+        let range = match after {
+            Some(r) => {
+                let mut k = ref_key(r).to_vec();
+                k.push(0);
+                self.queue.range(k..)
+            }
+            None => self.queue.iter(),
+        };
+        range
+            .take(n)
+            .map(|kv| {
+                let (k, v) = kv?;
+                decode_summary(&k, &v)
+            })
+            .collect()
+    }
+
+    /// The `n` most urgent live cases (with `status`, or any), most urgent first: due
+    /// soonest, then no deadline; ties in reference order. Reads about `n` entries per
+    /// status, however large the store.
+    pub fn urgent(&self, status: Option<Status>, n: usize) -> Result<Vec<CaseSummary>, StoreError> {
+        let statuses: Vec<Status> = match status {
+            Some(s) => vec![s],
+            None => Status::ALL.to_vec(),
+        };
+        let mut keys: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+        for s in statuses {
+            for kv in self.order.scan_prefix([status_byte(s)]).take(n) {
+                let (k, v) = kv?;
+                keys.push((k[1..].to_vec(), v.to_vec()));
+            }
+        }
+        keys.sort();
+        keys.truncate(n);
+        let mut out = Vec::with_capacity(keys.len());
+        for (_, r) in keys {
+            if let Some(v) = self.queue.get(&r)? {
+                out.push(decode_summary(&r, &v)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Rebuilds the queue index when it was written by an older format or under another
+    /// policy (deadlines and retention come from the policy). Returns the number of cases
+    /// indexed when it rebuilt, None when the index was current. One process holds the
+    /// store, so nothing writes in between; a crash midway leaves the marker unset and the
+    /// next open rebuilds again.
+    pub fn refresh_queue(
+        &self,
+        policy: &Policy,
+        today: NaiveDate,
+    ) -> Result<Option<usize>, StoreError> {
+        if self.queue_current(policy)? {
+            return Ok(None);
+        }
+        let want = queue_marker(policy);
+        let _alone = self.gate.write().unwrap_or_else(|p| p.into_inner());
+        self.meta.remove(QUEUE_KEY)?;
+        self.db.flush()?;
+        self.queue.clear()?;
+        self.order.clear()?;
+        let calendar = Calendar::from_policy(policy);
+        let mut n = 0;
+        for record in self.cases() {
+            if let CaseRecord::Live(case) = record? {
+                let s = CaseSummary::new(&case, policy, &calendar, today);
+                let key = ref_key(s.reference);
+                self.queue
+                    .insert(key, codec::encode(&s).map_err(StoreError::Encode)?)?;
+                self.order.insert(order_key(&s), &key)?;
+                n += 1;
+            }
+        }
+        self.meta.insert(QUEUE_KEY, want)?;
+        self.db.flush()?;
+        Ok(Some(n))
+    }
+
+    /// Whether the queue index was built in this format under this policy.
+    pub fn queue_current(&self, policy: &Policy) -> Result<bool, StoreError> {
+        Ok(self.meta.get(QUEUE_KEY)?.as_deref() == Some(&queue_marker(policy)[..]))
+    }
+
+    /// No case yet (cheap, unlike counting).
+    pub fn is_empty(&self) -> bool {
+        self.cases.is_empty()
     }
 
     pub fn case_count(&self) -> usize {

@@ -565,3 +565,98 @@ fn execute_many_applies_each_command_and_skips_the_refused_ones() {
     let v = store.verify_audit().unwrap();
     assert_eq!((v.first_broken, v.entries), (None, 5));
 }
+
+#[test]
+fn the_urgency_order_gives_the_first_page_and_follows_every_change() {
+    let (_d, store) = open();
+    let policy = fixtures::policy();
+    // Received on different days: the earlier one falls due first.
+    let later = triaged(&store, &policy, "later");
+    let reg = store
+        .register(
+            &policy,
+            &[
+                new("2026-11-02T09:00:00+01:00", "earlier"),
+                new("2026-11-20T09:00:00+01:00", "no purpose yet"),
+            ],
+            "anne",
+            now(),
+        )
+        .unwrap();
+    let (earlier, bare) = (reg.registered[0], reg.registered[1]);
+    let cmd = Command::SetPurpose {
+        purpose: "citizen-enquiries".into(),
+        right: None,
+    };
+    store
+        .execute(&policy, &anne(), earlier, 1, &cmd, now())
+        .unwrap();
+    let refs = |v: Vec<CaseSummary>| v.into_iter().map(|s| s.reference).collect::<Vec<_>>();
+    // Any status: due soonest first, no deadline last.
+    assert_eq!(
+        refs(store.urgent(None, 10).unwrap()),
+        [earlier, later, bare]
+    );
+    assert_eq!(refs(store.urgent(None, 2).unwrap()), [earlier, later]);
+    assert_eq!(refs(store.urgent(Some(Status::New), 10).unwrap()), [bare]);
+    // Closing moves a case out of its status and its deadline away.
+    let cmd = Command::Close {
+        reason: "answered by phone".into(),
+    };
+    store
+        .execute(&policy, &anne(), earlier, 2, &cmd, now())
+        .unwrap();
+    assert_eq!(
+        refs(store.urgent(Some(Status::Triaged), 10).unwrap()),
+        [later]
+    );
+    assert_eq!(
+        refs(store.urgent(Some(Status::Closed), 10).unwrap()),
+        [earlier]
+    );
+    assert_eq!(store.order.len(), 3, "one order entry per live case");
+    // Erasing takes it out of the order too.
+    let cmd = Command::Erase {
+        ground: "retention ended".into(),
+    };
+    store
+        .execute(&policy, &dora(), earlier, 3, &cmd, now())
+        .unwrap();
+    assert_eq!(refs(store.urgent(None, 10).unwrap()), [later, bare]);
+    assert_eq!(store.order.len(), 2);
+    // Pages in reference order cover every live case once.
+    let first = store.summaries_page(None, 1).unwrap();
+    let rest = store.summaries_page(Some(first[0].reference), 10).unwrap();
+    let mut all = refs(first);
+    all.extend(refs(rest));
+    assert_eq!(all, [later, bare]);
+}
+
+#[test]
+fn the_queue_index_is_rebuilt_once_under_a_new_policy() {
+    let (_d, store) = open();
+    let policy = fixtures::policy();
+    let r = triaged(&store, &policy, "x");
+    let today = now().date_naive();
+    // A store written before the index had a format marker gets it rebuilt, once.
+    assert_eq!(store.refresh_queue(&policy, today).unwrap(), Some(1));
+    assert_eq!(store.refresh_queue(&policy, today).unwrap(), None);
+    let before = store.summaries_page(None, 1).unwrap()[0].due().unwrap();
+    // A longer deadline in a new policy moves the due date in the index.
+    let mut longer = policy.clone();
+    for p in &mut longer.purposes {
+        if p.id.get_ref() == "citizen-enquiries" {
+            p.deadline = crate::domain::policy::DeadlineRule::WorkingDays { days: 30 };
+        }
+    }
+    assert!(!store.queue_current(&longer).unwrap());
+    assert_eq!(store.refresh_queue(&longer, today).unwrap(), Some(1));
+    let after = store.summaries_page(None, 1).unwrap()[0].clone();
+    assert_eq!(after.reference, r);
+    assert!(
+        after.due().unwrap() > before,
+        "{before} → {:?}",
+        after.due()
+    );
+    assert_eq!(store.urgent(None, 5).unwrap(), vec![after]);
+}

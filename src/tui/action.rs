@@ -97,8 +97,11 @@ pub enum Action {
     Tick {
         today: chrono::NaiveDate,
     },
-    /// The queue's cases, read again.
-    Loaded(Vec<CaseRecord>),
+    /// A page of the queue, read while it loads; `last` ends the load.
+    Page {
+        summaries: Vec<crate::domain::summary::CaseSummary>,
+        last: bool,
+    },
     /// Cases someone else changed, as they now are (with their history), and those that
     /// left this user's view.
     Changed {
@@ -233,8 +236,6 @@ pub enum Effect {
         expected: u64,
         command: Command,
     },
-    /// Read the queue again.
-    Reload,
     /// Keep a draft justification (an empty one clears it).
     SaveDraft { reference: Reference, text: String },
     /// Read the draft justification for a case.

@@ -12,6 +12,7 @@ use crate::domain::case::{CaseRecord, Verdict};
 use crate::domain::command::{Access, Command, Event};
 use crate::domain::enquiry::Reference;
 use crate::domain::policy::Policy;
+use crate::domain::summary::CaseSummary;
 use crate::store::Actor;
 use chrono::NaiveDate;
 use std::collections::HashSet;
@@ -98,6 +99,47 @@ pub struct Entry {
     pub desc: String,
 }
 
+/// The queue being read in pages after the first frame (or read again).
+#[derive(Debug, Default)]
+pub struct Loading {
+    /// Rows read so far, in reference order.
+    pub rows: Vec<Row>,
+    /// The last reference read; the next page starts after it.
+    pub after: Option<Reference>,
+}
+
+/// A filter being matched a chunk at a time, between keys and frames.
+pub struct Search {
+    /// The filter text it matches (narrowing starts from its hits when the text only grew).
+    text: String,
+    view: View,
+    filter: Filter,
+    /// Row indexes to look at: every row, or the hits of the search this one narrows.
+    candidates: Option<Vec<usize>>,
+    /// How many candidates were looked at.
+    next: usize,
+    /// Matches so far, best first (score, then the sort order).
+    hits: Vec<(usize, i64)>,
+}
+
+impl Search {
+    fn total(&self, rows: usize) -> usize {
+        self.candidates.as_ref().map_or(rows, Vec::len)
+    }
+
+    pub fn done(&self, rows: usize) -> bool {
+        self.next >= self.total(rows)
+    }
+}
+
+/// Rows matched per step: small enough that a step and a frame stay well under 16 ms on
+/// two cores, so typing never waits on the matcher.
+pub const SEARCH_CHUNK: usize = 40_000;
+/// Summaries read per page while the queue loads.
+pub const LOAD_PAGE: usize = 2_000;
+/// Rows on the first page, read from the urgency index before anything else.
+pub const FIRST_PAGE: usize = 200;
+
 pub struct App {
     pub lang: Lang,
     pub color: bool,
@@ -121,6 +163,16 @@ pub struct App {
     pub reverse: bool,
     pub filter: String,
     pub compiled: Filter,
+    /// The filter's matching in progress; None when the list is complete.
+    pub search: Option<Search>,
+    /// Rows per search step (tests make it small to watch results arrive).
+    pub search_chunk: usize,
+    /// Summaries per page while loading (tests make it small to act between pages).
+    pub page_size: usize,
+    /// Set while the queue is read in pages; the rows shown are the first page until then.
+    pub loading: Option<Loading>,
+    /// The case to keep selected once a search or a load brings it into the list.
+    keep: Option<Reference>,
     pub marks: HashSet<Reference>,
     pub case: Option<CaseView>,
     pub overlay: Option<Overlay>,
@@ -162,6 +214,11 @@ impl App {
             reverse: false,
             filter: String::new(),
             compiled: Filter::default(),
+            search: None,
+            search_chunk: SEARCH_CHUNK,
+            page_size: LOAD_PAGE,
+            loading: None,
+            keep: None,
             marks: HashSet::new(),
             case: None,
             overlay: None,
@@ -171,7 +228,11 @@ impl App {
             size: (80, 24),
             quit: false,
         };
-        app.load(records);
+        let rows: Vec<Row> = records
+            .iter()
+            .filter_map(|r| model::row_of(r, &app.policy, &app.calendar, app.today))
+            .collect();
+        app.set_rows(rows);
         // Staff start where the work is: new cases if there are any.
         app.view = if app.counts[View::New.index()] > 0 {
             View::New
@@ -182,12 +243,69 @@ impl App {
         app
     }
 
-    fn load(&mut self, records: &[CaseRecord]) {
-        self.rows = records
+    /// The interface on a large store: the first page of the queue (the most urgent cases
+    /// of `view`) drawn at once; the rest is read in pages by [`App::load_page`].
+    pub fn starting(init: Init, view: View, first: &[CaseSummary]) -> App {
+        let mut app = App::new(init, &[]);
+        app.rows = first
             .iter()
-            .filter_map(|r| model::row_of(r, &self.policy, &self.calendar, self.today))
+            .map(|s| Row::from_summary(s, &app.calendar, app.today))
             .collect();
+        app.view = view;
+        app.loading = Some(Loading::default());
+        app.rebuild_list(None);
+        app
+    }
+
+    /// Starts reading the queue again (after midnight, or when asked): the current rows stay
+    /// on screen until the new ones are all in.
+    pub fn reload(&mut self) {
+        self.loading = Some(Loading::default());
+    }
+
+    /// Where the next page of the queue starts, while it loads.
+    pub fn page_wanted(&self) -> Option<Option<Reference>> {
+        self.loading.as_ref().map(|l| l.after)
+    }
+
+    /// Takes one page of summaries; the last one (shorter than asked) ends the load.
+    pub fn load_page(&mut self, page: &[CaseSummary], last: bool) {
+        let Some(loading) = &mut self.loading else {
+            return;
+        };
+        loading.after = page.last().map(|s| s.reference).or(loading.after);
+        loading.rows.extend(
+            page.iter()
+                .map(|s| Row::from_summary(s, &self.calendar, self.today)),
+        );
+        if last {
+            let rows = self.loading.take().map(|l| l.rows).unwrap_or_default();
+            // A selection the user moved stays on its case; one left at the top stays there.
+            let keep = self
+                .selected_row()
+                .filter(|_| self.selected > 0 || self.case.is_some())
+                .map(|r| r.reference);
+            self.set_rows(rows);
+            let known: HashSet<Reference> = self.rows.iter().map(|r| r.reference).collect();
+            self.marks.retain(|r| known.contains(r));
+            self.rebuild_list(keep);
+        }
+    }
+
+    /// Replaces every row (in reference order) and counts them.
+    fn set_rows(&mut self, mut rows: Vec<Row>) {
+        rows.sort_by_key(|r| r.reference);
+        self.rows = rows;
+        self.search = None;
         self.count();
+    }
+
+    /// The count of a view, or None while the queue is still loading.
+    pub fn count_of(&self, v: View) -> Option<usize> {
+        match self.loading {
+            Some(_) => None,
+            None => Some(self.counts[v.index()]),
+        }
     }
 
     fn count(&mut self) {
@@ -206,34 +324,129 @@ impl App {
         self.list.get(self.selected).map(|&i| &self.rows[i])
     }
 
+    /// The list's order: while filtering the best matches first (as in fzf), the chosen
+    /// sort breaking ties.
+    fn order(&self, a: (usize, i64), b: (usize, i64)) -> std::cmp::Ordering {
+        let o = self.sort.compare(&self.rows[a.0], &self.rows[b.0]);
+        b.1.cmp(&a.1)
+            .then(if self.reverse { o.reverse() } else { o })
+    }
+
     /// Recomputes the list for the view, filter and sort, keeping `keep` selected if it is
-    /// still there (else the same position).
+    /// still there (else the same position). Without a filter the list is made at once; a
+    /// filter starts a search whose first chunk runs now and the rest in [`App::search_step`].
     fn rebuild_list(&mut self, keep: Option<Reference>) {
+        self.keep = keep;
+        if self.compiled.is_empty() {
+            self.search = None;
+            let me = self.actor.login.as_str();
+            let mut list: Vec<usize> = (0..self.rows.len())
+                .filter(|&i| model::in_view(&self.rows[i], self.view, me))
+                .collect();
+            list.sort_by(|&a, &b| self.order((a, 0), (b, 0)));
+            self.list = list;
+            self.settle_selection();
+            return;
+        }
+        // When the filter only grew, the new matches are among the old ones.
+        let narrowed = match &self.search {
+            Some(s)
+                if s.done(self.rows.len())
+                    && s.view == self.view
+                    && !s.text.trim().is_empty()
+                    && self.filter.starts_with(s.text.as_str()) =>
+            {
+                let mut v: Vec<usize> = s.hits.iter().map(|h| h.0).collect();
+                v.sort_unstable();
+                Some(v)
+            }
+            _ => None,
+        };
+        self.search = Some(Search {
+            text: self.filter.clone(),
+            view: self.view,
+            filter: Filter::new(&self.filter),
+            candidates: narrowed,
+            next: 0,
+            hits: Vec::new(),
+        });
+        self.list.clear();
+        self.search_step();
+    }
+
+    /// How many rows the current search looks at when it narrows an earlier one's matches
+    /// (None: it looks at every row).
+    pub fn search_narrowed(&self) -> Option<usize> {
+        self.search
+            .as_ref()
+            .and_then(|s| s.candidates.as_ref().map(Vec::len))
+    }
+
+    /// Whether a search is still matching.
+    pub fn searching(&self) -> bool {
+        self.search
+            .as_ref()
+            .is_some_and(|s| !s.done(self.rows.len()))
+    }
+
+    /// Matches the next chunk of the search on both cores and shows what it found so far.
+    pub fn search_step(&mut self) {
+        let Some(mut s) = self.search.take() else {
+            return;
+        };
+        let total = s.total(self.rows.len());
+        let end = s.next.saturating_add(self.search_chunk.max(1)).min(total);
         let me = self.actor.login.as_str();
         let rows = &self.rows;
-        let mut scored: Vec<(usize, i64)> = rows
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| model::in_view(r, self.view, me))
-            .filter_map(|(i, r)| {
-                if self.compiled.is_empty() {
-                    Some((i, 0))
-                } else {
-                    self.compiled.score(r).map(|s| (i, s))
-                }
+        let (view, filter, candidates) = (s.view, &s.filter, s.candidates.as_deref());
+        let scan = |from: usize, to: usize| -> Vec<(usize, i64)> {
+            (from..to)
+                .map(|k| candidates.map_or(k, |c| c[k]))
+                .filter(|&i| model::in_view(&rows[i], view, me))
+                .filter_map(|i| filter.score(&rows[i]).map(|sc| (i, sc)))
+                .collect()
+        };
+        let mut found = if end - s.next > 4_096 {
+            let mid = s.next + (end - s.next) / 2;
+            std::thread::scope(|t| {
+                let other = t.spawn(|| scan(mid, end));
+                let mut a = scan(s.next, mid);
+                a.extend(other.join().unwrap_or_default());
+                a
             })
-            .collect();
-        let sort = self.sort;
-        let reverse = self.reverse;
-        // While filtering, the best matches come first (as in fzf); the chosen sort breaks ties.
-        scored.sort_by(|a, b| {
-            let o = sort.compare(&rows[a.0], &rows[b.0]);
-            b.1.cmp(&a.1).then(if reverse { o.reverse() } else { o })
-        });
-        self.list = scored.into_iter().map(|(i, _)| i).collect();
-        if let Some(r) = keep {
+        } else {
+            scan(s.next, end)
+        };
+        s.next = end;
+        found.sort_by(|a, b| self.order(*a, *b));
+        // Merge the chunk's matches into those found before: both are in list order.
+        let old = std::mem::take(&mut s.hits);
+        let mut merged = Vec::with_capacity(old.len() + found.len());
+        let (mut i, mut j) = (0, 0);
+        while i < old.len() && j < found.len() {
+            if self.order(old[i], found[j]).is_le() {
+                merged.push(old[i]);
+                i += 1;
+            } else {
+                merged.push(found[j]);
+                j += 1;
+            }
+        }
+        merged.extend_from_slice(&old[i..]);
+        merged.extend_from_slice(&found[j..]);
+        s.hits = merged;
+        self.list = s.hits.iter().map(|h| h.0).collect();
+        self.search = Some(s);
+        self.settle_selection();
+    }
+
+    fn settle_selection(&mut self) {
+        if let Some(r) = self.keep {
             if let Some(p) = self.list.iter().position(|&i| self.rows[i].reference == r) {
                 self.selected = p;
+                if !self.searching() {
+                    self.keep = None;
+                }
             }
         }
         self.selected = self.selected.min(self.list.len().saturating_sub(1));
@@ -422,33 +635,74 @@ impl App {
                 .rows
                 .iter()
                 .filter(|r| self.marks.contains(&r.reference))
-                .map(|r| (r.reference, r.version, r.assignee.clone()))
+                .map(|r| (r.reference, r.version, r.assignee().map(String::from)))
                 .collect();
             v.sort_by_key(|x| x.0);
             return v;
         }
         self.selected_row()
-            .map(|r| vec![(r.reference, r.version, r.assignee.clone())])
+            .map(|r| vec![(r.reference, r.version, r.assignee().map(String::from))])
             .unwrap_or_default()
     }
 
+    /// Puts a changed case's row in place: in the rows shown and, while loading, in those
+    /// read so far. Rows are in reference order, so finding one is a binary search; the list
+    /// is patched in place rather than rebuilt (a million rows sort in a noticeable time).
     fn replace_row(&mut self, record: &CaseRecord) {
         let reference = record.reference();
-        let new = model::row_of(record, &self.policy, &self.calendar, self.today);
-        match (self.rows.iter().position(|r| r.reference == reference), new) {
-            (Some(i), Some(row)) => self.rows[i] = row,
-            (Some(i), None) => {
-                self.rows.remove(i);
+        let Some(row) = model::row_of(record, &self.policy, &self.calendar, self.today) else {
+            return self.remove_row(reference);
+        };
+        if let Some(l) = &mut self.loading {
+            match l.rows.binary_search_by_key(&reference, |r| r.reference) {
+                Ok(i) => l.rows[i] = row.clone(),
+                // Not read yet: the page that holds it will read it as it now is.
+                Err(i) if l.after.is_some_and(|a| reference <= a) => l.rows.insert(i, row.clone()),
+                Err(_) => {}
             }
-            (None, Some(row)) => self.rows.push(row),
-            (None, None) => {}
         }
-        self.count();
         let keep = self.selected_row().map(|r| r.reference);
-        self.rebuild_list(keep);
+        let me = self.actor.login.clone();
+        match self.rows.binary_search_by_key(&reference, |r| r.reference) {
+            Ok(i) if self.compiled.is_empty() => {
+                for v in View::ALL {
+                    self.counts[v.index()] -= usize::from(model::in_view(&self.rows[i], v, &me));
+                    self.counts[v.index()] += usize::from(model::in_view(&row, v, &me));
+                }
+                self.rows[i] = row;
+                if let Some(p) = self.list.iter().position(|&x| x == i) {
+                    self.list.remove(p);
+                }
+                if model::in_view(&self.rows[i], self.view, &me) {
+                    let at = self
+                        .list
+                        .partition_point(|&x| self.order((x, 0), (i, 0)).is_lt());
+                    self.list.insert(at, i);
+                }
+                self.keep = keep;
+                self.settle_selection();
+            }
+            Ok(i) => {
+                self.rows[i] = row;
+                self.count();
+                self.rebuild_list(keep);
+            }
+            Err(i) => {
+                // While loading, only the first page is shown: a case beyond it comes with
+                // the load.
+                if self.loading.is_none() || i < self.rows.len() {
+                    self.rows.insert(i, row);
+                    self.count();
+                    self.rebuild_list(keep);
+                }
+            }
+        }
     }
 
     fn remove_row(&mut self, reference: Reference) {
+        if let Some(l) = &mut self.loading {
+            l.rows.retain(|r| r.reference != reference);
+        }
         self.rows.retain(|r| r.reference != reference);
         self.marks.remove(&reference);
         self.count();
@@ -498,17 +752,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Tick { today } => {
             if today != app.today {
+                // Countdowns and retention states move at midnight.
                 app.today = today;
-                return vec![Effect::Reload];
+                app.reload();
             }
         }
-        Action::Loaded(records) => {
-            let keep = app.selected_row().map(|r| r.reference);
-            app.load(&records);
-            let known: HashSet<Reference> = app.rows.iter().map(|r| r.reference).collect();
-            app.marks.retain(|r| known.contains(r));
-            app.rebuild_list(keep);
-        }
+        Action::Page { summaries, last } => app.load_page(&summaries, last),
         Action::Changed { records, gone } => {
             for (record, events) in records {
                 app.replace_row(&record);
@@ -718,7 +967,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Refresh => {
             app.say(t(lang, Msg::Reloaded));
-            return vec![Effect::Reload];
+            app.reload();
         }
         Action::Down
         | Action::Up

@@ -19,9 +19,10 @@ pub mod view;
 
 pub use i18n::Lang;
 
+use crate::domain::case::Status;
 use crate::store::api::Api;
 use crate::store::StoreError;
-use action::{Action, Effect};
+use action::{Action, Effect, View};
 use app::{update, App, Init};
 use crossterm::event::{self, Event, MouseEventKind};
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
@@ -70,8 +71,8 @@ pub fn run(api: &dyn Api, opts: TuiOptions) -> Result<(), TuiError> {
     for p in &problems {
         tracing::warn!("keymap: {p}");
     }
-    let records = api.cases()?;
-    let mut app = App::new(
+    let mut app = start(
+        api,
         Init {
             lang: opts.lang,
             color: !no_color(),
@@ -82,9 +83,7 @@ pub fn run(api: &dyn Api, opts: TuiOptions) -> Result<(), TuiError> {
             keymap,
             problems,
         },
-        &records,
-    );
-    drop(records);
+    )?;
 
     let stop = Arc::new(AtomicBool::new(false));
     let mut signals = signal_hook::iterator::Signals::new([
@@ -120,6 +119,44 @@ pub fn run(api: &dyn Api, opts: TuiOptions) -> Result<(), TuiError> {
     result
 }
 
+/// The interface with its first page: the most urgent new cases (or, with none, the most
+/// urgent of all) from the store's urgency index. The rest loads after the first frame.
+pub fn start(api: &dyn Api, init: Init) -> Result<App, StoreError> {
+    let new = api.urgent(Some(Status::New), app::FIRST_PAGE)?;
+    Ok(if new.is_empty() {
+        let all = api.urgent(None, app::FIRST_PAGE)?;
+        App::starting(init, View::All, &all)
+    } else {
+        App::starting(init, View::New, &new)
+    })
+}
+
+/// Does one piece of the work that goes on between keys: a page of the queue while it
+/// loads, else a chunk of the filter's matching. False when there is none.
+pub fn pump(api: &dyn Api, app: &mut App) -> bool {
+    if let Some(after) = app.page_wanted() {
+        let n = app.page_size.max(1);
+        let action = match api.summaries_page(after, n) {
+            Ok(summaries) => {
+                let last = summaries.len() < n;
+                Action::Page { summaries, last }
+            }
+            Err(e) => {
+                // Keep what is shown; the message says why the rest is missing.
+                app.loading = None;
+                Action::Failed(e.to_string())
+            }
+        };
+        dispatch(api, app, action);
+        return true;
+    }
+    if app.searching() {
+        app.search_step();
+        return true;
+    }
+    false
+}
+
 fn event_loop(
     api: &dyn Api,
     app: &mut App,
@@ -151,7 +188,14 @@ fn event_loop(
             }
             dirty = false;
         }
-        match event::poll(Duration::from_millis(250)) {
+        // With work going on between keys, only look for keys; else wait for them.
+        let busy = app.page_wanted().is_some() || app.searching();
+        let wait = if busy {
+            Duration::ZERO
+        } else {
+            Duration::from_millis(250)
+        };
+        match event::poll(wait) {
             Ok(true) => {
                 // Take every queued event before drawing again: only the newest state is
                 // drawn, so holding a key down never lags behind.
@@ -173,6 +217,10 @@ fn event_loop(
                         Err(e) => return gone(e),
                     }
                 }
+            }
+            Ok(false) if busy => {
+                pump(api, app);
+                dirty = true;
             }
             Ok(false) => {
                 let today = api.now().date_naive();
@@ -343,10 +391,6 @@ pub fn perform(api: &dyn Api, effect: Effect) -> Vec<Action> {
         },
         Effect::LoadDraft(reference) => match api.draft(reference) {
             Ok(text) => vec![Action::DraftLoaded { reference, text }],
-            Err(e) => failed(e),
-        },
-        Effect::Reload => match api.cases() {
-            Ok(records) => vec![Action::Loaded(records)],
             Err(e) => failed(e),
         },
     }

@@ -5,11 +5,11 @@ use super::action::View;
 use crate::domain::calendar::Calendar;
 use crate::domain::case::{Case, CaseRecord, Status};
 use crate::domain::category::DataCategory;
-use crate::domain::clock::{self, Countdown, RetentionState};
-use crate::domain::detect::{find_cprs, mask_cpr, parse_cpr};
+use crate::domain::clock::{Countdown, RetentionState};
 use crate::domain::enquiry::{Channel, Reference};
 use crate::domain::policy::Policy;
-use crate::domain::sanitize::{sanitize_line, sanitize_text};
+use crate::domain::sanitize::sanitize_line;
+use crate::domain::summary::{CaseSummary, SUBJECT_CHARS};
 use chrono::NaiveDate;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
@@ -67,33 +67,11 @@ impl Deadline {
     }
 }
 
-/// One case as the queue draws it. Every string is sanitised and CPR numbers are masked.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Row {
-    pub reference: Reference,
-    pub reference_text: String,
-    pub received: NaiveDate,
-    pub channel: Channel,
-    pub sender: String,
-    pub subject: String,
-    /// (category, confirmed): CPR, Art. 9 and Art. 10 only.
-    pub badges: Vec<(DataCategory, bool)>,
-    pub status: Status,
-    pub assignee: Option<String>,
-    pub deadline: Deadline,
-    pub retention: Option<RetentionState>,
-    pub version: u64,
-    /// Folded reference, sender and subject: the same characters as drawn, lower-cased one
-    /// for one, so a match's character positions are the drawn ones.
-    pub hay: [String; 3],
-    /// Folded body, CPR numbers masked.
-    pub hay_body: String,
-}
+pub use crate::domain::summary::{display_line, mask_cprs};
 
 /// Lower-cases every character to one character (the first of its lower-case form), so
 /// positions in the folded string are positions in the original. "Å" → "å", "Ø" → "ø".
 pub fn fold(s: &str) -> String {
-    // Every row's body is folded once at start: keep the common ASCII path cheap.
     if s.is_ascii() {
         return s.to_ascii_lowercase();
     }
@@ -108,30 +86,167 @@ pub fn fold(s: &str) -> String {
     out
 }
 
-/// Every CPR number in `s` masked to `DDMMYY-XXXX`.
-pub fn mask_cprs(s: &str) -> String {
-    let hits = find_cprs(s);
-    if hits.is_empty() {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut at = 0;
-    for h in hits {
-        out.push_str(&s[at..h.start]);
-        out.push_str(&mask_cpr(&s[h.start..h.end]));
-        at = h.end;
-    }
-    out.push_str(&s[at..]);
-    out
+/// The badge column of a row: which of CPR, Art. 9 and Art. 10 categories are there, and
+/// which of those staff confirmed. Two bit sets instead of a list: a million rows stay small.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Badges {
+    present: u16,
+    confirmed: u16,
 }
 
-/// One line of untrusted text as the queue may draw it: CPR numbers masked, then sanitised.
-pub fn display_line(s: &str) -> String {
-    let s = s.trim();
-    if parse_cpr(s).is_some() {
-        return mask_cpr(s);
+impl Badges {
+    pub fn of(list: &[(DataCategory, bool)]) -> Badges {
+        let mut b = Badges::default();
+        for (c, confirmed) in list {
+            let bit = 1u16 << (*c as u16);
+            b.present |= bit;
+            if *confirmed {
+                b.confirmed |= bit;
+            }
+        }
+        b
     }
-    sanitize_line(&mask_cprs(s)).into_owned()
+
+    /// (category, confirmed), in category order.
+    pub fn iter(&self) -> impl Iterator<Item = (DataCategory, bool)> + '_ {
+        DataCategory::ALL.into_iter().filter_map(|c| {
+            let bit = 1u16 << (c as u16);
+            (self.present & bit != 0).then_some((c, self.confirmed & bit != 0))
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.present == 0
+    }
+}
+
+/// One case as the queue draws it, made from its summary. Every string is sanitised and
+/// CPR numbers are masked. Kept small: the queue holds one per live case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub reference: Reference,
+    pub received: NaiveDate,
+    pub channel: Channel,
+    pub status: Status,
+    pub badges: Badges,
+    assignee: Option<Box<str>>,
+    pub deadline: Deadline,
+    pub retention: Option<RetentionState>,
+    pub version: u64,
+    /// "reference␟sender␟subject", then for text that is not ASCII "␞" and the same folded:
+    /// one allocation per row, and the haystack the filter matches.
+    text: Box<str>,
+    /// Ends of the reference, the sender and the subject in `text`.
+    ends: [u16; 3],
+}
+
+const FIELD_SEP: char = '\u{1f}';
+const FOLD_SEP: char = '\u{1e}';
+
+impl Row {
+    pub fn from_summary(s: &CaseSummary, cal: &Calendar, today: NaiveDate) -> Row {
+        let retention = s.retention_on(today);
+        let deadline = match s.clock {
+            Some(c) => Deadline::Answer {
+                countdown: c.countdown(cal, today),
+                due: c.due,
+                paused: c.frozen.is_some(),
+            },
+            None => match retention {
+                Some(
+                    st @ (RetentionState::HandoverDue
+                    | RetentionState::DeletionDue
+                    | RetentionState::AssessmentDue),
+                ) => Deadline::Retention(st),
+                _ => Deadline::None,
+            },
+        };
+        // Summaries are sanitised when written; again here, as the text came from a store
+        // or a server this code did not write. Fields are cut short of u16 offsets.
+        let clean = |t: &str| -> String {
+            let c = sanitize_line(t).replace([FIELD_SEP, FOLD_SEP], " ");
+            if c.len() > 4096 {
+                c.chars().take(SUBJECT_CHARS).collect()
+            } else {
+                c
+            }
+        };
+        let sender = clean(&s.sender);
+        let subject = clean(&s.subject);
+        let reference = s.reference.to_string();
+        let mut text = String::with_capacity(reference.len() + sender.len() + subject.len() + 2);
+        text.push_str(&reference);
+        let a = text.len();
+        text.push(FIELD_SEP);
+        text.push_str(&sender);
+        let b = text.len();
+        text.push(FIELD_SEP);
+        text.push_str(&subject);
+        let c = text.len();
+        if !text.is_ascii() {
+            let folded = fold(&text);
+            text.push(FOLD_SEP);
+            text.push_str(&folded);
+        }
+        Row {
+            reference: s.reference,
+            received: s.received.date_naive(),
+            channel: s.channel,
+            status: s.status,
+            badges: Badges::of(&s.badges),
+            assignee: s
+                .assignee
+                .as_deref()
+                .map(|a| sanitize_line(a).into_owned().into_boxed_str()),
+            deadline,
+            retention,
+            version: s.version,
+            text: text.into_boxed_str(),
+            ends: [a as u16, b as u16, c as u16],
+        }
+    }
+
+    /// The row of a case read whole (after a change), through the same summary the store
+    /// keeps, so a row never depends on where it came from.
+    pub fn of_case(case: &Case, policy: &Policy, cal: &Calendar, today: NaiveDate) -> Row {
+        Row::from_summary(&CaseSummary::new(case, policy, cal, today), cal, today)
+    }
+
+    fn field(&self, k: usize) -> &str {
+        let [a, b, c] = self.ends.map(usize::from);
+        let (from, to) = match k {
+            0 => (0, a),
+            1 => (a + 1, b),
+            _ => (b + 1, c),
+        };
+        self.text.get(from..to).unwrap_or("")
+    }
+
+    pub fn reference_text(&self) -> &str {
+        self.field(0)
+    }
+
+    pub fn sender(&self) -> &str {
+        self.field(1)
+    }
+
+    pub fn subject(&self) -> &str {
+        self.field(2)
+    }
+
+    pub fn assignee(&self) -> Option<&str> {
+        self.assignee.as_deref()
+    }
+
+    /// Reference, sender and subject, lower-cased where not ASCII: what the filter matches
+    /// (the matcher ignores ASCII case itself).
+    pub fn hay(&self) -> &str {
+        let c = usize::from(self.ends[2]);
+        match self.text.get(c..) {
+            Some(rest) if !rest.is_empty() => &rest[FOLD_SEP.len_utf8()..],
+            _ => self.text.get(..c).unwrap_or(""),
+        }
+    }
 }
 
 /// The queue row of a stored case; None for an erased one (only its tombstone is left).
@@ -141,50 +256,7 @@ pub fn row_of(
     cal: &Calendar,
     today: NaiveDate,
 ) -> Option<Row> {
-    let case = record.live()?;
-    Some(row_of_case(case, policy, cal, today))
-}
-
-pub fn row_of_case(case: &Case, policy: &Policy, cal: &Calendar, today: NaiveDate) -> Row {
-    let retention = clock::retention_clock(case, policy, today).map(|r| r.state);
-    let deadline = match clock::answer_clock(case, policy, cal, today) {
-        Some(a) => Deadline::Answer {
-            countdown: a.countdown,
-            due: a.due,
-            paused: a.paused,
-        },
-        None => match retention {
-            Some(
-                s @ (RetentionState::HandoverDue
-                | RetentionState::DeletionDue
-                | RetentionState::AssessmentDue),
-            ) => Deadline::Retention(s),
-            _ => Deadline::None,
-        },
-    };
-    let reference_text = case.reference.to_string();
-    let sender = display_line(&case.enquiry.sender.name);
-    let subject = display_line(&case.enquiry.subject);
-    let hay = [fold(&reference_text), fold(&sender), fold(&subject)];
-    Row {
-        reference: case.reference,
-        received: case.enquiry.received.date_naive(),
-        channel: case.enquiry.channel,
-        badges: case.badges(),
-        status: case.status,
-        assignee: case
-            .assignee
-            .as_deref()
-            .map(|a| sanitize_line(a).into_owned()),
-        deadline,
-        retention,
-        version: case.version,
-        hay_body: fold(&sanitize_text(&mask_cprs(&case.enquiry.body))),
-        reference_text,
-        sender,
-        subject,
-        hay,
-    }
+    Some(Row::of_case(record.live()?, policy, cal, today))
 }
 
 /// Whether a row belongs in a view, for the user `me`.
@@ -243,8 +315,8 @@ impl SortKey {
             SortKey::Urgency => a.deadline.sort_key().cmp(&b.deadline.sort_key()),
             SortKey::Reference => Ordering::Equal,
             SortKey::Received => a.received.cmp(&b.received),
-            SortKey::Sender => a.hay[1].cmp(&b.hay[1]),
-            SortKey::Subject => a.hay[2].cmp(&b.hay[2]),
+            SortKey::Sender => folded_cmp(a.sender(), b.sender()),
+            SortKey::Subject => folded_cmp(a.subject(), b.subject()),
             SortKey::Status => a.status.cmp(&b.status),
             SortKey::Assignee => a.assignee.cmp(&b.assignee),
         };
@@ -252,8 +324,15 @@ impl SortKey {
     }
 }
 
-/// A compiled filter: each word must match, fuzzily in the reference, sender or subject, or
-/// as written in the body (fuzzy matching over a whole letter matches nearly anything).
+/// Case-insensitive order without allocating: sorting a million rows compares often.
+fn folded_cmp(a: &str, b: &str) -> Ordering {
+    let low = |c: char| c.to_lowercase().next().unwrap_or(c);
+    a.chars().map(low).cmp(b.chars().map(low))
+}
+
+/// A compiled filter: each word must match, fuzzily, in the reference, sender and subject
+/// (what the queue shows). Enquiry bodies stay in the store: a million of them do not fit
+/// in memory, and fuzzy matching over a whole letter matches nearly anything.
 #[derive(Default)]
 pub struct Filter {
     terms: Vec<String>,
@@ -274,15 +353,16 @@ impl Filter {
 
     /// The row's score (higher is better), or None when a word matches nowhere.
     pub fn score(&self, row: &Row) -> Option<i64> {
+        let hay = row.hay();
         let mut total = 0;
         for term in &self.terms {
-            let fields = row
-                .hay
-                .iter()
-                .filter_map(|h| self.matcher.fuzzy_match(h, term))
-                .max();
-            let body = row.hay_body.contains(term.as_str()).then_some(1);
-            total += fields.or(body)?;
+            // One pass over the whole line rules out most rows cheaply; a word must then
+            // match within one field (a match strewn across fields is no match).
+            self.matcher.fuzzy_match(hay, term)?;
+            total += hay
+                .split(FIELD_SEP)
+                .filter_map(|f| self.matcher.fuzzy_match(f, term))
+                .max()?;
         }
         Some(total)
     }

@@ -224,13 +224,14 @@ fn draw_tabs(app: &App, area: Rect, buf: &mut Buffer, th: Theme) {
                     .keys_for(Context::Queue, &Action::ShowView(*v))
                     .into_iter()
                     .next();
+                // Counts come once the whole queue is read.
+                let n = app
+                    .count_of(*v)
+                    .map(|n| n.to_string())
+                    .unwrap_or_else(|| "…".into());
                 let label = match (with_keys, key) {
-                    (true, Some(k)) => format!(
-                        " {k} {} {} ",
-                        view_name(app.lang, *v),
-                        app.counts[v.index()]
-                    ),
-                    _ => format!(" {} {} ", view_name(app.lang, *v), app.counts[v.index()]),
+                    (true, Some(k)) => format!(" {k} {} {n} ", view_name(app.lang, *v)),
+                    _ => format!(" {} {n} ", view_name(app.lang, *v)),
                 };
                 (label, *v == app.view)
             })
@@ -369,7 +370,7 @@ fn badges_text(row: &Row) -> String {
     row.badges
         .iter()
         .map(|(c, confirmed)| {
-            if *confirmed {
+            if confirmed {
                 c.badge().to_string()
             } else {
                 c.badge().to_lowercase()
@@ -461,7 +462,13 @@ fn draw_row(
         if app.compiled.is_empty() {
             Vec::new()
         } else {
-            app.compiled.positions(&row.hay[k])
+            // Folded per field for the visible rows only: positions are the drawn ones.
+            let field = match k {
+                0 => row.reference_text(),
+                1 => row.sender(),
+                _ => row.subject(),
+            };
+            app.compiled.positions(&model::fold(field))
         }
     };
     let mut spans: Vec<Span> = vec![Span::styled(
@@ -479,14 +486,14 @@ fn draw_row(
         }
         let w = *w;
         match c {
-            Col::Ref => spans.extend(cell(&row.reference_text, w, base, &hl(0), th.matched())),
+            Col::Ref => spans.extend(cell(row.reference_text(), w, base, &hl(0), th.matched())),
             Col::Received => spans.push(Span::styled(fit(&row.received.to_string(), w), base)),
             Col::Channel => spans.push(Span::styled(
                 fit(i18n::channel(lang, row.channel), w),
                 base.patch(th.dim()),
             )),
-            Col::Sender => spans.extend(cell(&row.sender, w, base, &hl(1), th.matched())),
-            Col::Subject => spans.extend(cell(&row.subject, w, base, &hl(2), th.matched())),
+            Col::Sender => spans.extend(cell(row.sender(), w, base, &hl(1), th.matched())),
+            Col::Subject => spans.extend(cell(row.subject(), w, base, &hl(2), th.matched())),
             Col::Badges => {
                 let style = if row.badges.iter().any(|(c, _)| c.is_criminal()) {
                     th.fg(Color::Red)
@@ -498,10 +505,7 @@ fn draw_row(
                 spans.push(Span::styled(fit(&badges_text(row), w), base.patch(style)))
             }
             Col::Status => spans.push(Span::styled(fit(i18n::status(lang, row.status), w), base)),
-            Col::Assignee => spans.push(Span::styled(
-                fit(row.assignee.as_deref().unwrap_or(""), w),
-                base,
-            )),
+            Col::Assignee => spans.push(Span::styled(fit(row.assignee().unwrap_or(""), w), base)),
             Col::Due => spans.push(Span::styled(
                 fit(&deadline_text(lang, &row.deadline), w),
                 base.patch(th.urgency(row.deadline.urgency())),
@@ -521,9 +525,12 @@ fn draw_status(app: &App, area: Rect, buf: &mut Buffer, th: Theme) {
         // The status bar is the filter's input line while it is typed.
         let left = format!(" {}: {}", t(app.lang, Msg::FilterPrompt), app.filter);
         let right = format!(
-            "{}/{}  {} ✓  {} ✗ ",
+            "{}{}/{}  {} ✓  {} ✗ ",
             app.list.len(),
-            app.counts[app.view.index()],
+            if app.searching() { "…" } else { "" },
+            app.count_of(app.view)
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| "…".into()),
             app.key_hint(Context::Input, &Action::Submit),
             app.key_hint(Context::Input, &Action::Cancel),
         );
@@ -563,12 +570,18 @@ fn draw_status(app: &App, area: Rect, buf: &mut Buffer, th: Theme) {
         },
         app.list.len()
     );
+    if app.searching() {
+        counts.push('…');
+    }
     if !app.marks.is_empty() {
         counts.push_str(&format!(
             " · {} {}",
             app.marks.len(),
             t(app.lang, Msg::Marked)
         ));
+    }
+    if app.loading.is_some() {
+        counts.push_str(&format!(" · {}…", t(app.lang, Msg::Loading)));
     }
     parts.push(counts);
     let msg = app.message.as_ref();
