@@ -956,6 +956,7 @@ fn the_filter_matches_in_chunks_narrows_as_it_grows_and_starts_over_when_it_chan
     let (_d, api) = setup();
     let mut app = app(&api);
     app.search_chunk = 20;
+    app.search_budget = None;
     dispatch(&api, &mut app, Action::ShowView(View::All));
     dispatch(&api, &mut app, Action::Filter);
     dispatch(&api, &mut app, Action::InputChar('s'));

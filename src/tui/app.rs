@@ -108,6 +108,27 @@ pub struct Loading {
     pub after: Option<Reference>,
 }
 
+/// (negated score, sort key, reference, row index): a row's place in the list.
+type ListKey = (i64, u64, u64, u32);
+
+/// Two lists in order, merged.
+fn merge(a: &[ListKey], b: &[ListKey]) -> Vec<ListKey> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] <= b[j] {
+            out.push(a[i]);
+            i += 1;
+        } else {
+            out.push(b[j]);
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
 /// A filter being matched a chunk at a time, between keys and frames.
 pub struct Search {
     /// The filter text it matches (narrowing starts from its hits when the text only grew).
@@ -118,8 +139,8 @@ pub struct Search {
     candidates: Option<Vec<usize>>,
     /// How many candidates were looked at.
     next: usize,
-    /// Matches so far, best first (score, then the sort order).
-    hits: Vec<(usize, i64)>,
+    /// Matches so far, in list order.
+    hits: Vec<ListKey>,
 }
 
 impl Search {
@@ -134,7 +155,11 @@ impl Search {
 
 /// Rows matched per step: small enough that a step and a frame stay well under 16 ms on
 /// two cores, so typing never waits on the matcher.
-pub const SEARCH_CHUNK: usize = 40_000;
+pub const SEARCH_CHUNK: usize = 10_000;
+/// What a search step aims to take: with the frame after it well under 16 ms, on a loaded
+/// machine too (the chunk shrinks when the machine is busy).
+pub const STEP_BUDGET: std::time::Duration = std::time::Duration::from_millis(7);
+
 /// Summaries read per page while the queue loads.
 pub const LOAD_PAGE: usize = 2_000;
 /// Rows on the first page, read from the urgency index before anything else.
@@ -167,6 +192,8 @@ pub struct App {
     pub search: Option<Search>,
     /// Rows per search step (tests make it small to watch results arrive).
     pub search_chunk: usize,
+    /// Time one search step aims at; the chunk follows it (None: a fixed chunk).
+    pub search_budget: Option<std::time::Duration>,
     /// Summaries per page while loading (tests make it small to act between pages).
     pub page_size: usize,
     /// Set while the queue is read in pages; the rows shown are the first page until then.
@@ -216,6 +243,7 @@ impl App {
             compiled: Filter::default(),
             search: None,
             search_chunk: SEARCH_CHUNK,
+            search_budget: Some(STEP_BUDGET),
             page_size: LOAD_PAGE,
             loading: None,
             keep: None,
@@ -286,8 +314,10 @@ impl App {
                 .filter(|_| self.selected > 0 || self.case.is_some())
                 .map(|r| r.reference);
             self.set_rows(rows);
-            let known: HashSet<Reference> = self.rows.iter().map(|r| r.reference).collect();
-            self.marks.retain(|r| known.contains(r));
+            if !self.marks.is_empty() {
+                let known: HashSet<Reference> = self.rows.iter().map(|r| r.reference).collect();
+                self.marks.retain(|r| known.contains(r));
+            }
             self.rebuild_list(keep);
         }
     }
@@ -310,13 +340,14 @@ impl App {
 
     fn count(&mut self) {
         let me = self.actor.login.as_str();
-        for v in View::ALL {
-            self.counts[v.index()] = self
-                .rows
-                .iter()
-                .filter(|r| model::in_view(r, v, me))
-                .count();
+        let mut counts = [0; 6];
+        // One pass: a million rows are read once, not once per view.
+        for r in &self.rows {
+            for v in View::ALL {
+                counts[v.index()] += usize::from(model::in_view(r, v, me));
+            }
         }
+        self.counts = counts;
     }
 
     /// The selected row, if the list is not empty.
@@ -324,12 +355,32 @@ impl App {
         self.list.get(self.selected).map(|&i| &self.rows[i])
     }
 
-    /// The list's order: while filtering the best matches first (as in fzf), the chosen
-    /// sort breaking ties.
-    fn order(&self, a: (usize, i64), b: (usize, i64)) -> std::cmp::Ordering {
-        let o = self.sort.compare(&self.rows[a.0], &self.rows[b.0]);
-        b.1.cmp(&a.1)
-            .then(if self.reverse { o.reverse() } else { o })
+    /// A row's place in the list as plain numbers: while filtering the best matches first
+    /// (as in fzf), then the chosen sort, then the reference. Sorting a million rows then
+    /// compares integers instead of reaching into rows.
+    fn list_key(&self, i: usize, score: i64) -> ListKey {
+        let (primary, reference) = model::sort_key(&self.rows[i], self.sort);
+        let (primary, reference) = if self.reverse {
+            (!primary, !reference)
+        } else {
+            (primary, reference)
+        };
+        (score.saturating_neg(), primary, reference, i as u32)
+    }
+
+    /// Rows in list order, sorted on both cores when there are many.
+    fn sorted(&self, mut keys: Vec<ListKey>) -> Vec<ListKey> {
+        if keys.len() < 50_000 {
+            keys.sort_unstable();
+            return keys;
+        }
+        let mid = keys.len() / 2;
+        let (a, b) = keys.split_at_mut(mid);
+        std::thread::scope(|t| {
+            t.spawn(|| a.sort_unstable());
+            b.sort_unstable();
+        });
+        merge(&keys[..mid], &keys[mid..])
     }
 
     /// Recomputes the list for the view, filter and sort, keeping `keep` selected if it is
@@ -340,11 +391,15 @@ impl App {
         if self.compiled.is_empty() {
             self.search = None;
             let me = self.actor.login.as_str();
-            let mut list: Vec<usize> = (0..self.rows.len())
+            let keys: Vec<ListKey> = (0..self.rows.len())
                 .filter(|&i| model::in_view(&self.rows[i], self.view, me))
+                .map(|i| self.list_key(i, 0))
                 .collect();
-            list.sort_by(|&a, &b| self.order((a, 0), (b, 0)));
-            self.list = list;
+            self.list = self
+                .sorted(keys)
+                .into_iter()
+                .map(|k| k.3 as usize)
+                .collect();
             self.settle_selection();
             return;
         }
@@ -356,7 +411,7 @@ impl App {
                     && !s.text.trim().is_empty()
                     && self.filter.starts_with(s.text.as_str()) =>
             {
-                let mut v: Vec<usize> = s.hits.iter().map(|h| h.0).collect();
+                let mut v: Vec<usize> = s.hits.iter().map(|h| h.3 as usize).collect();
                 v.sort_unstable();
                 Some(v)
             }
@@ -394,48 +449,47 @@ impl App {
         let Some(mut s) = self.search.take() else {
             return;
         };
+        let started = std::time::Instant::now();
         let total = s.total(self.rows.len());
         let end = s.next.saturating_add(self.search_chunk.max(1)).min(total);
         let me = self.actor.login.as_str();
         let rows = &self.rows;
         let (view, filter, candidates) = (s.view, &s.filter, s.candidates.as_deref());
-        let scan = |from: usize, to: usize| -> Vec<(usize, i64)> {
-            (from..to)
+        let key = |i: usize, sc: i64| self.list_key(i, sc);
+        let scan = |from: usize, to: usize| -> Vec<ListKey> {
+            let mut v: Vec<ListKey> = (from..to)
                 .map(|k| candidates.map_or(k, |c| c[k]))
                 .filter(|&i| model::in_view(&rows[i], view, me))
-                .filter_map(|i| filter.score(&rows[i]).map(|sc| (i, sc)))
-                .collect()
+                .filter_map(|i| filter.score(&rows[i]).map(|sc| key(i, sc)))
+                .collect();
+            v.sort_unstable();
+            v
         };
-        let mut found = if end - s.next > 4_096 {
+        let found = if end - s.next > 4_096 {
             let mid = s.next + (end - s.next) / 2;
             std::thread::scope(|t| {
                 let other = t.spawn(|| scan(mid, end));
-                let mut a = scan(s.next, mid);
-                a.extend(other.join().unwrap_or_default());
-                a
+                let a = scan(s.next, mid);
+                merge(&a, &other.join().unwrap_or_default())
             })
         } else {
             scan(s.next, end)
         };
         s.next = end;
-        found.sort_by(|a, b| self.order(*a, *b));
-        // Merge the chunk's matches into those found before: both are in list order.
-        let old = std::mem::take(&mut s.hits);
-        let mut merged = Vec::with_capacity(old.len() + found.len());
-        let (mut i, mut j) = (0, 0);
-        while i < old.len() && j < found.len() {
-            if self.order(old[i], found[j]).is_le() {
-                merged.push(old[i]);
-                i += 1;
-            } else {
-                merged.push(found[j]);
-                j += 1;
-            }
+        // Both in list order: the new matches slot in among those found before.
+        s.hits = merge(&s.hits, &found);
+        self.list.clear();
+        self.list.extend(s.hits.iter().map(|h| h.3 as usize));
+        if let Some(budget) = self.search_budget {
+            // Aim the next chunk at the budget, moving at most 2× a step.
+            let took = started.elapsed().as_secs_f64().max(1e-5);
+            let ideal = self.search_chunk as f64 * budget.as_secs_f64() / took;
+            let next = ideal.clamp(
+                self.search_chunk as f64 / 2.0,
+                self.search_chunk as f64 * 2.0,
+            );
+            self.search_chunk = (next as usize).clamp(2_000, 400_000);
         }
-        merged.extend_from_slice(&old[i..]);
-        merged.extend_from_slice(&found[j..]);
-        s.hits = merged;
-        self.list = s.hits.iter().map(|h| h.0).collect();
         self.search = Some(s);
         self.settle_selection();
     }
@@ -676,7 +730,7 @@ impl App {
                 if model::in_view(&self.rows[i], self.view, &me) {
                     let at = self
                         .list
-                        .partition_point(|&x| self.order((x, 0), (i, 0)).is_lt());
+                        .partition_point(|&x| self.list_key(x, 0) < self.list_key(i, 0));
                     self.list.insert(at, i);
                 }
                 self.keep = keep;

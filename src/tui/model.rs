@@ -10,7 +10,7 @@ use crate::domain::enquiry::{Channel, Reference};
 use crate::domain::policy::Policy;
 use crate::domain::sanitize::sanitize_line;
 use crate::domain::summary::{CaseSummary, SUBJECT_CHARS};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 use std::cmp::Ordering;
@@ -324,6 +324,54 @@ impl SortKey {
     }
 }
 
+/// Whether the characters of `term` (folded) occur in `hay` in order, ignoring ASCII case:
+/// the matcher's own first test, without its allocation.
+fn subsequence(hay: &str, term: &str) -> bool {
+    if hay.is_ascii() && term.is_ascii() {
+        let mut h = hay.bytes();
+        return term.bytes().all(|t| h.any(|c| c.eq_ignore_ascii_case(&t)));
+    }
+    let mut h = hay.chars();
+    term.chars().all(|t| h.any(|c| c.eq_ignore_ascii_case(&t)))
+}
+
+/// A row's order under `sort` as two numbers (the sort's own key, then the reference), so
+/// that sorting compares integers. Names sort by their first eight folded bytes; rows
+/// that share those fall back to the reference.
+pub fn sort_key(row: &Row, sort: SortKey) -> (u64, u64) {
+    // i64 → u64 keeping the order.
+    let signed = |n: i64| (n as u64) ^ (1 << 63);
+    let prefix = |s: &str| -> u64 {
+        let mut b = [0u8; 8];
+        let mut n = 0;
+        for c in s.chars().map(|c| c.to_lowercase().next().unwrap_or(c)) {
+            let mut buf = [0u8; 4];
+            for &x in c.encode_utf8(&mut buf).as_bytes() {
+                if n == 8 {
+                    return u64::from_be_bytes(b);
+                }
+                b[n] = x;
+                n += 1;
+            }
+        }
+        u64::from_be_bytes(b)
+    };
+    let primary = match sort {
+        SortKey::Urgency => signed(row.deadline.sort_key()),
+        SortKey::Reference => 0,
+        SortKey::Received => signed(i64::from(row.received.num_days_from_ce())),
+        SortKey::Sender => prefix(row.sender()),
+        SortKey::Subject => prefix(row.subject()),
+        SortKey::Status => row.status as u64,
+        SortKey::Assignee => match row.assignee() {
+            None => 0,
+            Some(a) => prefix(a).saturating_add(1),
+        },
+    };
+    let r = (u64::from(row.reference.year) << 32) | u64::from(row.reference.seq);
+    (primary, r)
+}
+
 /// Case-insensitive order without allocating: sorting a million rows compares often.
 fn folded_cmp(a: &str, b: &str) -> Ordering {
     let low = |c: char| c.to_lowercase().next().unwrap_or(c);
@@ -356,11 +404,12 @@ impl Filter {
         let hay = row.hay();
         let mut total = 0;
         for term in &self.terms {
-            // One pass over the whole line rules out most rows cheaply; a word must then
-            // match within one field (a match strewn across fields is no match).
-            self.matcher.fuzzy_match(hay, term)?;
+            // A word must match within one field (a match strewn across fields is none).
+            // The matcher allocates per call: a plain subsequence test first rules out
+            // most fields without it.
             total += hay
                 .split(FIELD_SEP)
+                .filter(|f| subsequence(f, term))
                 .filter_map(|f| self.matcher.fuzzy_match(f, term))
                 .max()?;
         }
@@ -402,6 +451,40 @@ mod tests {
         assert!(f.positions(&row_hay) == vec![0, 1, 2]);
         let f = Filter::new("sør");
         assert!(!f.positions(&row_hay).is_empty());
+    }
+
+    #[test]
+    fn plain_sort_keys_order_rows_as_the_comparison_does() {
+        use crate::domain::fixtures;
+        let policy = fixtures::policy();
+        let cal = Calendar::from_policy(&policy);
+        let today: NaiveDate = "2026-11-24".parse().unwrap();
+        let people = ["Øster", "anne", "Bent", "åse", "Carl", "bo"];
+        let rows: Vec<Row> = people
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let mut c = fixtures::case(&format!("2026-11-{:02}T09:00:00+01:00", 20 - i), "x");
+                c.reference = Reference::new(2026, 10 - i as u32);
+                c.enquiry.sender.name = name.to_string();
+                c.enquiry.subject = people[(i + 2) % people.len()].to_string();
+                if i % 2 == 0 {
+                    c.purpose = Some("citizen-enquiries".into());
+                }
+                if i % 3 == 0 {
+                    c.assignee = Some(name.to_lowercase());
+                }
+                Row::of_case(&c, &policy, &cal, today)
+            })
+            .collect();
+        for sort in SortKey::ALL {
+            let mut by_compare: Vec<&Row> = rows.iter().collect();
+            by_compare.sort_by(|a, b| sort.compare(a, b));
+            let mut by_key: Vec<&Row> = rows.iter().collect();
+            by_key.sort_by_key(|r| sort_key(r, sort));
+            let refs = |v: &[&Row]| v.iter().map(|r| r.reference).collect::<Vec<_>>();
+            assert_eq!(refs(&by_key), refs(&by_compare), "{sort:?}");
+        }
     }
 
     #[test]
