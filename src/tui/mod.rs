@@ -163,10 +163,10 @@ fn event_loop(
     stop: &AtomicBool,
     mouse: bool,
 ) -> Result<(), TuiError> {
-    let mut terminal: Term = Painter::new(CrosstermBackend::new(BufWriter::with_capacity(
-        1 << 16,
-        io::stdout(),
-    )));
+    // `term::enter` cleared the screen.
+    let mut terminal: Term = Painter::on_blank_screen(CrosstermBackend::new(
+        BufWriter::with_capacity(1 << 16, io::stdout()),
+    ))?;
     let (width, height) = terminal.size()?;
     dispatch(api, app, Action::Resize(width, height));
     let mut dirty = true;

@@ -47,6 +47,15 @@ impl<W: Write> Painter<W> {
         }
     }
 
+    /// A painter for a terminal whose screen was just cleared (entering the interface does
+    /// it): the first frame draws on the blank instead of clearing it again.
+    pub fn on_blank_screen(backend: CrosstermBackend<W>) -> io::Result<Self> {
+        let mut p = Painter::new(backend);
+        let (width, height) = p.size()?;
+        p.blank(Rect::new(0, 0, width, height));
+        Ok(p)
+    }
+
     /// A painter for a screen of a fixed size, whatever the terminal says (benchmarks, tests).
     pub fn fixed(backend: CrosstermBackend<W>, width: u16, height: u16) -> Self {
         let mut p = Painter::new(backend);
@@ -93,24 +102,17 @@ impl<W: Write> Painter<W> {
     pub fn draw(&mut self, render: impl FnOnce(Rect, &mut Buffer)) -> io::Result<()> {
         let (width, height) = self.size()?;
         let area = Rect::new(0, 0, width, height);
-        let out = &mut self.out;
-        out.bytes.clear();
-        crossterm::queue!(out.bytes, BeginSynchronizedUpdate)?;
-        let begun = out.bytes.len();
+        self.out.bytes.clear();
+        crossterm::queue!(self.out.bytes, BeginSynchronizedUpdate)?;
+        let begun = self.out.bytes.len();
         if !self.known || self.shown.area != area {
             // A new size (or an unknown screen): clear it, and draw everything on the blank.
-            out.default_pen();
-            out.bytes.extend_from_slice(b"\x1b[2J");
-            out.cursor = None;
-            self.shown.resize(area);
-            self.shown.reset();
-            self.next.resize(area);
-            self.blank_hash = line_hash(&self.shown.content[..usize::from(width)]);
-            self.shown_hashes.clear();
-            self.shown_hashes
-                .resize(usize::from(height), self.blank_hash);
-            self.known = true;
+            self.out.default_pen();
+            self.out.bytes.extend_from_slice(b"\x1b[2J");
+            self.out.cursor = None;
+            self.blank(area);
         }
+        let out = &mut self.out;
         self.next.reset();
         render(area, &mut self.next);
         hash_lines(&self.next, &mut self.next_hashes);
@@ -138,6 +140,20 @@ impl<W: Write> Painter<W> {
         crossterm::queue!(out.bytes, EndSynchronizedUpdate)?;
         self.backend.write_all(&out.bytes)?;
         Write::flush(&mut self.backend)
+    }
+}
+
+impl<W: Write> Painter<W> {
+    /// Takes the screen to be blank at `area`'s size (the cursor wherever it is).
+    fn blank(&mut self, area: Rect) {
+        self.shown.resize(area);
+        self.shown.reset();
+        self.next.resize(area);
+        self.blank_hash = line_hash(&self.shown.content[..usize::from(area.width)]);
+        self.shown_hashes.clear();
+        self.shown_hashes
+            .resize(usize::from(area.height), self.blank_hash);
+        self.known = true;
     }
 }
 
@@ -535,16 +551,17 @@ impl Emitter {
             return;
         }
         if cy == y && cx < x {
+            // A short gap is written over rather than jumped when its cells share one pen:
+            // the current one, or the one the next cell needs anyway.
             let gap = &line[cx..x];
             let bytes: usize = gap.iter().map(|c| c.symbol().len()).sum();
             let jump = 3 + if x - cx > 1 { digits(x - cx) } else { 0 };
-            if bytes <= jump
-                && gap.iter().all(|c| {
-                    c.diff_option == CellDiffOption::None
-                        && Some(Pen::of(c)) == self.pen
-                        && width(c) == 1
-                })
-            {
+            let pen = Pen::of(&gap[0]);
+            let even = gap.iter().all(|c| {
+                c.diff_option == CellDiffOption::None && width(c) == 1 && Pen::of(c) == pen
+            });
+            if bytes <= jump && even && (Some(pen) == self.pen || pen == Pen::of(&line[x])) {
+                self.set_pen(pen);
                 for c in gap {
                     self.bytes.extend_from_slice(c.symbol().as_bytes());
                 }
