@@ -5,11 +5,9 @@
 use crate::store::api::Api;
 use crate::tui::action::{Action, View};
 use crate::tui::app::{update, App, Init};
+use crate::tui::paint::Painter;
 use crate::tui::{keymap, view, Lang};
-use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use ratatui::backend::CrosstermBackend;
-use ratatui::layout::Rect;
-use ratatui::{Terminal, TerminalOptions, Viewport};
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -49,13 +47,11 @@ pub struct UiFigures {
     pub rows: usize,
 }
 
-type Term = Terminal<CrosstermBackend<Counting>>;
+type Term = Painter<Counting>;
 
+/// A frame as the run loop draws it.
 fn frame(t: &mut Term, app: &App) -> std::io::Result<()> {
-    crossterm::queue!(t.backend_mut(), BeginSynchronizedUpdate)?;
-    t.draw(|f| view::view(app, f))?;
-    crossterm::queue!(t.backend_mut(), EndSynchronizedUpdate)?;
-    t.backend_mut().flush()
+    t.draw(|area, buf| view::render(app, area, buf))
 }
 
 /// `started` is when the process (or the measurement) began, before the store was opened.
@@ -80,12 +76,7 @@ pub fn measure(
         },
     )?;
     let counter = Counting::default();
-    let mut t: Term = Terminal::with_options(
-        CrosstermBackend::new(counter.clone()),
-        TerminalOptions {
-            viewport: Viewport::Fixed(Rect::new(0, 0, 120, 40)),
-        },
-    )?;
+    let mut t: Term = Painter::fixed(CrosstermBackend::new(counter.clone()), 120, 40);
     update(&mut app, Action::Resize(120, 40));
     frame(&mut t, &app)?;
     let first_frame_ms = started.elapsed().as_secs_f64() * 1000.0;

@@ -208,6 +208,8 @@ pub struct App {
     /// A dialog to open over the case once it has been opened (and the open logged).
     pub after_open: Option<Action>,
     pub size: (u16, u16),
+    /// The screen is to be drawn whole again (it may hold another program's output).
+    pub repaint: bool,
     pub quit: bool,
 }
 
@@ -254,6 +256,7 @@ impl App {
             pending: Vec::new(),
             after_open: None,
             size: (80, 24),
+            repaint: false,
             quit: false,
         };
         let rows: Vec<Row> = records
@@ -1020,6 +1023,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.rebuild_list(None);
         }
         Action::Refresh => {
+            app.repaint = true;
             app.say(t(lang, Msg::Reloaded));
             app.reload();
         }

@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod keymap;
 pub mod layout;
 pub mod model;
+pub mod paint;
 pub mod term;
 pub mod text;
 pub mod view;
@@ -25,11 +26,10 @@ use crate::store::StoreError;
 use action::{Action, Effect, View};
 use app::{update, App, Init};
 use crossterm::event::{self, Event, MouseEventKind};
-use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use paint::Painter;
 use ratatui::backend::CrosstermBackend;
-use ratatui::Terminal;
 use std::collections::VecDeque;
-use std::io::{self, BufWriter, IsTerminal, Stdout, Write};
+use std::io::{self, BufWriter, IsTerminal, Stdout};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -59,7 +59,7 @@ pub enum TuiError {
     Store(#[from] StoreError),
 }
 
-type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+type Term = Painter<BufWriter<Stdout>>;
 
 /// Opens the interface on `api` until the user quits or the session ends (SIGTERM, SIGHUP).
 pub fn run(api: &dyn Api, opts: TuiOptions) -> Result<(), TuiError> {
@@ -163,12 +163,12 @@ fn event_loop(
     stop: &AtomicBool,
     mouse: bool,
 ) -> Result<(), TuiError> {
-    let mut terminal: Term = Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
-        1 << 16,
-        io::stdout(),
-    )))?;
-    let size = terminal.size()?;
-    dispatch(api, app, Action::Resize(size.width, size.height));
+    // `term::enter` cleared the screen.
+    let mut terminal: Term = Painter::on_blank_screen(CrosstermBackend::new(
+        BufWriter::with_capacity(1 << 16, io::stdout()),
+    ))?;
+    let (width, height) = terminal.size()?;
+    dispatch(api, app, Action::Resize(width, height));
     let mut dirty = true;
     // A terminal error after a signal is the terminal going away: a clean end.
     let gone = |e: io::Error| -> Result<(), TuiError> {
@@ -181,6 +181,10 @@ fn event_loop(
     loop {
         if stop.load(Ordering::SeqCst) || app.quit {
             return Ok(());
+        }
+        if std::mem::take(&mut app.repaint) {
+            terminal.invalidate();
+            dirty = true;
         }
         if dirty {
             if let Err(e) = draw(&mut terminal, app) {
@@ -243,12 +247,9 @@ fn event_loop(
     }
 }
 
-/// One frame, wrapped in synchronized output so the terminal shows it whole.
+/// One frame: what changed since the last, as one synchronized update.
 fn draw(terminal: &mut Term, app: &App) -> io::Result<()> {
-    crossterm::queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
-    terminal.draw(|f| view::view(app, f))?;
-    crossterm::queue!(terminal.backend_mut(), EndSynchronizedUpdate)?;
-    terminal.backend_mut().flush()
+    terminal.draw(|area, buf| view::render(app, area, buf))
 }
 
 fn to_action(ev: Event, mouse: bool) -> Option<Action> {

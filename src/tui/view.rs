@@ -471,13 +471,19 @@ fn draw_row(
             app.compiled.positions(&model::fold(field))
         }
     };
+    // The markers are bold; a row with neither keeps its gutter plain, since bold on blanks
+    // shows nothing and costs bytes on every row a frame rewrites.
     let mut spans: Vec<Span> = vec![Span::styled(
         format!(
             "{}{}",
             if selected { '>' } else { ' ' },
             if marked { '*' } else { ' ' }
         ),
-        th.bold(),
+        if selected || marked {
+            th.bold()
+        } else {
+            Style::new()
+        },
     )];
     let base = if marked { th.bold() } else { Style::new() };
     for (n, (c, w)) in cols.iter().enumerate() {
