@@ -4,6 +4,7 @@ pub mod cli;
 pub mod domain;
 pub mod identity;
 pub mod import;
+pub mod parallel;
 pub mod server;
 pub mod store;
 pub mod tui;

@@ -141,6 +141,9 @@ enum Cmd {
         /// Keep the generated store here for the next run
         #[arg(long)]
         keep: Option<PathBuf>,
+        /// Run only this part
+        #[arg(long, value_enum)]
+        only: Option<cli::bench::Only>,
     },
     /// Rewrite the store into fresh files so nothing erased survives in them
     Compact,
@@ -254,7 +257,7 @@ fn main() -> ExitCode {
         }
         Some(Cmd::Gen { cases, seed }) => cli::gen::run(&global, cases, seed),
         Some(Cmd::Filter { query, file }) => cli::filter::run(&file, &query),
-        Some(Cmd::Bench { cases, keep }) => cli::bench::run(&global, cases, keep),
+        Some(Cmd::Bench { cases, keep, only }) => cli::bench::run(&global, cases, keep, only),
         Some(Cmd::Compact) => cli::compact(&global),
         Some(Cmd::Stress { ops }) => cli::stress::run(&global, ops),
         Some(Cmd::Serve {

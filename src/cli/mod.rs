@@ -316,26 +316,22 @@ pub fn register_batch(
     actor: &str,
     at: DateTime<Utc>,
 ) -> Result<Registration> {
+    let suggestions = crate::parallel::map(&records, |r| detector.detect_enquiry(&r.enquiry));
     let batch: Vec<NewEnquiry> = records
         .into_iter()
-        .map(|r| NewEnquiry {
-            suggestions: detector.detect_enquiry(&r.enquiry),
+        .zip(suggestions)
+        .map(|(r, suggestions)| NewEnquiry {
+            suggestions,
             enquiry: r.enquiry,
             source: r.source,
         })
         .collect();
     // Every record was validated before this point, so a malformed one never leaves part
-    // of a file stored. A file of up to ATOMIC_IMPORT records is one transaction; a larger
-    // one is written in transactions of that size (one transaction holds its whole write
-    // set in memory), and if the disk fails half-way, re-running the import registers the
-    // rest: what was stored is recognised as already there.
-    let mut all = Registration::default();
-    for chunk in batch.chunks(ATOMIC_IMPORT) {
-        let r = store.register(policy, chunk, actor, at)?;
-        all.registered.extend(r.registered);
-        all.duplicates.extend(r.duplicates);
-    }
-    Ok(all)
+    // of a file stored. A file of up to ATOMIC_IMPORT records is one unit, all or nothing;
+    // a larger one is written in units of that size, and if the disk fails half-way,
+    // re-running the import registers the rest: what was stored is recognised as already
+    // there.
+    Ok(store.register_bulk(policy, &batch, actor, at, ATOMIC_IMPORT)?)
 }
 
 fn parse_ref(s: &str) -> Result<Reference> {

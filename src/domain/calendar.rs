@@ -90,6 +90,12 @@ pub fn public_holiday_name(d: NaiveDate) -> Option<&'static str> {
     {
         return Some(name);
     }
+    // Easter falls between 22 March and 25 April, so its holidays between 19 March
+    // (Skærtorsdag) and 14 June (2. pinsedag): most days need no computus. Deadlines walk
+    // the calendar day by day, so this is on the path of every answer clock.
+    if !(3..=6).contains(&d.month()) {
+        return None;
+    }
     let offset = (d - easter_sunday(d.year())).num_days();
     EASTER_HOLIDAYS
         .iter()
@@ -103,6 +109,12 @@ fn shift_days(d: NaiveDate, n: i64) -> Option<NaiveDate> {
     } else {
         d.checked_sub_days(Days::new(n.unsigned_abs()))
     }
+}
+
+/// Weekdays from Monday 1 January of year 1 (chrono's day 1) through `d`.
+fn weekdays_through(d: NaiveDate) -> i64 {
+    let days = i64::from(d.num_days_from_ce()) - 1;
+    days.div_euclid(7) * 5 + (days.rem_euclid(7) + 1).min(5)
 }
 
 fn is_weekend(d: NaiveDate) -> bool {
@@ -233,7 +245,7 @@ impl Calendar {
                 .count() as i64
         };
         if a.year() == b.year() {
-            return walk(a, b);
+            return self.count_within(a, b);
         }
         let (Some(end_of_first), Some(end_before_last)) = (
             NaiveDate::from_ymd_opt(a.year(), 12, 31),
@@ -244,7 +256,39 @@ impl Calendar {
         let whole: i64 = (a.year() + 1..b.year())
             .map(|y| self.working_days_in_year(y))
             .sum();
-        walk(a, end_of_first) + whole + walk(end_before_last, b)
+        self.count_within(a, end_of_first) + whole + self.count_within(end_before_last, b)
+    }
+
+    /// Working days in (a, b], for a < b no more than a year apart: the weekdays counted,
+    /// not walked, less the closing days among them. Every answer clock counts its
+    /// countdown this way, so it must not walk the year day by day.
+    fn count_within(&self, a: NaiveDate, b: NaiveDate) -> i64 {
+        let closed = (a.year()..=b.year())
+            .flat_map(|y| self.closing_days(y))
+            .filter(|&x| a < x && x <= b && !is_weekend(x))
+            .count();
+        weekdays_through(b) - weekdays_through(a) - closed as i64
+    }
+
+    /// The public holidays and the authority's closing days of `year`, each once.
+    fn closing_days(&self, year: i32) -> Vec<NaiveDate> {
+        let easter = easter_sunday(year);
+        let mut days: Vec<NaiveDate> = FIXED_HOLIDAYS
+            .iter()
+            .map(|&(m, d, _)| (m, d))
+            .chain(self.extra.iter().copied())
+            .filter_map(|(m, d)| NaiveDate::from_ymd_opt(year, m, d))
+            .chain(
+                EASTER_HOLIDAYS
+                    .iter()
+                    .filter(|&&(o, _)| observed(year, o))
+                    .filter_map(|&(o, _)| shift_days(easter, o))
+                    .filter(|d| d.year() == year),
+            )
+            .collect();
+        days.sort_unstable();
+        days.dedup();
+        days
     }
 
     /// Working days in a whole year, counted without walking it. Must agree with
@@ -389,6 +433,18 @@ mod tests {
     }
 
     #[test]
+    fn holiday_names_agree_with_the_year_lists() {
+        for year in 1900..=2200 {
+            let list = public_holidays(year);
+            let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap();
+            for day in first.iter_days().take_while(|d| d.year() == year) {
+                let listed = list.iter().find(|(d, _)| *d == day).map(|(_, n)| *n);
+                assert_eq!(public_holiday_name(day), listed, "{day}");
+            }
+        }
+    }
+
+    #[test]
     fn holidays_of_2026_by_date() {
         let got: Vec<(String, &str)> = public_holidays(2026)
             .into_iter()
@@ -506,6 +562,37 @@ mod tests {
             }
         }
         assert_eq!(demo().working_days_in_year(2026), 251);
+    }
+
+    #[test]
+    fn counting_between_agrees_with_walking_every_day() {
+        let walk = |cal: &Calendar, a: NaiveDate, b: NaiveDate| {
+            a.iter_days()
+                .skip(1)
+                .take_while(|&x| x <= b)
+                .filter(|&x| cal.is_working_day(x))
+                .count() as i64
+        };
+        for cal in [
+            Calendar::default(),
+            demo(),
+            Calendar::new(vec![(12, 25), (2, 29), (7, 1), (3, 29)]),
+        ] {
+            // Every start in 2023-2025 (Easter early and late, the last Store bededag), to
+            // ends up to 400 days on, in steps that reach every weekday.
+            let start = date("2022-12-25");
+            for a in start.iter_days().take(3 * 366) {
+                for n in (0..400).step_by(13).chain([1, 2, 3, 6, 7, 8, 365, 366]) {
+                    let b = a + chrono::Days::new(n);
+                    assert_eq!(
+                        cal.working_days_between(a, b),
+                        walk(&cal, a, b),
+                        "{a} {b} {cal:?}"
+                    );
+                }
+            }
+        }
+        assert!(NaiveDate::from_ymd_opt(1, 1, 1).unwrap().weekday() == Weekday::Mon);
     }
 
     #[test]

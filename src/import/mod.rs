@@ -86,29 +86,37 @@ pub fn read_path(path: &Path) -> Result<Vec<Record>, ImportError> {
     }
 }
 
-/// JSON Lines: one enquiry object per line; blank lines are skipped.
+/// JSON Lines: one enquiry object per line; blank lines are skipped. Lines are parsed on
+/// every core; the first malformed line (by number) is the one reported.
 pub fn read_jsonl(bytes: &[u8], file: &Path) -> Result<Vec<Record>, ImportError> {
-    let mut out = Vec::new();
-    for (i, raw) in bytes.split(|b| *b == b'\n').enumerate() {
-        let line = i + 1;
-        let err = |message: String| ImportError::Record {
-            file: file.to_path_buf(),
-            line,
-            message,
-        };
-        let text = std::str::from_utf8(raw)
-            .map_err(|e| err(format!("not valid UTF-8 (byte {})", e.valid_up_to())))?;
-        if text.trim().is_empty() {
-            continue;
-        }
-        let enquiry: Enquiry = serde_json::from_str(text).map_err(|e| err(format!("{e}")))?;
-        let enquiry = clean(enquiry).map_err(err)?;
-        out.push(Record {
-            enquiry,
-            source: format!("{}:{line}", file.display()),
-        });
+    let lines: Vec<(usize, &[u8])> = bytes
+        .split(|b| *b == b'\n')
+        .enumerate()
+        .map(|(i, raw)| (i + 1, raw))
+        .collect();
+    crate::parallel::map(&lines, |&(line, raw)| read_jsonl_line(raw, line, file))
+        .into_iter()
+        .filter_map(Result::transpose)
+        .collect()
+}
+
+fn read_jsonl_line(raw: &[u8], line: usize, file: &Path) -> Result<Option<Record>, ImportError> {
+    let err = |message: String| ImportError::Record {
+        file: file.to_path_buf(),
+        line,
+        message,
+    };
+    let text = std::str::from_utf8(raw)
+        .map_err(|e| err(format!("not valid UTF-8 (byte {})", e.valid_up_to())))?;
+    if text.trim().is_empty() {
+        return Ok(None);
     }
-    Ok(out)
+    let enquiry: Enquiry = serde_json::from_str(text).map_err(|e| err(format!("{e}")))?;
+    let enquiry = clean(enquiry).map_err(err)?;
+    Ok(Some(Record {
+        enquiry,
+        source: format!("{}:{line}", file.display()),
+    }))
 }
 
 fn read_mbox(bytes: &[u8], file: &Path) -> Result<Vec<Record>, ImportError> {

@@ -5,6 +5,7 @@ pub mod access_report;
 pub mod api;
 pub mod audit;
 pub mod backup;
+mod bulk;
 pub mod check;
 pub mod codec;
 
@@ -517,6 +518,7 @@ impl Store {
                 })
             }
         }
+        store.undo_interrupted_bulk()?;
         Ok(store)
     }
 
