@@ -814,6 +814,11 @@ fn restricted_cases_are_shown_only_to_dpo_admin_assignee_and_restricter() {
     assert!(listed(&None));
     assert!(s.show(&None, r)["restriction"].is_object());
     let watcher = s.client();
+    // The queue's bound (references given out) through the socket: the runner sees every
+    // case, none erased, so it is exactly the number listed.
+    let all = s.ok(&None, &["cases", "--json"]).lines().count() as u64;
+    assert!(all > 1);
+    assert_eq!(watcher.queue_bound().unwrap(), all);
     if is_root() {
         assert!(!listed(&st.caseworker), "a caseworker does not see it");
         let err = s.fails(&st.caseworker, &["show", r]);

@@ -1038,6 +1038,11 @@ fn the_queue_starts_from_its_first_page_and_loads_the_rest_between_keys() {
     // Someone else takes a case while the queue loads: after one page, one of the cases
     // it read is changed, and the change must survive the rest of the load.
     assert!(triage::tui::pump(&api, &mut app));
+    // Room for the whole queue was made before the first page: no row list is copied as
+    // it grows.
+    let whole_rows = whole.rows.len();
+    assert!(whole_rows > app.page_size, "more than one page to read");
+    assert!(app.loading.as_ref().unwrap().rows.capacity() >= whole_rows);
     let (loaded_ref, holder) = app.loading.as_ref().unwrap().rows[..150]
         .iter()
         .find(|r| r.status.is_open() && r.assignee() != Some("anne"))

@@ -282,6 +282,7 @@ fn unexpected(a: Answer) -> StoreError {
         Answer::Executed(_) => "executed",
         Answer::Done => "done",
         Answer::Draft(_) => "draft",
+        Answer::Count(_) => "count",
         Answer::Registered { .. } => "registered",
     };
     StoreError::Server(format!(
@@ -329,6 +330,12 @@ impl Api for Client {
         let n = u32::try_from(n).unwrap_or(u32::MAX);
         match self.call(Request::Urgent { status, n })? {
             Answer::Summaries(v) => Ok(v),
+            a => Err(unexpected(a)),
+        }
+    }
+    fn queue_bound(&self) -> Result<u64, StoreError> {
+        match self.call(Request::QueueBound)? {
+            Answer::Count(n) => Ok(n),
             a => Err(unexpected(a)),
         }
     }

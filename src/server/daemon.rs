@@ -736,6 +736,7 @@ fn handle(
             page.truncate(n);
             Ok(Answer::Summaries(page))
         }
+        Request::QueueBound => store.queue_bound().map(Answer::Count).map_err(wire),
         Request::Case(r) => hidden_check(store, actor, r).map(Answer::Case),
         Request::Events(r) => {
             hidden_check(store, actor, r)?;

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use std::io::{self, Read};
 
 /// Bumped whenever a message below changes shape.
-pub const PROTOCOL: u32 = 2;
+pub const PROTOCOL: u32 = 3;
 
 /// The largest frame the server reads from a client: a command with a long note fits many
 /// times over, and a client cannot make the server allocate more.
@@ -80,6 +80,8 @@ pub enum Request {
         status: Option<Status>,
         n: u32,
     },
+    /// References given out: at least the queue's length.
+    QueueBound,
     Case(Reference),
     Events(Reference),
     Execute {
@@ -119,6 +121,7 @@ impl Request {
             Request::Summaries => "summaries",
             Request::SummariesPage { .. } => "summaries-page",
             Request::Urgent { .. } => "urgent",
+            Request::QueueBound => "queue-bound",
             Request::Case(_) => "case",
             Request::Events(_) => "events",
             Request::Execute { command, .. } => command.action(),
@@ -139,6 +142,7 @@ pub enum Answer {
     Executed(CaseRecord),
     Done,
     Draft(Option<String>),
+    Count(u64),
     Registered {
         registered: Vec<Reference>,
         /// (position in the batch, the case it duplicates)

@@ -25,6 +25,8 @@ pub trait Api {
         after: Option<Reference>,
         n: usize,
     ) -> Result<Vec<CaseSummary>, StoreError>;
+    /// At least the number of cases the queue will hold (a hint for reserving room).
+    fn queue_bound(&self) -> Result<u64, StoreError>;
     /// The `n` most urgent cases (with `status`, or any): the queue's first page.
     fn urgent(&self, status: Option<Status>, n: usize) -> Result<Vec<CaseSummary>, StoreError>;
     fn case(&self, reference: Reference) -> Result<Option<CaseRecord>, StoreError>;
@@ -82,6 +84,9 @@ impl Api for Embedded {
     }
     fn urgent(&self, status: Option<Status>, n: usize) -> Result<Vec<CaseSummary>, StoreError> {
         self.store.urgent(status, n)
+    }
+    fn queue_bound(&self) -> Result<u64, StoreError> {
+        self.store.queue_bound()
     }
     fn case(&self, reference: Reference) -> Result<Option<CaseRecord>, StoreError> {
         self.store.case(reference)

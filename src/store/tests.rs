@@ -95,6 +95,9 @@ fn numbering_is_per_year_and_gap_free() {
         )
         .unwrap();
     assert_eq!(reg.registered[0].to_string(), "2026-000003");
+    // The references given out bound the queue from above, read from the counters.
+    assert_eq!(store.queue_bound().unwrap(), 4);
+    assert_eq!(store.summaries().count(), 4);
 }
 
 #[test]
@@ -407,6 +410,9 @@ fn erasure_leaves_a_tombstone_and_a_verifying_chain() {
     let v = store.verify_audit().unwrap();
     assert_eq!(v.first_broken, None, "{v:?}");
     assert_eq!(v.erased_cases, 1);
+    // The erased case leaves the queue; the bound still counts its reference.
+    assert_eq!(store.summaries().count(), 0);
+    assert_eq!(store.queue_bound().unwrap(), 1);
 }
 
 #[test]

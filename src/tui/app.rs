@@ -113,7 +113,15 @@ type ListKey = (i64, u64, u64, u32);
 
 /// Two lists in order, merged.
 fn merge(a: &[ListKey], b: &[ListKey]) -> Vec<ListKey> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
+    let mut out = Vec::new();
+    merge_into(a, b, &mut out);
+    out
+}
+
+/// Two lists in order, merged into `out` (its old contents dropped, its memory reused).
+fn merge_into(a: &[ListKey], b: &[ListKey], out: &mut Vec<ListKey>) {
+    out.clear();
+    out.reserve(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
         if a[i] <= b[j] {
@@ -126,7 +134,6 @@ fn merge(a: &[ListKey], b: &[ListKey]) -> Vec<ListKey> {
     }
     out.extend_from_slice(&a[i..]);
     out.extend_from_slice(&b[j..]);
-    out
 }
 
 /// A filter being matched a chunk at a time, between keys and frames.
@@ -141,6 +148,9 @@ pub struct Search {
     next: usize,
     /// Matches so far, in list order.
     hits: Vec<ListKey>,
+    /// The previous step's hits, kept for their memory: a step merges into it and swaps,
+    /// so a long search does not allocate (and fault in) its whole hit list every step.
+    spare: Vec<ListKey>,
 }
 
 impl Search {
@@ -156,9 +166,12 @@ impl Search {
 /// Rows matched per step: small enough that a step and a frame stay well under 16 ms on
 /// two cores, so typing never waits on the matcher.
 pub const SEARCH_CHUNK: usize = 10_000;
+/// Rows matched in the first step of a search that narrows an earlier one's matches: each
+/// passed the earlier query, so most reach the full matcher and cost several plain rows.
+pub const NARROW_CHUNK: usize = 2_500;
 /// What a search step aims to take: with the frame after it well under 16 ms, on a loaded
 /// machine too (the chunk shrinks when the machine is busy).
-pub const STEP_BUDGET: std::time::Duration = std::time::Duration::from_millis(7);
+pub const STEP_BUDGET: std::time::Duration = std::time::Duration::from_millis(5);
 
 /// Summaries read per page while the queue loads.
 pub const LOAD_PAGE: usize = 2_000;
@@ -294,6 +307,15 @@ impl App {
         self.loading = Some(Loading::default());
     }
 
+    /// Makes room for `bound` rows in the load under way (at most ten million: a hint from
+    /// the store, not a promise).
+    pub fn reserve_rows(&mut self, bound: u64) {
+        if let Some(l) = &mut self.loading {
+            let n = usize::try_from(bound.min(10_000_000)).unwrap_or(0);
+            l.rows.reserve(n.saturating_sub(l.rows.len()));
+        }
+    }
+
     /// Where the next page of the queue starts, while it loads.
     pub fn page_wanted(&self) -> Option<Option<Reference>> {
         self.loading.as_ref().map(|l| l.after)
@@ -420,13 +442,26 @@ impl App {
             }
             _ => None,
         };
+        if self.search_budget.is_some() {
+            // The step after a key is matched before its frame: start small, then adapt.
+            self.search_chunk = if narrowed.is_some() {
+                NARROW_CHUNK
+            } else {
+                SEARCH_CHUNK
+            };
+        }
+        // Room for every candidate up front: growing a list of a million hits by doubling
+        // copies it into fresh memory, a step that stalls on page faults. Untouched room
+        // costs no memory.
+        let room = narrowed.as_ref().map_or(self.rows.len(), Vec::len);
         self.search = Some(Search {
             text: self.filter.clone(),
             view: self.view,
             filter: Filter::new(&self.filter),
             candidates: narrowed,
             next: 0,
-            hits: Vec::new(),
+            hits: Vec::with_capacity(room),
+            spare: Vec::with_capacity(room),
         });
         self.list.clear();
         self.search_step();
@@ -480,7 +515,8 @@ impl App {
         };
         s.next = end;
         // Both in list order: the new matches slot in among those found before.
-        s.hits = merge(&s.hits, &found);
+        merge_into(&s.hits, &found, &mut s.spare);
+        std::mem::swap(&mut s.hits, &mut s.spare);
         self.list.clear();
         self.list.extend(s.hits.iter().map(|h| h.3 as usize));
         if let Some(budget) = self.search_budget {
