@@ -35,6 +35,9 @@ pub struct UiFigures {
     /// The most one "down" wrote when it scrolled the page.
     pub scroll_bytes: usize,
     pub filter_longest_ms: f64,
+    /// The 99th percentile of those frames, and how many there were.
+    pub filter_p99_ms: f64,
+    pub filter_frames: usize,
     /// Key → first frame with matches, p50 over the keys of the query.
     pub filter_first_ms: f64,
     /// Key → the whole queue matched, p50.
@@ -139,6 +142,7 @@ pub fn measure(
     // loop does between keys. "First results" is key → first frame with matches drawn.
     update(&mut app, Action::Filter);
     let mut longest = 0f64;
+    let mut frames = Vec::new();
     let mut firsts = Vec::new();
     let mut whole = Vec::new();
     for c in "kjærgaard".chars() {
@@ -147,11 +151,14 @@ pub fn measure(
         frame(&mut t, &app)?;
         let mut ms = t0.elapsed().as_secs_f64() * 1000.0;
         longest = longest.max(ms);
+        frames.push(ms);
         while app.list.is_empty() && app.searching() {
             let s0 = Instant::now();
             app.search_step();
             frame(&mut t, &app)?;
-            longest = longest.max(s0.elapsed().as_secs_f64() * 1000.0);
+            let step = s0.elapsed().as_secs_f64() * 1000.0;
+            longest = longest.max(step);
+            frames.push(step);
         }
         ms = t0.elapsed().as_secs_f64() * 1000.0;
         firsts.push(ms);
@@ -159,11 +166,15 @@ pub fn measure(
             let s0 = Instant::now();
             app.search_step();
             frame(&mut t, &app)?;
-            longest = longest.max(s0.elapsed().as_secs_f64() * 1000.0);
+            let step = s0.elapsed().as_secs_f64() * 1000.0;
+            longest = longest.max(step);
+            frames.push(step);
         }
         whole.push(t0.elapsed().as_secs_f64() * 1000.0);
     }
     let hits = app.list.len();
+    frames.sort_by(f64::total_cmp);
+    let filter_p99_ms = frames[(frames.len() * 99) / 100];
     firsts.sort_by(f64::total_cmp);
     whole.sort_by(f64::total_cmp);
     let first = firsts[firsts.len() / 2];
@@ -175,6 +186,8 @@ pub fn measure(
         down_bytes,
         scroll_bytes: scrolling,
         filter_longest_ms: longest,
+        filter_p99_ms,
+        filter_frames: frames.len(),
         filter_first_ms: first,
         filter_whole_ms: whole_p50,
         filter_hits: hits,
