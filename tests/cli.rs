@@ -297,3 +297,66 @@ fn the_language_comes_from_the_config_file_unless_given() {
         "a bad setting is reported"
     );
 }
+
+/// Issue 8: `triage bench` prints every figure of the table with its target and a verdict,
+/// measured on a store it generates (small here; the figures themselves are for release
+/// builds on a real store, see the README).
+#[test]
+fn bench_prints_every_figure_with_its_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let keep = dir.path().join("gen");
+    let out = std::process::Command::new(BIN)
+        .args(["bench", "--cases", "300", "--keep"])
+        .arg(&keep)
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .env("XDG_STATE_HOME", dir.path().join("state"))
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env_remove("TRIAGE_DB")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("300 cases"), "{text}");
+    for (figure, target) in [
+        ("process start to first frame", "≤ 100 ms"),
+        ("store open to first frame with the queue drawn", "≤ 100 ms"),
+        ("navigation keystroke → frame rendered", "≤ 1 ms"),
+        ("filter keystroke → results drawn", "≤ 50 ms p50"),
+        ("longest frame while a filter runs", "≤ 16 ms"),
+        ("bytes written to the terminal for one \"down\"", "≤ 400"),
+        ("command commit, transaction + flush", "≤ 5 ms"),
+        (
+            "import from JSON Lines, with detection",
+            "≥ 20,000 enquiries/s",
+        ),
+        ("subject lookup for the access report", "≤ 5 ms"),
+        ("resident memory with the queue open", "≤ 300 MB"),
+        (
+            "filter as a whole process vs fzf --filter",
+            "(side by side)",
+        ),
+    ] {
+        let row = text
+            .lines()
+            .find(|l| l.contains(figure))
+            .unwrap_or_else(|| panic!("no row for {figure}:\n{text}"));
+        let cells: Vec<&str> = row.split(" | ").collect();
+        assert_eq!(cells.len(), 4, "{row}");
+        assert_eq!(cells[1], target, "{row}");
+        assert!(cells[2].chars().any(|c| c.is_ascii_digit()), "{row}");
+        assert!(
+            ["yes |", "NO |", "– |"].contains(&cells[3]),
+            "a verdict: {row}"
+        );
+    }
+    // The side by side names both programs and their ratio (fzf is a test dependency:
+    // `.ci/run` installs it).
+    let row = text.lines().find(|l| l.contains("fzf --filter")).unwrap();
+    assert!(row.contains("ratio"), "is fzf installed? {row}");
+    // The generated store is kept for the next run.
+    assert!(keep.join("triage-store").exists());
+}
