@@ -322,8 +322,11 @@ fn bench_prints_every_figure_with_its_target() {
     );
     assert!(text.contains("300 cases"), "{text}");
     for (figure, target) in [
-        ("process start to first frame", "≤ 100 ms"),
-        ("store open to first frame with the queue drawn", "≤ 100 ms"),
+        (
+            "process start to first frame with the queue drawn",
+            "≤ 100 ms",
+        ),
+        ("the same through `triage serve`: process start", "≤ 100 ms"),
         ("navigation keystroke → frame rendered", "≤ 1 ms"),
         ("filter keystroke → results drawn", "≤ 50 ms p50"),
         ("longest frame while a filter runs", "≤ 16 ms"),

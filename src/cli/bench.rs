@@ -133,27 +133,33 @@ pub fn run(
     // Through the server first (how several people on one machine use it): this process
     // then holds no store, only the interface.
     let served = measure_served(&db, &tmp)?;
+    // The figures below start at `main`; what comes before it (exec, loading, the
+    // allocator) is measured as a whole process and added.
+    let exec_ms = start_ms()?;
     let started = Instant::now();
     let api = as_user(Store::open(&db)?, &global)?;
     let ui = super::bench_ui::measure(&api, started, rss_mb)?;
     rows.push(Row {
-        figure: "store open to first frame with the queue drawn",
+        figure: "process start to first frame with the queue drawn",
         target: "≤ 100 ms",
         measured: format!(
-            "{:.0} ms ({} rows; in-process, after exec)",
-            ui.first_frame_ms, ui.rows
+            "{:.0} ms ({exec_ms:.1} ms to start the process, {:.0} ms from opening the store to the frame; {} rows in-process)",
+            exec_ms + ui.first_frame_ms,
+            ui.first_frame_ms,
+            ui.rows
         ),
-        met: Some(ui.first_frame_ms <= 100.0),
+        met: Some(exec_ms + ui.first_frame_ms <= 100.0),
     });
     if let Some(sv) = &served {
         rows.push(Row {
             figure: "… the same through `triage serve`: process start to first frame",
             target: "≤ 100 ms",
             measured: format!(
-                "{:.0} ms (connect, first page, frame; the rest read in {:.0} ms after it)",
-                sv.first_frame_ms, sv.load_ms
+                "{:.0} ms (start, connect, first page, frame; the rest read in {:.0} ms after it)",
+                exec_ms + sv.first_frame_ms,
+                sv.load_ms
             ),
-            met: Some(sv.first_frame_ms <= 100.0),
+            met: Some(exec_ms + sv.first_frame_ms <= 100.0),
         });
     }
     rows.push(Row {
@@ -384,6 +390,17 @@ fn write_jsonl(path: &Path, count: u64) -> Result<()> {
     }
     out.flush()?;
     Ok(())
+}
+
+/// Starting this program as a whole process, to the end of `main` (`--version`): the
+/// median of five.
+fn start_ms() -> Result<f64> {
+    let exe = std::env::current_exe()?;
+    let mut times = (0..5)
+        .map(|_| time_process(exe.as_os_str(), &["--version"], None))
+        .collect::<Result<Vec<f64>>>()?;
+    times.sort_by(f64::total_cmp);
+    Ok(times[2])
 }
 
 fn time_process(program: &std::ffi::OsStr, args: &[&str], stdin: Option<&Path>) -> Result<f64> {
