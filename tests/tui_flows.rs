@@ -1,61 +1,24 @@
 //! Flows through `update` and the run loop's effects against a real store: what is audited,
 //! when, and what is saved.
 
+mod common;
+
 use triage::domain::command::Access;
-use triage::domain::policy::{Policy, Role};
+use triage::domain::policy::Role;
 use triage::store::api::{Api, Embedded};
-use triage::store::{Actor, Store};
+use triage::store::Actor;
 use triage::tui::action::{Action, View};
 use triage::tui::app::{App, Init, Overlay};
-use triage::tui::keymap::{Code, Key, Keymap};
+use triage::tui::keymap::{Code, Key};
 use triage::tui::text::Mark;
 use triage::tui::{dispatch, Lang};
 
-const NOW: &str = "2026-11-24T09:00:00+01:00";
-
 fn setup() -> (tempfile::TempDir, Embedded) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("db")).unwrap();
-    let text = format!(
-        "{}\n[[staff]]\nlogin = \"tester\"\nname = \"Test Person\"\nroles = [\"caseworker\"]\n",
-        triage::cli::DEFAULT_POLICY
-    );
-    let policy = Policy::from_toml(&text, "policy").unwrap();
-    let now = chrono::DateTime::parse_from_rfc3339(NOW)
-        .unwrap()
-        .with_timezone(&chrono::Utc);
-    let records = triage::import::read_jsonl(
-        triage::cli::demo::DEMO_ENQUIRIES.as_bytes(),
-        std::path::Path::new("demo-data/enquiries.jsonl"),
-    )
-    .unwrap();
-    triage::cli::demo::seed(&store, &policy, records, now, "tester").unwrap();
-    let api = Embedded {
-        store,
-        policy,
-        actor: Actor {
-            login: "tester".into(),
-            roles: vec![Role::Caseworker],
-        },
-        fixed_now: Some(now),
-    };
-    (dir, api)
+    common::interface::demo_api()
 }
 
 fn app(api: &Embedded) -> App {
-    let mut app = App::new(
-        Init {
-            lang: Lang::En,
-            color: true,
-            actor: api.actor().clone(),
-            store: api.describe(),
-            policy: api.policy().clone(),
-            today: api.now().date_naive(),
-            keymap: Keymap::default_map(),
-            problems: Vec::new(),
-        },
-        &api.cases().unwrap(),
-    );
+    let mut app = App::new(init(api), &api.cases().unwrap());
     dispatch(api, &mut app, Action::Resize(80, 24));
     app
 }
@@ -923,16 +886,7 @@ fn changes_by_others_update_only_their_rows() {
 }
 
 fn init(api: &Embedded) -> Init {
-    Init {
-        lang: Lang::En,
-        color: true,
-        actor: api.actor().clone(),
-        store: api.describe(),
-        policy: api.policy().clone(),
-        today: api.now().date_naive(),
-        keymap: Keymap::default_map(),
-        problems: Vec::new(),
-    }
+    common::interface::init(api, Lang::En, true)
 }
 
 fn listed(app: &App) -> Vec<Reference> {

@@ -2,6 +2,8 @@
 //! (vt100), the screen checked against the rendered frame after every step, and the bytes
 //! one key costs at 120×40.
 
+mod common;
+
 use ratatui::backend::CrosstermBackend;
 use ratatui::buffer::{Buffer, CellWidth};
 use ratatui::layout::Rect;
@@ -9,60 +11,19 @@ use ratatui::style::{Color, Modifier};
 use std::cell::RefCell;
 use std::io::Write;
 use std::rc::Rc;
-use triage::domain::policy::{Policy, Role};
 use triage::store::api::{Api, Embedded};
-use triage::store::{Actor, Store};
 use triage::tui::action::{Action, View};
-use triage::tui::app::{App, Init};
-use triage::tui::keymap::Keymap;
+use triage::tui::app::App;
 use triage::tui::paint::Painter;
 use triage::tui::{dispatch, view, Lang};
 
-const NOW: &str = "2026-11-24T09:00:00+01:00";
-
 fn setup() -> (tempfile::TempDir, Embedded) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("db")).unwrap();
-    let text = format!(
-        "{}\n[[staff]]\nlogin = \"tester\"\nname = \"Test Person\"\nroles = [\"caseworker\"]\n",
-        triage::cli::DEFAULT_POLICY
-    );
-    let policy = Policy::from_toml(&text, "policy").unwrap();
-    let now = chrono::DateTime::parse_from_rfc3339(NOW)
-        .unwrap()
-        .with_timezone(&chrono::Utc);
-    let records = triage::import::read_jsonl(
-        triage::cli::demo::DEMO_ENQUIRIES.as_bytes(),
-        std::path::Path::new("demo-data/enquiries.jsonl"),
-    )
-    .unwrap();
-    triage::cli::demo::seed(&store, &policy, records, now, "tester").unwrap();
-    let api = Embedded {
-        store,
-        policy,
-        actor: Actor {
-            login: "tester".into(),
-            roles: vec![Role::Caseworker],
-        },
-        fixed_now: Some(now),
-    };
-    (dir, api)
+    common::interface::demo_api()
 }
 
 fn app(api: &Embedded, color: bool, size: (u16, u16)) -> App {
-    let mut app = App::new(
-        Init {
-            lang: Lang::En,
-            color,
-            actor: api.actor().clone(),
-            store: api.describe(),
-            policy: api.policy().clone(),
-            today: api.now().date_naive(),
-            keymap: Keymap::default_map(),
-            problems: Vec::new(),
-        },
-        &api.cases().unwrap(),
-    );
+    let init = common::interface::init(api, Lang::En, color);
+    let mut app = App::new(init, &api.cases().unwrap());
     dispatch(api, &mut app, Action::Resize(size.0, size.1));
     app
 }

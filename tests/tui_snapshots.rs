@@ -1,18 +1,16 @@
 //! Layouts of the main screens at 80×24 and 120×40, in English and Danish, on the demo data.
 
+mod common;
+
 use ratatui::backend::TestBackend;
 use ratatui::style::{Color, Modifier};
 use ratatui::Terminal;
 use std::sync::OnceLock;
-use triage::domain::policy::{Policy, Role};
 use triage::store::api::{Api, Embedded};
-use triage::store::{Actor, Store};
 use triage::tui::action::{Action, View};
 use triage::tui::app::{App, Init};
-use triage::tui::keymap::{Key, Keymap};
+use triage::tui::keymap::Key;
 use triage::tui::{dispatch, view, Lang};
-
-const NOW: &str = "2026-11-24T09:00:00+01:00";
 
 struct Demo {
     api: Embedded,
@@ -24,53 +22,20 @@ fn demo() -> &'static Embedded {
     static DEMO: OnceLock<Demo> = OnceLock::new();
     &DEMO
         .get_or_init(|| {
-            let dir = tempfile::tempdir().unwrap();
-            let store = Store::open(&dir.path().join("db")).unwrap();
-            let text = format!(
-                "{}\n[[staff]]\nlogin = \"tester\"\nname = \"Test Person\"\nroles = [\"caseworker\"]\n",
-                triage::cli::DEFAULT_POLICY
-            );
-            let policy = Policy::from_toml(&text, "policy").unwrap();
-            let now = chrono::DateTime::parse_from_rfc3339(NOW)
-                .unwrap()
-                .with_timezone(&chrono::Utc);
-            let records = triage::import::read_jsonl(
-                triage::cli::demo::DEMO_ENQUIRIES.as_bytes(),
-                std::path::Path::new("demo-data/enquiries.jsonl"),
-            )
-            .unwrap();
-            triage::cli::demo::seed(&store, &policy, records, now, "tester").unwrap();
-            Demo {
-                api: Embedded {
-                    store,
-                    policy,
-                    actor: Actor {
-                        login: "tester".into(),
-                        roles: vec![Role::Caseworker],
-                    },
-                    fixed_now: Some(now),
-                },
-                _dir: dir,
-            }
+            let (dir, api) = common::interface::demo_api();
+            Demo { api, _dir: dir }
         })
         .api
 }
 
 fn app(lang: Lang, size: (u16, u16)) -> App {
     let api = demo();
-    let mut app = App::new(
-        Init {
-            lang,
-            color: true,
-            actor: api.actor().clone(),
-            store: "embedded /srv/triage/store".into(),
-            policy: api.policy().clone(),
-            today: api.now().date_naive(),
-            keymap: Keymap::default_map(),
-            problems: Vec::new(),
-        },
-        &api.cases().unwrap(),
-    );
+    let init = Init {
+        // A fixed path, so the status line is the same on every machine.
+        store: "embedded /srv/triage/store".into(),
+        ..common::interface::init(api, lang, true)
+    };
+    let mut app = App::new(init, &api.cases().unwrap());
     dispatch(api, &mut app, Action::Resize(size.0, size.1));
     app
 }

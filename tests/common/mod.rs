@@ -1,6 +1,8 @@
 //! Helpers for the end-to-end tests: run the real binary against a temporary store.
 #![allow(dead_code)]
 
+pub mod interface;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
