@@ -57,6 +57,14 @@ fn frame(t: &mut Term, app: &App) -> std::io::Result<()> {
     t.draw(|area, buf| view::render(app, area, buf))
 }
 
+/// One matching step and the frame after it, as the run loop does between keys; in ms.
+fn step(t: &mut Term, app: &mut App) -> std::io::Result<f64> {
+    let s0 = Instant::now();
+    app.search_step();
+    frame(t, app)?;
+    Ok(s0.elapsed().as_secs_f64() * 1000.0)
+}
+
 /// `started` is when the process (or the measurement) began, before the store was opened.
 pub fn measure(
     api: &dyn Api,
@@ -141,7 +149,7 @@ pub fn measure(
     // chunk is matched at once and drawn; the rest is matched a chunk per frame, as the run
     // loop does between keys. "First results" is key → first frame with matches drawn.
     update(&mut app, Action::Filter);
-    let mut longest = 0f64;
+    // Every frame while a filter runs: the key's own, then one per matching step.
     let mut frames = Vec::new();
     let mut firsts = Vec::new();
     let mut whole = Vec::new();
@@ -149,32 +157,20 @@ pub fn measure(
         let t0 = Instant::now();
         update(&mut app, Action::InputChar(c));
         frame(&mut t, &app)?;
-        let mut ms = t0.elapsed().as_secs_f64() * 1000.0;
-        longest = longest.max(ms);
-        frames.push(ms);
+        frames.push(t0.elapsed().as_secs_f64() * 1000.0);
         while app.list.is_empty() && app.searching() {
-            let s0 = Instant::now();
-            app.search_step();
-            frame(&mut t, &app)?;
-            let step = s0.elapsed().as_secs_f64() * 1000.0;
-            longest = longest.max(step);
-            frames.push(step);
+            frames.push(step(&mut t, &mut app)?);
         }
-        ms = t0.elapsed().as_secs_f64() * 1000.0;
-        firsts.push(ms);
+        firsts.push(t0.elapsed().as_secs_f64() * 1000.0);
         while app.searching() {
-            let s0 = Instant::now();
-            app.search_step();
-            frame(&mut t, &app)?;
-            let step = s0.elapsed().as_secs_f64() * 1000.0;
-            longest = longest.max(step);
-            frames.push(step);
+            frames.push(step(&mut t, &mut app)?);
         }
         whole.push(t0.elapsed().as_secs_f64() * 1000.0);
     }
     let hits = app.list.len();
     frames.sort_by(f64::total_cmp);
     let filter_p99_ms = frames[(frames.len() * 99) / 100];
+    let longest = frames.last().copied().unwrap_or(0.0);
     firsts.sort_by(f64::total_cmp);
     whole.sort_by(f64::total_cmp);
     let first = firsts[firsts.len() / 2];
