@@ -409,6 +409,14 @@ pub(super) mod tests {
         pub static INTERRUPT: Cell<Interrupt> = const { Cell::new(Interrupt::Never) };
     }
 
+    /// Runs `f` with units stopped as `how` says, then lets them run again.
+    fn interrupted<T>(how: Interrupt, f: impl FnOnce() -> T) -> T {
+        INTERRUPT.with(|i| i.set(how));
+        let out = f();
+        INTERRUPT.with(|i| i.set(Interrupt::Never));
+        out
+    }
+
     fn now() -> DateTime<Utc> {
         fixtures::at("2026-11-24T08:00:00Z")
     }
@@ -522,9 +530,9 @@ pub(super) mod tests {
         let policy = fixtures::policy();
         let (dir, store) = open();
         let before = contents(&store);
-        INTERRUPT.with(|i| i.set(Interrupt::Crash));
-        let r = store.register_bulk(&policy, &batch(), "anne", now(), 100);
-        INTERRUPT.with(|i| i.set(Interrupt::Never));
+        let r = interrupted(Interrupt::Crash, || {
+            store.register_bulk(&policy, &batch(), "anne", now(), 100)
+        });
         assert!(r.is_err());
         assert!(store.cases.len() > 1, "the keys were written");
         drop(store);
@@ -547,9 +555,9 @@ pub(super) mod tests {
             .register_bulk(&policy, &batch()[..3], "anne", now(), 3)
             .unwrap();
         let after_first = contents(&store);
-        INTERRUPT.with(|i| i.set(Interrupt::Crash));
-        let r = store.register_bulk(&policy, &batch()[3..], "anne", now(), 3);
-        INTERRUPT.with(|i| i.set(Interrupt::Never));
+        let r = interrupted(Interrupt::Crash, || {
+            store.register_bulk(&policy, &batch()[3..], "anne", now(), 3)
+        });
         assert!(r.is_err());
         drop(store);
         let store = Store::open(&dir.path().join("db")).unwrap();
@@ -562,9 +570,9 @@ pub(super) mod tests {
         let policy = fixtures::policy();
         let (_dir, store) = open();
         let before = contents(&store);
-        INTERRUPT.with(|i| i.set(Interrupt::Fail));
-        let r = store.register_bulk(&policy, &batch(), "anne", now(), 100);
-        INTERRUPT.with(|i| i.set(Interrupt::Never));
+        let r = interrupted(Interrupt::Fail, || {
+            store.register_bulk(&policy, &batch(), "anne", now(), 100)
+        });
         assert!(matches!(r, Err(StoreError::Server(_))));
         assert_eq!(contents(&store), before);
     }
