@@ -180,11 +180,21 @@ impl Store {
                 None => Head::default(),
             };
             let first = head.seq + 1;
+            let previous = match self.audit.get(head.seq.to_be_bytes())? {
+                Some(b) => Some(
+                    AuditEntry::decode(&b)
+                        .map_err(StoreError::corrupt("the last audit entry"))?
+                        .at,
+                ),
+                None => None,
+            };
+            let (at, clock) = audit::stamp(previous, now);
             let mut entries = Vec::with_capacity(encoded.len());
             for e in &encoded {
                 let entry = AuditEntry {
                     seq: head.seq + 1,
-                    at: now,
+                    at,
+                    clock,
                     actor: actor.to_string(),
                     reference: Some(e.reference),
                     version: 1,
@@ -192,7 +202,7 @@ impl Store {
                     digest: e.event_digest,
                     prev: head.hash,
                 };
-                let bytes = codec::encode(&entry).map_err(StoreError::Encode)?;
+                let bytes = entry.encode().map_err(StoreError::Encode)?;
                 // `AuditEntry::hash` of these very bytes, without encoding them twice.
                 head = Head {
                     seq: entry.seq,

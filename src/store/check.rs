@@ -188,7 +188,7 @@ fn check_open(store: &Store) -> CheckReport {
         }
     });
     walk!(store.audit, "audit", |_k, v| {
-        if let Err(e) = codec::decode::<AuditEntry>(&v) {
+        if let Err(e) = AuditEntry::decode(&v) {
             problem(&mut r, format!("an audit entry does not decode: {e}"));
         }
     });

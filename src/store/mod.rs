@@ -17,7 +17,7 @@ use crate::domain::enquiry::{Enquiry, Reference, RightKind};
 use crate::domain::policy::{Policy, Role};
 use crate::domain::report;
 use crate::domain::summary::CaseSummary;
-use audit::{AuditEntry, Broken, Head, Verification};
+use audit::{AuditEntry, Broken, Head, HeadLine, Verification};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use codec::CodecError;
 use serde::{Deserialize, Serialize};
@@ -304,6 +304,17 @@ impl Tx<'_> {
             },
             None => Head::default(),
         };
+        let previous = match head.seq {
+            0 => None,
+            seq => match self.audit.get(seq.to_be_bytes())? {
+                Some(b) => match AuditEntry::decode(&b) {
+                    Ok(e) => Some(e.at),
+                    Err(e) => return abort(StoreError::corrupt("the last audit entry")(e)),
+                },
+                None => None,
+            },
+        };
+        let (at, clock) = audit::stamp(previous, at);
         let entry = AuditEntry {
             seq: head.seq + 1,
             at,
@@ -313,14 +324,18 @@ impl Tx<'_> {
             action: action.to_string(),
             digest: audit::digest(payload),
             prev: head.hash,
+            clock,
         };
-        let bytes = encode_tx(&entry)?;
+        let bytes = entry
+            .encode()
+            .map_err(|e| ConflictableTransactionError::Abort(StoreError::Encode(e)))?;
+        let hash = audit::digest(&bytes);
         self.audit.insert(&entry.seq.to_be_bytes(), bytes)?;
         self.meta.insert(
             HEAD,
             encode_tx(&Head {
                 seq: entry.seq,
-                hash: entry.hash(),
+                hash,
             })?,
         )?;
         Ok(entry.seq)
@@ -960,8 +975,7 @@ impl Store {
         let mut out = Vec::new();
         for kv in self.audit.iter() {
             let (_, v) = kv?;
-            let entry: AuditEntry =
-                codec::decode(&v).map_err(StoreError::corrupt("an audit entry"))?;
+            let entry = AuditEntry::decode(&v).map_err(StoreError::corrupt("an audit entry"))?;
             if case.is_some() && entry.reference != case {
                 continue;
             }
@@ -989,12 +1003,13 @@ impl Store {
             first_broken: None,
         };
         let mut prev = audit::GENESIS;
+        let mut prev_at: Option<DateTime<Utc>> = None;
         let mut erased: HashMap<Reference, bool> = HashMap::new();
         let broken = |seq: u64, problem: String| Some(Broken { seq, problem });
         for (expected_seq, kv) in (1u64..).zip(self.audit.iter()) {
             let (k, bytes) = kv?;
             let key_seq = k.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
-            let entry: AuditEntry = match codec::decode(&bytes) {
+            let entry = match AuditEntry::decode(&bytes) {
                 Ok(e) => e,
                 Err(e) => {
                     v.first_broken = broken(key_seq, format!("entry does not decode: {e}"));
@@ -1012,6 +1027,19 @@ impl Store {
                 v.first_broken = broken(entry.seq, "does not point to the hash of the entry before it: an earlier entry was altered or removed".into());
                 return Ok(v);
             }
+            if let Some(before) = prev_at.filter(|before| entry.at < *before) {
+                v.first_broken = broken(
+                    entry.seq,
+                    format!(
+                        "is dated {}, before entry {} ({}): entries never go back in time, so it was backdated or moved",
+                        entry.at.to_rfc3339(),
+                        entry.seq - 1,
+                        before.to_rfc3339()
+                    ),
+                );
+                return Ok(v);
+            }
+            prev_at = Some(entry.at);
             let payload = match (entry.version, entry.reference) {
                 (0, r) => self.access.get(access_key(r, entry.seq))?,
                 (version, Some(r)) => self.events.get(event_key(r, version))?,
@@ -1056,7 +1084,7 @@ impl Store {
                     }
                 }
             }
-            prev = entry.hash();
+            prev = audit::digest(&bytes);
             v.entries += 1;
         }
         let head: Head = match self.meta.get(HEAD)? {
@@ -1068,6 +1096,48 @@ impl Store {
         }
         v.erased_cases = erased.values().filter(|e| **e).count() as u64;
         Ok(v)
+    }
+
+    /// The chain's head as one line (see `audit::HeadLine`): sequence, time and hash.
+    pub fn audit_head(&self) -> Result<HeadLine, StoreError> {
+        let head: Head = match self.meta.get(HEAD)? {
+            Some(b) => codec::decode(&b).map_err(StoreError::corrupt("the audit head"))?,
+            None => Head::default(),
+        };
+        let at = match self.audit.get(head.seq.to_be_bytes())? {
+            Some(b) => Some(
+                AuditEntry::decode(&b)
+                    .map_err(StoreError::corrupt("the last audit entry"))?
+                    .at,
+            ),
+            None => None,
+        };
+        Ok(HeadLine {
+            seq: head.seq,
+            at,
+            hash: head.hash,
+        })
+    }
+
+    /// Whether the chain still extends a head written down earlier: the entry at that
+    /// sequence must hash to the recorded hash. None when it does, else what is wrong.
+    pub fn audit_extends(&self, line: &HeadLine) -> Result<Option<String>, StoreError> {
+        if line.seq == 0 {
+            return Ok(None);
+        }
+        Ok(match self.audit.get(line.seq.to_be_bytes())? {
+            None => Some(format!(
+                "the chain no longer holds entry {}: it was cut short or rewritten",
+                line.seq
+            )),
+            Some(bytes) if audit::digest(&bytes) != line.hash => Some(format!(
+                "entry {} hashes to {}, not to the recorded {}: the chain was rewritten since that head was written down",
+                line.seq,
+                audit::hex(&audit::digest(&bytes)),
+                audit::hex(&line.hash)
+            )),
+            Some(_) => None,
+        })
     }
 
     /// Cases filed under a subject identifier (see `subject_identifiers`). No scan of the cases.

@@ -666,3 +666,137 @@ fn the_queue_index_is_rebuilt_once_under_a_new_policy() {
     );
     assert_eq!(store.urgent(None, 5).unwrap(), vec![after]);
 }
+
+/// A wall clock that steps back (or a time someone sets) never dates an entry before the
+/// one it follows: the entry takes the head's time and keeps the reading beside it.
+#[test]
+fn a_clock_behind_the_head_keeps_the_chain_monotonic() {
+    let (_d, store) = open();
+    let policy = fixtures::policy();
+    let r = triaged(&store, &policy, "x");
+    let back = fixtures::at("2020-01-01T09:00:00Z");
+    let cmd = Command::AddNote {
+        text: "backdated?".into(),
+    };
+    store.execute(&policy, &anne(), r, 3, &cmd, back).unwrap();
+    let log = store.audit_log(Some(r)).unwrap();
+    let (last, _) = log.last().unwrap();
+    assert_eq!(last.at, now(), "dated at the head's time");
+    assert_eq!(last.clock, Some(back), "the real reading is kept");
+    for pair in log.windows(2) {
+        assert!(pair[0].0.at <= pair[1].0.at);
+    }
+    let v = store.verify_audit().unwrap();
+    assert_eq!(v.first_broken, None);
+    // A later import in bulk follows the same rule.
+    store
+        .register_bulk(
+            &policy,
+            &[new("2026-11-23T09:00:00+01:00", "y")],
+            "anne",
+            back,
+            10,
+        )
+        .unwrap();
+    assert_eq!(store.verify_audit().unwrap().first_broken, None);
+    assert_eq!(store.audit_head().unwrap().at, Some(now()));
+}
+
+/// An entry rewritten to an earlier time, with the whole chain re-hashed after it so the
+/// hashes hold, is still caught: the time goes back.
+#[test]
+fn verify_names_an_entry_moved_back_in_time() {
+    let (_d, store) = open();
+    let policy = fixtures::policy();
+    let r = triaged(&store, &policy, "x");
+    store
+        .execute(
+            &policy,
+            &anne(),
+            r,
+            3,
+            &Command::AddNote { text: "n".into() },
+            fixtures::at("2026-11-25T08:00:00Z"),
+        )
+        .unwrap();
+    rehash_chain(&store, |e| {
+        if e.seq == 3 {
+            e.at = fixtures::at("2019-01-01T00:00:00Z");
+        }
+    });
+    let broken = store.verify_audit().unwrap().first_broken.expect("caught");
+    assert_eq!(broken.seq, 3, "{}", broken.problem);
+    assert!(
+        broken.problem.contains("back in time"),
+        "{}",
+        broken.problem
+    );
+}
+
+/// Rewrites every entry (through `change`) and re-links the chain and its head, as someone
+/// with write access to the store files could: the chain then verifies on its own.
+fn rehash_chain(store: &Store, change: impl Fn(&mut AuditEntry)) {
+    let audit = store.raw_tree("audit").unwrap();
+    let mut prev = audit::GENESIS;
+    let mut last = 0;
+    for kv in audit.iter() {
+        let (k, v) = kv.unwrap();
+        let mut e = AuditEntry::decode(&v).unwrap();
+        change(&mut e);
+        e.prev = prev;
+        let bytes = e.encode().unwrap();
+        prev = audit::digest(&bytes);
+        last = e.seq;
+        audit.insert(k, bytes).unwrap();
+    }
+    store
+        .raw_tree("meta")
+        .unwrap()
+        .insert(
+            HEAD,
+            codec::encode(&Head {
+                seq: last,
+                hash: prev,
+            })
+            .unwrap(),
+        )
+        .unwrap();
+}
+
+#[test]
+fn a_head_written_down_catches_a_rewrite_of_the_whole_chain() {
+    let (_d, store) = open();
+    let policy = fixtures::policy();
+    let r = triaged(&store, &policy, "x");
+    let anchored = store.audit_head().unwrap();
+    assert_eq!(anchored.seq, 3);
+    assert_eq!(store.audit_extends(&anchored).unwrap(), None);
+    // The chain grows: the old head is still part of it.
+    store
+        .execute(
+            &policy,
+            &anne(),
+            r,
+            3,
+            &Command::AddNote { text: "n".into() },
+            now(),
+        )
+        .unwrap();
+    assert_eq!(store.audit_extends(&anchored).unwrap(), None);
+    // Someone rewrites who did what and re-hashes everything: verify alone passes...
+    rehash_chain(&store, |e| e.actor = "mallory".into());
+    assert_eq!(store.verify_audit().unwrap().first_broken, None);
+    // ...but not against the head kept elsewhere.
+    let problem = store.audit_extends(&anchored).unwrap().expect("caught");
+    assert!(problem.contains("entry 3"), "{problem}");
+    // A head beyond the chain's end: cut short.
+    let beyond = audit::HeadLine {
+        seq: 99,
+        ..anchored
+    };
+    assert!(store
+        .audit_extends(&beyond)
+        .unwrap()
+        .unwrap()
+        .contains("no longer holds entry 99"));
+}
