@@ -190,7 +190,14 @@ enum Cmd {
 #[derive(Subcommand)]
 enum AuditCmd {
     /// Recompute the chain and every digest; names the first broken entry
-    Verify,
+    Verify {
+        /// A head line written down earlier (`triage audit head`, the server's log, a backup
+        /// manifest): the chain must still extend it
+        #[arg(long, value_name = "LINE")]
+        against: Option<String>,
+    },
+    /// Print the chain's head (sequence, time, hash) as one line to keep off the machine
+    Head,
     /// Print the audit log
     Log {
         #[arg(long = "case")]
@@ -221,6 +228,23 @@ fn main() -> ExitCode {
             libc::signal(libc::SIGPIPE, libc::SIG_DFL);
         }
     }
+    // A policy is installed in the store, not passed: `--policy` may only dry-run reports
+    // and checks, never decide a write (its roles would be the caller's own invention).
+    let writes = match &args.command {
+        None | Some(Cmd::Import { .. }) | Some(Cmd::Case { .. }) | Some(Cmd::Serve { .. }) => true,
+        Some(Cmd::Compact) | Some(Cmd::Stress { .. }) | Some(Cmd::Policy { install: Some(_) }) => {
+            true
+        }
+        Some(Cmd::Retention { apply, .. }) => *apply,
+        Some(Cmd::Demo { no_ui }) => !no_ui,
+        _ => false,
+    };
+    if writes && args.global.policy.is_some() {
+        eprintln!(
+            "triage: --policy (or TRIAGE_POLICY) is for read-only commands: a dry run of reports and checks under another policy. This command changes the store, so it works under the installed policy only; install a new one with `triage policy --install FILE` (admin)."
+        );
+        return ExitCode::from(2);
+    }
     let global = Global {
         db: args.global.db,
         policy: args.global.policy,
@@ -249,8 +273,11 @@ fn main() -> ExitCode {
         }) => cli::case(&global, &reference, at_version, action),
         Some(Cmd::Export { format }) => cli::export(&global, matches!(format, ExportFormat::Csv)),
         Some(Cmd::Audit {
-            action: AuditCmd::Verify,
-        }) => cli::audit_verify(&global),
+            action: AuditCmd::Verify { against },
+        }) => cli::audit_verify(&global, against.as_deref()),
+        Some(Cmd::Audit {
+            action: AuditCmd::Head,
+        }) => cli::audit_head(&global),
         Some(Cmd::Audit {
             action: AuditCmd::Log { case, json },
         }) => cli::audit_log(&global, case.as_deref(), json),

@@ -160,12 +160,63 @@ fn a_policy_error_names_file_line_and_key() {
 fn a_login_that_is_not_staff_is_refused() {
     let s = TestStore::new();
     // The bundled policy names demo staff only, not the test runner.
-    let err = s.fails(&[
-        "cases",
-        "--policy",
+    s.ok(&[
+        "policy",
+        "--install",
         root().join("demo-data/policy.toml").to_str().unwrap(),
     ]);
+    let err = s.fails(&["cases"]);
     assert!(err.contains("is not staff"), "{err}");
+}
+
+/// A policy passed on the command line cannot grant roles: roles come from the installed
+/// policy, and a command that writes refuses `--policy` outright.
+#[test]
+fn a_passed_policy_grants_no_role_and_decides_no_write() {
+    let s = TestStore::new();
+    s.ok(&[
+        "import",
+        root().join("tests/data/three.jsonl").to_str().unwrap(),
+    ]);
+    let reference = s.cases()[0]["reference"].as_str().unwrap().to_string();
+    // Installed: the runner is a caseworker only.
+    let mut text = std::fs::read_to_string(root().join("demo-data/policy.toml")).unwrap();
+    text.push_str(&format!(
+        "\n[[staff]]\nlogin = \"{}\"\nname = \"Runner\"\nroles = [\"caseworker\"]\n",
+        login()
+    ));
+    let caseworker = s.dir.path().join("caseworker.toml");
+    std::fs::write(&caseworker, &text).unwrap();
+    s.ok(&["policy", "--install", caseworker.to_str().unwrap()]);
+    // Passed: the same policy with the runner as DPO.
+    let grant = s.dir.path().join("grant.toml");
+    std::fs::write(
+        &grant,
+        text.replace(
+            "roles = [\"caseworker\"]\n",
+            "roles = [\"caseworker\", \"dpo\", \"admin\"]\n",
+        ),
+    )
+    .unwrap();
+    let grant = grant.to_str().unwrap();
+    let err = s.fails(&[
+        "case", &reference, "--policy", grant, "erase", "--ground", "Art. 17",
+    ]);
+    assert!(err.contains("--policy"), "{err}");
+    assert!(err.contains("read-only"), "{err}");
+    assert_eq!(err.matches("--policy").count(), 1, "said once: {err}");
+    // A read under the passed policy still has the installed roles: the DPO's report is refused.
+    let err = s.fails(&[
+        "report",
+        "disclosures",
+        "--include-restricted",
+        "--policy",
+        grant,
+    ]);
+    assert!(err.contains("you have caseworker"), "{err}");
+    // And the case is untouched.
+    assert!(s.ok(&["show", &reference]).contains(&reference));
+    assert!(!s.ok(&["show", &reference]).contains("erased"));
 }
 
 #[test]
@@ -362,4 +413,41 @@ fn bench_prints_every_figure_with_its_target() {
     assert!(row.contains("ratio"), "is fzf installed? {row}");
     // The generated store is kept for the next run.
     assert!(keep.join("triage-store").exists());
+}
+
+/// The head written down (by `audit head` or a backup's manifest) catches a rewrite of the
+/// whole chain, which `verify` alone cannot.
+#[test]
+fn a_recorded_head_catches_a_rewritten_chain() {
+    let s = TestStore::new();
+    s.ok(&[
+        "import",
+        root().join("tests/data/three.jsonl").to_str().unwrap(),
+    ]);
+    let line = s.ok(&["audit", "head"]).trim().to_string();
+    assert!(line.starts_with("triage-audit-head seq="), "{line}");
+    assert_eq!(line.lines().count(), 1);
+    let ok = s.ok(&["audit", "verify", "--against", &line]);
+    assert!(ok.contains("extends the recorded head"), "{ok}");
+    // A backup carries the same head in its manifest.
+    let backup = s.dir.path().join("nightly.backup");
+    s.ok(&["backup", backup.to_str().unwrap()]);
+    let manifest = std::fs::read_to_string(s.dir.path().join("nightly.backup.manifest")).unwrap();
+    assert!(manifest.lines().any(|l| l == line), "{manifest}");
+    // Someone with the store files rewrites who did what and re-hashes everything.
+    {
+        let store = triage::store::Store::open(&s.db).unwrap();
+        store
+            .tamper_rewrite_chain(|e| e.actor = "mallory".into())
+            .unwrap();
+    }
+    let alone = s.ok(&["audit", "verify"]);
+    assert!(alone.contains("audit chain verified"), "{alone}");
+    let out = s.run(&["audit", "verify", "--against", &line]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("does NOT extend the recorded head"), "{text}");
+    // A line that is not a head is bad input, said once.
+    let err = s.fails(&["audit", "verify", "--against", "seq=3"]);
+    assert!(err.contains("--against: not an audit head line"), "{err}");
 }

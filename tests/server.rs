@@ -154,12 +154,15 @@ impl Served {
             root().join("demo-data/enquiries.jsonl").to_str().unwrap(),
         ]);
         let mut s = s;
-        let mut args = setup.extra_serve_args.clone();
         if setup.serve_without_runner {
-            args.push("--policy".into());
-            args.push(root().join("demo-data/policy.toml").display().to_string());
+            // Installed, not passed: a server never takes its policy (or roles) from --policy.
+            s.embedded_ok(&[
+                "policy",
+                "--install",
+                root().join("demo-data/policy.toml").to_str().unwrap(),
+            ]);
         }
-        s.spawn(&args);
+        s.spawn(&setup.extra_serve_args);
         s
     }
 
@@ -1112,4 +1115,34 @@ fn connections_beyond_the_limit_are_refused_with_words_and_the_rest_keep_working
     let c = eventually();
     note_with_retry(&c, reference("2026-000002"), "c got in");
     s.stop();
+}
+
+/// The server writes the chain's head to the system log (and its journal on stderr) at
+/// start and stop, so a copy lives outside the store.
+#[test]
+fn the_server_logs_the_audit_head_at_start_and_stop() {
+    let mut s = Served::start();
+    let me = None;
+    let first = s.ok(&me, &["cases", "--json"]);
+    let r = serde_json::from_str::<serde_json::Value>(first.lines().next().unwrap()).unwrap()
+        ["reference"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    s.ok(&me, &["case", &r, "note", "called back"]);
+    assert!(s.stop().success());
+    let log = s.log_text();
+    let head_at = |moment: &str| -> triage::store::audit::HeadLine {
+        let line = log
+            .lines()
+            .find(|l| l.contains(&format!("audit head at {moment}:")))
+            .unwrap_or_else(|| panic!("no {moment} head in:\n{log}"));
+        line.parse().unwrap()
+    };
+    let (start, stop) = (head_at("start"), head_at("stop"));
+    assert!(stop.seq > start.seq, "{start} / {stop}");
+    for line in [start, stop] {
+        let out = s.embedded_ok(&["audit", "verify", "--against", &line.to_string()]);
+        assert!(out.contains("extends the recorded head"), "{out}");
+    }
 }

@@ -177,7 +177,13 @@ pub fn as_user(store: Store, global: &Global) -> Result<Embedded> {
         eprintln!("triage: rebuilding the queue index (once, after an upgrade or a new policy)…");
     }
     store.refresh_queue(&policy, now.date_naive())?;
-    let roles = policy.roles_of(&login);
+    // Roles come from the installed policy even when `--policy` dry-runs another one.
+    let roles = match (&global.policy, store.policy_text()?) {
+        (Some(_), Some(installed)) => {
+            Policy::from_toml(&installed, "the store's policy")?.roles_of(&login)
+        }
+        _ => policy.roles_of(&login),
+    };
     if roles.is_empty() {
         bail!(
             "your login `{login}` is not staff in the policy in force.\n  Add it to the policy's [[staff]] list (login = \"{login}\", roles = [\"caseworker\"]) and install it with `triage policy --install FILE`."
@@ -1036,12 +1042,29 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-pub fn audit_verify(global: &Global) -> Result<ExitCode> {
+pub fn audit_verify(global: &Global, against: Option<&str>) -> Result<ExitCode> {
+    let anchor = against
+        .map(|l| l.parse::<crate::store::audit::HeadLine>())
+        .transpose()
+        .map_err(|e| anyhow!("--against: {e}"))?;
     let api = open(global)?;
     let v = api.store.verify_audit()?;
     match &v.first_broken {
         None => {
             println!("audit chain verified: {} entries, {} events checked against their digests, {} erased cases", v.entries, v.events_checked, v.erased_cases);
+            if let Some(anchor) = anchor {
+                if let Some(problem) = api.store.audit_extends(&anchor)? {
+                    println!(
+                        "audit chain does NOT extend the recorded head (entry {}): {problem}",
+                        anchor.seq
+                    );
+                    return Ok(ExitCode::from(2));
+                }
+                println!(
+                    "it extends the recorded head: entry {} has the recorded hash",
+                    anchor.seq
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Some(b) => {
@@ -1050,6 +1073,13 @@ pub fn audit_verify(global: &Global) -> Result<ExitCode> {
             Ok(ExitCode::from(2))
         }
     }
+}
+
+/// `triage audit head`: one line to keep elsewhere (see `audit verify --against`).
+pub fn audit_head(global: &Global) -> Result<ExitCode> {
+    let api = open(global)?;
+    println!("{}", api.store.audit_head()?);
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn audit_log(global: &Global, case: Option<&str>, json: bool) -> Result<ExitCode> {
@@ -1167,6 +1197,12 @@ pub fn backup(global: &Global, file: &Path) -> Result<ExitCode> {
         s.bytes,
         s.checksum
     );
+    if let Some(head) = &s.head {
+        println!(
+            "manifest {}: {head}",
+            crate::store::backup::manifest_path(file).display()
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -1260,6 +1296,12 @@ pub fn serve(global: &Global, args: ServeArgs) -> Result<ExitCode> {
     };
     let server = Server::bind(store, text, config)?;
     let stopper = server.stopper();
+    let head = server.head_reader();
+    if let Some(line) = head() {
+        crate::server::anchor::record("start", &line);
+    }
+    let hourly_stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let hourly = crate::server::anchor::hourly(hourly_stop.clone(), server.head_reader())?;
     let mut signals = signal_hook::iterator::Signals::new([
         signal_hook::consts::SIGTERM,
         signal_hook::consts::SIGINT,
@@ -1288,6 +1330,11 @@ pub fn serve(global: &Global, args: ServeArgs) -> Result<ExitCode> {
     );
     let summary = server.run()?;
     signal_handle.close();
+    hourly_stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let _ = hourly.join();
+    if let Some(line) = head() {
+        crate::server::anchor::record("stop", &line);
+    }
     eprintln!(
         "triage serve: stopped after {} connections and {} requests; the store is flushed{}",
         summary.connections,

@@ -282,6 +282,14 @@ impl Server {
         self.shared.store.path()
     }
 
+    /// Reads the audit head while serving (for the system log; see `anchor`).
+    pub fn head_reader(
+        &self,
+    ) -> impl Fn() -> Option<crate::store::audit::HeadLine> + Send + 'static {
+        let shared = self.shared.clone();
+        move || shared.store.audit_head().ok()
+    }
+
     pub fn stopper(&self) -> Stopper {
         Stopper {
             stopping: self.shared.stopping.clone(),

@@ -1,5 +1,6 @@
 //! The multi-user daemon (`triage serve`) and its client, speaking the store's `Api` over a Unix socket.
 
+pub mod anchor;
 pub mod client;
 pub mod daemon;
 pub mod protocol;

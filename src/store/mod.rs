@@ -1255,6 +1255,32 @@ impl Store {
         Ok(())
     }
 
+    /// Rewrites every audit entry through `change` and re-links the whole chain and its
+    /// head, as someone with write access to the store files could: for the tests that show
+    /// such a rewrite verifies on its own and is caught only against a head kept elsewhere.
+    #[doc(hidden)]
+    pub fn tamper_rewrite_chain(&self, change: impl Fn(&mut AuditEntry)) -> Result<(), StoreError> {
+        let mut prev = audit::GENESIS;
+        let mut last = 0;
+        for kv in self.audit.iter() {
+            let (k, v) = kv?;
+            let mut e = AuditEntry::decode(&v).map_err(StoreError::corrupt("an audit entry"))?;
+            change(&mut e);
+            e.prev = prev;
+            let bytes = e.encode().map_err(StoreError::Encode)?;
+            prev = audit::digest(&bytes);
+            last = e.seq;
+            self.audit.insert(k, bytes)?;
+        }
+        let head = codec::encode(&Head {
+            seq: last,
+            hash: prev,
+        })
+        .map_err(StoreError::Encode)?;
+        self.meta.insert(HEAD, head)?;
+        self.flush()
+    }
+
     /// Raw access for tests that tamper with the store on purpose.
     #[doc(hidden)]
     pub fn raw_tree(&self, name: &str) -> Result<Tree, StoreError> {
