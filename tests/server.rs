@@ -84,6 +84,8 @@ struct Served {
     log: PathBuf,
     child: Option<Child>,
     fixed_now: bool,
+    /// The server's TRIAGE_NOW when `fixed_now` (the embedded commands use NOW).
+    server_now: &'static str,
 }
 
 struct Setup {
@@ -94,6 +96,8 @@ struct Setup {
     extra_serve_args: Vec<String>,
     /// Serve under the bundled policy, which names demo staff only (not the runner).
     serve_without_runner: bool,
+    /// The server's fixed time, when not NOW (a clock behind the store's head).
+    server_now: &'static str,
 }
 
 impl Default for Setup {
@@ -103,6 +107,7 @@ impl Default for Setup {
             runner_roles: r#"["caseworker", "dpo", "admin"]"#,
             extra_serve_args: vec!["--socket-mode".into(), "0666".into()],
             serve_without_runner: false,
+            server_now: NOW,
         }
     }
 }
@@ -143,6 +148,7 @@ impl Served {
             _dir: dir,
             child: None,
             fixed_now: setup.fixed_now,
+            server_now: setup.server_now,
         };
         s.embedded_ok(&["policy", "--install", policy_file.to_str().unwrap()]);
         s.embedded_ok(&[
@@ -181,7 +187,7 @@ impl Served {
             .stdout(Stdio::null())
             .stderr(log);
         if self.fixed_now {
-            cmd.env("TRIAGE_NOW", NOW);
+            cmd.env("TRIAGE_NOW", self.server_now);
         } else {
             cmd.env_remove("TRIAGE_NOW");
         }
@@ -1145,4 +1151,45 @@ fn the_server_logs_the_audit_head_at_start_and_stop() {
         let out = s.embedded_ok(&["audit", "verify", "--against", &line.to_string()]);
         assert!(out.contains("extends the recorded head"), "{out}");
     }
+}
+
+/// A server whose clock reads earlier than the store's last entry (a clock stepped back, or
+/// someone hoping to backdate) still writes entries in order: dated at the head's time,
+/// with the clock's reading kept; the chain verifies.
+#[test]
+fn a_server_clock_behind_the_head_keeps_the_chain_in_order() {
+    let mut s = Served::with(Setup {
+        server_now: "2020-01-01T10:00:00+01:00",
+        ..Setup::default()
+    });
+    let me = None;
+    let first = s.ok(&me, &["cases", "--json"]);
+    let r = serde_json::from_str::<serde_json::Value>(first.lines().next().unwrap()).unwrap()
+        ["reference"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    s.ok(&me, &["case", &r, "note", "looks older than it is"]);
+    assert!(s.stop().success());
+    let log: Vec<serde_json::Value> = s
+        .embedded_ok(&["audit", "log", "--json"])
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let times: Vec<chrono::DateTime<chrono::FixedOffset>> = log
+        .iter()
+        .map(|e| chrono::DateTime::parse_from_rfc3339(e["at"].as_str().unwrap()).unwrap())
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+    let note = log.iter().rev().find(|e| e["action"] == "note").unwrap();
+    assert!(!note["at"].as_str().unwrap().starts_with("2020"), "{note}");
+    assert!(
+        note["clock"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("2020-01-01T09:00:00"),
+        "{note}"
+    );
+    let v = s.embedded_ok(&["audit", "verify"]);
+    assert!(v.contains("audit chain verified"), "{v}");
 }

@@ -1102,10 +1102,18 @@ pub fn audit_log(global: &Global, case: Option<&str>, json: bool) -> Result<Exit
                     "seq": e.seq, "at": e.at.to_rfc3339(), "actor": e.actor,
                     "case": e.reference.map(|r| r.to_string()), "version": e.version,
                     "action": e.action, "detail": detail,
+                    "clock": e.clock.map(|c| c.to_rfc3339()),
                     "digest": crate::store::audit::hex(&e.digest), "prev": crate::store::audit::hex(&e.prev),
                 })
             )?;
         } else {
+            let detail = match e.clock {
+                Some(c) => format!(
+                    "{detail} (clock read {}: behind the entry before)",
+                    c.format("%Y-%m-%d %H:%M:%S")
+                ),
+                None => detail,
+            };
             writeln!(
                 out,
                 "{:>6}  {}  {:<10} {:<12} {:<14} {}",
