@@ -313,8 +313,8 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("triage: {e:#}");
-            ExitCode::from(1)
+            eprintln!("triage: {}", cli::fail::message(&e));
+            ExitCode::from(cli::fail::code(&e))
         }
     }
 }

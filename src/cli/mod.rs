@@ -5,6 +5,7 @@ pub mod bench_ui;
 pub mod compact;
 pub mod config;
 pub mod demo;
+pub mod fail;
 pub mod filter;
 pub mod gen;
 pub mod report;
