@@ -86,6 +86,8 @@ pub enum Action {
     UndoItem,
     /// In a multi-line text field: a line break.
     Newline,
+    /// A case command that takes a text (note, answer, close, …): see `tui::command`.
+    Command(super::command::CaseCommand),
     /// Does nothing; a user keymap binds a key to it to unbind the default.
     Nothing,
 
@@ -136,6 +138,8 @@ pub enum Action {
     },
 }
 
+use super::command::CaseCommand;
+
 /// Every named action: its name in keymaps and the palette.
 pub const NAMED: &[(&str, Action)] = &[
     ("quit", Action::Quit),
@@ -185,6 +189,16 @@ pub const NAMED: &[(&str, Action)] = &[
     ("reject_item", Action::RejectItem),
     ("undo_item", Action::UndoItem),
     ("newline", Action::Newline),
+    ("note", Action::Command(CaseCommand::Note)),
+    ("answer", Action::Command(CaseCommand::Answer)),
+    ("close", Action::Command(CaseCommand::Close)),
+    ("extend", Action::Command(CaseCommand::Extend)),
+    ("restrict", Action::Command(CaseCommand::Restrict)),
+    ("unrestrict", Action::Command(CaseCommand::Unrestrict)),
+    ("hold", Action::Command(CaseCommand::Hold)),
+    ("release_hold", Action::Command(CaseCommand::ReleaseHold)),
+    ("pause", Action::Command(CaseCommand::Pause)),
+    ("resume", Action::Command(CaseCommand::Resume)),
     ("none", Action::Nothing),
 ];
 

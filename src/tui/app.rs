@@ -1,6 +1,7 @@
 //! The interface's state and `update`: pure data and rules, no terminal and no store.
 
 use super::action::{Action, Effect, View};
+use super::command;
 use super::dialog::{self, ClassifyDialog, PurposePicker, RouteStep, RouteWizard};
 use super::i18n::{t, tf, Lang, Msg};
 use super::keymap::{Code, Context, Key, Keymap, Resolution};
@@ -80,6 +81,7 @@ pub enum Overlay {
     Classify(ClassifyDialog),
     Purpose(PurposePicker),
     Route(Box<RouteWizard>),
+    Command(super::command::CommandDialog),
 }
 
 /// The last message for the status bar.
@@ -220,6 +222,8 @@ pub struct App {
     pub pending: Vec<Key>,
     /// A dialog to open over the case once it has been opened (and the open logged).
     pub after_open: Option<Action>,
+    /// What to say when the command just given on this case is saved ("Noted on …").
+    pub pending_done: Option<(Reference, String)>,
     pub size: (u16, u16),
     /// The screen is to be drawn whole again (it may hold another program's output).
     pub repaint: bool,
@@ -268,6 +272,7 @@ impl App {
             message,
             pending: Vec::new(),
             after_open: None,
+            pending_done: None,
             size: (80, 24),
             repaint: false,
             quit: false,
@@ -567,6 +572,7 @@ impl App {
                 RouteStep::Confirm => Context::Dialog,
                 _ => Context::Input,
             },
+            Some(Overlay::Command(d)) if d.confirming => Context::Dialog,
             Some(_) => Context::Input,
             None if self.case.is_some() => Context::Case,
             None => Context::Queue,
@@ -657,7 +663,7 @@ impl App {
             _ => "",
         };
         let matcher = Filter::new(input);
-        let mut out: Vec<(i64, Entry)> = super::action::NAMED
+        let mut out: Vec<((u8, i64), Entry)> = super::action::NAMED
             .iter()
             .filter(|(_, a)| !a.is_input_only())
             .filter_map(|(name, action)| {
@@ -675,12 +681,26 @@ impl App {
                     desc,
                 };
                 if matcher.is_empty() {
-                    return Some((0, e));
+                    return Some(((0, 0), e));
                 }
+                // What was typed as a name ranks first: the action of that name, then the
+                // names it begins, then everything else by the matcher.
+                let typed = model::fold(input.trim());
+                let name = model::fold(e.name);
+                let rank = if name == typed {
+                    0
+                } else if name.starts_with(&typed) {
+                    1
+                } else {
+                    2
+                };
                 let hay = model::fold(&format!("{} {}", e.name, e.desc));
                 let score = matcher.positions(&hay);
                 (!score.is_empty() && input_matches(&hay, input)).then_some((
-                    -(score.len() as i64) - (score.first().copied().unwrap_or(0) as i64),
+                    (
+                        rank,
+                        -(score.len() as i64) - (score.first().copied().unwrap_or(0) as i64),
+                    ),
                     e,
                 ))
             })
@@ -891,7 +911,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                     c.events = events;
                 }
             }
-            app.say(tf(lang, Msg::Saved, &[&reference.to_string()]));
+            match app.pending_done.take() {
+                Some((r, done)) if r == reference => app.say(done),
+                _ => app.say(tf(lang, Msg::Saved, &[&reference.to_string()])),
+            }
             return dialog::saved(app, reference);
         }
         Action::Revealed(reference) => {
@@ -944,6 +967,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             Some(Overlay::Purpose(_)) | Some(Overlay::Route(_)) => {
                 return dialog::type_char(app, ch);
             }
+            Some(Overlay::Command(_)) => command::edit(app, &|s: &mut String| s.push(ch)),
             _ => {}
         },
         Action::Backspace | Action::ClearInput | Action::DeleteWord => {
@@ -966,15 +990,27 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 Some(Overlay::Purpose(_)) | Some(Overlay::Route(_)) => {
                     return dialog::edit(app, &edit);
                 }
+                Some(Overlay::Command(_)) => command::edit(app, &edit),
                 _ => {}
             }
         }
+        Action::Submit | Action::Confirm if matches!(app.overlay, Some(Overlay::Command(_))) => {
+            return command::submit(app);
+        }
+        Action::Cancel if matches!(app.overlay, Some(Overlay::Command(_))) => command::cancel(app),
+        Action::Command(kind) => return command::open(app, kind),
         Action::Submit => {
             if matches!(
                 app.overlay,
                 Some(Overlay::Classify(_) | Overlay::Purpose(_) | Overlay::Route(_))
             ) {
                 return dialog::submit(app);
+            }
+            if let Some(Overlay::Palette { input, .. }) = &app.overlay {
+                if input.trim().is_empty() {
+                    // Nothing asked for: Enter does nothing (it used to run the first entry).
+                    return Vec::new();
+                }
             }
             if let Some(Overlay::Palette { selected, .. }) = &app.overlay {
                 let chosen = app
@@ -1142,6 +1178,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::ConfirmItem => dialog::decide(app, Some(Verdict::Confirmed), false),
         Action::RejectItem => dialog::decide(app, Some(Verdict::Rejected), false),
         Action::UndoItem => dialog::decide(app, None, true),
+        Action::Newline if matches!(app.overlay, Some(Overlay::Command(_))) => {
+            command::edit(app, &|s: &mut String| s.push('\n'))
+        }
         Action::Newline => return dialog::newline(app),
         Action::Nothing => {}
     }
@@ -1204,7 +1243,7 @@ fn movement(app: &mut App, action: Action) -> Vec<Effect> {
         Some(Overlay::Filter { .. }) => {
             // Up and down while filtering move the selection in the narrowed queue.
         }
-        Some(Overlay::Confirm { .. }) => return Vec::new(),
+        Some(Overlay::Confirm { .. } | Overlay::Command(_)) => return Vec::new(),
         Some(Overlay::Classify(_) | Overlay::Purpose(_) | Overlay::Route(_)) => {
             let delta = match action {
                 Action::Down => 1,

@@ -8,6 +8,7 @@
 
 pub mod action;
 pub mod app;
+pub mod command;
 pub mod dialog;
 pub mod i18n;
 pub mod keymap;

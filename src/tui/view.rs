@@ -119,6 +119,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Some(Overlay::Classify(d)) => draw_classify(app, d, area, buf, th),
         Some(Overlay::Purpose(p)) => draw_purpose(app, p, area, buf, th),
         Some(Overlay::Route(w)) => draw_route(app, w, area, buf, th),
+        Some(Overlay::Command(d)) => draw_command(app, d, area, buf, th),
         Some(Overlay::Filter { .. }) | None => {}
     }
 }
@@ -1196,6 +1197,78 @@ fn draw_confirm(app: &App, prompt: &str, area: Rect, buf: &mut Buffer, th: Theme
         inner.x + 1,
         inner.y + inner.height - 1,
         hint,
+        inner.width as usize - 1,
+        th.dim(),
+    );
+}
+
+/// A case command: the text being written, or what will happen when it is given.
+fn draw_command(
+    app: &App,
+    d: &crate::tui::command::CommandDialog,
+    area: Rect,
+    buf: &mut Buffer,
+    th: Theme,
+) {
+    let lang = app.lang;
+    let w = area.width.saturating_sub(4).min(72);
+    let inner_w = w.saturating_sub(3) as usize;
+    let (mut lines, hint) = if d.confirming {
+        let mut l = wrap_plain(&d.will(lang), inner_w);
+        if !d.text.trim().is_empty() {
+            l.push(String::new());
+            for line in wrap_plain(&sanitize_lines(d.text.trim()), inner_w.saturating_sub(2)) {
+                l.push(format!("  {line}"));
+            }
+        }
+        let hint = hints(
+            app,
+            Context::Dialog,
+            &[
+                (Action::Confirm, Msg::HintConfirm),
+                (Action::Cancel, Msg::HintBack),
+            ],
+        );
+        (l, hint)
+    } else {
+        let ask = d.ask(lang);
+        let mut first = ask.chars();
+        let label: String = first
+            .next()
+            .map(|c| c.to_uppercase().chain(first).collect())
+            .unwrap_or_default();
+        let mut l = vec![format!("{label}:")];
+        l.extend(wrap_plain(
+            &format!("{}▏", sanitize_lines(&d.text)),
+            inner_w,
+        ));
+        let hint = hints(
+            app,
+            Context::Input,
+            &[
+                (Action::Submit, Msg::HintSave),
+                (Action::Newline, Msg::HintNewline),
+                (Action::Cancel, Msg::HintCancel),
+            ],
+        );
+        (l, hint)
+    };
+    let room = area.height.saturating_sub(6).max(1) as usize;
+    if lines.len() > room {
+        // The end of a long text stays in view while it is written.
+        lines.drain(..lines.len() - room);
+    }
+    let inner = overlay_box(&d.title(lang), area, w, lines.len() as u16 + 4, buf);
+    if inner.height < 2 {
+        return;
+    }
+    for (y, line) in (inner.y..inner.y + inner.height - 1).zip(lines.iter()) {
+        buf.set_stringn(inner.x + 1, y, line, inner.width as usize - 1, th.bold());
+    }
+    buf.set_stringn(
+        inner.x + 1,
+        inner.y + inner.height - 1,
+        &hint,
         inner.width as usize - 1,
         th.dim(),
     );

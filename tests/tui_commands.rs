@@ -1,0 +1,247 @@
+//! The case commands that take a text (note, answer, close, extend, restrict, hold, pause,
+//! resume) at the keyboard, against a real store: what is recorded, what is asked first,
+//! what is said after, and how they look at 80×24 and 120×40 in both languages.
+
+mod common;
+
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use triage::domain::case::Status;
+use triage::domain::command::{Change, Command};
+use triage::domain::enquiry::Reference;
+use triage::store::api::{Api, Embedded};
+use triage::tui::action::{Action, View};
+use triage::tui::app::{App, Overlay};
+use triage::tui::keymap::{Code, Key};
+use triage::tui::{dispatch, view, Lang};
+
+fn app(api: &Embedded, lang: Lang, size: (u16, u16)) -> App {
+    let init = triage::tui::app::Init {
+        // A fixed path, so the status line is the same on every machine.
+        store: "embedded /srv/triage/store".into(),
+        ..common::interface::init(api, lang, false)
+    };
+    let mut app = App::new(init, &api.cases().unwrap());
+    dispatch(api, &mut app, Action::Resize(size.0, size.1));
+    app
+}
+
+fn keys(api: &Embedded, app: &mut App, s: &str) {
+    for c in s.chars() {
+        dispatch(api, app, Action::Key(Key::char(c)));
+    }
+}
+
+fn enter(api: &Embedded, app: &mut App) {
+    dispatch(api, app, Action::Key(Key::plain(Code::Enter)));
+}
+
+fn esc(api: &Embedded, app: &mut App) {
+    dispatch(api, app, Action::Key(Key::plain(Code::Esc)));
+}
+
+/// Opens the first case in `view` whose status is `status`; returns its reference.
+fn open_first(api: &Embedded, app: &mut App, view: View, status: Status) -> Reference {
+    dispatch(api, app, Action::ShowView(view));
+    let pos = app
+        .list
+        .iter()
+        .position(|&i| app.rows[i].status == status)
+        .expect("such a case in the demo");
+    for _ in 0..pos {
+        dispatch(api, app, Action::Down);
+    }
+    enter(api, app);
+    app.case.as_ref().expect("opened").reference()
+}
+
+fn last_command(api: &Embedded, r: Reference) -> Command {
+    match api.events(r).unwrap().pop().unwrap().change {
+        Change::Command(c) => c,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn message(app: &App) -> String {
+    app.message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_note_is_written_saved_and_named() {
+    let (_dir, api) = common::interface::demo_api();
+    let mut app = app(&api, Lang::En, (120, 40));
+    let r = open_first(&api, &mut app, View::All, Status::Routed);
+    let before = api.events(r).unwrap().len();
+    keys(&api, &mut app, "i");
+    assert!(matches!(app.overlay, Some(Overlay::Command(_))));
+    // Enter with nothing written saves nothing and says what is missing.
+    enter(&api, &mut app);
+    assert_eq!(api.events(r).unwrap().len(), before);
+    assert!(
+        message(&app).contains("Write the note first"),
+        "{}",
+        message(&app)
+    );
+    // Letters that are keys elsewhere (x closes, q quits) are text here.
+    keys(&api, &mut app, "Phoned the citizen; will send the papers");
+    assert!(!app.quit);
+    enter(&api, &mut app);
+    assert!(app.overlay.is_none());
+    assert_eq!(
+        last_command(&api, r),
+        Command::AddNote {
+            text: "Phoned the citizen; will send the papers".into()
+        }
+    );
+    assert_eq!(message(&app), format!("Noted on {r}"));
+}
+
+#[test]
+fn closing_says_what_will_happen_and_waits_for_yes() {
+    let (_dir, api) = common::interface::demo_api();
+    let mut app = app(&api, Lang::En, (80, 24));
+    let r = open_first(&api, &mut app, View::All, Status::Answered);
+    let before = api.events(r).unwrap().len();
+    keys(&api, &mut app, "x");
+    keys(&api, &mut app, "Answered by letter");
+    enter(&api, &mut app);
+    // The confirm step: nothing saved yet, and it says what closing does.
+    match &app.overlay {
+        Some(Overlay::Command(d)) => assert!(d.confirming),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(api.events(r).unwrap().len(), before);
+    let shown = format!("{:?}", screen(&app));
+    assert!(shown.contains("is closed"), "{shown}");
+    // Esc goes back to the text, kept; a second Enter and then y closes.
+    esc(&api, &mut app);
+    match &app.overlay {
+        Some(Overlay::Command(d)) => {
+            assert!(!d.confirming);
+            assert_eq!(d.text, "Answered by letter");
+        }
+        other => panic!("{other:?}"),
+    }
+    enter(&api, &mut app);
+    keys(&api, &mut app, "y");
+    assert_eq!(
+        last_command(&api, r),
+        Command::Close {
+            reason: "Answered by letter".into()
+        }
+    );
+    assert_eq!(message(&app), format!("Closed {r}"));
+    assert_eq!(
+        app.case.as_ref().unwrap().record.live().unwrap().status,
+        Status::Closed
+    );
+}
+
+#[test]
+fn hold_pause_and_resume_are_recorded_and_a_refusal_is_said() {
+    let (_dir, api) = common::interface::demo_api();
+    let mut app = app(&api, Lang::En, (120, 40));
+    let r = open_first(&api, &mut app, View::All, Status::Routed);
+    keys(&api, &mut app, "zhPending court case");
+    enter(&api, &mut app);
+    assert_eq!(
+        last_command(&api, r),
+        Command::Hold {
+            reason: "Pending court case".into()
+        }
+    );
+    // Releasing a hold is the DPO's: the caseworker is told, and nothing is saved.
+    let before = api.events(r).unwrap().len();
+    keys(&api, &mut app, "zHCourt case ended");
+    enter(&api, &mut app);
+    keys(&api, &mut app, "y");
+    assert_eq!(api.events(r).unwrap().len(), before);
+    assert!(message(&app).contains("dpo"), "{}", message(&app));
+    assert!(app.message.as_ref().unwrap().error);
+    // Resume asks nothing but yes.
+    let r = open_first(&api, &mut app, View::All, Status::Triaged);
+    keys(&api, &mut app, "zpWaiting for the passport copy");
+    enter(&api, &mut app);
+    assert!(matches!(last_command(&api, r), Command::Pause { .. }));
+    keys(&api, &mut app, "zP");
+    match &app.overlay {
+        Some(Overlay::Command(d)) => assert!(d.confirming),
+        other => panic!("{other:?}"),
+    }
+    keys(&api, &mut app, "y");
+    assert_eq!(last_command(&api, r), Command::Resume);
+}
+
+#[test]
+fn in_the_queue_a_command_asks_for_an_open_case() {
+    let (_dir, api) = common::interface::demo_api();
+    let mut app = app(&api, Lang::Da, (80, 24));
+    dispatch(&api, &mut app, Action::ShowView(View::All));
+    dispatch(
+        &api,
+        &mut app,
+        Action::Command(triage::tui::command::CaseCommand::Note),
+    );
+    assert!(app.overlay.is_none());
+    assert!(
+        message(&app).contains("Åbn en sag først"),
+        "{}",
+        message(&app)
+    );
+}
+
+fn screen(app: &App) -> TestBackend {
+    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    t.draw(|f| view::view(app, f)).unwrap();
+    t.backend().clone()
+}
+
+#[test]
+fn command_dialogs_at_both_sizes_in_both_languages() {
+    let (_dir, api) = common::interface::demo_api();
+    for size in [(80, 24), (120, 40)] {
+        for (lang, l) in [(Lang::En, "en"), (Lang::Da, "da")] {
+            let mut a = app(&api, lang, size);
+            open_first(&api, &mut a, View::All, Status::Answered);
+            keys(&api, &mut a, "iCalled back about the missing page");
+            insta::assert_snapshot!(format!("note_{l}_{}x{}", size.0, size.1), screen(&a));
+            esc(&api, &mut a);
+            keys(&api, &mut a, "xAnswered by letter");
+            enter(&api, &mut a);
+            insta::assert_snapshot!(
+                format!("close_confirm_{l}_{}x{}", size.0, size.1),
+                screen(&a)
+            );
+        }
+    }
+}
+
+#[test]
+fn the_palette_ranks_the_name_typed_first_and_enter_on_nothing_does_nothing() {
+    let (_dir, api) = common::interface::demo_api();
+    let mut app = app(&api, Lang::En, (120, 40));
+    for (typed, first) in [
+        ("note", "note"),
+        ("close", "close"),
+        ("resu", "resume"),
+        ("view_r", "view_routed"),
+    ] {
+        dispatch(&api, &mut app, Action::Palette);
+        keys(&api, &mut app, typed);
+        let entries = app.palette_entries();
+        assert_eq!(
+            entries[0].name,
+            first,
+            "{typed}: {:?}",
+            entries.iter().map(|e| e.name).collect::<Vec<_>>()
+        );
+        esc(&api, &mut app);
+    }
+    dispatch(&api, &mut app, Action::Palette);
+    enter(&api, &mut app);
+    assert!(!app.quit, "Enter on an empty palette quit");
+    assert!(matches!(app.overlay, Some(Overlay::Palette { .. })));
+}
