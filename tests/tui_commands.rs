@@ -245,3 +245,52 @@ fn the_palette_ranks_the_name_typed_first_and_enter_on_nothing_does_nothing() {
     assert!(!app.quit, "Enter on an empty palette quit");
     assert!(matches!(app.overlay, Some(Overlay::Palette { .. })));
 }
+
+/// One key confirms every suggestion the classify checklist shows.
+#[test]
+fn classify_confirms_every_suggestion_with_one_key() {
+    let (_dir, api) = common::interface::demo_api();
+    let mut app = app(&api, Lang::En, (120, 40));
+    dispatch(&api, &mut app, Action::ShowView(View::New));
+    let pos = app
+        .list
+        .iter()
+        .position(|&i| {
+            let r = app.rows[i].reference;
+            api.case(r)
+                .unwrap()
+                .unwrap()
+                .live()
+                .is_some_and(|c| c.open_suggestions().len() >= 2)
+        })
+        .expect("a new case with two suggestions");
+    for _ in 0..pos {
+        dispatch(&api, &mut app, Action::Down);
+    }
+    enter(&api, &mut app);
+    let r = app.case.as_ref().unwrap().reference();
+    let mut suggested: Vec<_> = app
+        .case
+        .as_ref()
+        .unwrap()
+        .record
+        .live()
+        .unwrap()
+        .open_suggestions()
+        .iter()
+        .map(|s| s.category)
+        .collect();
+    suggested.sort();
+    suggested.dedup();
+    keys(&api, &mut app, "ca");
+    enter(&api, &mut app);
+    match last_command(&api, r) {
+        Command::Classify { confirm, reject } => {
+            assert_eq!(confirm, suggested);
+            assert!(reject.is_empty());
+        }
+        other => panic!("{other:?}"),
+    }
+    let case = api.case(r).unwrap().unwrap();
+    assert!(case.live().unwrap().open_suggestions().is_empty());
+}

@@ -84,6 +84,8 @@ pub enum Action {
     RejectItem,
     /// In a checklist: back to the stored state.
     UndoItem,
+    /// In the classify checklist: confirm every suggestion shown.
+    AcceptSuggestions,
     /// In a multi-line text field: a line break.
     Newline,
     /// A case command that takes a text (note, answer, close, …): see `tui::command`.
@@ -188,6 +190,7 @@ pub const NAMED: &[(&str, Action)] = &[
     ("confirm_item", Action::ConfirmItem),
     ("reject_item", Action::RejectItem),
     ("undo_item", Action::UndoItem),
+    ("accept_suggestions", Action::AcceptSuggestions),
     ("newline", Action::Newline),
     ("note", Action::Command(CaseCommand::Note)),
     ("answer", Action::Command(CaseCommand::Answer)),
@@ -228,6 +231,7 @@ impl Action {
                 | Action::ConfirmItem
                 | Action::RejectItem
                 | Action::UndoItem
+                | Action::AcceptSuggestions
                 | Action::Newline
                 | Action::Nothing
         )

@@ -1178,6 +1178,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::ConfirmItem => dialog::decide(app, Some(Verdict::Confirmed), false),
         Action::RejectItem => dialog::decide(app, Some(Verdict::Rejected), false),
         Action::UndoItem => dialog::decide(app, None, true),
+        Action::AcceptSuggestions => dialog::accept_suggestions(app),
         Action::Newline if matches!(app.overlay, Some(Overlay::Command(_))) => {
             command::edit(app, &|s: &mut String| s.push('\n'))
         }

@@ -445,6 +445,40 @@ pub fn move_in(app: &mut App, delta: isize) {
     };
     let to = (*selected as isize + delta).clamp(0, len.saturating_sub(1) as isize);
     *selected = to as usize;
+    // The bases checklist steps over rows that cannot be chosen for this case.
+    if let Some(Overlay::Route(w)) = &mut app.overlay {
+        if w.step == RouteStep::Bases {
+            let step = if delta < 0 { -1 } else { 1 };
+            w.selected = next_available(w, w.selected, step)
+                .or_else(|| next_available(w, w.selected, -step))
+                .unwrap_or(w.selected);
+        }
+    }
+}
+
+/// `a` in the classify checklist: every suggested category not yet decided in the dialog is
+/// confirmed (one key for the common case: detection was right).
+pub fn accept_suggestions(app: &mut App) {
+    if let Some(Overlay::Classify(d)) = &mut app.overlay {
+        for l in &mut d.lines {
+            if matches!(l.stored, Stored::Suggested(_)) && l.choice.is_none() {
+                l.choice = Some(Verdict::Confirmed);
+            }
+        }
+    }
+}
+
+/// The next row of the route's bases at or after `from` in `step` direction that can be
+/// chosen; rows refused for the case are stepped over.
+fn next_available(w: &RouteWizard, from: usize, step: isize) -> Option<usize> {
+    let mut i = from as isize;
+    while i >= 0 && (i as usize) < w.options.len() {
+        if w.options[i as usize].refused.is_none() {
+            return Some(i as usize);
+        }
+        i += step;
+    }
+    None
 }
 
 /// y / n / u in a checklist.
@@ -478,6 +512,12 @@ pub fn decide(app: &mut App, choice: Option<Verdict>, undo: bool) {
             if want {
                 w.chosen.push(b);
                 w.chosen.sort();
+            }
+            // Deciding moves on, as in classify: one meaning of y everywhere.
+            if !undo {
+                if let Some(n) = next_available(w, w.selected + 1, 1) {
+                    w.selected = n;
+                }
             }
         }
         _ => {}
@@ -891,6 +931,25 @@ mod tests {
                 vec![DataCategory::Religion]
             )
         );
+    }
+
+    #[test]
+    fn the_bases_list_steps_over_rows_that_cannot_be_chosen() {
+        let case = crate::domain::fixtures::case("2026-11-20T10:00:00+01:00", "tekst");
+        let mut w = RouteWizard::new(&case);
+        let opt = |b: LegalBasis, refused: bool| BasisOption {
+            basis: b,
+            refused: refused.then(|| "not for this recipient".to_string()),
+        };
+        w.options = vec![
+            opt(LegalBasis::Gdpr6('c'), false),
+            opt(LegalBasis::Gdpr6('e'), true),
+            opt(LegalBasis::Gdpr9('f'), true),
+            opt(LegalBasis::Gdpr9('g'), false),
+        ];
+        assert_eq!(next_available(&w, 1, 1), Some(3));
+        assert_eq!(next_available(&w, 2, -1), Some(0));
+        assert_eq!(next_available(&w, 4, 1), None);
     }
 
     #[test]
