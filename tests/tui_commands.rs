@@ -294,3 +294,58 @@ fn classify_confirms_every_suggestion_with_one_key() {
     let case = api.case(r).unwrap().unwrap();
     assert!(case.live().unwrap().open_suggestions().is_empty());
 }
+
+/// Marks on cases that left the view are counted in the status bar, and taking them asks
+/// first, saying so.
+#[test]
+fn marks_out_of_view_are_said_and_taking_them_asks() {
+    let (_dir, api) = common::interface::demo_api();
+    let mut app = app(&api, Lang::En, (120, 40));
+    dispatch(&api, &mut app, Action::ShowView(View::New));
+    // Mark two unassigned new cases, then look at another view.
+    let free: Vec<usize> = (0..app.list.len())
+        .filter(|&p| app.rows[app.list[p]].assignee().is_none())
+        .take(2)
+        .collect();
+    assert_eq!(free.len(), 2, "two unassigned new cases");
+    for &p in &free {
+        app.selected = p;
+        dispatch(&api, &mut app, Action::Mark);
+    }
+    assert_eq!(app.marks_out_of_view(), 0);
+    dispatch(&api, &mut app, Action::ShowView(View::Routed));
+    assert_eq!(app.marks_out_of_view(), 2);
+    let shown = format!("{:?}", screen(&app));
+    assert!(shown.contains("2 marked (2 not in view)"), "{shown}");
+    let marked: Vec<Reference> = app.marks.iter().copied().collect();
+    keys(&api, &mut app, "t");
+    match &app.overlay {
+        Some(Overlay::Confirm { prompt, .. }) => {
+            assert!(
+                prompt.contains("2 of them are not in this view"),
+                "{prompt}"
+            )
+        }
+        other => panic!("taking hidden marks did not ask: {other:?}"),
+    }
+    // Nothing taken until yes.
+    for r in &marked {
+        assert_eq!(
+            api.case(*r).unwrap().unwrap().live().unwrap().assignee,
+            None
+        );
+    }
+    keys(&api, &mut app, "y");
+    for r in &marked {
+        assert_eq!(
+            api.case(*r)
+                .unwrap()
+                .unwrap()
+                .live()
+                .unwrap()
+                .assignee
+                .as_deref(),
+            Some("tester")
+        );
+    }
+}

@@ -491,7 +491,10 @@ fn routing_to_the_police_saves_a_disclosure_and_clears_the_draft() {
     type_text(&api, &mut app, &"k".repeat(40));
     for _ in 0..rows {
         let w = wizard(&app);
-        assert!(w.options[w.selected].refused.is_none(), "rests on a refused basis");
+        assert!(
+            w.options[w.selected].refused.is_none(),
+            "rests on a refused basis"
+        );
         key(&api, &mut app, Key::char('j'));
     }
     to_basis(&api, &mut app, target);

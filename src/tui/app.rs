@@ -758,6 +758,29 @@ impl App {
             .unwrap_or_default()
     }
 
+    /// How many marked cases the current view (and filter) does not show: an action on the
+    /// marks acts on them too, so the status bar and the confirm step say so.
+    pub fn marks_out_of_view(&self) -> usize {
+        if self.marks.is_empty() {
+            return 0;
+        }
+        let shown = |i: usize| -> bool { self.list.contains(&i) };
+        let many: Option<std::collections::HashSet<usize>> =
+            (self.marks.len() > 64).then(|| self.list.iter().copied().collect());
+        self.marks
+            .iter()
+            .filter(|r| {
+                match self.rows.binary_search_by_key(*r, |row| row.reference) {
+                    Ok(i) => !many
+                        .as_ref()
+                        .map_or_else(|| shown(i), |set| set.contains(&i)),
+                    // Not loaded or gone: not on screen either.
+                    Err(_) => true,
+                }
+            })
+            .count()
+    }
+
     /// Puts a changed case's row in place: in the rows shown and, while loading, in those
     /// read so far. Rows are in reference order, so finding one is a binary search; the list
     /// is patched in place rather than rebuilt (a million rows sort in a noticeable time).
@@ -1313,8 +1336,26 @@ fn take(app: &mut App) -> Vec<Effect> {
             Some(h) => held.push((r, assign(r, v, Some(me.clone()), Some(h.clone())), h)),
         }
     }
-    if held.is_empty() {
+    let hidden = if app.case.is_none() {
+        app.marks_out_of_view()
+    } else {
+        0
+    };
+    if held.is_empty() && hidden == 0 {
         return now;
+    }
+    if held.is_empty() {
+        // Marks out of sight: say whose cases the key takes before taking them.
+        let n = now.len();
+        app.overlay = Some(Overlay::Confirm {
+            prompt: tf(
+                app.lang,
+                Msg::TakeMarkedHidden,
+                &[&n.to_string(), &hidden.to_string()],
+            ),
+            yes: OnYes::Effects(now),
+        });
+        return Vec::new();
     }
     // Taking a case from a colleague is a decision: ask, naming them.
     let prompt = match held.as_slice() {

@@ -25,6 +25,8 @@ impl Lang {
 /// A fixed piece of interface text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Msg {
+    TakeMarkedHidden,
+    MarkedHidden,
     CmdWriteFirst,
     CmdReasonAsk,
     CmdNoteTitle,
@@ -189,6 +191,11 @@ pub enum Msg {
 /// The text of `m` in `lang`.
 pub fn t(lang: Lang, m: Msg) -> &'static str {
     let (en, da) = match m {
+        Msg::TakeMarkedHidden => (
+            "Take the {} marked cases? {} of them are not in this view.",
+            "Tag de {} markerede sager? {} af dem er ikke i denne visning.",
+        ),
+        Msg::MarkedHidden => ("not in view", "ikke i visningen"),
         Msg::CmdWriteFirst => ("Write {} first", "Skriv {} først"),
         Msg::CmdReasonAsk => ("the reason", "begrundelsen"),
         Msg::CmdNoteTitle => ("Note on {}", "Notat på {}"),

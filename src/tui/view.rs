@@ -586,6 +586,10 @@ fn draw_status(app: &App, area: Rect, buf: &mut Buffer, th: Theme) {
             app.marks.len(),
             t(app.lang, Msg::Marked)
         ));
+        let hidden = app.marks_out_of_view();
+        if hidden > 0 {
+            counts.push_str(&format!(" ({hidden} {})", t(app.lang, Msg::MarkedHidden)));
+        }
     }
     if app.loading.is_some() {
         counts.push_str(&format!(" · {}…", t(app.lang, Msg::Loading)));
