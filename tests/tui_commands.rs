@@ -161,6 +161,14 @@ fn hold_pause_and_resume_are_recorded_and_a_refusal_is_said() {
     assert_eq!(api.events(r).unwrap().len(), before);
     assert!(message(&app).contains("dpo"), "{}", message(&app));
     assert!(app.message.as_ref().unwrap().error);
+    // The dialog stays with its text, so nothing written is lost; Esc twice leaves it.
+    match &app.overlay {
+        Some(Overlay::Command(d)) => assert_eq!(d.text, "Court case ended"),
+        other => panic!("{other:?}"),
+    }
+    esc(&api, &mut app);
+    esc(&api, &mut app);
+    assert!(app.overlay.is_none());
     // Resume asks nothing but yes.
     let r = open_first(&api, &mut app, View::All, Status::Triaged);
     keys(&api, &mut app, "zpWaiting for the passport copy");
@@ -348,4 +356,58 @@ fn marks_out_of_view_are_said_and_taking_them_asks() {
             Some("tester")
         );
     }
+}
+
+/// A colleague changed the case while a note was written: the person is told who and can
+/// reload (then save on the new version) or keep editing; no text is lost either way.
+#[test]
+fn a_conflict_offers_reload_or_keep_editing() {
+    let (_dir, api) = common::interface::demo_api();
+    let mut app = app(&api, Lang::En, (120, 40));
+    let r = open_first(&api, &mut app, View::All, Status::Routed);
+    keys(&api, &mut app, "iCalled back");
+    // Someone else writes to the case meanwhile.
+    let v = api.case(r).unwrap().unwrap().version();
+    api.execute(
+        r,
+        v,
+        &Command::AddNote {
+            text: "by someone else".into(),
+        },
+    )
+    .unwrap();
+    enter(&api, &mut app);
+    match &app.overlay {
+        Some(Overlay::Conflict { message, .. }) => {
+            assert!(message.contains("changed by"), "{message}")
+        }
+        other => panic!("no conflict shown: {other:?}"),
+    }
+    let shown = format!("{:?}", screen(&app));
+    assert!(
+        shown.contains("r reload") && shown.contains("keep editing"),
+        "{shown}"
+    );
+    // Esc: back to the note, text kept.
+    esc(&api, &mut app);
+    match &app.overlay {
+        Some(Overlay::Command(d)) => assert_eq!(d.text, "Called back"),
+        other => panic!("{other:?}"),
+    }
+    // Again, then r: the case is read anew and the note goes onto the new version.
+    enter(&api, &mut app);
+    assert!(matches!(app.overlay, Some(Overlay::Conflict { .. })));
+    keys(&api, &mut app, "r");
+    match &app.overlay {
+        Some(Overlay::Command(d)) => assert_eq!(d.version, v + 1),
+        other => panic!("{other:?}"),
+    }
+    enter(&api, &mut app);
+    assert!(app.overlay.is_none(), "{:?}", app.overlay);
+    assert_eq!(
+        last_command(&api, r),
+        Command::AddNote {
+            text: "Called back".into()
+        }
+    );
 }

@@ -86,6 +86,8 @@ pub enum Action {
     UndoItem,
     /// In the classify checklist: confirm every suggestion shown.
     AcceptSuggestions,
+    /// After a conflict: read the case as it now is, and go back to the dialog.
+    ReloadCase,
     /// In a multi-line text field: a line break.
     Newline,
     /// A case command that takes a text (note, answer, close, …): see `tui::command`.
@@ -128,6 +130,11 @@ pub enum Action {
     Failed(String),
     /// Something was done that is worth saying in the status bar.
     Notice(String),
+    /// Someone changed the case since it was read: reload or keep editing.
+    Conflict {
+        reference: Reference,
+        message: String,
+    },
     /// The store refused a route, with every reason.
     Refused {
         reference: Reference,
@@ -191,6 +198,7 @@ pub const NAMED: &[(&str, Action)] = &[
     ("reject_item", Action::RejectItem),
     ("undo_item", Action::UndoItem),
     ("accept_suggestions", Action::AcceptSuggestions),
+    ("reload_case", Action::ReloadCase),
     ("newline", Action::Newline),
     ("note", Action::Command(CaseCommand::Note)),
     ("answer", Action::Command(CaseCommand::Answer)),
@@ -232,6 +240,7 @@ impl Action {
                 | Action::RejectItem
                 | Action::UndoItem
                 | Action::AcceptSuggestions
+                | Action::ReloadCase
                 | Action::Newline
                 | Action::Nothing
         )

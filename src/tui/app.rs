@@ -82,6 +82,13 @@ pub enum Overlay {
     Purpose(PurposePicker),
     Route(Box<RouteWizard>),
     Command(super::command::CommandDialog),
+    /// Someone else changed the case since it was read; `before` is the dialog that was
+    /// being worked on, given back on Esc (or after a reload, on the new version).
+    Conflict {
+        reference: Reference,
+        message: String,
+        before: Option<Box<Overlay>>,
+    },
 }
 
 /// The last message for the status bar.
@@ -224,6 +231,8 @@ pub struct App {
     pub after_open: Option<Action>,
     /// What to say when the command just given on this case is saved ("Noted on …").
     pub pending_done: Option<(Reference, String)>,
+    /// A case reloaded after a conflict: the dialog given back moves to its new version.
+    pub after_reload: Option<Reference>,
     pub size: (u16, u16),
     /// The screen is to be drawn whole again (it may hold another program's output).
     pub repaint: bool,
@@ -273,6 +282,7 @@ impl App {
             pending: Vec::new(),
             after_open: None,
             pending_done: None,
+            after_reload: None,
             size: (80, 24),
             repaint: false,
             quit: false,
@@ -573,6 +583,7 @@ impl App {
                 _ => Context::Input,
             },
             Some(Overlay::Command(d)) if d.confirming => Context::Dialog,
+            Some(Overlay::Conflict { .. }) => Context::Dialog,
             Some(_) => Context::Input,
             None if self.case.is_some() => Context::Case,
             None => Context::Queue,
@@ -912,6 +923,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::CaseOpened { record, events } => {
+            if app.after_reload.take() == Some(record.reference()) {
+                command::rebase(app, record.version());
+            }
             let side = app.case.as_ref().map(|c| c.side).unwrap_or(false);
             app.case = Some(CaseView {
                 record: *record,
@@ -938,6 +952,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 Some((r, done)) if r == reference => app.say(done),
                 _ => app.say(tf(lang, Msg::Saved, &[&reference.to_string()])),
             }
+            command::saved(app, reference);
             return dialog::saved(app, reference);
         }
         Action::Revealed(reference) => {
@@ -1017,6 +1032,31 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 _ => {}
             }
         }
+        Action::Conflict { reference, message } => {
+            let before = app.overlay.take().map(Box::new);
+            app.overlay = Some(Overlay::Conflict {
+                reference,
+                message,
+                before,
+            });
+        }
+        Action::ReloadCase | Action::Confirm
+            if matches!(app.overlay, Some(Overlay::Conflict { .. })) =>
+        {
+            if let Some(Overlay::Conflict {
+                reference, before, ..
+            }) = app.overlay.take()
+            {
+                app.overlay = before.map(|b| *b);
+                app.after_reload = Some(reference);
+                return vec![Effect::OpenCase(reference)];
+            }
+        }
+        Action::Cancel if matches!(app.overlay, Some(Overlay::Conflict { .. })) => {
+            if let Some(Overlay::Conflict { before, .. }) = app.overlay.take() {
+                app.overlay = before.map(|b| *b);
+            }
+        }
         Action::Submit | Action::Confirm if matches!(app.overlay, Some(Overlay::Command(_))) => {
             return command::submit(app);
         }
@@ -1076,6 +1116,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 }
             }
         }
+        Action::ReloadCase => {}
         Action::Quit => app.quit = true,
         Action::Help => {
             app.overlay = Some(Overlay::Help {
@@ -1267,7 +1308,9 @@ fn movement(app: &mut App, action: Action) -> Vec<Effect> {
         Some(Overlay::Filter { .. }) => {
             // Up and down while filtering move the selection in the narrowed queue.
         }
-        Some(Overlay::Confirm { .. } | Overlay::Command(_)) => return Vec::new(),
+        Some(Overlay::Confirm { .. } | Overlay::Command(_) | Overlay::Conflict { .. }) => {
+            return Vec::new()
+        }
         Some(Overlay::Classify(_) | Overlay::Purpose(_) | Overlay::Route(_)) => {
             let delta = match action {
                 Action::Down => 1,

@@ -169,7 +169,7 @@ pub fn submit(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     }
     let d = d.clone();
-    app.overlay = None;
+    // The dialog stays until the store says saved, so a refusal or a conflict loses no text.
     app.pending_done = Some((
         d.reference,
         tf(lang, d.kind.words()[3], &[&d.reference.to_string()]),
@@ -179,6 +179,22 @@ pub fn submit(app: &mut App) -> Vec<Effect> {
         expected: d.version,
         command: d.kind.command(&d.text),
     }]
+}
+
+/// Saved: the dialog for that case is done.
+pub fn saved(app: &mut App, reference: Reference) {
+    if matches!(&app.overlay, Some(Overlay::Command(d)) if d.reference == reference) {
+        app.overlay = None;
+    }
+}
+
+/// After a reload the dialog acts on the version now read (its text kept): the person has
+/// seen the change and decides again.
+pub fn rebase(app: &mut App, version: u64) {
+    if let Some(Overlay::Command(d)) = &mut app.overlay {
+        d.version = version;
+        d.confirming = false;
+    }
 }
 
 /// Esc: from the confirm step back to the text; from the text, away.

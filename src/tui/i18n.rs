@@ -25,6 +25,9 @@ impl Lang {
 /// A fixed piece of interface text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Msg {
+    ConflictTitle,
+    HintReload,
+    HintKeepEditing,
     TakeMarkedHidden,
     MarkedHidden,
     CmdWriteFirst,
@@ -191,6 +194,9 @@ pub enum Msg {
 /// The text of `m` in `lang`.
 pub fn t(lang: Lang, m: Msg) -> &'static str {
     let (en, da) = match m {
+        Msg::ConflictTitle => ("Changed meanwhile", "Ændret i mellemtiden"),
+        Msg::HintReload => ("reload", "genindlæs"),
+        Msg::HintKeepEditing => ("keep editing", "fortsæt redigeringen"),
         Msg::TakeMarkedHidden => (
             "Take the {} marked cases? {} of them are not in this view.",
             "Tag de {} markerede sager? {} af dem er ikke i denne visning.",

@@ -377,6 +377,10 @@ pub fn perform(api: &dyn Api, effect: Effect) -> Vec<Action> {
             Err(StoreError::Refused(crate::domain::command::Refusal::Routing(reasons))) => {
                 vec![Action::Refused { reference, reasons }]
             }
+            Err(e @ StoreError::Conflict { .. }) => vec![Action::Conflict {
+                reference,
+                message: e.to_string(),
+            }],
             Err(e) => failed(e),
         },
         Effect::SaveDraft { reference, text } => match api.save_draft(reference, &text) {

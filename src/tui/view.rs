@@ -120,6 +120,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Some(Overlay::Purpose(p)) => draw_purpose(app, p, area, buf, th),
         Some(Overlay::Route(w)) => draw_route(app, w, area, buf, th),
         Some(Overlay::Command(d)) => draw_command(app, d, area, buf, th),
+        Some(Overlay::Conflict { message, .. }) => draw_conflict(app, message, area, buf, th),
         Some(Overlay::Filter { .. }) | None => {}
     }
 }
@@ -1201,6 +1202,40 @@ fn draw_confirm(app: &App, prompt: &str, area: Rect, buf: &mut Buffer, th: Theme
         inner.x + 1,
         inner.y + inner.height - 1,
         hint,
+        inner.width as usize - 1,
+        th.dim(),
+    );
+}
+
+/// Someone changed the case meanwhile: reload it, or go back to what was being written.
+fn draw_conflict(app: &App, message: &str, area: Rect, buf: &mut Buffer, th: Theme) {
+    let w = area.width.saturating_sub(8).min(64);
+    let lines = wrap_plain(&sanitize_line(message), w.saturating_sub(3) as usize);
+    let inner = overlay_box(
+        t(app.lang, Msg::ConflictTitle),
+        area,
+        w,
+        lines.len() as u16 + 4,
+        buf,
+    );
+    if inner.height < 2 {
+        return;
+    }
+    for (y, line) in (inner.y..inner.y + inner.height - 1).zip(lines.iter()) {
+        buf.set_stringn(inner.x + 1, y, line, inner.width as usize - 1, th.bold());
+    }
+    let hint = hints(
+        app,
+        Context::Dialog,
+        &[
+            (Action::ReloadCase, Msg::HintReload),
+            (Action::Cancel, Msg::HintKeepEditing),
+        ],
+    );
+    buf.set_stringn(
+        inner.x + 1,
+        inner.y + inner.height - 1,
+        &hint,
         inner.width as usize - 1,
         th.dim(),
     );
