@@ -252,7 +252,8 @@ fn import_through(client: &crate::server::Client, files: &[PathBuf]) -> Result<E
         let total = records.len();
         let mut chunks: Vec<Vec<Arrival>> = vec![Vec::new()];
         let mut bytes = 0;
-        for r in records {
+        for mut r in records {
+            crate::domain::purpose_cue::fill(client.policy(), &mut r.enquiry);
             let arrival = Arrival {
                 suggestions: detector.detect_enquiry(&r.enquiry),
                 enquiry: r.enquiry,
@@ -327,10 +328,13 @@ pub fn register_batch(
     let batch: Vec<NewEnquiry> = records
         .into_iter()
         .zip(suggestions)
-        .map(|(r, suggestions)| NewEnquiry {
-            suggestions,
-            enquiry: r.enquiry,
-            source: r.source,
+        .map(|(mut r, suggestions)| {
+            crate::domain::purpose_cue::fill(policy, &mut r.enquiry);
+            NewEnquiry {
+                suggestions,
+                enquiry: r.enquiry,
+                source: r.source,
+            }
         })
         .collect();
     // Every record was validated before this point, so a malformed one never leaves part

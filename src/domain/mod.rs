@@ -9,6 +9,7 @@ pub mod command;
 pub mod detect;
 pub mod enquiry;
 pub mod policy;
+pub mod purpose_cue;
 pub mod report;
 pub mod routing;
 pub mod sanitize;
