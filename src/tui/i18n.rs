@@ -262,7 +262,7 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
         Msg::CmdResumeDone => ("Resumed the clock of {}", "Uret for {} kører igen"),
         Msg::ViewNew => ("New", "Nye"),
         Msg::ViewMine => ("Mine", "Mine"),
-        Msg::ViewDue => ("Due soon", "Snart frist"),
+        Msg::ViewDue => ("Due soon", "Frist nærmer sig"),
         Msg::ViewRouted => ("Routed", "Videregivet"),
         Msg::ViewRetention => ("Retention due", "Opbevaring"),
         Msg::ViewAll => ("All", "Alle"),
@@ -286,7 +286,7 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
             "Make the window at least {} columns by {} rows. q quits.",
             "Gør vinduet mindst {} kolonner gange {} linjer. q afslutter.",
         ),
-        Msg::HelpTitle => ("Help: the keys in force", "Hjælp: tasterne lige nu"),
+        Msg::HelpTitle => ("Help: the keys in force", "Hjælp: gældende taster"),
         Msg::HelpHint => (
             "Type to filter · Esc closes",
             "Skriv for at filtrere · Esc lukker",
@@ -325,7 +325,7 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
         Msg::Assignee => ("Assignee", "Ansvarlig"),
         Msg::Unassigned => ("unassigned", "ingen ansvarlig"),
         Msg::Restricted => ("Restricted (Art. 23)", "Begrænset (art. 23)"),
-        Msg::LegalHold => ("Legal hold", "Retligt tilbagehold"),
+        Msg::LegalHold => ("Legal hold", "Retslig tilbageholdelse"),
         Msg::CprMasked => (
             "CPR numbers masked · {} reveals (logged)",
             "CPR-numre skjult · {} viser dem (logges)",
@@ -507,6 +507,24 @@ pub fn countdown(lang: Lang, c: &Countdown) -> String {
         (Lang::Da, Countdown::DueIn { n, unit: u }) => format!("{n}{}", unit(*u)),
         (Lang::Da, Countdown::DueToday) => "i dag".into(),
         (Lang::Da, Countdown::Overdue { n, unit: u }) => format!("overskredet {n}{}", unit(*u)),
+    }
+}
+
+/// A countdown where the column is narrow: "−13 wd" for overdue, "5 wd", "today"; the
+/// minus sign says overdue without colour (NO_COLOR) and without cutting the number.
+pub fn countdown_narrow(lang: Lang, c: &Countdown) -> String {
+    let unit = |u: Unit| match (lang, u) {
+        (Lang::En, Unit::WorkingDays) => "wd",
+        (Lang::Da, Unit::WorkingDays) => "hd",
+        (_, Unit::Days) => "d",
+    };
+    match c {
+        Countdown::DueIn { n, unit: u } => format!("{n} {}", unit(*u)),
+        Countdown::DueToday => match lang {
+            Lang::En => "today".into(),
+            Lang::Da => "i dag".into(),
+        },
+        Countdown::Overdue { n, unit: u } => format!("\u{2212}{n} {}", unit(*u)),
     }
 }
 

@@ -217,7 +217,10 @@ fn draw_tabs(app: &App, area: Rect, buf: &mut Buffer, th: Theme) {
             Lang::Da => "hjælp",
         }
     );
-    let tabs = |with_keys: bool| -> Vec<(String, bool)> {
+    // Three forms, widest first: every tab with its key; without keys; and, where even that
+    // does not fit, the active view in full and the others by their keys only, so the
+    // active view and help are always on screen.
+    let tabs = |form: u8| -> Vec<(String, bool)> {
         View::ALL
             .iter()
             .map(|v| {
@@ -231,19 +234,26 @@ fn draw_tabs(app: &App, area: Rect, buf: &mut Buffer, th: Theme) {
                     .count_of(*v)
                     .map(|n| n.to_string())
                     .unwrap_or_else(|| "…".into());
-                let label = match (with_keys, key) {
-                    (true, Some(k)) => format!(" {k} {} {n} ", view_name(app.lang, *v)),
-                    _ => format!(" {} {n} ", view_name(app.lang, *v)),
+                let active = *v == app.view;
+                let name = view_name(app.lang, *v);
+                let label = match (form, key) {
+                    (0, Some(k)) => format!(" {k} {name} {n} "),
+                    (2, Some(k)) if !active => format!(" {k} "),
+                    (2, None) if !active => format!(" {} ", name.chars().next().unwrap_or(' ')),
+                    _ => format!(" {name} {n} "),
                 };
-                (label, *v == app.view)
+                (label, active)
             })
             .collect()
     };
     let width = area.width as usize;
     let total = |v: &[(String, bool)]| v.iter().map(|(s, _)| s.width() + 1).sum::<usize>();
-    let mut chosen = tabs(true);
-    if total(&chosen) + help.width() > width {
-        chosen = tabs(false);
+    let mut chosen = tabs(0);
+    for form in [1, 2] {
+        if total(&chosen) + help.width() <= width {
+            break;
+        }
+        chosen = tabs(form);
     }
     let mut spans: Vec<Span> = Vec::new();
     for (label, active) in chosen {
@@ -348,6 +358,28 @@ fn sorted_by(c: Col) -> Option<SortKey> {
         Col::Due => SortKey::Urgency,
         _ => return None,
     })
+}
+
+/// The deadline cell's text in `width` columns: the full countdown where it fits, else the
+/// narrow form, so a number is never cut ("overdue 13…" hid how late a case was).
+fn deadline_cell(lang: Lang, d: &Deadline, width: usize) -> String {
+    let full = deadline_text(lang, d);
+    if full.width() <= width {
+        return full;
+    }
+    match d {
+        Deadline::Answer {
+            countdown, paused, ..
+        } => {
+            let s = i18n::countdown_narrow(lang, countdown);
+            if *paused {
+                format!("{s}‖")
+            } else {
+                s
+            }
+        }
+        _ => full,
+    }
 }
 
 /// The deadline cell's text: countdown, retention step, or nothing.
@@ -515,7 +547,7 @@ fn draw_row(
             Col::Status => spans.push(Span::styled(fit(i18n::status(lang, row.status), w), base)),
             Col::Assignee => spans.push(Span::styled(fit(row.assignee().unwrap_or(""), w), base)),
             Col::Due => spans.push(Span::styled(
-                fit(&deadline_text(lang, &row.deadline), w),
+                fit(&deadline_cell(lang, &row.deadline, w), w),
                 base.patch(th.urgency(row.deadline.urgency())),
             )),
         }
