@@ -110,7 +110,7 @@ fn closing_says_what_will_happen_and_waits_for_yes() {
     enter(&api, &mut app);
     // The confirm step: nothing saved yet, and it says what closing does.
     match &app.overlay {
-        Some(Overlay::Command(d)) => assert!(d.confirming),
+        Some(Overlay::Command(d)) => assert!(d.confirming()),
         other => panic!("{other:?}"),
     }
     assert_eq!(api.events(r).unwrap().len(), before);
@@ -120,7 +120,7 @@ fn closing_says_what_will_happen_and_waits_for_yes() {
     esc(&api, &mut app);
     match &app.overlay {
         Some(Overlay::Command(d)) => {
-            assert!(!d.confirming);
+            assert!(!d.confirming());
             assert_eq!(d.text, "Answered by letter");
         }
         other => panic!("{other:?}"),
@@ -176,7 +176,7 @@ fn hold_pause_and_resume_are_recorded_and_a_refusal_is_said() {
     assert!(matches!(last_command(&api, r), Command::Pause { .. }));
     keys(&api, &mut app, "zP");
     match &app.overlay {
-        Some(Overlay::Command(d)) => assert!(d.confirming),
+        Some(Overlay::Command(d)) => assert!(d.confirming()),
         other => panic!("{other:?}"),
     }
     keys(&api, &mut app, "y");
@@ -410,4 +410,123 @@ fn a_conflict_offers_reload_or_keep_editing() {
             text: "Called back".into()
         }
     );
+}
+
+fn down(api: &Embedded, app: &mut App) {
+    dispatch(api, app, Action::Key(Key::plain(Code::Down)));
+}
+
+/// Assign: a colleague picked from the policy's staff; withdraw: a disclosure picked and a
+/// reason; decide: an outcome, and for a refusal the ruling's reasons and ground.
+#[test]
+fn assign_withdraw_and_decide_pick_then_write_then_confirm() {
+    let (_dir, api) = common::interface::demo_api();
+    let mut app = app(&api, Lang::En, (120, 40));
+    // Assign.
+    let r = open_first(&api, &mut app, View::All, Status::Routed);
+    let holder = api
+        .case(r)
+        .unwrap()
+        .unwrap()
+        .live()
+        .unwrap()
+        .assignee
+        .clone();
+    keys(&api, &mut app, "za");
+    let to = match &app.overlay {
+        Some(Overlay::Command(d)) => {
+            assert!(!d.choices.is_empty());
+            assert!(d.choices.iter().all(|c| Some(&c.id) != holder.as_ref()));
+            d.choices[1].id.clone()
+        }
+        other => panic!("{other:?}"),
+    };
+    down(&api, &mut app);
+    enter(&api, &mut app);
+    let shown = format!("{:?}", screen(&app));
+    assert!(shown.contains("goes to"), "{shown}");
+    keys(&api, &mut app, "y");
+    assert_eq!(
+        last_command(&api, r),
+        Command::Assign {
+            to: Some(to.clone()),
+            from: holder
+        }
+    );
+    // Withdraw the case's first live disclosure.
+    let case = api.case(r).unwrap().unwrap().live().unwrap().clone();
+    let d = case
+        .live_disclosures()
+        .next()
+        .expect("a routed case has one")
+        .id;
+    keys(&api, &mut app, "zw");
+    enter(&api, &mut app);
+    keys(&api, &mut app, "Sent to the wrong authority");
+    enter(&api, &mut app);
+    keys(&api, &mut app, "y");
+    assert_eq!(
+        last_command(&api, r),
+        Command::Withdraw {
+            disclosure: d,
+            reason: "Sent to the wrong authority".into()
+        }
+    );
+    let after = api.case(r).unwrap().unwrap().live().unwrap().clone();
+    assert!(after
+        .disclosures
+        .iter()
+        .find(|x| x.id == d)
+        .unwrap()
+        .withdrawn
+        .is_some());
+    // Decide a data-subject request: refused, with reasons and ground.
+    let requests: Vec<Reference> = api
+        .cases()
+        .unwrap()
+        .into_iter()
+        .filter_map(|c| c.live().cloned())
+        .filter(|c| {
+            c.purpose.as_deref() == Some("data-subject-rights")
+                && c.decision.is_none()
+                && c.status.is_open()
+        })
+        .map(|c| c.reference)
+        .collect();
+    let r = *requests.first().expect("an undecided request in the demo");
+    dispatch(&api, &mut app, Action::ShowView(View::All));
+    let pos = app
+        .list
+        .iter()
+        .position(|&i| app.rows[i].reference == r)
+        .unwrap();
+    app.selected = pos;
+    enter(&api, &mut app);
+    keys(&api, &mut app, "D");
+    down(&api, &mut app);
+    down(&api, &mut app);
+    enter(&api, &mut app);
+    keys(&api, &mut app, "The documents concern another person");
+    enter(&api, &mut app);
+    // The ground is asked for on its own.
+    enter(&api, &mut app);
+    assert!(
+        message(&app).contains("Write the legal ground first"),
+        "{}",
+        message(&app)
+    );
+    keys(&api, &mut app, "Art. 15(4)");
+    enter(&api, &mut app);
+    keys(&api, &mut app, "y");
+    assert_eq!(
+        last_command(&api, r),
+        Command::Decide {
+            outcome: triage::domain::case::Outcome::Refused,
+            ruling: Some(triage::domain::case::Ruling {
+                reasons: "The documents concern another person".into(),
+                ground: "Art. 15(4)".into()
+            })
+        }
+    );
+    assert_eq!(message(&app), format!("Decided {r}"));
 }

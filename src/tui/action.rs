@@ -210,6 +210,9 @@ pub const NAMED: &[(&str, Action)] = &[
     ("release_hold", Action::Command(CaseCommand::ReleaseHold)),
     ("pause", Action::Command(CaseCommand::Pause)),
     ("resume", Action::Command(CaseCommand::Resume)),
+    ("assign", Action::Command(CaseCommand::Assign)),
+    ("withdraw", Action::Command(CaseCommand::Withdraw)),
+    ("decide", Action::Command(CaseCommand::Decide)),
     ("none", Action::Nothing),
 ];
 

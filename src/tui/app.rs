@@ -582,7 +582,7 @@ impl App {
                 RouteStep::Confirm => Context::Dialog,
                 _ => Context::Input,
             },
-            Some(Overlay::Command(d)) if d.confirming => Context::Dialog,
+            Some(Overlay::Command(d)) if d.confirming() => Context::Dialog,
             Some(Overlay::Conflict { .. }) => Context::Dialog,
             Some(_) => Context::Input,
             None if self.case.is_some() => Context::Case,
@@ -1308,9 +1308,11 @@ fn movement(app: &mut App, action: Action) -> Vec<Effect> {
         Some(Overlay::Filter { .. }) => {
             // Up and down while filtering move the selection in the narrowed queue.
         }
-        Some(Overlay::Confirm { .. } | Overlay::Command(_) | Overlay::Conflict { .. }) => {
-            return Vec::new()
+        Some(Overlay::Command(_)) => {
+            command::move_choice(app, matches!(action, Action::Down | Action::PageDown));
+            return Vec::new();
         }
+        Some(Overlay::Confirm { .. } | Overlay::Conflict { .. }) => return Vec::new(),
         Some(Overlay::Classify(_) | Overlay::Purpose(_) | Overlay::Route(_)) => {
             let delta = match action {
                 Action::Down => 1,

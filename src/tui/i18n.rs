@@ -25,6 +25,21 @@ impl Lang {
 /// A fixed piece of interface text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Msg {
+    CmdAssignTitle,
+    CmdAssignWill,
+    CmdAssignDone,
+    CmdWithdrawTitle,
+    CmdWithdrawWill,
+    CmdWithdrawDone,
+    CmdDecideTitle,
+    CmdDecideWill,
+    CmdDecideDone,
+    CmdRulingAsk,
+    CmdGroundAsk,
+    CmdNothingToChoose,
+    OutcomeGranted,
+    OutcomePartly,
+    OutcomeRefused,
     ConflictTitle,
     HintReload,
     HintKeepEditing,
@@ -194,6 +209,27 @@ pub enum Msg {
 /// The text of `m` in `lang`.
 pub fn t(lang: Lang, m: Msg) -> &'static str {
     let (en, da) = match m {
+        Msg::CmdAssignTitle => ("Assign {} to a colleague", "Giv {} til en kollega"),
+        Msg::CmdAssignWill => ("{} goes to {}.", "{} overgår til {}."),
+        Msg::CmdAssignDone => ("Assigned {}", "{} er givet videre"),
+        Msg::CmdWithdrawTitle => ("Withdraw a disclosure of {}", "Tilbagekald en videregivelse af {}"),
+        Msg::CmdWithdrawWill => (
+            "{}: the disclosure {} is marked withdrawn; it stays on record with the reason.",
+            "{}: videregivelsen {} markeres som tilbagekaldt; den bliver stående med begrundelsen.",
+        ),
+        Msg::CmdWithdrawDone => ("Withdrew a disclosure of {}", "En videregivelse af {} er tilbagekaldt"),
+        Msg::CmdDecideTitle => ("Decide the request in {}", "Træf afgørelse i {}"),
+        Msg::CmdDecideWill => (
+            "The request in {} is decided: {}. The decision is recorded and goes into the answer.",
+            "Anmodningen i {} afgøres: {}. Afgørelsen registreres og indgår i svaret.",
+        ),
+        Msg::CmdDecideDone => ("Decided {}", "Afgørelse truffet i {}"),
+        Msg::CmdRulingAsk => ("the reasons for the ruling", "begrundelsen for afgørelsen"),
+        Msg::CmdGroundAsk => ("the legal ground", "hjemlen"),
+        Msg::CmdNothingToChoose => ("There is nothing to choose from for this case", "Der er intet at vælge imellem for denne sag"),
+        Msg::OutcomeGranted => ("granted", "imødekommet"),
+        Msg::OutcomePartly => ("partly granted", "delvis imødekommet"),
+        Msg::OutcomeRefused => ("refused", "afslået"),
         Msg::ConflictTitle => ("Changed meanwhile", "Ændret i mellemtiden"),
         Msg::HintReload => ("reload", "genindlæs"),
         Msg::HintKeepEditing => ("keep editing", "fortsæt redigeringen"),

@@ -1284,50 +1284,87 @@ fn draw_command(
     let lang = app.lang;
     let w = area.width.saturating_sub(4).min(72);
     let inner_w = w.saturating_sub(3) as usize;
-    let (mut lines, hint) = if d.confirming {
-        let mut l = wrap_plain(&d.will(lang), inner_w);
-        if !d.text.trim().is_empty() {
-            l.push(String::new());
-            for line in wrap_plain(&sanitize_lines(d.text.trim()), inner_w.saturating_sub(2)) {
-                l.push(format!("  {line}"));
+    use crate::tui::command::Stage;
+    let (mut lines, hint) = match d.stage {
+        Stage::Confirm => {
+            let mut l = wrap_plain(&d.will_text(lang), inner_w);
+            for field in [&d.text, &d.ground] {
+                if !field.trim().is_empty() {
+                    l.push(String::new());
+                    for line in wrap_plain(&sanitize_lines(field.trim()), inner_w.saturating_sub(2))
+                    {
+                        l.push(format!("  {line}"));
+                    }
+                }
             }
+            let hint = hints(
+                app,
+                Context::Dialog,
+                &[
+                    (Action::Confirm, Msg::HintConfirm),
+                    (Action::Cancel, Msg::HintBack),
+                ],
+            );
+            (l, hint)
         }
-        let hint = hints(
-            app,
-            Context::Dialog,
-            &[
-                (Action::Confirm, Msg::HintConfirm),
-                (Action::Cancel, Msg::HintBack),
-            ],
-        );
-        (l, hint)
-    } else {
-        let ask = d.ask(lang);
-        let mut first = ask.chars();
-        let label: String = first
-            .next()
-            .map(|c| c.to_uppercase().chain(first).collect())
-            .unwrap_or_default();
-        let mut l = vec![format!("{label}:")];
-        l.extend(wrap_plain(
-            &format!("{}▏", sanitize_lines(&d.text)),
-            inner_w,
-        ));
-        let hint = hints(
-            app,
-            Context::Input,
-            &[
-                (Action::Submit, Msg::HintSave),
-                (Action::Newline, Msg::HintNewline),
-                (Action::Cancel, Msg::HintCancel),
-            ],
-        );
-        (l, hint)
+        Stage::Pick => {
+            let l = d
+                .choices
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    format!(
+                        "{}{}",
+                        if i == d.selected { '>' } else { ' ' },
+                        sanitize_line(&c.label)
+                    )
+                })
+                .collect();
+            let hint = hints(
+                app,
+                Context::Input,
+                &[
+                    (Action::Down, Msg::HintMove),
+                    (Action::Submit, Msg::HintChoose),
+                    (Action::Cancel, Msg::HintCancel),
+                ],
+            );
+            (l, hint)
+        }
+        Stage::Text | Stage::Ground => {
+            let ask = d.ask(lang);
+            let mut first = ask.chars();
+            let label: String = first
+                .next()
+                .map(|c| c.to_uppercase().chain(first).collect())
+                .unwrap_or_default();
+            let mut l = vec![format!("{label}:")];
+            l.extend(wrap_plain(
+                &format!("{}▏", sanitize_lines(d.field())),
+                inner_w,
+            ));
+            let hint = hints(
+                app,
+                Context::Input,
+                &[
+                    (Action::Submit, Msg::HintSave),
+                    (Action::Newline, Msg::HintNewline),
+                    (Action::Cancel, Msg::HintCancel),
+                ],
+            );
+            (l, hint)
+        }
     };
     let room = area.height.saturating_sub(6).max(1) as usize;
     if lines.len() > room {
-        // The end of a long text stays in view while it is written.
-        lines.drain(..lines.len() - room);
+        if d.stage == Stage::Pick {
+            // The choice under the cursor stays in view.
+            let start = d.selected.saturating_sub(room - 1).min(lines.len() - room);
+            lines = lines[start..start + room].to_vec();
+        } else {
+            // The end of a long text stays in view while it is written.
+            lines.drain(..lines.len() - room);
+        }
     }
     let inner = overlay_box(&d.title(lang), area, w, lines.len() as u16 + 4, buf);
     if inner.height < 2 {
