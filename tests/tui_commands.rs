@@ -530,3 +530,49 @@ fn assign_withdraw_and_decide_pick_then_write_then_confirm() {
     );
     assert_eq!(message(&app), format!("Decided {r}"));
 }
+
+/// Classifying marked cases: each line says on how many of them the category is suggested,
+/// and one key confirms each case's own suggestions (not everyone's).
+#[test]
+fn bulk_classify_counts_suggestions_and_confirms_each_cases_own() {
+    let (_dir, api) = common::interface::demo_api();
+    let mut app = app(&api, Lang::En, (120, 40));
+    dispatch(&api, &mut app, Action::ShowView(View::New));
+    let with: Vec<usize> = (0..app.list.len())
+        .filter(|&p| app.rows[app.list[p]].badges.iter().any(|(_, ok)| !ok))
+        .take(2)
+        .collect();
+    assert_eq!(with.len(), 2, "two new cases with suggestions");
+    let mut marked = Vec::new();
+    for &p in &with {
+        app.selected = p;
+        marked.push(app.rows[app.list[p]].reference);
+        dispatch(&api, &mut app, Action::Mark);
+    }
+    keys(&api, &mut app, "c");
+    match &app.overlay {
+        Some(Overlay::Classify(d)) => {
+            assert_eq!(d.targets.len(), 2);
+            assert!(d
+                .lines
+                .iter()
+                .any(|l| matches!(l.stored, triage::tui::dialog::Stored::SuggestedOn(_))));
+        }
+        other => panic!("{other:?}"),
+    }
+    let shown = format!("{:?}", screen(&app));
+    assert!(shown.contains("suggested on"), "{shown}");
+    keys(&api, &mut app, "a");
+    enter(&api, &mut app);
+    for r in marked {
+        let case = api.case(r).unwrap().unwrap().live().unwrap().clone();
+        assert!(
+            !case
+                .open_suggestions()
+                .iter()
+                .any(|s| s.category.is_special() || s.category.is_criminal()),
+            "{r} still has undecided special suggestions"
+        );
+        assert!(matches!(last_command(&api, r), Command::Classify { .. }));
+    }
+}

@@ -22,6 +22,8 @@ pub enum Stored {
     None,
     /// Found by detection, not yet decided; the confidence from 0 to 1.
     Suggested(f32),
+    /// Marked cases: suggested (and undecided) on this many of them.
+    SuggestedOn(usize),
     Confirmed,
     Rejected,
 }
@@ -53,6 +55,11 @@ pub struct ClassifyDialog {
     pub targets: Vec<(Reference, u64)>,
     pub lines: Vec<CategoryLine>,
     pub selected: usize,
+    /// For marked cases: each case's own undecided suggestions (of the categories the queue
+    /// knows: Art. 9, Art. 10, CPR), in the order of `targets`.
+    pub own: Vec<Vec<DataCategory>>,
+    /// Confirm each case's own suggestions, besides the choices made for all.
+    pub each_own: bool,
 }
 
 impl ClassifyDialog {
@@ -84,22 +91,34 @@ impl ClassifyDialog {
             targets: vec![(case.reference, case.version)],
             lines,
             selected: 0,
+            own: Vec::new(),
+            each_own: false,
         }
     }
 
-    /// The checklist for several cases: nothing pre-marked, the decisions apply to each.
-    pub fn for_many(targets: Vec<(Reference, u64)>) -> ClassifyDialog {
+    /// The checklist for several cases: nothing pre-marked, the decisions apply to each;
+    /// each line says on how many of them the category is suggested.
+    pub fn for_many(targets: Vec<(Reference, u64)>, own: Vec<Vec<DataCategory>>) -> ClassifyDialog {
         ClassifyDialog {
-            targets,
             lines: DataCategory::ALL
                 .iter()
-                .map(|&category| CategoryLine {
-                    category,
-                    stored: Stored::None,
-                    choice: None,
+                .map(|&category| {
+                    let n = own.iter().filter(|o| o.contains(&category)).count();
+                    CategoryLine {
+                        category,
+                        stored: if n > 0 {
+                            Stored::SuggestedOn(n)
+                        } else {
+                            Stored::None
+                        },
+                        choice: None,
+                    }
                 })
                 .collect(),
+            targets,
             selected: 0,
+            own,
+            each_own: false,
         }
     }
 
@@ -356,14 +375,24 @@ pub fn open_classify(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     }
     if !app.marks.is_empty() {
-        let mut targets: Vec<(Reference, u64)> = app
+        let mut marked: Vec<&super::model::Row> = app
             .rows
             .iter()
             .filter(|r| app.marks.contains(&r.reference))
-            .map(|r| (r.reference, r.version))
             .collect();
-        targets.sort_by_key(|x| x.0);
-        app.overlay = Some(Overlay::Classify(ClassifyDialog::for_many(targets)));
+        marked.sort_by_key(|r| r.reference);
+        let targets = marked.iter().map(|r| (r.reference, r.version)).collect();
+        let own = marked
+            .iter()
+            .map(|r| {
+                r.badges
+                    .iter()
+                    .filter(|(_, confirmed)| !confirmed)
+                    .map(|(c, _)| c)
+                    .collect()
+            })
+            .collect();
+        app.overlay = Some(Overlay::Classify(ClassifyDialog::for_many(targets, own)));
         return Vec::new();
     }
     open_then(app, super::action::Action::Classify)
@@ -460,6 +489,11 @@ pub fn move_in(app: &mut App, delta: isize) {
 /// confirmed (one key for the common case: detection was right).
 pub fn accept_suggestions(app: &mut App) {
     if let Some(Overlay::Classify(d)) = &mut app.overlay {
+        if d.targets.len() > 1 {
+            // Marked cases: each gets its own suggestions confirmed, not everyone's.
+            d.each_own = !d.each_own;
+            return;
+        }
         for l in &mut d.lines {
             if matches!(l.stored, Stored::Suggested(_)) && l.choice.is_none() {
                 l.choice = Some(Verdict::Confirmed);
@@ -601,19 +635,29 @@ pub fn submit(app: &mut App) -> Vec<Effect> {
     match app.overlay.take() {
         Some(Overlay::Classify(d)) => {
             let (confirm, reject) = d.changes();
-            if confirm.is_empty() && reject.is_empty() {
+            if confirm.is_empty() && reject.is_empty() && !d.each_own {
                 app.say(t(lang, Msg::NoChanges));
                 return Vec::new();
             }
             d.targets
                 .iter()
-                .map(|&(reference, expected)| Effect::Execute {
-                    reference,
-                    expected,
-                    command: Command::Classify {
-                        confirm: confirm.clone(),
-                        reject: reject.clone(),
-                    },
+                .enumerate()
+                .filter_map(|(i, &(reference, expected))| {
+                    let mut confirm = confirm.clone();
+                    if d.each_own {
+                        let own = d.own.get(i).map(Vec::as_slice).unwrap_or(&[]);
+                        confirm.extend(own.iter().filter(|c| !reject.contains(c)));
+                        confirm.sort();
+                        confirm.dedup();
+                    }
+                    (!confirm.is_empty() || !reject.is_empty()).then(|| Effect::Execute {
+                        reference,
+                        expected,
+                        command: Command::Classify {
+                            confirm,
+                            reject: reject.clone(),
+                        },
+                    })
                 })
                 .collect()
         }

@@ -25,6 +25,8 @@ impl Lang {
 /// A fixed piece of interface text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Msg {
+    SuggestedOn,
+    ClassifyEachOwn,
     CmdAssignTitle,
     CmdAssignWill,
     CmdAssignDone,
@@ -209,6 +211,11 @@ pub enum Msg {
 /// The text of `m` in `lang`.
 pub fn t(lang: Lang, m: Msg) -> &'static str {
     let (en, da) = match m {
+        Msg::SuggestedOn => ("suggested on {}", "foreslået på {}"),
+        Msg::ClassifyEachOwn => (
+            "Each case's own suggestions are confirmed too.",
+            "Hver sags egne forslag bekræftes også.",
+        ),
         Msg::CmdAssignTitle => ("Assign {} to a colleague", "Giv {} til en kollega"),
         Msg::CmdAssignWill => ("{} goes to {}.", "{} overgår til {}."),
         Msg::CmdAssignDone => ("Assigned {}", "{} er givet videre"),

@@ -1421,6 +1421,7 @@ fn stored_text(lang: Lang, s: Stored) -> String {
     match s {
         Stored::None => t(lang, Msg::None).to_string(),
         Stored::Suggested(c) => format!("{} {:.0}%", t(lang, Msg::Suggested), c * 100.0),
+        Stored::SuggestedOn(n) => tf(lang, Msg::SuggestedOn, &[&n.to_string()]),
         Stored::Confirmed => t(lang, Msg::Confirmed).to_string(),
         Stored::Rejected => t(lang, Msg::Rejected).to_string(),
     }
@@ -1496,7 +1497,10 @@ fn draw_classify(app: &App, d: &ClassifyDialog, area: Rect, buf: &mut Buffer, th
     }
     let mut y = inner.y;
     if many {
-        let msg = tf(lang, Msg::ClassifyMany, &[&d.targets.len().to_string()]);
+        let mut msg = tf(lang, Msg::ClassifyMany, &[&d.targets.len().to_string()]);
+        if d.each_own {
+            msg = format!("{msg} {}", t(lang, Msg::ClassifyEachOwn));
+        }
         buf.set_stringn(inner.x + 1, y, msg, inner.width as usize - 1, th.bold());
         y += 2;
     }
@@ -1509,7 +1513,7 @@ fn draw_classify(app: &App, d: &ClassifyDialog, area: Rect, buf: &mut Buffer, th
             let shown = match (l.choice, l.stored) {
                 (Some(Verdict::Confirmed), _) | (None, Stored::Confirmed) => "[✓]",
                 (Some(Verdict::Rejected), _) | (None, Stored::Rejected) => "[✗]",
-                (None, Stored::Suggested(_)) => "[?]",
+                (None, Stored::Suggested(_) | Stored::SuggestedOn(_)) => "[?]",
                 (None, Stored::None) => "[ ]",
             };
             let mut state = stored_text(lang, l.stored);
@@ -1532,7 +1536,7 @@ fn draw_classify(app: &App, d: &ClassifyDialog, area: Rect, buf: &mut Buffer, th
                 th.bold()
             } else {
                 match l.stored {
-                    Stored::Suggested(_) => th.fg(Color::Yellow),
+                    Stored::Suggested(_) | Stored::SuggestedOn(_) => th.fg(Color::Yellow),
                     Stored::Rejected => th.dim(),
                     _ => Style::new(),
                 }
