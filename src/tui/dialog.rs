@@ -967,6 +967,8 @@ mod tests {
                 ),
             ],
             selected: 0,
+            own: Vec::new(),
+            each_own: false,
         };
         assert_eq!(
             d.changes(),
