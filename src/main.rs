@@ -91,6 +91,9 @@ enum Cmd {
     Export {
         #[arg(long, value_enum, default_value = "jsonl")]
         format: ExportFormat,
+        /// Show CPR numbers in clear (logged as a reveal in the access log)
+        #[arg(long)]
+        reveal: bool,
     },
     /// The audit chain
     Audit {
@@ -247,7 +250,9 @@ fn main() -> ExitCode {
             at_version,
             action,
         }) => cli::case(&global, &reference, at_version, action),
-        Some(Cmd::Export { format }) => cli::export(&global, matches!(format, ExportFormat::Csv)),
+        Some(Cmd::Export { format, reveal }) => {
+            cli::export(&global, matches!(format, ExportFormat::Csv), reveal)
+        }
         Some(Cmd::Audit {
             action: AuditCmd::Verify,
         }) => cli::audit_verify(&global),

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{TestStore, BIN, NOW};
+use common::{hermetic, hermetic_env, TestStore, BIN, NOW, UNSET};
 use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
 use std::io::{Read, Write};
 use std::sync::mpsc::{channel, Receiver};
@@ -39,10 +39,13 @@ impl Session {
         cmd.arg(&store.db);
         cmd.env("TRIAGE_NOW", NOW);
         cmd.env("TERM", "xterm-256color");
-        cmd.env("XDG_STATE_HOME", home.path().join("state"));
-        cmd.env("XDG_CONFIG_HOME", home.path().join("config"));
-        cmd.env_remove("TRIAGE_POLICY");
-        cmd.env_remove("TRIAGE_DB");
+        for v in UNSET {
+            cmd.env_remove(v);
+        }
+        for (k, v) in hermetic_env(home.path()) {
+            cmd.env(k, v);
+        }
+        cmd.env("TRIAGE_NOW", NOW);
         cmd.env_remove("NO_COLOR");
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
@@ -479,12 +482,11 @@ fn a_hung_up_terminal_ends_the_interface() {
     unsafe { libc::fcntl(master, libc::F_SETFD, libc::FD_CLOEXEC) };
     let slave = unsafe { OwnedFd::from_raw_fd(slave) };
     let mut cmd = std::process::Command::new(BIN);
-    cmd.arg("--db")
+    hermetic(&mut cmd, home.path())
+        .arg("--db")
         .arg(&store.db)
         .env("TRIAGE_NOW", NOW)
         .env("TERM", "xterm-256color")
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
         .stdin(slave.try_clone().unwrap())
         .stdout(slave.try_clone().unwrap())
         .stderr(slave.try_clone().unwrap());

@@ -13,6 +13,7 @@ use crate::domain::calendar::Calendar;
 use crate::domain::case::{Case, CaseRecord, Stamp, Status, Suggestion};
 use crate::domain::clock;
 use crate::domain::command::{self, Access, Applied, Change, Command, Context, Event, Refusal};
+use crate::domain::danish_time::DanishDay;
 use crate::domain::enquiry::{Enquiry, Reference, RightKind};
 use crate::domain::policy::{Policy, Role};
 use crate::domain::report;
@@ -366,7 +367,7 @@ impl Tx<'_> {
             now,
             policy,
         };
-        let due = clock::first_deadline_on(&case, policy, calendar, now.date_naive());
+        let due = clock::first_deadline_on(&case, policy, calendar, now.danish_day());
         let applied = match command::apply(&case, cmd, &ctx, due) {
             Ok(a) => a,
             Err(r) => return Ok(Err(StoreError::Refused(r))),
@@ -380,7 +381,7 @@ impl Tx<'_> {
         let record = match applied {
             Applied::Updated(mut next) => {
                 if matches!(cmd, Command::SetPurpose { .. }) {
-                    let received = next.enquiry.received.date_naive();
+                    let received = next.enquiry.received.danish_day();
                     let window = policy.rights.duplicate_window_days;
                     next.duplicate_of = next.right.and_then(|right| {
                         report::duplicate_of(
@@ -392,7 +393,7 @@ impl Tx<'_> {
                         )
                     });
                 }
-                self.put_summary(&CaseSummary::new(&next, policy, calendar, now.date_naive()))?;
+                self.put_summary(&CaseSummary::new(&next, policy, calendar, now.danish_day()))?;
                 CaseRecord::Live(next)
             }
             Applied::Erased(tomb) => {
@@ -627,7 +628,7 @@ impl Store {
                 };
                 let mut case =
                     Case::new(reference, n.enquiry.clone(), n.suggestions.clone(), stamp);
-                let received = n.enquiry.received.date_naive();
+                let received = n.enquiry.received.danish_day();
                 if let Some(right) = case.right {
                     let mut others = earlier[i].clone();
                     others.extend(
@@ -647,7 +648,7 @@ impl Store {
                     &case,
                     policy,
                     &calendar,
-                    now.date_naive(),
+                    now.danish_day(),
                 ))?;
                 tx.cases.insert(
                     &ref_key(reference),
@@ -1109,7 +1110,7 @@ impl Store {
             .iter()
             .filter_map(CaseRecord::live)
             .filter(|c| Some(c.reference) != except)
-            .map(|c| (c.reference, c.right, c.enquiry.received.date_naive()))
+            .map(|c| (c.reference, c.right, c.enquiry.received.danish_day()))
             .collect())
     }
 
@@ -1201,7 +1202,7 @@ impl Store {
 /// with address, and every CPR number written in the subject or text (a person mentioned
 /// is a data subject too). Registration files the case under each, in the same
 /// transaction; erasure recomputes the same list from the case and removes every key,
-/// which is why the text search is a fixed, strict rule (`report::cprs_in_text`) and not
+/// which is why the text search is a fixed, strict rule (`cpr::cprs_in_text`) and not
 /// detection's tunable one.
 pub fn subject_identifiers(e: &Enquiry) -> Vec<String> {
     report::enquiry_keys(e)

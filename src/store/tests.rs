@@ -2,6 +2,7 @@ use super::*;
 use crate::domain::case::{DisclosureKind, Status};
 use crate::domain::category::DataCategory;
 use crate::domain::command::RouteRequest;
+use crate::domain::danish_time::DanishDay;
 use crate::domain::fixtures;
 
 fn open() -> (tempfile::TempDir, Store) {
@@ -643,7 +644,7 @@ fn the_queue_index_is_rebuilt_once_under_a_new_policy() {
     let (_d, store) = open();
     let policy = fixtures::policy();
     let r = triaged(&store, &policy, "x");
-    let today = now().date_naive();
+    let today = now().danish_day();
     // A store written before the index had a format marker gets it rebuilt, once.
     assert_eq!(store.refresh_queue(&policy, today).unwrap(), Some(1));
     assert_eq!(store.refresh_queue(&policy, today).unwrap(), None);

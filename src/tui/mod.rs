@@ -21,6 +21,7 @@ pub mod view;
 pub use i18n::Lang;
 
 use crate::domain::case::Status;
+use crate::domain::danish_time::DanishDay;
 use crate::store::api::Api;
 use crate::store::StoreError;
 use action::{Action, Effect, View};
@@ -79,7 +80,7 @@ pub fn run(api: &dyn Api, opts: TuiOptions) -> Result<(), TuiError> {
             actor: api.actor().clone(),
             store: api.describe(),
             policy: api.policy().clone(),
-            today: api.now().date_naive(),
+            today: api.now().danish_day(),
             keymap,
             problems,
         },
@@ -234,7 +235,7 @@ fn event_loop(
                 dirty = true;
             }
             Ok(false) => {
-                let today = api.now().date_naive();
+                let today = api.now().danish_day();
                 let mut changed = today != app.today;
                 let mut others = api.changed();
                 if !others.is_empty() {

@@ -3,7 +3,7 @@
 
 use crate::domain::case::Suggestion;
 use crate::domain::category::DataCategory;
-use crate::domain::detect::{find_cprs, mask_cpr};
+use crate::domain::cpr::{find_cprs, mask_cpr};
 use crate::domain::sanitize::sanitize_text;
 use unicode_width::UnicodeWidthChar;
 

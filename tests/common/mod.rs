@@ -31,6 +31,46 @@ pub fn policy_file(dir: &Path) -> PathBuf {
     path
 }
 
+/// HOME and every XDG directory (config, data, state, cache, runtime) inside `dir`, and a
+/// UTF-8 locale: a test never reads the user's settings (a `lang = "da"` in their
+/// config) and never writes into their directories.
+pub fn hermetic_env(dir: &Path) -> Vec<(&'static str, std::ffi::OsString)> {
+    let mut env = Vec::new();
+    for (var, sub) in [
+        ("HOME", "home"),
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_STATE_HOME", "state"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_RUNTIME_DIR", "runtime"),
+    ] {
+        let p = dir.join(sub);
+        std::fs::create_dir_all(&p).unwrap();
+        env.push((var, p.into_os_string()));
+    }
+    env.push(("LANG", "C.UTF-8".into()));
+    env
+}
+
+/// Variables a test never inherits: they would override [`hermetic_env`]'s locale or point
+/// the binary at the user's store, policy or server.
+pub const UNSET: [&str; 6] = [
+    "LC_ALL",
+    "LC_CTYPE",
+    "TRIAGE_POLICY",
+    "TRIAGE_DB",
+    "TRIAGE_SERVER",
+    "TRIAGE_NOW",
+];
+
+/// Applies [`hermetic_env`] and [`UNSET`] to a command.
+pub fn hermetic<'a>(cmd: &'a mut Command, dir: &Path) -> &'a mut Command {
+    for v in UNSET {
+        cmd.env_remove(v);
+    }
+    cmd.envs(hermetic_env(dir))
+}
+
 /// A temporary, empty store with the runner in its policy.
 pub struct TestStore {
     pub dir: tempfile::TempDir,
@@ -61,9 +101,13 @@ impl TestStore {
             .args(args)
             .arg("--db")
             .arg(&self.db)
-            .env("TRIAGE_NOW", NOW)
+            .envs(hermetic_env(&self.dir.path().join("env")))
+            .env_remove("LC_ALL")
+            .env_remove("LC_CTYPE")
             .env_remove("TRIAGE_POLICY")
             .env_remove("TRIAGE_DB")
+            .env_remove("TRIAGE_SERVER")
+            .env("TRIAGE_NOW", NOW)
             .env("NO_COLOR", "1")
             .output()
             .unwrap()
