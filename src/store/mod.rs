@@ -689,7 +689,7 @@ impl Store {
     ) -> Result<CaseRecord, StoreError> {
         let erase_keys = self.erase_keys(reference, cmd)?;
         let calendar = Calendar::from_policy(policy);
-        self.transaction(|tx| {
+        let record = self.transaction(|tx| {
             match tx.apply(
                 policy,
                 &calendar,
@@ -703,7 +703,11 @@ impl Store {
                 Ok(record) => Ok(record),
                 Err(e) => abort(e),
             }
-        })
+        })?;
+        if let CaseRecord::Erased(_) = record {
+            self.sweep_erased(reference)?;
+        }
+        Ok(record)
     }
 
     /// Applies many commands in one transaction, each recorded as its own event and audit
@@ -719,7 +723,7 @@ impl Store {
             .map(|b| self.erase_keys(b.reference, &b.command))
             .collect::<Result<_, _>>()?;
         let calendar = Calendar::from_policy(policy);
-        self.transaction(|tx| {
+        let out = self.transaction(|tx| {
             let mut out = Vec::with_capacity(items.len());
             for (b, keys) in items.iter().zip(&erase_keys) {
                 out.push(tx.apply(
@@ -734,7 +738,13 @@ impl Store {
                 )?);
             }
             Ok(out)
-        })
+        })?;
+        for (b, r) in items.iter().zip(&out) {
+            if let Ok(CaseRecord::Erased(_)) = r {
+                self.sweep_erased(b.reference)?;
+            }
+        }
+        Ok(out)
     }
 
     /// Keys that must go on erasure but that a transaction cannot scan for.
@@ -1127,7 +1137,9 @@ impl Store {
             .collect()
     }
 
-    /// Saves a half-written justification so a dropped connection loses nothing.
+    /// Saves a half-written justification so a dropped connection loses nothing. Refused
+    /// for a case that is missing or erased: checked in the same transaction as the write,
+    /// so no draft outlives an erasure (see [`Store::sweep_erased`]).
     pub fn save_draft(
         &self,
         reference: Reference,
@@ -1136,13 +1148,67 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut k = ref_key(reference).to_vec();
         k.extend_from_slice(login.as_bytes());
-        if text.is_empty() {
-            self.drafts.remove(k)?;
-        } else {
-            self.drafts.insert(k, text.as_bytes())?;
-        }
+        self.transaction(|tx| {
+            match tx.cases.get(ref_key(reference))? {
+                None => return abort(StoreError::NotFound(reference)),
+                Some(b) if matches!(codec::decode(&b), Ok(CaseRecord::Erased(_))) => {
+                    return abort(StoreError::Erased(reference))
+                }
+                Some(_) => {}
+            }
+            if text.is_empty() {
+                tx.drafts.remove(k.as_slice())?;
+            } else {
+                tx.drafts.insert(k.as_slice(), text.as_bytes())?;
+            }
+            Ok(())
+        })?;
         self.db.flush()?;
         Ok(())
+    }
+
+    /// After an erasure commits: removes the case's drafts and access records written
+    /// between [`Store::erase_keys`]'s scan and the commit, scanning again until nothing
+    /// is left. A transaction cannot scan; each round deletes in one that first checks the
+    /// case is still erased. No new draft can arrive once the tombstone is in place.
+    fn sweep_erased(&self, reference: Reference) -> Result<(), StoreError> {
+        let prefix = ref_key(reference);
+        loop {
+            let left = ErasureKeys {
+                access: self
+                    .access
+                    .scan_prefix(prefix)
+                    .keys()
+                    .collect::<Result<_, _>>()?,
+                drafts: self
+                    .drafts
+                    .scan_prefix(prefix)
+                    .keys()
+                    .collect::<Result<_, _>>()?,
+                requests: Vec::new(),
+            };
+            if left.access.is_empty() && left.drafts.is_empty() {
+                return Ok(());
+            }
+            let erased = self.transaction(|tx| {
+                let erased = tx
+                    .cases
+                    .get(prefix)?
+                    .is_some_and(|b| matches!(codec::decode(&b), Ok(CaseRecord::Erased(_))));
+                if erased {
+                    for k in &left.access {
+                        tx.access.remove(k)?;
+                    }
+                    for k in &left.drafts {
+                        tx.drafts.remove(k)?;
+                    }
+                }
+                Ok(erased)
+            })?;
+            if !erased {
+                return Ok(());
+            }
+        }
     }
 
     pub fn draft(&self, reference: Reference, login: &str) -> Result<Option<String>, StoreError> {
