@@ -143,6 +143,53 @@ impl TestStore {
     }
 
     /// References listed by `triage cases --json`.
+    /// Runs the binary with stdin, stdout and stderr on a pseudo-terminal, as a person
+    /// would, and returns every byte the terminal received (the tty turns `\n` into
+    /// `\r\n`) and whether it succeeded.
+    pub fn pty(&self, args: &[&str]) -> (Vec<u8>, bool) {
+        use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+        use std::io::Read;
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 50,
+                cols: 200,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.cwd(self.dir.path());
+        cmd.args(args);
+        cmd.arg("--db");
+        cmd.arg(&self.db);
+        for v in UNSET {
+            cmd.env_remove(v);
+        }
+        for (k, v) in hermetic_env(&self.dir.path().join("env")) {
+            cmd.env(k, v);
+        }
+        cmd.env("TRIAGE_NOW", NOW);
+        cmd.env("TERM", "xterm-256color");
+        let mut child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let collect = std::thread::spawn(move || {
+            let mut all = Vec::new();
+            let mut buf = [0u8; 8192];
+            // The read ends with EIO once the child has gone and the slave is closed.
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                all.extend_from_slice(&buf[..n]);
+            }
+            all
+        });
+        let status = child.wait().unwrap();
+        drop(pair.master);
+        (collect.join().unwrap(), status.success())
+    }
+
     pub fn cases(&self) -> Vec<serde_json::Value> {
         self.ok(&["cases", "--json"])
             .lines()
