@@ -329,3 +329,45 @@ pub fn mask_cprs_except(text: &str, keep: &BTreeSet<String>) -> String {
     out.push_str(&text[last..]);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masking_covers_every_form_the_subject_index_files() {
+        for text in [
+            "A0707614285",
+            "+45 0707614285",
+            "0045 0707614285",
+            "tlf. 1.0707614285",
+            "070761-4285",
+            "0707614285",
+            "x070761-4285y",
+        ] {
+            assert!(
+                !cprs_in_text(text).is_empty() || !find_cprs(text).is_empty(),
+                "{text}"
+            );
+            let masked = mask_cprs(text);
+            assert!(!masked.contains("4285"), "{text} → {masked}");
+        }
+        // The strict detector (suggestions) still skips the awkward ones.
+        assert!(find_cprs("A0707614285").is_empty());
+        assert!(find_cprs("+45 0707614285").is_empty());
+        // Nothing else is touched.
+        assert_eq!(
+            mask_cprs("sag 2026-000123, tlf 22 33 44 55"),
+            "sag 2026-000123, tlf 22 33 44 55"
+        );
+    }
+
+    #[test]
+    fn the_subjects_own_number_may_be_kept() {
+        let keep = BTreeSet::from(["0707614285".to_string()]);
+        assert_eq!(
+            mask_cprs_except("mig 070761-4285, ham 120385-1234", &keep),
+            "mig 070761-4285, ham 120385-XXXX"
+        );
+    }
+}
