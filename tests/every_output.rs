@@ -190,3 +190,48 @@ fn the_hostile_corpus_reaches_no_cli_surface_through_a_pty() {
     let text = String::from_utf8_lossy(&raw);
     assert!(!ok && text.contains("2026-\u{fffd}1"), "{text}");
 }
+
+/// § 36 through the CLI: received Friday 13 November 2026, so "today" (24 November) is
+/// day 7 (the delay letter is due now, not tomorrow) and the § 39 date is 3 December.
+#[test]
+fn section_36_shows_the_letter_on_day_7_the_section_39_date_and_refuses_a_pause() {
+    let s = TestStore::new();
+    let file = s.dir.path().join("aktindsigt.jsonl");
+    std::fs::write(
+        &file,
+        format!(
+            "{}\n",
+            serde_json::json!({
+                "received": "2026-11-13T10:00:00+01:00",
+                "channel": "email",
+                "sender": {"name": "Journalist"},
+                "subject": "Aktindsigt",
+                "body": "Jeg beder om aktindsigt.",
+                "language": "da",
+                "purpose": "access-to-documents"
+            })
+        ),
+    )
+    .unwrap();
+    s.ok(&["import", file.to_str().unwrap()]);
+    let r = "2026-000001";
+    let shown = s.ok(&["show", r]);
+    assert!(shown.contains("due       2026-11-24"), "{shown}");
+    assert!(shown.contains("letter with reasons"), "{shown}");
+    assert!(shown.contains("§ 39      2026-12-03"), "{shown}");
+    let report = s.ok(&["report", "deadlines"]);
+    assert!(
+        report.contains("§ 39 complaint date 2026-12-03"),
+        "{report}"
+    );
+    let json = s.ok(&["report", "deadlines", "--format", "json"]);
+    assert!(
+        json.contains("\"complaint_date\": \"2026-12-03\""),
+        "{json}"
+    );
+    let err = s.fails(&["case", r, "pause", "--why", "waiting for identity papers"]);
+    assert!(
+        err.contains("access to documents cannot be paused") && err.lines().count() == 1,
+        "{err}"
+    );
+}

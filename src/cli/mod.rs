@@ -1064,7 +1064,7 @@ pub fn audit_log(global: &Global, case: Option<&str>, json: bool) -> Result<Exit
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for (e, access) in api.store.audit_log(r)? {
         let detail = match access.map(|a| a.access) {
-            Some(Access::Search { terms }) => format!("terms {:?}", sanitize_line(&terms)),
+            Some(Access::Search { terms }) => format!("terms {:?}", display_line(&terms)),
             Some(Access::Export { what }) | Some(Access::Report { what }) => {
                 sanitize_line(&what).into_owned()
             }
@@ -1074,12 +1074,12 @@ pub fn audit_log(global: &Global, case: Option<&str>, json: bool) -> Result<Exit
             writeln!(
                 out,
                 "{}",
-                serde_json::json!({
+                safe_json::to_line(&serde_json::json!({
                     "seq": e.seq, "at": e.at.to_rfc3339(), "actor": e.actor,
                     "case": e.reference.map(|r| r.to_string()), "version": e.version,
                     "action": e.action, "detail": detail,
                     "digest": crate::store::audit::hex(&e.digest), "prev": crate::store::audit::hex(&e.prev),
-                })
+                }))?
             )?;
         } else {
             writeln!(
