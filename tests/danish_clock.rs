@@ -237,3 +237,29 @@ fn the_delay_letter_is_flagged_on_day_seven_and_the_section_39_date_is_given() {
     assert_eq!(a.complaint_date, None);
     assert!(!a.delay_letter_due);
 }
+
+#[test]
+fn the_reference_year_is_the_danish_year_of_receipt() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = triage::store::Store::open(&dir.path().join("db")).unwrap();
+    let new = |received: &str| triage::store::NewEnquiry {
+        enquiry: case("data-subject-rights", received).enquiry,
+        suggestions: vec![],
+        source: "test".into(),
+    };
+    let reg = store
+        .register(
+            &policy(),
+            &[
+                // 21:30 on New Year's Eve in Copenhagen, though already 2027 in Tokyo.
+                new("2027-01-01T05:30:00+09:00"),
+                // 00:30 on New Year's Day in Copenhagen, still 2026 in UTC.
+                new("2026-12-31T23:30:00Z"),
+            ],
+            "anne",
+            utc("2027-01-02T09:00:00Z"),
+        )
+        .unwrap();
+    let years: Vec<String> = reg.registered.iter().map(|r| r.to_string()).collect();
+    assert_eq!(years, ["2026-000001", "2027-000001"]);
+}

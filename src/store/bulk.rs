@@ -130,7 +130,13 @@ impl Store {
                     out.duplicates.push((i, r));
                     continue;
                 }
-                let year = new.enquiry.received.year().clamp(0, u16::MAX as i32) as u16;
+                // The reference year is the Danish year of receipt, like every other day decision.
+                let year = new
+                    .enquiry
+                    .received
+                    .danish_day()
+                    .year()
+                    .clamp(0, u16::MAX as i32) as u16;
                 let seq = match counters.get(&year) {
                     Some(s) => *s,
                     None => self.counter(year)?,

@@ -606,7 +606,13 @@ impl Store {
                         continue;
                     }
                 }
-                let year = n.enquiry.received.year().clamp(0, u16::MAX as i32) as u16;
+                // The reference year is the Danish year of receipt, like every other day decision.
+                let year = n
+                    .enquiry
+                    .received
+                    .danish_day()
+                    .year()
+                    .clamp(0, u16::MAX as i32) as u16;
                 let seq = match counters.get(&year) {
                     Some(s) => *s,
                     None => match tx.meta.get(counter_key(year))? {
