@@ -845,13 +845,21 @@ pub fn side_lines(app: &App, c: &CaseView, width: usize) -> Vec<(String, SideKin
     }
     if let Some(f) = &case.restriction {
         push(
-            format!("{}: {}", t(lang, Msg::Restricted), sanitize_line(&f.reason)),
+            format!(
+                "{}: {}",
+                t(lang, Msg::Restricted),
+                model::display_line(&f.reason)
+            ),
             SideKind::Warn,
         );
     }
     if let Some(f) = &case.legal_hold {
         push(
-            format!("{}: {}", t(lang, Msg::LegalHold), sanitize_line(&f.reason)),
+            format!(
+                "{}: {}",
+                t(lang, Msg::LegalHold),
+                model::display_line(&f.reason)
+            ),
             SideKind::Warn,
         );
     }
@@ -975,7 +983,7 @@ pub fn side_lines(app: &App, c: &CaseView, width: usize) -> Vec<(String, SideKin
         }
         push(s, kind);
         push(
-            format!("   {}", sanitize_line(&d.justification)),
+            format!("   {}", model::display_line(&d.justification)),
             SideKind::Dim,
         );
     }
