@@ -235,3 +235,30 @@ fn section_36_shows_the_letter_on_day_7_the_section_39_date_and_refuses_a_pause(
         "{err}"
     );
 }
+
+/// The day of receipt the CLI shows and counts from is the Copenhagen day.
+#[test]
+fn the_cli_shows_the_danish_day_of_receipt() {
+    let s = TestStore::new();
+    let file = s.dir.path().join("tokyo.jsonl");
+    std::fs::write(
+        &file,
+        format!(
+            "{}\n",
+            serde_json::json!({
+                "received": "2026-03-10T05:30:00+09:00",
+                "channel": "email",
+                "sender": {"name": "Sender in Tokyo"},
+                "subject": "Indsigt",
+                "body": "Hvad har I om mig?",
+                "language": "da"
+            })
+        ),
+    )
+    .unwrap();
+    s.ok(&["import", file.to_str().unwrap()]);
+    let listed = s.ok(&["cases"]);
+    assert!(listed.contains("2026-000001  2026-03-09"), "{listed}");
+    let shown = s.ok(&["show", "2026-000001"]);
+    assert!(shown.contains("(Danish day 2026-03-09)"), "{shown}");
+}

@@ -410,7 +410,7 @@ pub fn cases(global: &Global, json: bool, status: Option<&str>) -> Result<ExitCo
                 out,
                 "{}  {}  {:<11} {:<22} {:>10}  {:<14} {}",
                 c.reference,
-                c.enquiry.received.format("%Y-%m-%d"),
+                c.enquiry.received.danish_day(),
                 c.status.as_id(),
                 truncate(c.purpose.as_deref().unwrap_or("-"), 22),
                 countdown(c, api.policy(), &cal, today),
@@ -513,9 +513,10 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
     let e = &c.enquiry;
     println!("{}  {}  version {}", c.reference, c.status, c.version);
     println!(
-        "received  {} via {}",
+        "received  {} via {} (Danish day {})",
         e.received.format("%Y-%m-%d %H:%M %:z"),
-        e.channel
+        e.channel,
+        e.received.danish_day()
     );
     println!("from      {}", masked_sender(&c));
     println!("subject   {}", display_line(&e.subject));
