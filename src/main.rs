@@ -4,6 +4,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use triage::cli::{self, CaseAction, Global};
+use triage::domain::sanitize::sanitize_text;
 
 // sled allocates for every key it writes; with mimalloc an import runs about 40 % faster
 // than with glibc's allocator (measured with `triage bench --only import`).
@@ -91,6 +92,9 @@ enum Cmd {
     Export {
         #[arg(long, value_enum, default_value = "jsonl")]
         format: ExportFormat,
+        /// Show CPR numbers in clear (logged as a reveal in the access log)
+        #[arg(long)]
+        reveal: bool,
     },
     /// The audit chain
     Audit {
@@ -217,7 +221,21 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
-    let args = Cli::parse();
+    let args = match Cli::try_parse() {
+        Ok(args) => args,
+        // clap echoes the offending argument: it passes the one sanitiser like every
+        // other byte bound for a terminal.
+        Err(e) => {
+            let text = e.render().to_string();
+            let safe = sanitize_text(&text);
+            if e.use_stderr() {
+                eprint!("{safe}");
+            } else {
+                print!("{safe}");
+            }
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
     // The server keeps SIGPIPE ignored: one client gone must not end the service.
     if !matches!(
         args.command,
@@ -253,7 +271,7 @@ fn main() -> ExitCode {
             None => {
                 let (config, problem) = cli::config::load();
                 if let Some(p) = problem {
-                    eprintln!("triage: {p}");
+                    eprintln!("triage: {}", sanitize_text(&p.to_string()));
                 }
                 config.lang.as_deref() == Some("da")
             }
@@ -271,7 +289,9 @@ fn main() -> ExitCode {
             at_version,
             action,
         }) => cli::case(&global, &reference, at_version, action),
-        Some(Cmd::Export { format }) => cli::export(&global, matches!(format, ExportFormat::Csv)),
+        Some(Cmd::Export { format, reveal }) => {
+            cli::export(&global, matches!(format, ExportFormat::Csv), reveal)
+        }
         Some(Cmd::Audit {
             action: AuditCmd::Verify { against },
         }) => cli::audit_verify(&global, against.as_deref()),

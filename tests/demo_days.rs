@@ -35,7 +35,7 @@ fn day(now: &str) -> Day {
     .unwrap();
     triage::cli::demo::seed(&store, &policy, records, now, "tester").unwrap();
     let cal = Calendar::from_policy(&policy);
-    let today = now.date_naive();
+    let today = triage::domain::danish_time::danish_date(&now);
     let rows: Vec<Row> = store
         .summaries()
         .map(|s| Row::from_summary(&s.unwrap(), &cal, today))
@@ -43,7 +43,9 @@ fn day(now: &str) -> Day {
     let fresh = store
         .cases()
         .filter_map(|c| c.unwrap().live().cloned())
-        .filter(|c| (today - c.enquiry.received.date_naive()).num_days() <= 1)
+        .filter(|c| {
+            (today - triage::domain::danish_time::danish_date(&c.enquiry.received)).num_days() <= 1
+        })
         .count();
     let running: Vec<&Row> = rows
         .iter()

@@ -175,7 +175,8 @@ impl Served {
     fn spawn(&mut self, extra: &[String]) {
         let log = std::fs::File::create(&self.log).unwrap();
         let mut cmd = Command::new(BIN);
-        cmd.arg("serve")
+        hermetic(&mut cmd, &self._dir.path().join("env"))
+            .arg("serve")
             .arg("--db")
             .arg(&self.db)
             .arg("--socket")
@@ -212,7 +213,7 @@ impl Served {
 
     /// The CLI on the store itself (before the server starts or after it stopped).
     fn embedded(&self, args: &[&str]) -> Output {
-        Command::new(BIN)
+        hermetic(&mut Command::new(BIN), &self._dir.path().join("env"))
             .args(args)
             .arg("--db")
             .arg(&self.db)
@@ -237,7 +238,8 @@ impl Served {
     /// The CLI through the server, as `who` (None: the runner).
     fn cli(&self, who: &Option<User>, args: &[&str]) -> Command {
         let mut cmd = Command::new(BIN);
-        cmd.arg("--server")
+        hermetic(&mut cmd, &self._dir.path().join("env"))
+            .arg("--server")
             .arg(&self.socket)
             .args(args)
             .env_remove("TRIAGE_POLICY")
@@ -246,7 +248,17 @@ impl Served {
             .env_remove("TRIAGE_SERVER")
             .stdin(Stdio::null());
         if let Some(u) = who {
+            // Another user cannot reach the runner's temporary directories.
             cmd.uid(u.uid).gid(u.gid).env("HOME", "/nonexistent");
+            for v in [
+                "XDG_CONFIG_HOME",
+                "XDG_DATA_HOME",
+                "XDG_STATE_HOME",
+                "XDG_CACHE_HOME",
+                "XDG_RUNTIME_DIR",
+            ] {
+                cmd.env(v, "/nonexistent");
+            }
         }
         cmd
     }
@@ -988,7 +1000,7 @@ fn triage_finds_the_server_beside_the_store_and_opens_the_store_itself_when_none
     let db = dir.path().join("db");
     let policy = policy_file(dir.path());
     let run = |args: &[&str]| -> Output {
-        Command::new(BIN)
+        hermetic(&mut Command::new(BIN), &dir.path().join("env"))
             .args(args)
             .arg("--db")
             .arg(&db)
@@ -1025,7 +1037,7 @@ fn triage_finds_the_server_beside_the_store_and_opens_the_store_itself_when_none
 
     // A server on the default socket (it replaces the stale file): the interface and the
     // case commands go through it; subcommands that need the store say where it is served.
-    let mut child = Command::new(BIN)
+    let mut child = hermetic(&mut Command::new(BIN), &dir.path().join("env"))
         .args(["serve", "--db"])
         .arg(&db)
         .env("TRIAGE_NOW", NOW)

@@ -336,10 +336,13 @@ pub fn run(
         ],
         None,
     )?;
-    let fzf = time_process("fzf".as_ref(), &["--filter", query], Some(&lines_file));
+    // fzf is optional: without it the row says so and the bench goes on.
+    let fzf = fzf_installed()
+        .then(|| time_process("fzf".as_ref(), &["--filter", query], Some(&lines_file)));
     let side = match fzf {
-        Ok(f) => format!("triage filter {ours:.0} ms, fzf --filter {f:.0} ms, ratio {:.2} (query {query:?}, {n} lines)", ours / f),
-        Err(e) => format!("triage filter {ours:.0} ms; fzf not run: {e}"),
+        Some(Ok(f)) => format!("triage filter {ours:.0} ms, fzf --filter {f:.0} ms, ratio {:.2} (query {query:?}, {n} lines)", ours / f),
+        Some(Err(e)) => format!("triage filter {ours:.0} ms; fzf not run: {e}"),
+        None => format!("triage filter {ours:.0} ms; fzf not installed"),
     };
     rows.push(Row {
         figure: "filter as a whole process vs fzf --filter",
@@ -420,6 +423,19 @@ fn time_process(program: &std::ffi::OsStr, args: &[&str], stdin: Option<&Path>) 
         bail!("{} was killed", program.to_string_lossy());
     }
     Ok(ms)
+}
+
+/// Whether an `fzf` can be started at all (on PATH and executable).
+fn fzf_installed() -> bool {
+    match std::process::Command::new("fzf")
+        .arg("--version")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+    {
+        Ok(_) => true,
+        Err(e) => e.kind() != std::io::ErrorKind::NotFound,
+    }
 }
 
 fn tempfile_dir() -> Result<PathBuf> {

@@ -157,7 +157,8 @@ pub const DEMO_DAY: (i32, u32, u32) = (2026, 11, 24);
 pub fn relative_to(records: &mut [import::Record], now: DateTime<Utc>) {
     let (y, m, d) = DEMO_DAY;
     let written = chrono::NaiveDate::from_ymd_opt(y, m, d).expect("a valid date");
-    let shift = Duration::days((now.date_naive() - written).num_days());
+    let shift =
+        Duration::days((crate::domain::danish_time::danish_date(&now) - written).num_days());
     for r in records {
         r.enquiry.received += shift;
     }

@@ -18,10 +18,14 @@ use crate::domain::case::{Case, CaseRecord, DisclosureKind, Outcome, Ruling, Sta
 use crate::domain::category::DataCategory;
 use crate::domain::clock;
 use crate::domain::command::{Access, Command, RouteRequest};
-use crate::domain::detect::{self, Detector};
+use crate::domain::cpr::{self, mask_cprs};
+use crate::domain::danish_time::DanishDay;
+use crate::domain::detect::Detector;
 use crate::domain::enquiry::{Reference, RightKind};
 use crate::domain::policy::Policy;
+use crate::domain::safe_json;
 use crate::domain::sanitize::{sanitize_line, sanitize_text};
+use crate::domain::summary::display_line;
 use crate::import;
 use crate::store::api::{Api, Embedded};
 use crate::store::{Actor, NewEnquiry, Registration, Store, StoreError};
@@ -177,7 +181,7 @@ pub fn as_user(store: Store, global: &Global) -> Result<Embedded> {
     if !store.is_empty() && !store.queue_current(&policy)? {
         eprintln!("triage: rebuilding the queue index (once, after an upgrade or a new policy)…");
     }
-    store.refresh_queue(&policy, now.date_naive())?;
+    store.refresh_queue(&policy, now.danish_day())?;
     // Roles come from the installed policy even when `--policy` dry-runs another one.
     let roles = match (&global.policy, store.policy_text()?) {
         (Some(_), Some(installed)) => {
@@ -350,7 +354,7 @@ fn parse_ref(s: &str) -> Result<Reference> {
 }
 
 fn today(api: &dyn Api) -> NaiveDate {
-    api.now().date_naive()
+    api.now().danish_day()
 }
 
 fn countdown(case: &Case, policy: &Policy, cal: &Calendar, today: NaiveDate) -> String {
@@ -360,12 +364,7 @@ fn countdown(case: &Case, policy: &Policy, cal: &Calendar, today: NaiveDate) -> 
 }
 
 fn masked_sender(case: &Case) -> String {
-    let name = sanitize_line(&case.enquiry.sender.name);
-    if detect::parse_cpr(name.trim()).is_some() {
-        detect::mask_cpr(name.trim())
-    } else {
-        name.into_owned()
-    }
+    display_line(&case.enquiry.sender.name)
 }
 
 fn badges(case: &Case) -> String {
@@ -413,7 +412,7 @@ pub fn cases(global: &Global, json: bool, status: Option<&str>) -> Result<ExitCo
             writeln!(
                 out,
                 "{}",
-                serde_json::to_string(&summary_json(&rec, api.policy(), &cal, today))?
+                safe_json::to_line(&summary_json(&rec, api.policy(), &cal, today))?
             )?;
             continue;
         }
@@ -422,12 +421,12 @@ pub fn cases(global: &Global, json: bool, status: Option<&str>) -> Result<ExitCo
                 out,
                 "{}  {}  {:<11} {:<22} {:>10}  {:<14} {}",
                 c.reference,
-                c.enquiry.received.format("%Y-%m-%d"),
+                c.enquiry.received.danish_day(),
                 c.status.as_id(),
                 truncate(c.purpose.as_deref().unwrap_or("-"), 22),
                 countdown(c, api.policy(), &cal, today),
                 truncate(&badges(c), 14),
-                truncate(&sanitize_line(&c.enquiry.subject), 50),
+                truncate(&display_line(&c.enquiry.subject), 50),
             )?,
             CaseRecord::Erased(t) => writeln!(
                 out,
@@ -458,7 +457,7 @@ fn summary_json(
             "assignee": c.assignee,
             "categories": c.confirmed(),
             "due": clock::answer_clock(c, policy, cal, today).map(|a| a.due.to_string()),
-            "subject": sanitize_line(&c.enquiry.subject),
+            "subject": display_line(&c.enquiry.subject),
             "version": c.version,
         }),
         CaseRecord::Erased(t) => serde_json::json!({
@@ -471,8 +470,9 @@ fn summary_json(
     }
 }
 
-/// The case as JSON, with CPR numbers in the text masked: showing is not revealing.
-fn case_json(rec: &CaseRecord) -> Result<serde_json::Value> {
+/// The case as JSON, with CPR numbers in every text masked unless `reveal`: showing is not
+/// revealing.
+fn case_json(rec: &CaseRecord, reveal: bool) -> Result<serde_json::Value> {
     let mut v = serde_json::to_value(match rec {
         CaseRecord::Live(c) => serde_json::to_value(c)?,
         CaseRecord::Erased(t) => serde_json::json!({ "erased": t }),
@@ -483,25 +483,14 @@ fn case_json(rec: &CaseRecord) -> Result<serde_json::Value> {
             .duplicate_of
             .map(|r| serde_json::Value::String(r.to_string()))
             .unwrap_or(serde_json::Value::Null);
-        v["enquiry"]["body"] = serde_json::Value::String(mask_text(&c.enquiry.body));
-        if let Some(cpr) = &c.enquiry.sender.cpr {
-            v["enquiry"]["sender"]["cpr"] = serde_json::Value::String(detect::mask_cpr(cpr));
+        if let Some(cpr) = c.enquiry.sender.cpr.as_ref().filter(|_| !reveal) {
+            v["enquiry"]["sender"]["cpr"] = serde_json::Value::String(cpr::mask_cpr(cpr));
         }
     }
-    Ok(v)
-}
-
-/// Masks every CPR number in a text.
-pub fn mask_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut last = 0;
-    for hit in detect::find_cprs(text) {
-        out.push_str(&text[last..hit.start]);
-        out.push_str(&detect::mask_cpr(&text[hit.start..hit.end]));
-        last = hit.end;
+    if !reveal {
+        safe_json::mask_cprs_in(&mut v);
     }
-    out.push_str(&text[last..]);
-    out
+    Ok(v)
 }
 
 pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
@@ -510,7 +499,7 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
     let rec = api.case(r)?.ok_or(StoreError::NotFound(r))?;
     api.log_access(Some(r), &Access::OpenCase)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&case_json(&rec)?)?);
+        println!("{}", safe_json::to_pretty(&case_json(&rec, false)?)?);
         return Ok(ExitCode::SUCCESS);
     }
     let c = match rec {
@@ -519,8 +508,8 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
                 "{}  erased {} by {}: {}",
                 t.reference,
                 t.erased.at.format("%Y-%m-%d"),
-                t.erased.by,
-                t.ground
+                display_line(&t.erased.by),
+                display_line(&t.ground)
             );
             println!(
                 "purpose: {}  received: {}",
@@ -535,13 +524,17 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
     let e = &c.enquiry;
     println!("{}  {}  version {}", c.reference, c.status, c.version);
     println!(
-        "received  {} via {}",
+        "received  {} via {} (Danish day {})",
         e.received.format("%Y-%m-%d %H:%M %:z"),
-        e.channel
+        e.channel,
+        e.received.danish_day()
     );
     println!("from      {}", masked_sender(&c));
-    println!("subject   {}", sanitize_line(&e.subject));
-    println!("purpose   {}", c.purpose.as_deref().unwrap_or("-"));
+    println!("subject   {}", display_line(&e.subject));
+    println!(
+        "purpose   {}",
+        display_line(c.purpose.as_deref().unwrap_or("-"))
+    );
     if let Some(right) = c.right {
         println!("right     {} ({})", right.as_id(), right.article());
     }
@@ -551,7 +544,10 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
             api.policy().rights.duplicate_window_days
         );
     }
-    println!("assignee  {}", c.assignee.as_deref().unwrap_or("-"));
+    println!(
+        "assignee  {}",
+        display_line(c.assignee.as_deref().unwrap_or("-"))
+    );
     if let Some(clock) = clock::answer_clock(&c, api.policy(), &cal, today(&*api)) {
         let mut notes = Vec::new();
         if c.purpose.is_none() {
@@ -569,7 +565,7 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
             notes.push(format!("{} days paused", clock.paused_days));
         }
         if clock.delay_letter_due {
-            notes.push("the 7 working days have passed: a letter with reasons and an expected date is due (Offentlighedsloven § 36)".into());
+            notes.push("the 7 working days run out: a letter with reasons and an expected date is due (Offentlighedsloven § 36)".into());
         }
         if clock.complaint_possible {
             notes.push("14 working days have passed: the requester may complain about the processing time (§ 39)".into());
@@ -584,6 +580,9 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
             clock.due,
             clock.countdown.short()
         );
+        if let Some(d) = clock.complaint_date {
+            println!("§ 39      {d} (complaint about the processing time possible after 14 working days)");
+        }
     }
     if let Some(r) = clock::retention_clock(&c, api.policy(), today(&*api)) {
         let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
@@ -616,10 +615,10 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
         println!("suggested {}", suggested.join(", "));
     }
     if let Some(r) = &c.restriction {
-        println!("RESTRICTED (Art. 23): {}", r.reason);
+        println!("RESTRICTED (Art. 23): {}", display_line(&r.reason));
     }
     if let Some(h) = &c.legal_hold {
-        println!("LEGAL HOLD: {}", h.reason);
+        println!("LEGAL HOLD: {}", display_line(&h.reason));
     }
     for d in &c.disclosures {
         let bases: Vec<String> = d.bases.iter().map(|b| b.id()).collect();
@@ -637,15 +636,15 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
                 ""
             }
         );
-        println!("    {}", sanitize_line(&d.justification));
+        println!("    {}", display_line(&d.justification));
     }
     if let Some(dec) = &c.decision {
         println!("decision  {}", dec.outcome.as_id());
         if let Some(r) = &dec.ruling {
             println!(
                 "ruling    {} — {}",
-                sanitize_line(&r.ground),
-                sanitize_line(&r.reasons)
+                display_line(&r.ground),
+                display_line(&r.reasons)
             );
         }
     }
@@ -653,12 +652,12 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
         println!(
             "note      {} {}: {}",
             n.made.at.format("%Y-%m-%d"),
-            n.made.by,
-            sanitize_line(&n.text)
+            display_line(&n.made.by),
+            display_line(&n.text)
         );
     }
     println!();
-    println!("{}", sanitize_text(&mask_text(&e.body)));
+    println!("{}", sanitize_text(&mask_cprs(&e.body)));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -829,7 +828,7 @@ pub fn case(
         api.log_access(Some(r), &Access::RevealCpr)?;
         let mut cprs: Vec<String> = current.enquiry.sender.cpr.iter().cloned().collect();
         cprs.extend(
-            detect::find_cprs(&current.enquiry.body)
+            cpr::find_cprs(&current.enquiry.body)
                 .iter()
                 .map(|h| current.enquiry.body[h.start..h.end].to_string()),
         );
@@ -967,19 +966,23 @@ fn to_command(action: CaseAction, current: &Case, me: &str) -> Result<Command> {
     })
 }
 
-pub fn export(global: &Global, csv: bool) -> Result<ExitCode> {
+pub fn export(global: &Global, csv: bool, reveal: bool) -> Result<ExitCode> {
     let api = open(global)?;
     api.log_access(
         None,
         &Access::Export {
-            what: if csv {
-                "all cases (csv)"
-            } else {
-                "all cases (jsonl)"
+            what: match (csv, reveal) {
+                (true, false) => "all cases (csv)",
+                (false, false) => "all cases (jsonl)",
+                (true, true) => "all cases (csv), CPR numbers revealed",
+                (false, true) => "all cases (jsonl), CPR numbers revealed",
             }
             .into(),
         },
     )?;
+    if reveal {
+        api.log_access(None, &Access::RevealCpr)?;
+    }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if csv {
         writeln!(
@@ -990,7 +993,7 @@ pub fn export(global: &Global, csv: bool) -> Result<ExitCode> {
     for rec in api.store.cases() {
         let rec = rec?;
         if !csv {
-            writeln!(out, "{}", serde_json::to_string(&case_json(&rec)?)?)?;
+            writeln!(out, "{}", safe_json::to_line(&case_json(&rec, reveal)?)?)?;
             continue;
         }
         let row: Vec<String> = match &rec {
@@ -1010,7 +1013,11 @@ pub fn export(global: &Global, csv: bool) -> Result<ExitCode> {
                     .map(|d| d.recipient.clone())
                     .collect::<Vec<_>>()
                     .join(" "),
-                sanitize_line(&c.enquiry.subject).into_owned(),
+                if reveal {
+                    sanitize_line(&c.enquiry.subject).into_owned()
+                } else {
+                    display_line(&c.enquiry.subject)
+                },
             ],
             CaseRecord::Erased(t) => vec![
                 t.reference.to_string(),
@@ -1093,7 +1100,7 @@ pub fn audit_log(global: &Global, case: Option<&str>, json: bool) -> Result<Exit
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for (e, access) in api.store.audit_log(r)? {
         let detail = match access.map(|a| a.access) {
-            Some(Access::Search { terms }) => format!("terms {:?}", sanitize_line(&terms)),
+            Some(Access::Search { terms }) => format!("terms {:?}", display_line(&terms)),
             Some(Access::Export { what }) | Some(Access::Report { what }) => {
                 sanitize_line(&what).into_owned()
             }
@@ -1103,13 +1110,13 @@ pub fn audit_log(global: &Global, case: Option<&str>, json: bool) -> Result<Exit
             writeln!(
                 out,
                 "{}",
-                serde_json::json!({
+                safe_json::to_line(&serde_json::json!({
                     "seq": e.seq, "at": e.at.to_rfc3339(), "actor": e.actor,
                     "case": e.reference.map(|r| r.to_string()), "version": e.version,
                     "action": e.action, "detail": detail,
                     "clock": e.clock.map(|c| c.to_rfc3339()),
                     "digest": crate::store::audit::hex(&e.digest), "prev": crate::store::audit::hex(&e.prev),
-                })
+                }))?
             )?;
         } else {
             let detail = match e.clock {
@@ -1247,7 +1254,7 @@ pub fn check(global: &Global, backup: Option<&Path>, json: bool) -> Result<ExitC
         None => crate::store::check::check_store(&db_path(global)?)?,
     };
     if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        println!("{}", safe_json::to_pretty(&report)?);
     } else {
         println!("checked {}", report.checked.display());
         for (tree, n) in &report.counts {

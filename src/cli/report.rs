@@ -5,9 +5,11 @@ use crate::domain::calendar::Calendar;
 use crate::domain::case::{Case, CaseRecord};
 use crate::domain::clock;
 use crate::domain::command::Access;
+use crate::domain::cpr::mask_cprs;
 use crate::domain::enquiry::{Language, Reference};
 use crate::domain::policy::Role;
 use crate::domain::report::{self, AccessReport, Read, SubjectId};
+use crate::domain::safe_json;
 use crate::store::api::{Api, Embedded};
 use crate::store::Store;
 use anyhow::{anyhow, bail, Result};
@@ -85,14 +87,33 @@ fn lang(global: &Global) -> Language {
     }
 }
 
+/// Prints a report with every CPR number masked: only the subject's own access answer
+/// (see [`print_unmasked`]) shows them.
 fn print<T: Serialize>(
     format: Format,
     value: &T,
     markdown: impl FnOnce(&T) -> String,
 ) -> Result<()> {
     match format {
+        Format::Md => print!("{}", mask_cprs(&markdown(value))),
+        Format::Json => {
+            let mut v = serde_json::to_value(value)?;
+            safe_json::mask_cprs_in(&mut v);
+            println!("{}", safe_json::to_pretty(&v)?)
+        }
+    }
+    Ok(())
+}
+
+/// The access answer: the subject's own numbers stay (the report masks everyone else's).
+fn print_unmasked<T: Serialize>(
+    format: Format,
+    value: &T,
+    markdown: impl FnOnce(&T) -> String,
+) -> Result<()> {
+    match format {
         Format::Md => print!("{}", markdown(value)),
-        Format::Json => println!("{}", serde_json::to_string_pretty(value)?),
+        Format::Json => println!("{}", safe_json::to_pretty(value)?),
     }
     Ok(())
 }
@@ -121,7 +142,7 @@ pub fn run(global: &Global, cmd: ReportCmd) -> Result<ExitCode> {
             ids.sort();
             ids.dedup();
             let report = access(&api, &ids, lang, log)?;
-            print(format, &report, report::access_markdown)?;
+            print_unmasked(format, &report, report::access_markdown)?;
         }
         ReportCmd::Ropa { format } => {
             let r = report::ropa(&api.policy, lang, today(&api));
@@ -183,6 +204,7 @@ pub fn run(global: &Global, cmd: ReportCmd) -> Result<ExitCode> {
                             due: a.due,
                             countdown: a.countdown.short(),
                             urgency: a.countdown.sort_key(),
+                            complaint_date: a.complaint_date,
                         }
                     });
                     (c, reading)

@@ -5,6 +5,7 @@ use super::{open, Global};
 use crate::domain::case::CaseRecord;
 use crate::domain::clock::{self, RetentionState};
 use crate::domain::command::Command;
+use crate::domain::danish_time::DanishDay;
 use crate::domain::enquiry::Reference;
 use crate::store::api::Api;
 use crate::store::StoreError;
@@ -26,7 +27,7 @@ struct Due {
 
 pub fn run(global: &Global, as_of: Option<NaiveDate>, apply: bool, json: bool) -> Result<ExitCode> {
     let api = open(global)?;
-    let today = as_of.unwrap_or_else(|| api.now().date_naive());
+    let today = as_of.unwrap_or_else(|| api.now().danish_day());
     let mut due: Vec<(Reference, u64, Due)> = Vec::new();
     for rec in api.store.cases() {
         let CaseRecord::Live(case) = rec? else {
@@ -84,7 +85,9 @@ pub fn run(global: &Global, as_of: Option<NaiveDate>, apply: bool, json: bool) -
     if json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&due.iter().map(|(_, _, d)| d).collect::<Vec<_>>())?
+            crate::domain::safe_json::to_pretty(
+                &due.iter().map(|(_, _, d)| d).collect::<Vec<_>>()
+            )?
         );
     } else {
         for (_, _, d) in &due {

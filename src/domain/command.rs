@@ -6,6 +6,7 @@ use super::category::DataCategory;
 use super::enquiry::RightKind;
 use super::policy::{Policy, Role};
 use super::routing;
+use crate::domain::danish_time::DanishDay;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -549,7 +550,7 @@ pub fn apply(
             }
             let reason = need_reason("an extension", reason)?;
             match answer_due {
-                Some(due) if ctx.now.date_naive() <= due => {}
+                Some(due) if ctx.now.danish_day() <= due => {}
                 Some(due) => {
                     return Err(Refusal::Invalid(format!(
                         "the deadline {due} has passed: Art. 12(3) allows an extension only within the first month"
@@ -569,6 +570,9 @@ pub fn apply(
         Command::Pause { reason } => {
             if !open {
                 return Err(wrong());
+            }
+            if let Some(why) = super::clock::pause_refused(case, ctx.policy) {
+                return Err(Refusal::Invalid(why.into()));
             }
             if case.clock.pauses.iter().any(|p| p.until.is_none()) {
                 return Err(Refusal::Invalid("the clock is already paused".into()));
@@ -632,7 +636,7 @@ pub fn apply(
             return Ok(Applied::Erased(Tombstone {
                 reference: case.reference,
                 purpose: case.purpose.clone(),
-                received: case.enquiry.received.date_naive(),
+                received: case.enquiry.received.danish_day(),
                 closed: case.closed.as_ref().map(|s| s.at),
                 handed_over: case.handed_over.as_ref().map(|s| s.at),
                 ground,

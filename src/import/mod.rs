@@ -3,7 +3,6 @@
 //! A file is read whole before anything is stored, so a malformed record refuses the file
 //! with its line (or message) number and nothing of it is registered.
 
-use crate::domain::detect;
 use crate::domain::enquiry::{Channel, Enquiry, Language, Sender};
 use crate::domain::sanitize::{sanitize_line, sanitize_text};
 use chrono::DateTime;
@@ -270,7 +269,7 @@ pub fn clean(mut e: Enquiry) -> Result<Enquiry, String> {
         return Err("sender.name is empty".into());
     }
     if let Some(cpr) = &e.sender.cpr {
-        if detect::parse_cpr(cpr.trim()).is_none() {
+        if crate::domain::cpr::parse_cpr(cpr.trim()).is_none() {
             return Err(format!(
                 "sender.cpr `{}` is not a CPR number (DDMMYY-SSSS with a real date)",
                 sanitize_line(cpr)

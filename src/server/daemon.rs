@@ -17,6 +17,7 @@ use super::protocol::{
 use super::rules::{self, Visibility};
 use super::unix;
 use crate::domain::case::CaseRecord;
+use crate::domain::danish_time::DanishDay;
 use crate::domain::enquiry::Reference;
 use crate::domain::policy::Policy;
 use crate::domain::summary::CaseSummary;
@@ -218,7 +219,7 @@ impl Server {
         let policy = Policy::from_toml(&policy_text, "the store's policy").map_err(|e| {
             ServeError::Store(StoreError::Server(format!("the policy does not load: {e}")))
         })?;
-        let today = config.fixed_now.unwrap_or_else(Utc::now).date_naive();
+        let today = config.fixed_now.unwrap_or_else(Utc::now).danish_day();
         if let Some(n) = store.refresh_queue(&policy, today)? {
             tracing::info!("rebuilt the queue index ({n} cases)");
         }

@@ -2,6 +2,7 @@
 //! the CLI alike, embedded or served.
 
 use crate::domain::case::{Case, CaseRecord};
+use crate::domain::danish_time::DanishDay;
 use crate::domain::enquiry::{Language, Reference};
 use crate::domain::report::{self, AccessReport, SubjectId};
 use crate::store::api::Api;
@@ -57,7 +58,7 @@ pub fn access_for_request(
         &ids,
         &cases,
         lang,
-        api.now().date_naive(),
+        api.now().danish_day(),
         None,
     ))
 }

@@ -22,6 +22,7 @@ use super::{
 use crate::domain::calendar::Calendar;
 use crate::domain::case::{Case, CaseRecord, Stamp};
 use crate::domain::command::{Change, Event};
+use crate::domain::danish_time::DanishDay;
 use crate::domain::enquiry::{Reference, RightKind};
 use crate::domain::policy::Policy;
 use crate::domain::report;
@@ -129,14 +130,20 @@ impl Store {
                     out.duplicates.push((i, r));
                     continue;
                 }
-                let year = new.enquiry.received.year().clamp(0, u16::MAX as i32) as u16;
+                // The reference year is the Danish year of receipt, like every other day decision.
+                let year = new
+                    .enquiry
+                    .received
+                    .danish_day()
+                    .year()
+                    .clamp(0, u16::MAX as i32) as u16;
                 let seq = match counters.get(&year) {
                     Some(s) => *s,
                     None => self.counter(year)?,
                 } + 1;
                 counters.insert(year, seq);
                 let reference = Reference::new(year, seq);
-                let received = new.enquiry.received.date_naive();
+                let received = new.enquiry.received.danish_day();
                 let duplicate_of = new.enquiry.right.and_then(|right| {
                     let mut others = earlier[i].clone();
                     for id in identifiers {
@@ -371,7 +378,7 @@ fn encode_case(
     );
     case.duplicate_of = d.duplicate_of;
     // As `register` writes them: a test compares the two stores key by key.
-    let summary = CaseSummary::new(&case, policy, calendar, now.date_naive());
+    let summary = CaseSummary::new(&case, policy, calendar, now.danish_day());
     let order = order_key(&summary);
     let summary = codec::encode(&summary)?;
     let record = codec::encode(&CaseRecord::Live(Box::new(case)))?;

@@ -13,6 +13,7 @@ use crate::domain::calendar::Calendar;
 use crate::domain::case::{Case, CaseRecord, Stamp, Status, Suggestion};
 use crate::domain::clock;
 use crate::domain::command::{self, Access, Applied, Change, Command, Context, Event, Refusal};
+use crate::domain::danish_time::DanishDay;
 use crate::domain::enquiry::{Enquiry, Reference, RightKind};
 use crate::domain::policy::{Policy, Role};
 use crate::domain::report;
@@ -381,7 +382,7 @@ impl Tx<'_> {
             now,
             policy,
         };
-        let due = clock::first_deadline_on(&case, policy, calendar, now.date_naive());
+        let due = clock::first_deadline_on(&case, policy, calendar, now.danish_day());
         let applied = match command::apply(&case, cmd, &ctx, due) {
             Ok(a) => a,
             Err(r) => return Ok(Err(StoreError::Refused(r))),
@@ -395,7 +396,7 @@ impl Tx<'_> {
         let record = match applied {
             Applied::Updated(mut next) => {
                 if matches!(cmd, Command::SetPurpose { .. }) {
-                    let received = next.enquiry.received.date_naive();
+                    let received = next.enquiry.received.danish_day();
                     let window = policy.rights.duplicate_window_days;
                     next.duplicate_of = next.right.and_then(|right| {
                         report::duplicate_of(
@@ -407,7 +408,7 @@ impl Tx<'_> {
                         )
                     });
                 }
-                self.put_summary(&CaseSummary::new(&next, policy, calendar, now.date_naive()))?;
+                self.put_summary(&CaseSummary::new(&next, policy, calendar, now.danish_day()))?;
                 CaseRecord::Live(next)
             }
             Applied::Erased(tomb) => {
@@ -620,7 +621,13 @@ impl Store {
                         continue;
                     }
                 }
-                let year = n.enquiry.received.year().clamp(0, u16::MAX as i32) as u16;
+                // The reference year is the Danish year of receipt, like every other day decision.
+                let year = n
+                    .enquiry
+                    .received
+                    .danish_day()
+                    .year()
+                    .clamp(0, u16::MAX as i32) as u16;
                 let seq = match counters.get(&year) {
                     Some(s) => *s,
                     None => match tx.meta.get(counter_key(year))? {
@@ -642,7 +649,7 @@ impl Store {
                 };
                 let mut case =
                     Case::new(reference, n.enquiry.clone(), n.suggestions.clone(), stamp);
-                let received = n.enquiry.received.date_naive();
+                let received = n.enquiry.received.danish_day();
                 if let Some(right) = case.right {
                     let mut others = earlier[i].clone();
                     others.extend(
@@ -662,7 +669,7 @@ impl Store {
                     &case,
                     policy,
                     &calendar,
-                    now.date_naive(),
+                    now.danish_day(),
                 ))?;
                 tx.cases.insert(
                     &ref_key(reference),
@@ -703,7 +710,7 @@ impl Store {
     ) -> Result<CaseRecord, StoreError> {
         let erase_keys = self.erase_keys(reference, cmd)?;
         let calendar = Calendar::from_policy(policy);
-        self.transaction(|tx| {
+        let record = self.transaction(|tx| {
             match tx.apply(
                 policy,
                 &calendar,
@@ -717,7 +724,11 @@ impl Store {
                 Ok(record) => Ok(record),
                 Err(e) => abort(e),
             }
-        })
+        })?;
+        if let CaseRecord::Erased(_) = record {
+            self.sweep_erased(reference)?;
+        }
+        Ok(record)
     }
 
     /// Applies many commands in one transaction, each recorded as its own event and audit
@@ -733,7 +744,7 @@ impl Store {
             .map(|b| self.erase_keys(b.reference, &b.command))
             .collect::<Result<_, _>>()?;
         let calendar = Calendar::from_policy(policy);
-        self.transaction(|tx| {
+        let out = self.transaction(|tx| {
             let mut out = Vec::with_capacity(items.len());
             for (b, keys) in items.iter().zip(&erase_keys) {
                 out.push(tx.apply(
@@ -748,7 +759,13 @@ impl Store {
                 )?);
             }
             Ok(out)
-        })
+        })?;
+        for (b, r) in items.iter().zip(&out) {
+            if let Ok(CaseRecord::Erased(_)) = r {
+                self.sweep_erased(b.reference)?;
+            }
+        }
+        Ok(out)
     }
 
     /// Keys that must go on erasure but that a transaction cannot scan for.
@@ -1179,7 +1196,7 @@ impl Store {
             .iter()
             .filter_map(CaseRecord::live)
             .filter(|c| Some(c.reference) != except)
-            .map(|c| (c.reference, c.right, c.enquiry.received.date_naive()))
+            .map(|c| (c.reference, c.right, c.enquiry.received.danish_day()))
             .collect())
     }
 
@@ -1196,7 +1213,9 @@ impl Store {
             .collect()
     }
 
-    /// Saves a half-written justification so a dropped connection loses nothing.
+    /// Saves a half-written justification so a dropped connection loses nothing. Refused
+    /// for a case that is missing or erased: checked in the same transaction as the write,
+    /// so no draft outlives an erasure (see [`Store::sweep_erased`]).
     pub fn save_draft(
         &self,
         reference: Reference,
@@ -1205,13 +1224,67 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut k = ref_key(reference).to_vec();
         k.extend_from_slice(login.as_bytes());
-        if text.is_empty() {
-            self.drafts.remove(k)?;
-        } else {
-            self.drafts.insert(k, text.as_bytes())?;
-        }
+        self.transaction(|tx| {
+            match tx.cases.get(ref_key(reference))? {
+                None => return abort(StoreError::NotFound(reference)),
+                Some(b) if matches!(codec::decode(&b), Ok(CaseRecord::Erased(_))) => {
+                    return abort(StoreError::Erased(reference))
+                }
+                Some(_) => {}
+            }
+            if text.is_empty() {
+                tx.drafts.remove(k.as_slice())?;
+            } else {
+                tx.drafts.insert(k.as_slice(), text.as_bytes())?;
+            }
+            Ok(())
+        })?;
         self.db.flush()?;
         Ok(())
+    }
+
+    /// After an erasure commits: removes the case's drafts and access records written
+    /// between [`Store::erase_keys`]'s scan and the commit, scanning again until nothing
+    /// is left. A transaction cannot scan; each round deletes in one that first checks the
+    /// case is still erased. No new draft can arrive once the tombstone is in place.
+    fn sweep_erased(&self, reference: Reference) -> Result<(), StoreError> {
+        let prefix = ref_key(reference);
+        loop {
+            let left = ErasureKeys {
+                access: self
+                    .access
+                    .scan_prefix(prefix)
+                    .keys()
+                    .collect::<Result<_, _>>()?,
+                drafts: self
+                    .drafts
+                    .scan_prefix(prefix)
+                    .keys()
+                    .collect::<Result<_, _>>()?,
+                requests: Vec::new(),
+            };
+            if left.access.is_empty() && left.drafts.is_empty() {
+                return Ok(());
+            }
+            let erased = self.transaction(|tx| {
+                let erased = tx
+                    .cases
+                    .get(prefix)?
+                    .is_some_and(|b| matches!(codec::decode(&b), Ok(CaseRecord::Erased(_))));
+                if erased {
+                    for k in &left.access {
+                        tx.access.remove(k)?;
+                    }
+                    for k in &left.drafts {
+                        tx.drafts.remove(k)?;
+                    }
+                }
+                Ok(erased)
+            })?;
+            if !erased {
+                return Ok(());
+            }
+        }
     }
 
     pub fn draft(&self, reference: Reference, login: &str) -> Result<Option<String>, StoreError> {
@@ -1297,7 +1370,7 @@ impl Store {
 /// with address, and every CPR number written in the subject or text (a person mentioned
 /// is a data subject too). Registration files the case under each, in the same
 /// transaction; erasure recomputes the same list from the case and removes every key,
-/// which is why the text search is a fixed, strict rule (`report::cprs_in_text`) and not
+/// which is why the text search is a fixed, strict rule (`cpr::cprs_in_text`) and not
 /// detection's tunable one.
 pub fn subject_identifiers(e: &Enquiry) -> Vec<String> {
     report::enquiry_keys(e)

@@ -98,6 +98,8 @@ pub enum Action {
     // Events.
     Key(Key),
     InputChar(char),
+    /// Text pasted (bracketed paste): for the focused field, never keys.
+    Paste(String),
     Resize(u16, u16),
     /// A timer tick: the date (it may have changed at midnight) and cases others changed.
     Tick {

@@ -987,6 +987,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::DraftLoaded { reference, text } => dialog::draft_loaded(app, reference, text),
+        Action::Paste(text) => return paste(app, &text),
         Action::InputChar(ch) => match &mut app.overlay {
             Some(Overlay::Filter { .. }) => {
                 app.filter.push(ch);
@@ -1250,6 +1251,56 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Nothing => {}
     }
     Vec::new()
+}
+
+/// A paste into the focused field, as one edit: the filter runs once on the result, not
+/// once per character. With no field focused it is ignored: a paste is never keys.
+fn paste(app: &mut App, text: &str) -> Vec<Effect> {
+    let multiline = matches!(
+        &app.overlay,
+        Some(Overlay::Route(w)) if w.step == dialog::RouteStep::Justification
+    );
+    let (text, cut) = super::paste::fit(text, multiline, super::paste::PASTE_LIMIT);
+    let mut effects = Vec::new();
+    match &mut app.overlay {
+        Some(Overlay::Filter { .. }) => {
+            app.filter.push_str(&text);
+            app.compiled = Filter::new(&app.filter);
+            app.selected = 0;
+            app.rebuild_list(None);
+        }
+        Some(Overlay::Help { input, scroll }) => {
+            input.push_str(&text);
+            *scroll = 0;
+        }
+        Some(Overlay::Palette { input, selected }) => {
+            input.push_str(&text);
+            *selected = 0;
+        }
+        Some(Overlay::Purpose(_)) | Some(Overlay::Route(_)) => {
+            effects = dialog::type_text(app, &text);
+        }
+        _ => {
+            app.say(match app.lang {
+                Lang::Da => "indsat tekst ignoreret: intet tekstfelt er valgt",
+                Lang::En => "paste ignored: no text field has focus",
+            });
+            return effects;
+        }
+    }
+    if cut {
+        app.say(match app.lang {
+            Lang::Da => format!(
+                "indsat tekst afkortet til {} tegn",
+                super::paste::PASTE_LIMIT
+            ),
+            Lang::En => format!(
+                "pasted text cut to {} characters",
+                super::paste::PASTE_LIMIT
+            ),
+        });
+    }
+    effects
 }
 
 fn on_key(app: &mut App, key: Key) -> Vec<Effect> {

@@ -585,6 +585,34 @@ pub fn type_char(app: &mut App, ch: char) -> Vec<Effect> {
     Vec::new()
 }
 
+/// Pasted text into a dialog's text field, as one edit (one draft save at most).
+pub fn type_text(app: &mut App, text: &str) -> Vec<Effect> {
+    match &mut app.overlay {
+        Some(Overlay::Purpose(p)) => {
+            p.input.push_str(text);
+            p.selected = 0;
+        }
+        Some(Overlay::Route(w)) => {
+            w.reasons.clear();
+            match w.step {
+                RouteStep::Recipient => {
+                    w.input.push_str(text);
+                    w.selected = 0;
+                }
+                RouteStep::Transfer => w.transfer.push_str(text),
+                RouteStep::Justification => {
+                    w.justification.push_str(text);
+                    w.unsaved = 0;
+                    return vec![save_draft(w)];
+                }
+                _ => {}
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
 /// Counts a keystroke in the justification; every `DRAFT_EVERY` the draft is saved.
 fn typed(w: &mut RouteWizard) -> Vec<Effect> {
     w.unsaved += 1;

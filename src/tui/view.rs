@@ -16,6 +16,7 @@ use crate::domain::category::DataCategory;
 use crate::domain::clock;
 use crate::domain::command::Change;
 use crate::domain::command::MIN_JUSTIFICATION;
+use crate::domain::danish_time::DanishDay;
 use crate::domain::enquiry::RightKind;
 use crate::domain::sanitize::sanitize_line;
 use ratatui::buffer::Buffer;
@@ -717,7 +718,7 @@ fn draw_case_header(app: &App, c: &CaseView, case: &Case, area: Rect, buf: &mut 
     from.push_str(&format!(
         " · {} · {} · {} · {}",
         i18n::channel(lang, case.enquiry.channel),
-        case.enquiry.received.date_naive(),
+        case.enquiry.received.danish_day(),
         i18n::status(lang, case.status),
         case.assignee
             .as_deref()
@@ -882,13 +883,21 @@ pub fn side_lines(app: &App, c: &CaseView, width: usize) -> Vec<(String, SideKin
     }
     if let Some(f) = &case.restriction {
         push(
-            format!("{}: {}", t(lang, Msg::Restricted), sanitize_line(&f.reason)),
+            format!(
+                "{}: {}",
+                t(lang, Msg::Restricted),
+                model::display_line(&f.reason)
+            ),
             SideKind::Warn,
         );
     }
     if let Some(f) = &case.legal_hold {
         push(
-            format!("{}: {}", t(lang, Msg::LegalHold), sanitize_line(&f.reason)),
+            format!(
+                "{}: {}",
+                t(lang, Msg::LegalHold),
+                model::display_line(&f.reason)
+            ),
             SideKind::Warn,
         );
     }
@@ -920,6 +929,12 @@ pub fn side_lines(app: &App, c: &CaseView, width: usize) -> Vec<(String, SideKin
                     SideKind::Normal
                 },
             );
+            if let Some(d) = a.complaint_date {
+                push(
+                    format!(" {} {d}", t(lang, Msg::ComplaintDate)),
+                    SideKind::Normal,
+                );
+            }
             if a.delay_letter_due {
                 push(format!(" {}", t(lang, Msg::DelayLetter)), SideKind::Warn);
             }
@@ -997,7 +1012,7 @@ pub fn side_lines(app: &App, c: &CaseView, width: usize) -> Vec<(String, SideKin
         let mut s = format!(
             " #{} {} → {} ({})",
             d.id,
-            d.made.at.date_naive(),
+            d.made.at.danish_day(),
             recipient,
             bases.join(", ")
         );
@@ -1006,7 +1021,7 @@ pub fn side_lines(app: &App, c: &CaseView, width: usize) -> Vec<(String, SideKin
         }
         push(s, kind);
         push(
-            format!("   {}", sanitize_line(&d.justification)),
+            format!("   {}", model::display_line(&d.justification)),
             SideKind::Dim,
         );
     }
@@ -1027,7 +1042,7 @@ pub fn side_lines(app: &App, c: &CaseView, width: usize) -> Vec<(String, SideKin
         let shown = if c.revealed {
             sanitize_line(cpr).into_owned()
         } else {
-            crate::domain::detect::mask_cpr(cpr)
+            crate::domain::cpr::mask_cpr(cpr)
         };
         push(format!(" CPR {shown}"), SideKind::Normal);
     }
