@@ -605,6 +605,15 @@ impl Store {
                         continue;
                     }
                 }
+                // Same Message-ID, other content: registered, and flagged.
+                let alias = n
+                    .enquiry
+                    .dedup_alias()
+                    .map(|a| audit::digest(a.as_bytes()).to_vec());
+                let same_id = match &alias {
+                    Some(a) => tx.dedup.get(a.as_slice())?.and_then(|v| ref_from_key(&v)),
+                    None => None,
+                };
                 let year = n.enquiry.received.year().clamp(0, u16::MAX as i32) as u16;
                 let seq = match counters.get(&year) {
                     Some(s) => *s,
@@ -638,9 +647,10 @@ impl Store {
                     );
                     case.duplicate_of =
                         report::duplicate_of(reference, right, received, window, &others);
-                    if let Some(first) = case.duplicate_of {
-                        out.flagged.push((reference, first));
-                    }
+                }
+                case.duplicate_of = case.duplicate_of.or(same_id);
+                if let Some(first) = case.duplicate_of {
+                    out.flagged.push((reference, first));
                 }
                 in_batch.push((identifiers, reference, case.right, received));
                 tx.put_summary(&CaseSummary::new(
@@ -664,6 +674,9 @@ impl Store {
                 let bytes = tx.write_event(reference, &event)?;
                 tx.append_audit(now, actor, Some(reference), 1, "register", &bytes)?;
                 tx.dedup.insert(dedup.as_slice(), &ref_key(reference))?;
+                if let (Some(a), None) = (&alias, same_id) {
+                    tx.dedup.insert(a.as_slice(), &ref_key(reference))?;
+                }
                 for id in identifiers {
                     tx.subjects.insert(subject_key(id, reference), &[])?;
                 }
