@@ -114,7 +114,8 @@ fn email_mbox_and_maildir_import() {
         let p = entry.unwrap().path();
         let name = p.file_name().unwrap().to_str().unwrap().to_string();
         let out = s.ok(&["import", p.to_str().unwrap()]);
-        let n: usize = out
+        let head = out.lines().next().unwrap();
+        let n: usize = head
             .rsplit(": ")
             .next()
             .unwrap()

@@ -211,8 +211,14 @@ mod tests {
     #[test]
     fn obsolete_forms_and_named_zones() {
         assert_eq!(at("Wed, 20 Dec 95 19:59 CST"), "1995-12-20T19:59:00-06:00");
-        assert_eq!(at("Fri, 20 Nov 2026 10:00 CET"), "2026-11-20T10:00:00+01:00");
-        assert_eq!(at("Mon, 1 Jun 2026 10:00:00 CEST"), "2026-06-01T10:00:00+02:00");
+        assert_eq!(
+            at("Fri, 20 Nov 2026 10:00 CET"),
+            "2026-11-20T10:00:00+01:00"
+        );
+        assert_eq!(
+            at("Mon, 1 Jun 2026 10:00:00 CEST"),
+            "2026-06-01T10:00:00+02:00"
+        );
         assert_eq!(
             at("Mon, 1 Jun 2026 10:00:00 MET DST"),
             "2026-06-01T10:00:00+02:00"

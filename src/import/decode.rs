@@ -43,9 +43,7 @@ fn mend_field(field: &[u8], out: &mut Vec<u8>) {
     }
     let (line, ending) = match text.strip_suffix("\r\n") {
         Some(l) => (l, "\r\n"),
-        None => text
-            .strip_suffix('\n')
-            .map_or((&*text, ""), |l| (l, "\n")),
+        None => text.strip_suffix('\n').map_or((&*text, ""), |l| (l, "\n")),
     };
     let unfolded = line.replace("\r\n", "").replace('\n', "");
     out.extend_from_slice(join_encoded_words(&unfolded).as_bytes());
@@ -57,7 +55,11 @@ fn mend_field(field: &[u8], out: &mut Vec<u8>) {
 pub fn utf8_or_1252(bytes: &[u8]) -> Cow<'_, str> {
     match std::str::from_utf8(bytes) {
         Ok(s) => Cow::Borrowed(s),
-        Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0,
+        Err(_) => {
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
+        }
     }
 }
 
@@ -225,9 +227,9 @@ pub fn utf7(bytes: &[u8]) -> String {
     out
 }
 
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/// Standard base64 with padding (for writing encoded words).
+pub fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let n = (chunk[0] as u32) << 16
@@ -261,7 +263,10 @@ mod tests {
     #[test]
     fn base64_round_trips() {
         for s in ["", "a", "ab", "abc", "æøå Søren"] {
-            assert_eq!(base64_decode(base64(s.as_bytes()).as_bytes()).unwrap(), s.as_bytes());
+            assert_eq!(
+                base64_decode(base64(s.as_bytes()).as_bytes()).unwrap(),
+                s.as_bytes()
+            );
         }
     }
 
@@ -278,10 +283,14 @@ mod tests {
 
     #[test]
     fn raw_latin1_headers_and_a_bom_are_mended() {
-        let raw = b"\xEF\xBB\xBF\r\n\r\nFrom: S\xF8ren \xD8berg <s@example.dk>\r\n\r\nbody \xF8\r\n";
+        let raw =
+            b"\xEF\xBB\xBF\r\n\r\nFrom: S\xF8ren \xD8berg <s@example.dk>\r\n\r\nbody \xF8\r\n";
         let mended = mend(raw);
         let text = String::from_utf8_lossy(&mended);
-        assert!(text.starts_with("From: Søren Øberg <s@example.dk>\r\n"), "{text}");
+        assert!(
+            text.starts_with("From: Søren Øberg <s@example.dk>\r\n"),
+            "{text}"
+        );
         // The body is left for the MIME decoder.
         assert!(mended.ends_with(b"body \xF8\r\n"));
     }

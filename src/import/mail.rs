@@ -9,8 +9,7 @@ use super::decode::{mend, utf8_or_1252};
 use crate::domain::enquiry::{Channel, Enquiry, Sender};
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone, Utc, Weekday};
 use mail_parser::{
-    Encoding, HeaderName, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders,
-    PartType,
+    Encoding, HeaderName, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders, PartType,
 };
 
 /// What the mailbox around a message tells about it.
@@ -117,7 +116,11 @@ fn content_id(
     let mut h = blake3::Hasher::new();
     let email = sender.email.as_deref().unwrap_or("");
     let fields = [&sender.name, email, subject, body.trim_end()];
-    for part in fields.iter().map(|p| p.as_bytes()).chain([date.trim_ascii()]) {
+    for part in fields
+        .iter()
+        .map(|p| p.as_bytes())
+        .chain([date.trim_ascii()])
+    {
         h.update(&(part.len() as u64).to_le_bytes());
         h.update(part);
     }
@@ -142,7 +145,10 @@ fn receipt_time(
     ctx: &MailContext,
     notes: &mut Vec<String>,
 ) -> DateTime<FixedOffset> {
-    let top = msg.headers().iter().find(|h| h.name == HeaderName::Received);
+    let top = msg
+        .headers()
+        .iter()
+        .find(|h| h.name == HeaderName::Received);
     if let Some(h) = top {
         let text = utf8_or_1252(raw_value(raw, h));
         let stamp = text.rsplit(';').next().unwrap_or("");
@@ -221,7 +227,13 @@ fn sender(msg: &Message<'_>, raw: &[u8], ctx: &MailContext, notes: &mut Vec<Stri
             _ => None,
         }
     };
-    if msg.headers().iter().filter(|h| h.name == HeaderName::From).count() > 1 {
+    if msg
+        .headers()
+        .iter()
+        .filter(|h| h.name == HeaderName::From)
+        .count()
+        > 1
+    {
         notes.push("several From: headers; the first is used".into());
     }
     let found = first(HeaderName::From)
@@ -261,7 +273,11 @@ fn return_path(msg: &Message<'_>, raw: &[u8]) -> Option<String> {
         .iter()
         .find(|h| h.name == HeaderName::ReturnPath)?;
     let text = utf8_or_1252(raw_value(raw, h));
-    let addr = text.trim().trim_start_matches('<').trim_end_matches('>').trim();
+    let addr = text
+        .trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .trim();
     (!addr.is_empty()).then(|| addr.to_string())
 }
 

@@ -178,8 +178,14 @@ mod tests {
     #[test]
     fn formats_are_sniffed_from_content() {
         let p = Path::new("x.msg");
-        assert_eq!(sniff(p, b"\xEF\xBB\xBFFrom: a@b\n\nx"), Some(Format::Message));
-        assert_eq!(sniff(Path::new("x"), b"\n\nReceived: from x\n"), Some(Format::Message));
+        assert_eq!(
+            sniff(p, b"\xEF\xBB\xBFFrom: a@b\n\nx"),
+            Some(Format::Message)
+        );
+        assert_eq!(
+            sniff(Path::new("x"), b"\n\nReceived: from x\n"),
+            Some(Format::Message)
+        );
         assert_eq!(
             sniff(p, b"From a@b Tue Nov 24 09:00:00 2026\nFrom: a@b\n"),
             Some(Format::Mbox)

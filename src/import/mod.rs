@@ -139,7 +139,11 @@ pub fn read_file(path: &Path, now: DateTime<Utc>) -> Result<FileRead, ImportErro
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             let what = format!("message {} ({})", i + 1, sanitize_line(&name));
-            (what, m.path.display().to_string(), mail::read_mail(&m.bytes, &ctx))
+            (
+                what,
+                m.path.display().to_string(),
+                mail::read_mail(&m.bytes, &ctx),
+            )
         };
         let numbered: Vec<(usize, mailbox::MaildirMessage)> =
             messages.into_iter().enumerate().collect();
