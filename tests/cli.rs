@@ -337,6 +337,10 @@ fn bench_prints_every_figure_with_its_target() {
             "import from JSON Lines, with detection",
             "≥ 20,000 enquiries/s",
         ),
+        (
+            "import e-mail from a maildir, with detection",
+            "≥ 2,000 messages/s",
+        ),
         ("subject lookup for the access report", "≤ 5 ms"),
         ("resident memory with the queue open", "≤ 300 MB"),
         (

@@ -320,7 +320,10 @@ fn one_bad_file_refuses_only_itself() {
         err.contains("long_subject.mbox: refused, nothing from this file was imported"),
         "{err}"
     );
-    assert!(err.contains("message 2: subject is 5000 bytes"), "{err}");
+    assert!(
+        err.contains("long_subject.mbox: message 2: subject is 5000 bytes"),
+        "{err}"
+    );
     let out = String::from_utf8_lossy(&out.stdout);
     assert!(out.contains("no_date.eml: 1 registered"), "{out}");
     assert_eq!(s.cases().len(), 1);

@@ -234,7 +234,6 @@ pub fn import(global: &Global, files: &[PathBuf], quarantine: Option<&Path>) -> 
     })
 }
 
-
 /// The per-file loop both ways of importing share: read, plan, register, report.
 fn import_each(
     files: &[PathBuf],
@@ -274,6 +273,9 @@ fn import_each(
         if plan.refused_whole() {
             refused += 1;
         }
+    }
+    if refused == files.len() {
+        anyhow::bail!("nothing was imported");
     }
     if refused > 0 {
         anyhow::bail!(

@@ -78,7 +78,7 @@ impl Plan {
                 self.refused.len() + self.labels.len()
             ));
             for r in &self.refused {
-                err.push(format!("  {}: {}", r.what, sanitize_line(&r.reason)));
+                err.push(format!("  {}", named(&file, r)));
             }
             err.push(
                 "  import it again with --quarantine DIR to set these aside and register the rest"
@@ -98,9 +98,8 @@ impl Plan {
         out.extend(self.details(reg));
         for (r, at) in self.refused.iter().zip(&self.quarantined) {
             err.push(format!(
-                "{file}: {}: refused: {}; set aside as {}",
-                r.what,
-                sanitize_line(&r.reason),
+                "{}; set aside as {}",
+                named(&file, r),
                 sanitize_line(&at.display().to_string())
             ));
         }
@@ -150,6 +149,16 @@ impl Plan {
             lines.insert(0, format!("  registered: {l}"));
         }
         lines
+    }
+}
+
+/// A refused record by file and number: `FILE:3: reason` for a line, `FILE: message 3:
+/// reason` for a message.
+fn named(file: &str, r: &Refused) -> String {
+    let reason = sanitize_line(&r.reason);
+    match r.what.strip_prefix("line ") {
+        Some(n) => format!("{file}:{n}: {reason}"),
+        None => format!("{file}: {}: {reason}", r.what),
     }
 }
 
@@ -215,4 +224,97 @@ fn set_aside(dir: &Path, stem: &str, r: &Refused) -> std::io::Result<PathBuf> {
         std::io::ErrorKind::AlreadyExists,
         format!("{}: no free name for {base}", dir.display()),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::fixtures;
+
+    fn record(what: &str, flags: &[&str]) -> Record {
+        Record {
+            enquiry: fixtures::enquiry("2026-11-24T10:00:00+01:00", "text"),
+            source: format!("inbox {what}"),
+            what: what.into(),
+            flags: flags.iter().map(|f| f.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn units_merge_into_one_report_by_position() {
+        let read = FileRead {
+            file: PathBuf::from("inbox.mbox"),
+            records: vec![
+                record("message 1", &[]),
+                record("message 2", &[]),
+                record("message 3", &["no usable From: header"]),
+            ],
+            refused: Vec::new(),
+        };
+        let mut plan = Plan::new(read, None).unwrap();
+        assert_eq!(plan.take_records().len(), 3);
+        let r = |n| Reference::new(2026, n);
+        // Two units as the server answers them: positions within each unit.
+        let mut reg = Registration::default();
+        merge(
+            &mut reg,
+            Registration {
+                registered: vec![r(5)],
+                duplicates: vec![(1, r(1))],
+                flagged: Vec::new(),
+            },
+            0,
+        );
+        merge(
+            &mut reg,
+            Registration {
+                registered: vec![r(6)],
+                duplicates: Vec::new(),
+                flagged: vec![(r(6), r(2))],
+            },
+            2,
+        );
+        let (out, err) = plan.report(&reg);
+        assert!(err.is_empty());
+        assert_eq!(
+            out,
+            [
+                "inbox.mbox: 2 registered, 1 already in the store",
+                "  registered: 2026-000005, 2026-000006",
+                "  message 2: already in the store as 2026-000001",
+                "  message 3: registered as 2026-000006, possible duplicate of 2026-000002",
+                "  message 3: registered as 2026-000006; check: no usable From: header",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_refused_record_refuses_the_file_unless_set_aside() {
+        let read = || FileRead {
+            file: PathBuf::from("x.jsonl"),
+            records: vec![record("line 1", &[])],
+            refused: vec![Refused {
+                what: "line 2".into(),
+                reason: "bad \u{1b}[31m".into(),
+                raw: b"{oops".to_vec(),
+            }],
+        };
+        let mut plan = Plan::new(read(), None).unwrap();
+        assert!(plan.refused_whole());
+        assert!(plan.take_records().is_empty());
+        let (out, err) = plan.report(&Registration::default());
+        assert!(out.is_empty());
+        assert!(err[1].starts_with("  x.jsonl:2: bad "), "{err:?}");
+        assert!(!err.iter().any(|l| l.contains('\u{1b}')), "{err:?}");
+
+        let dir = tempfile::tempdir().unwrap();
+        let mut plan = Plan::new(read(), Some(dir.path())).unwrap();
+        assert!(!plan.refused_whole());
+        assert_eq!(plan.take_records().len(), 1);
+        let kept = std::fs::read(dir.path().join("x.jsonl.line-2.jsonl")).unwrap();
+        assert_eq!(kept, b"{oops");
+        // A second import of the same file does not overwrite the first one's.
+        Plan::new(read(), Some(dir.path())).unwrap();
+        assert!(dir.path().join("x.jsonl.line-2-2.jsonl").exists());
+    }
 }
