@@ -151,7 +151,8 @@ fn receipt_time(
         .find(|h| h.name == HeaderName::Received);
     if let Some(h) = top {
         let text = utf8_or_1252(raw_value(raw, h));
-        let stamp = text.rsplit(';').next().unwrap_or("");
+        // RFC 5322 § 3.6.7: the date follows the last semicolon; without one there is none.
+        let stamp = text.rsplit_once(';').map_or("", |(_, d)| d);
         match date::parse(stamp) {
             Some(d) if date::implausible(d.at, ctx.now).is_none() => return d.at,
             Some(d) => notes.push(format!(
@@ -208,7 +209,7 @@ fn clip(s: &str, n: usize) -> String {
 /// The first `From:` (RFC 5322 allows one; of several the first is what was written first),
 /// else `Sender:`, else the envelope or `Return-Path:`, else "(unknown sender)".
 fn sender(msg: &Message<'_>, raw: &[u8], ctx: &MailContext, notes: &mut Vec<String>) -> Sender {
-    let first = |name: HeaderName<'static>| -> Option<(Option<String>, String)> {
+    let first = |name: HeaderName<'static>| -> Option<(Option<String>, Option<String>)> {
         let h = msg.headers().iter().find(|h| h.name == name)?;
         let addr = match &h.value {
             HeaderValue::Address(a) => a.first(),
@@ -223,8 +224,8 @@ fn sender(msg: &Message<'_>, raw: &[u8], ctx: &MailContext, notes: &mut Vec<Stri
             .map(str::trim)
             .filter(|n| !n.is_empty());
         match (name, address) {
-            (n, Some(a)) => Some((n.map(str::to_string), a.to_string())),
-            _ => None,
+            (None, None) => None,
+            (n, a) => Some((n.map(str::to_string), a.map(str::to_string))),
         }
     };
     if msg
@@ -249,14 +250,21 @@ fn sender(msg: &Message<'_>, raw: &[u8], ctx: &MailContext, notes: &mut Vec<Stri
                 .or_else(|| return_path(msg, raw))
                 .filter(|e| e.contains('@'))?;
             notes.push("no usable From: header; sender taken from the envelope".into());
-            Some((None, envelope))
+            Some((None, Some(envelope)))
         });
     match found {
-        Some((name, address)) => Sender {
-            name: name.unwrap_or_else(|| address.clone()),
-            email: Some(address),
-            ..Sender::default()
-        },
+        Some((name, address)) => {
+            if address.is_none() {
+                notes.push("the sender has a name but no address".into());
+            }
+            Sender {
+                name: name
+                    .or_else(|| address.clone())
+                    .unwrap_or_else(|| UNKNOWN_SENDER.into()),
+                email: address,
+                ..Sender::default()
+            }
+        }
         None => {
             notes.push("no sender address in the message or its envelope".into());
             Sender {
@@ -324,13 +332,56 @@ fn own_decoding(part: &MessagePart<'_>, raw: &[u8]) -> Option<String> {
 }
 
 /// HTML as readable text: paragraphs, line breaks, list items and table cells kept apart.
+/// Very large or very deeply nested HTML (which an HTML parser handles in time that grows
+/// with the square of the depth) gets its tags stripped without layout instead.
 pub fn html_to_text(html: &str) -> String {
-    if html.len() <= MAX_HTML_LAYOUT {
+    if html.len() <= MAX_HTML_LAYOUT && nesting(html) <= MAX_HTML_DEPTH {
         if let Ok(text) = html2text::config::plain().string_from_read(html.as_bytes(), 100) {
             return text;
         }
     }
     mail_parser::decoders::html::html_to_text(html)
+}
+
+/// Deepest element nesting laid out as text; real mail stays far below it.
+const MAX_HTML_DEPTH: usize = 256;
+
+/// The deepest nesting of elements, counted from the tags alone (an overestimate where end
+/// tags are left out, which only means less layout).
+fn nesting(html: &str) -> usize {
+    const VOID: [&str; 14] = [
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr",
+    ];
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while let Some(n) = bytes[i..].iter().position(|b| *b == b'<') {
+        let start = i + n + 1;
+        let end = bytes[start..]
+            .iter()
+            .position(|b| *b == b'>')
+            .map_or(bytes.len(), |e| start + e);
+        let tag = &html[start..end];
+        i = (end + 1).min(bytes.len());
+        if let Some(rest) = tag.strip_prefix('/') {
+            if !rest.is_empty() {
+                depth = depth.saturating_sub(1);
+            }
+            continue;
+        }
+        let name: String = tag
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name.is_empty() || tag.ends_with('/') || VOID.contains(&name.as_str()) {
+            continue;
+        }
+        depth += 1;
+        deepest = deepest.max(depth);
+    }
+    deepest
 }
 
 /// An attachment's name, or for an unnamed part what it is.
@@ -373,6 +424,57 @@ pub fn copenhagen(t: DateTime<Utc>) -> DateTime<FixedOffset> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn read(text: &str) -> Mail {
+        let ctx = MailContext {
+            envelope: None,
+            delivered: None,
+            now: "2026-11-24T08:00:00Z".parse().unwrap(),
+        };
+        read_mail(text.as_bytes(), &ctx).unwrap()
+    }
+
+    #[test]
+    fn a_name_without_an_address_is_kept_and_flagged() {
+        let m = read("From: Hanne Holm\r\nSubject: x\r\n\r\nbody\r\n");
+        assert_eq!(m.enquiry.sender.name, "Hanne Holm");
+        assert_eq!(m.enquiry.sender.email, None);
+        assert!(
+            m.flags.iter().any(|f| f.contains("no address")),
+            "{:?}",
+            m.flags
+        );
+    }
+
+    #[test]
+    fn a_received_header_without_a_date_is_not_guessed_from() {
+        let m = read(
+            "Received: from mar.example by may.example id 12 2026\r\nFrom: a@b.dk\r\n\r\nx\r\n",
+        );
+        assert_eq!(m.enquiry.received.to_rfc3339(), "2026-11-24T09:00:00+01:00");
+        assert!(
+            m.flags.iter().any(|f| f.contains("no readable date")),
+            "{:?}",
+            m.flags
+        );
+    }
+
+    #[test]
+    fn deeply_nested_html_is_laid_out_without_overflow() {
+        let html = format!("{}deep{}", "<div>".repeat(20_000), "</div>".repeat(20_000));
+        assert_eq!(nesting(&html), 20_000);
+        let text = html_to_text(&html);
+        assert!(text.contains("deep"), "{text:.100}");
+        // Just within the limit, laid out on a thread with the default stack, as an
+        // import's worker threads are.
+        let html = format!("{}edge{}", "<div>".repeat(250), "</div>".repeat(250));
+        let text = std::thread::spawn(move || html_to_text(&html))
+            .join()
+            .unwrap();
+        assert!(text.contains("edge"));
+        let flat = "<p>a<br>b</p><ul><li>c</li><li>d<img src=x/></li></ul>";
+        assert_eq!(nesting(flat), 2);
+    }
 
     #[test]
     fn copenhagen_offsets_switch_with_summer_time() {

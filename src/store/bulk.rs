@@ -120,6 +120,7 @@ impl Store {
             .into_iter()
             .collect::<Result<_, _>>()?;
         let mut out = Registration::default();
+        let same_message = self.same_message_in_store(batch)?;
         let mut seen: HashMap<&[u8], Reference> = HashMap::new();
         let mut seen_alias: HashMap<&[u8], Reference> = HashMap::new();
         let mut requests: HashMap<&str, Vec<Request>> = HashMap::new();
@@ -136,7 +137,8 @@ impl Store {
                 let existing = match seen.get(dedup.as_slice()) {
                     Some(r) => Some(*r),
                     None => self.dedup.get(dedup)?.and_then(|v| ref_from_key(&v)),
-                };
+                }
+                .or(same_message[i]);
                 if let Some(r) = existing {
                     out.duplicates.push((i, r));
                     continue;

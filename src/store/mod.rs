@@ -592,6 +592,7 @@ impl Store {
                 None => Ok(Vec::new()),
             })
             .collect::<Result<_, _>>()?;
+        let same_message = self.same_message_in_store(batch)?;
         self.transaction(|tx| {
             let mut out = Registration::default();
             let mut counters: HashMap<u16, u32> = HashMap::new();
@@ -604,6 +605,10 @@ impl Store {
                         out.duplicates.push((i, r));
                         continue;
                     }
+                }
+                if let Some(r) = same_message[i] {
+                    out.duplicates.push((i, r));
+                    continue;
                 }
                 // Same Message-ID, other content: registered, and flagged.
                 let alias = n
@@ -804,6 +809,37 @@ impl Store {
                 .insert(&access_key(reference, seq), bytes.clone())?;
             Ok(())
         })
+    }
+
+    /// Whether case `r` holds the same message as `e` (same Message-ID and content): what
+    /// an import keyed by the Message-ID alone, before content counted, finds that way.
+    fn holds_same_message(&self, r: Reference, e: &Enquiry) -> Result<bool, StoreError> {
+        Ok(match self.case(r)? {
+            Some(CaseRecord::Live(c)) => c.enquiry.dedup_key() == e.dedup_key(),
+            _ => false,
+        })
+    }
+
+    /// For each enquiry whose Message-ID is already in the store, the case with that
+    /// Message-ID when it holds the same message (looked up before a transaction, which
+    /// cannot read cases by reference this way).
+    fn same_message_in_store(
+        &self,
+        batch: &[NewEnquiry],
+    ) -> Result<Vec<Option<Reference>>, StoreError> {
+        batch
+            .iter()
+            .map(|n| {
+                let Some(alias) = n.enquiry.dedup_alias() else {
+                    return Ok(None);
+                };
+                let key = audit::digest(alias.as_bytes());
+                match self.dedup.get(key)?.and_then(|v| ref_from_key(&v)) {
+                    Some(r) if self.holds_same_message(r, &n.enquiry)? => Ok(Some(r)),
+                    _ => Ok(None),
+                }
+            })
+            .collect()
     }
 
     pub fn case(&self, reference: Reference) -> Result<Option<CaseRecord>, StoreError> {

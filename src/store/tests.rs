@@ -150,6 +150,14 @@ fn the_same_message_id_with_other_content_is_registered_and_flagged() {
             .register(&policy, &[mail("third")], "anne", now())
             .unwrap();
         assert_eq!(later.flagged, vec![(later.registered[0], first)]);
+        // A store that keyed mail by its Message-ID alone: the same message again is a
+        // duplicate, found by its content.
+        let full = audit::digest(batch[0].enquiry.dedup_key().as_bytes());
+        store.dedup.remove(full).unwrap();
+        let again = store
+            .register_bulk(&policy, &batch[..1], "anne", now(), 10)
+            .unwrap();
+        assert_eq!(again.duplicates, vec![(0, first)], "bulk {bulk}");
     }
 }
 
