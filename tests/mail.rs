@@ -414,3 +414,32 @@ fn an_over_long_subject_no_longer_blocks_an_mbox_with_quarantine() {
     assert!(out.contains("2 registered"), "{out}");
     assert!(q.join("long_subject.mbox.message-2.eml").exists());
 }
+
+#[test]
+fn without_received_a_maildir_message_is_received_when_delivered() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir_all(inbox.join("new")).unwrap();
+    let file = inbox.join("new").join("1.host:2,");
+    std::fs::write(
+        &file,
+        "Date: Thu, 01 Jan 2099 10:00:00 +0100\r\nFrom: a@example.dk\r\nSubject: late\r\n\r\nx\r\n",
+    )
+    .unwrap();
+    let delivered: DateTime<Utc> = "2026-11-20T23:30:00Z".parse().unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(delivered.into())
+        .unwrap();
+    let r = read_file(&inbox, now()).unwrap();
+    let e = &r.records[0].enquiry;
+    assert_eq!(e.received.with_timezone(&Utc), delivered);
+    // 00:30 on 21 November in Copenhagen: the Danish day of delivery.
+    assert_eq!(e.received.to_rfc3339(), "2026-11-21T00:30:00+01:00");
+    assert!(r.records[0]
+        .flags
+        .iter()
+        .any(|f| f.contains("delivered to the maildir")));
+}
