@@ -580,7 +580,7 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
     println!("from      {}", masked_sender(&c));
     // A display name can look like an address; the address it came from is shown too.
     if let Some(email) = e.sender.email.as_deref().filter(|m| *m != e.sender.name) {
-        println!("address   <{}>", sanitize_line(email));
+        println!("address   <{}>", mask_text(&sanitize_line(email)));
     }
     println!("subject   {}", sanitize_line(&e.subject));
     println!("purpose   {}", c.purpose.as_deref().unwrap_or("-"));
@@ -600,7 +600,7 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
     // How an imported message was read (its sender's Date:, a guessed sender, …).
     for ev in api.events(r)? {
         if let crate::domain::command::Change::Registered { source } = &ev.change {
-            println!("source    {}", sanitize_line(source));
+            println!("source    {}", mask_text(&sanitize_line(source)));
         }
     }
     println!("assignee  {}", c.assignee.as_deref().unwrap_or("-"));
