@@ -443,3 +443,70 @@ fn without_received_a_maildir_message_is_received_when_delivered() {
         .iter()
         .any(|f| f.contains("delivered to the maildir")));
 }
+
+/// Stops the server it holds when dropped, whatever the test's outcome.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn through_the_server_the_summary_and_quarantine_are_the_same() {
+    let s = TestStore::new();
+    let dir = s.dir.path().join("inbox");
+    maildir(&dir, 20, &[4, 17]);
+    let socket = triage::server::default_socket(&s.db);
+    let log = std::fs::File::create(s.dir.path().join("serve.log")).unwrap();
+    let mut server = Server(
+        std::process::Command::new(common::BIN)
+            .args(["serve", "--db"])
+            .arg(&s.db)
+            .env("TRIAGE_NOW", common::NOW)
+            .env_remove("TRIAGE_POLICY")
+            .env_remove("TRIAGE_DB")
+            .env_remove("TRIAGE_SERVER")
+            .stdout(std::process::Stdio::null())
+            .stderr(log)
+            .spawn()
+            .unwrap(),
+    );
+    let start = std::time::Instant::now();
+    while std::os::unix::net::UnixStream::connect(&socket).is_err() {
+        assert!(server.0.try_wait().unwrap().is_none(), "the server exited");
+        assert!(start.elapsed().as_secs() < 20, "the server did not listen");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let err = s.fails(&["import", dir.to_str().unwrap()]);
+    assert!(err.contains("message 4 (0004.host:2,)"), "{err}");
+    assert!(err.contains("message 17 (0017.host:2,)"), "{err}");
+    let q = s.dir.path().join("q");
+    let out = s.ok(&[
+        "import",
+        dir.to_str().unwrap(),
+        "--quarantine",
+        q.to_str().unwrap(),
+    ]);
+    assert!(
+        out.contains("18 registered, 0 already in the store, 2 refused"),
+        "{out}"
+    );
+    let again = s.ok(&[
+        "import",
+        dir.to_str().unwrap(),
+        "--quarantine",
+        q.to_str().unwrap(),
+    ]);
+    assert!(
+        again.contains("0 registered, 18 already in the store"),
+        "{again}"
+    );
+    assert!(
+        again.contains("message 20 (0020.host:2,): already in the store as 2026-000018"),
+        "{again}"
+    );
+    assert_eq!(s.cases().len(), 18);
+}
