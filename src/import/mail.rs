@@ -7,7 +7,7 @@
 use super::date;
 use super::decode::{mend, utf8_or_1252};
 use crate::domain::enquiry::{Channel, Enquiry, Sender};
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Utc, Weekday};
 use mail_parser::{
     Encoding, HeaderName, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders, PartType,
 };
@@ -157,13 +157,20 @@ fn receipt_time(
             Some(d) if date::implausible(d.at, ctx.now).is_none() => return d.at,
             Some(d) => notes.push(format!(
                 "the topmost Received: date {} is {}; not used",
-                d.at.to_rfc2822(),
+                d.at.format("%Y-%m-%d %H:%M %:z"),
                 date::implausible(d.at, ctx.now).unwrap_or("implausible")
             )),
             None => notes.push("the topmost Received: header has no readable date".into()),
         }
     }
-    match ctx.delivered {
+    let delivered = ctx.delivered.filter(|t| {
+        let plausible = date::implausible(t.fixed_offset(), ctx.now).is_none();
+        if !plausible {
+            notes.push("the maildir file's time is implausible; not used".into());
+        }
+        plausible
+    });
+    match delivered {
         Some(t) => {
             if top.is_none() {
                 notes.push("no Received: header; received when delivered to the maildir".into());
@@ -409,16 +416,21 @@ fn describe_attachment(part: &MessagePart<'_>) -> String {
 /// 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October).
 pub fn copenhagen(t: DateTime<Utc>) -> DateTime<FixedOffset> {
     let last_sunday = |month: u32| {
-        let first_next = NaiveDate::from_ymd_opt(t.year(), month + 1, 1).expect("a real month");
-        let mut d = first_next - Duration::days(1);
+        let mut d = NaiveDate::from_ymd_opt(t.year(), month + 1, 1)?.pred_opt()?;
         while d.weekday() != Weekday::Sun {
-            d -= Duration::days(1);
+            d = d.pred_opt()?;
         }
-        Utc.from_utc_datetime(&d.and_hms_opt(1, 0, 0).expect("01:00 exists"))
+        Some(Utc.from_utc_datetime(&d.and_hms_opt(1, 0, 0)?))
     };
-    let summer = t >= last_sunday(3) && t < last_sunday(10);
-    let offset = FixedOffset::east_opt(if summer { 7200 } else { 3600 }).expect("a real offset");
-    t.with_timezone(&offset)
+    let summer = match (last_sunday(3), last_sunday(10)) {
+        (Some(start), Some(end)) => t >= start && t < end,
+        _ => false,
+    };
+    let hours = if summer { 2 } else { 1 };
+    match FixedOffset::east_opt(hours * 3600) {
+        Some(offset) => t.with_timezone(&offset),
+        None => t.fixed_offset(),
+    }
 }
 
 #[cfg(test)]
@@ -432,6 +444,19 @@ mod tests {
             now: "2026-11-24T08:00:00Z".parse().unwrap(),
         };
         read_mail(text.as_bytes(), &ctx).unwrap()
+    }
+
+    #[test]
+    fn an_absurd_received_year_is_noted_not_used() {
+        let m = read("Received: from a by b; 1 Jan 99999 10:00 +0100\r\nFrom: a@b.dk\r\n\r\nx\r\n");
+        assert_eq!(m.enquiry.received.to_rfc3339(), "2026-11-24T09:00:00+01:00");
+        assert!(
+            m.flags
+                .iter()
+                .any(|f| f.contains("99999-01-01 10:00 +01:00 is in the future")),
+            "{:?}",
+            m.flags
+        );
     }
 
     #[test]

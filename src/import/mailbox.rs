@@ -146,10 +146,13 @@ pub fn read_maildir(dir: &Path) -> std::io::Result<Vec<MaildirMessage>> {
         .into_iter()
         .map(|path| {
             let bytes = std::fs::read(&path)?;
+            // Converted without chrono's panicking `From`: a file's time may be anything.
             let delivered = std::fs::metadata(&path)?
                 .modified()
                 .ok()
-                .map(DateTime::<Utc>::from);
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .and_then(|d| i64::try_from(d.as_secs()).ok())
+                .and_then(|secs| DateTime::<Utc>::from_timestamp(secs, 0));
             Ok(MaildirMessage {
                 path,
                 bytes,
