@@ -37,7 +37,7 @@ pub struct Mail {
 fn is_flag(note: &str) -> bool {
     let info = note.starts_with("sender's Date: ")
         || note.starts_with("no Date:")
-        || note.starts_with("no Message-ID:");
+        || note.starts_with("no usable Message-ID:");
     !info || note.ends_with("not used") || note.ends_with("be read")
 }
 
@@ -62,16 +62,21 @@ pub fn read_mail(raw: &[u8], ctx: &MailContext) -> Result<Mail, String> {
     let sender = sender(&msg, &mended, ctx, &mut notes);
     let subject = msg.subject().unwrap_or("").to_string();
     let body = body_text(&msg, &mended);
-    let attachments: Vec<String> = msg.attachments().map(describe_attachment).collect();
+    // A name is for telling attachments apart; a longer one than a file system allows is
+    // cut rather than stored whole.
+    let attachments: Vec<String> = msg
+        .attachments()
+        .map(|p| clip(&describe_attachment(p), 255))
+        .collect();
     let message_id = msg
         .message_id()
         .map(|m| m.trim_matches(|c| c == '<' || c == '>'))
-        .filter(|m| !m.trim().is_empty())
+        .filter(|m| !m.trim().is_empty() && m.len() <= super::MAX_FIELD_BYTES)
         .map(|m| format!("<{m}>"));
     let message_id = match message_id {
         Some(id) => id,
         None => {
-            notes.push("no Message-ID: header; one made from the content stands in".into());
+            notes.push("no usable Message-ID: header; one made from the content stands in".into());
             content_id(&msg, &mended, &sender, &subject, &body, &attachments)
         }
     };
