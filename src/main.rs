@@ -64,6 +64,9 @@ enum Cmd {
     Import {
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Write refused messages (with the reason) to this folder and import the rest
+        #[arg(long, value_name = "DIR")]
+        quarantine: Option<PathBuf>,
     },
     /// List cases
     Cases {
@@ -281,7 +284,9 @@ fn main() -> ExitCode {
     let result = match args.command {
         None => cli::interface(&global),
         Some(Cmd::Demo { no_ui }) => cli::demo::run(&global, !no_ui),
-        Some(Cmd::Import { files }) => cli::import(&global, &files),
+        Some(Cmd::Import { files, quarantine }) => {
+            cli::import(&global, &files, quarantine.as_deref())
+        }
         Some(Cmd::Cases { json, status }) => cli::cases(&global, json, status.as_deref()),
         Some(Cmd::Show { reference, json }) => cli::show(&global, &reference, json),
         Some(Cmd::Case {

@@ -86,7 +86,7 @@ fn measure_served(db: &Path, tmp: &Path) -> Result<Option<super::bench_ui::UiFig
 /// A part of the bench to run alone (the others need the generated store).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Only {
-    /// Import from JSON Lines into a fresh store; needs no generated store
+    /// Import from JSON Lines and from a maildir into fresh stores; needs no generated store
     Import,
 }
 
@@ -98,7 +98,7 @@ pub fn run(
 ) -> Result<ExitCode> {
     let tmp = tempfile_dir()?;
     if only == Some(Only::Import) {
-        let rows = [import_row(&tmp)?];
+        let rows = [import_row(&tmp)?, super::bench_mail::mail_import_row(&tmp)?];
         print_table(&rows, 0);
         let _ = std::fs::remove_dir_all(&tmp);
         return Ok(ExitCode::SUCCESS);
@@ -321,6 +321,7 @@ pub fn run(
     drop(api);
 
     rows.push(import_row(&tmp)?);
+    rows.push(super::bench_mail::mail_import_row(&tmp)?);
 
     // Whole processes on the same subject lines: triage filter against fzf --filter.
     let lines_file = tmp.join("subjects.txt");

@@ -1,6 +1,7 @@
 //! The subcommands behind `main`: open the store as the OS user and print for people or JSON.
 
 pub mod bench;
+pub mod bench_mail;
 pub mod bench_ui;
 pub mod compact;
 pub mod config;
@@ -222,22 +223,75 @@ pub fn run_interface(api: &dyn Api, global: &Global) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads every file first; registers each file in one transaction (all or nothing).
-pub fn import(global: &Global, files: &[PathBuf]) -> Result<ExitCode> {
+/// Reads and registers file by file, each all or nothing on its own (or, with
+/// `quarantine`, its refused records set aside there and the rest registered); the summary
+/// names every record that was a duplicate, flagged or refused.
+pub fn import(global: &Global, files: &[PathBuf], quarantine: Option<&Path>) -> Result<ExitCode> {
     if let Some(client) = find_server(global)? {
-        return import_through(&client, files);
+        return import_through(&client, files, quarantine);
     }
     let api = open(global)?;
     let detector = Detector::from_policy(&api.policy);
-    let mut parsed = Vec::new();
+    let now = api.now();
+    import_each(files, now, quarantine, |records| {
+        register_batch(
+            &api.store,
+            &api.policy,
+            &detector,
+            records,
+            &api.actor.login,
+            now,
+        )
+    })
+}
+
+/// The per-file loop both ways of importing share: read, plan, register, report.
+fn import_each(
+    files: &[PathBuf],
+    now: DateTime<Utc>,
+    quarantine: Option<&Path>,
+    mut register: impl FnMut(Vec<import::Record>) -> Result<Registration>,
+) -> Result<ExitCode> {
+    let mut refused = 0;
     for f in files {
-        parsed.push((f, import::read_path(f)?));
+        let read = match import::read_file(f, now) {
+            Ok(read) => read,
+            Err(e) => {
+                eprintln!("{}", sanitize_text(&e.to_string()));
+                refused += 1;
+                continue;
+            }
+        };
+        let mut plan = import::outcome::Plan::new(read, quarantine).with_context(|| {
+            format!(
+                "{}: cannot set refused messages aside",
+                sanitize_line(&f.display().to_string())
+            )
+        })?;
+        let records = plan.take_records();
+        let reg = if records.is_empty() {
+            Registration::default()
+        } else {
+            register(records)?
+        };
+        let (out, err) = plan.report(&reg);
+        for l in out {
+            println!("{l}");
+        }
+        for l in err {
+            eprintln!("{l}");
+        }
+        if plan.refused_whole() {
+            refused += 1;
+        }
     }
-    for (f, records) in parsed {
-        let (registered, duplicates) = register(&api, &detector, records)?;
-        println!(
-            "{}: {registered} registered, {duplicates} already in the store",
-            f.display()
+    if refused == files.len() {
+        anyhow::bail!("nothing was imported");
+    }
+    if refused > 0 {
+        anyhow::bail!(
+            "{refused} of {} files were refused; the others were imported",
+            files.len()
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -245,14 +299,14 @@ pub fn import(global: &Global, files: &[PathBuf]) -> Result<ExitCode> {
 
 /// `import` while a server holds the store: detection here, registration there, in the
 /// same transactions as `register_batch` (and in frames the server accepts).
-fn import_through(client: &crate::server::Client, files: &[PathBuf]) -> Result<ExitCode> {
+fn import_through(
+    client: &crate::server::Client,
+    files: &[PathBuf],
+    quarantine: Option<&Path>,
+) -> Result<ExitCode> {
     use crate::server::protocol::{Arrival, MAX_REQUEST};
     let detector = Detector::from_policy(client.policy());
-    let mut parsed = Vec::new();
-    for f in files {
-        parsed.push((f, import::read_path(f)?));
-    }
-    for (f, records) in parsed {
+    import_each(files, client.now(), quarantine, |records| {
         let total = records.len();
         let mut chunks: Vec<Vec<Arrival>> = vec![Vec::new()];
         let mut bytes = 0;
@@ -274,29 +328,24 @@ fn import_through(client: &crate::server::Client, files: &[PathBuf]) -> Result<E
             bytes += size;
             chunks.last_mut().expect("one chunk at least").push(arrival);
         }
-        let (mut registered, mut duplicates, mut done) = (0, 0, 0);
+        let mut reg = Registration::default();
+        let mut done = 0;
         for chunk in chunks {
             let n = chunk.len();
-            let reg = client.register(chunk).with_context(|| {
+            let unit = client.register(chunk).with_context(|| {
                 if done == 0 {
-                    format!("{}: nothing from this file was imported", f.display())
+                    "nothing from this file was imported".to_string()
                 } else {
                     format!(
-                        "{}: {done} of {total} records were stored before this failure; importing the file again registers the rest",
-                        f.display()
+                        "{done} of {total} records were stored before this failure; importing the file again registers the rest"
                     )
                 }
             })?;
-            registered += reg.registered.len();
-            duplicates += reg.duplicates.len();
+            import::outcome::merge(&mut reg, unit, done);
             done += n;
         }
-        println!(
-            "{}: {registered} registered, {duplicates} already in the store",
-            f.display()
-        );
-    }
-    Ok(ExitCode::SUCCESS)
+        Ok(reg)
+    })
 }
 
 /// Registers records in one transaction; returns (registered, duplicates).
@@ -530,6 +579,10 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
         e.received.danish_day()
     );
     println!("from      {}", masked_sender(&c));
+    // A display name can look like an address; the address it came from is shown too.
+    if let Some(email) = e.sender.email.as_deref().filter(|m| *m != e.sender.name) {
+        println!("address   <{}>", display_line(email));
+    }
     println!("subject   {}", display_line(&e.subject));
     println!(
         "purpose   {}",
@@ -538,11 +591,21 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
     if let Some(right) = c.right {
         println!("right     {} ({})", right.as_id(), right.article());
     }
-    if let Some(first) = c.duplicate_of {
-        println!(
+    match c.duplicate_of {
+        Some(first) if c.right.is_some() => println!(
             "DUPLICATE? the same person asked for the same right in {first} (within {} days); not merged",
             api.policy().rights.duplicate_window_days
-        );
+        ),
+        Some(first) => println!(
+            "DUPLICATE? the same Message-ID as {first}, with other content; not merged"
+        ),
+        None => {}
+    }
+    // How an imported message was read (its sender's Date:, a guessed sender, …).
+    for ev in api.events(r)? {
+        if let crate::domain::command::Change::Registered { source } = &ev.change {
+            println!("source    {}", display_line(source));
+        }
     }
     println!(
         "assignee  {}",

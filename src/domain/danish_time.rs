@@ -15,6 +15,12 @@ pub fn today_of<Tz: TimeZone>(now: &DateTime<Tz>) -> NaiveDate {
     danish_date(now)
 }
 
+/// The instant as a Copenhagen wall clock shows it (the offset of that moment, summer time
+/// included), for times recorded on the authority's side.
+pub fn in_copenhagen<Tz: TimeZone>(instant: &DateTime<Tz>) -> DateTime<chrono::FixedOffset> {
+    instant.with_timezone(&Copenhagen).fixed_offset()
+}
+
 /// [`danish_date`] as a method, so a call site reads `received.danish_day()`.
 pub trait DanishDay {
     /// The Copenhagen calendar day of this instant.

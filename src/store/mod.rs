@@ -608,6 +608,7 @@ impl Store {
                 None => Ok(Vec::new()),
             })
             .collect::<Result<_, _>>()?;
+        let same_message = self.same_message_in_store(batch)?;
         self.transaction(|tx| {
             let mut out = Registration::default();
             let mut counters: HashMap<u16, u32> = HashMap::new();
@@ -621,6 +622,19 @@ impl Store {
                         continue;
                     }
                 }
+                if let Some(r) = same_message[i] {
+                    out.duplicates.push((i, r));
+                    continue;
+                }
+                // Same Message-ID, other content: registered, and flagged.
+                let alias = n
+                    .enquiry
+                    .dedup_alias()
+                    .map(|a| audit::digest(a.as_bytes()).to_vec());
+                let same_id = match &alias {
+                    Some(a) => tx.dedup.get(a.as_slice())?.and_then(|v| ref_from_key(&v)),
+                    None => None,
+                };
                 // The reference year is the Danish year of receipt, like every other day decision.
                 let year = n
                     .enquiry
@@ -660,9 +674,10 @@ impl Store {
                     );
                     case.duplicate_of =
                         report::duplicate_of(reference, right, received, window, &others);
-                    if let Some(first) = case.duplicate_of {
-                        out.flagged.push((reference, first));
-                    }
+                }
+                case.duplicate_of = case.duplicate_of.or(same_id);
+                if let Some(first) = case.duplicate_of {
+                    out.flagged.push((reference, first));
                 }
                 in_batch.push((identifiers, reference, case.right, received));
                 tx.put_summary(&CaseSummary::new(
@@ -686,6 +701,9 @@ impl Store {
                 let bytes = tx.write_event(reference, &event)?;
                 tx.append_audit(now, actor, Some(reference), 1, "register", &bytes)?;
                 tx.dedup.insert(dedup.as_slice(), &ref_key(reference))?;
+                if let (Some(a), None) = (&alias, same_id) {
+                    tx.dedup.insert(a.as_slice(), &ref_key(reference))?;
+                }
                 for id in identifiers {
                     tx.subjects.insert(subject_key(id, reference), &[])?;
                 }
@@ -823,6 +841,37 @@ impl Store {
                 .insert(&access_key(reference, seq), bytes.clone())?;
             Ok(())
         })
+    }
+
+    /// Whether case `r` holds the same message as `e` (same Message-ID and content): what
+    /// an import keyed by the Message-ID alone, before content counted, finds that way.
+    fn holds_same_message(&self, r: Reference, e: &Enquiry) -> Result<bool, StoreError> {
+        Ok(match self.case(r)? {
+            Some(CaseRecord::Live(c)) => c.enquiry.dedup_key() == e.dedup_key(),
+            _ => false,
+        })
+    }
+
+    /// For each enquiry whose Message-ID is already in the store, the case with that
+    /// Message-ID when it holds the same message (looked up before a transaction, which
+    /// cannot read cases by reference this way).
+    fn same_message_in_store(
+        &self,
+        batch: &[NewEnquiry],
+    ) -> Result<Vec<Option<Reference>>, StoreError> {
+        batch
+            .iter()
+            .map(|n| {
+                let Some(alias) = n.enquiry.dedup_alias() else {
+                    return Ok(None);
+                };
+                let key = audit::digest(alias.as_bytes());
+                match self.dedup.get(key)?.and_then(|v| ref_from_key(&v)) {
+                    Some(r) if self.holds_same_message(r, &n.enquiry)? => Ok(Some(r)),
+                    _ => Ok(None),
+                }
+            })
+            .collect()
     }
 
     pub fn case(&self, reference: Reference) -> Result<Option<CaseRecord>, StoreError> {

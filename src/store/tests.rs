@@ -121,6 +121,48 @@ fn reimport_of_the_same_enquiry_is_reported_not_duplicated() {
 }
 
 #[test]
+fn the_same_message_id_with_other_content_is_registered_and_flagged() {
+    let mail = |body: &str| {
+        let mut n = new("2026-01-02T09:00:00+01:00", body);
+        n.enquiry.channel = crate::domain::enquiry::Channel::Email;
+        n.enquiry.message_id = Some("<shared@example.dk>".into());
+        n
+    };
+    let batch = vec![mail("first"), mail("second"), mail("first")];
+    for bulk in [false, true] {
+        let (_d, store) = open();
+        let policy = fixtures::policy();
+        let reg = if bulk {
+            store.register_bulk(&policy, &batch, "anne", now(), 2)
+        } else {
+            store.register(&policy, &batch, "anne", now())
+        }
+        .unwrap();
+        let (first, second) = (reg.registered[0], reg.registered[1]);
+        assert_eq!(reg.registered.len(), 2, "bulk {bulk}");
+        assert_eq!(reg.duplicates, vec![(2, first)], "bulk {bulk}");
+        assert_eq!(reg.flagged, vec![(second, first)], "bulk {bulk}");
+        match store.case(second).unwrap() {
+            Some(CaseRecord::Live(c)) => assert_eq!(c.duplicate_of, Some(first)),
+            other => panic!("{other:?}"),
+        }
+        // A later import of a third text with that Message-ID points at the first too.
+        let later = store
+            .register(&policy, &[mail("third")], "anne", now())
+            .unwrap();
+        assert_eq!(later.flagged, vec![(later.registered[0], first)]);
+        // A store that keyed mail by its Message-ID alone: the same message again is a
+        // duplicate, found by its content.
+        let full = audit::digest(batch[0].enquiry.dedup_key().as_bytes());
+        store.dedup.remove(full).unwrap();
+        let again = store
+            .register_bulk(&policy, &batch[..1], "anne", now(), 10)
+            .unwrap();
+        assert_eq!(again.duplicates, vec![(0, first)], "bulk {bulk}");
+    }
+}
+
+#[test]
 fn a_refused_command_writes_nothing() {
     let (_d, store) = open();
     let policy = fixtures::policy();
