@@ -59,6 +59,12 @@ enum Cmd {
         #[arg(long)]
         no_ui: bool,
     },
+    /// Create a new store under a policy (the only way besides `demo`; mode 0700)
+    Init {
+        /// Mark it as a test store, whose clock TRIAGE_NOW may fix
+        #[arg(long)]
+        test_clock: bool,
+    },
     /// Import enquiries: JSON Lines (.jsonl), e-mails (.eml), mbox files, maildir folders
     Import {
         #[arg(required = true)]
@@ -184,6 +190,9 @@ enum Cmd {
         /// Store this policy file in the store, for every later opener
         #[arg(long)]
         install: Option<PathBuf>,
+        /// Install it even though it removes purposes or recipients cases use (recorded)
+        #[arg(long, requires = "install")]
+        force: bool,
     },
 }
 
@@ -239,6 +248,7 @@ fn main() -> ExitCode {
     let result = match args.command {
         None => cli::interface(&global),
         Some(Cmd::Demo { no_ui }) => cli::demo::run(&global, !no_ui),
+        Some(Cmd::Init { test_clock }) => cli::init::run(&global, test_clock),
         Some(Cmd::Import { files }) => cli::import(&global, &files),
         Some(Cmd::Cases { json, status }) => cli::cases(&global, json, status.as_deref()),
         Some(Cmd::Show { reference, json }) => cli::show(&global, &reference, json),
@@ -280,7 +290,7 @@ fn main() -> ExitCode {
             },
         ),
         Some(Cmd::Watch { seconds }) => cli::watch(&global, seconds),
-        Some(Cmd::Policy { install }) => cli::policy(&global, install.as_deref()),
+        Some(Cmd::Policy { install, force }) => cli::policy(&global, install.as_deref(), force),
         Some(Cmd::Report { what }) => cli::report::run(&global, what),
     };
     match result {

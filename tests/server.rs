@@ -135,7 +135,19 @@ impl Served {
             }
         }
         let policy_file = dir.path().join("policy.toml");
-        std::fs::write(&policy_file, policy).unwrap();
+        std::fs::write(&policy_file, &policy).unwrap();
+        // Whoever makes the store is its admin; a runner with fewer roles gets them from
+        // the policy the server is started under.
+        let all_roles = r#"["caseworker", "dpo", "admin"]"#;
+        let init_file = dir.path().join("init-policy.toml");
+        std::fs::write(
+            &init_file,
+            policy.replace(
+                &format!("roles = {}\n", setup.runner_roles),
+                &format!("roles = {all_roles}\n"),
+            ),
+        )
+        .unwrap();
         let s = Served {
             socket: dir.path().join("triage.sock"),
             log: dir.path().join("serve.log"),
@@ -144,7 +156,12 @@ impl Served {
             child: None,
             fixed_now: setup.fixed_now,
         };
-        s.embedded_ok(&["policy", "--install", policy_file.to_str().unwrap()]);
+        s.embedded_ok(&[
+            "init",
+            "--policy",
+            init_file.to_str().unwrap(),
+            "--test-clock",
+        ]);
         s.embedded_ok(&[
             "import",
             root().join("tests/data/three.jsonl").to_str().unwrap(),
@@ -158,6 +175,9 @@ impl Served {
         if setup.serve_without_runner {
             args.push("--policy".into());
             args.push(root().join("demo-data/policy.toml").display().to_string());
+        } else if setup.runner_roles != all_roles {
+            args.push("--policy".into());
+            args.push(policy_file.display().to_string());
         }
         s.spawn(&args);
         s
@@ -990,9 +1010,11 @@ fn triage_finds_the_server_beside_the_store_and_opens_the_store_itself_when_none
             .output()
             .unwrap()
     };
-    assert!(run(&["policy", "--install", policy.to_str().unwrap()])
-        .status
-        .success());
+    assert!(
+        run(&["init", "--policy", policy.to_str().unwrap(), "--test-clock"])
+            .status
+            .success()
+    );
     assert!(run(&[
         "import",
         root().join("tests/data/three.jsonl").to_str().unwrap()
@@ -1045,7 +1067,9 @@ fn triage_finds_the_server_beside_the_store_and_opens_the_store_itself_when_none
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("purposes:"));
-    let out = run(&["export"]);
+    // Every subcommand goes through the server; only `compact` needs the files themselves.
+    assert!(run(&["export"]).status.success());
+    let out = run(&["compact"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(

@@ -10,6 +10,7 @@
 //! hold no personal data and are visible to all staff.
 
 use crate::domain::case::{Case, CaseRecord};
+use crate::domain::command::Refusal;
 use crate::domain::policy::Role;
 use crate::store::Actor;
 
@@ -59,6 +60,56 @@ pub fn may_read(actor: &Actor, v: &Visibility) -> bool {
 /// May `actor` see this record?
 pub fn may_read_record(actor: &Actor, rec: &CaseRecord) -> bool {
     Visibility::of_record(rec).is_none_or(|v| may_read(actor, &v))
+}
+
+/// Whole-store operations and the roles they need: one rule for the embedded store and the
+/// server alike (case commands have theirs in `Command::permitted`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    /// A copy of every case leaves the store.
+    Backup,
+    Check,
+    InstallPolicy,
+    /// The audit chain and the log of reads (who looked at what).
+    ReadAudit,
+}
+
+impl Operation {
+    pub fn action(self) -> &'static str {
+        match self {
+            Operation::Backup => "backup",
+            Operation::Check => "check",
+            Operation::InstallPolicy => "install-policy",
+            Operation::ReadAudit => "audit",
+        }
+    }
+
+    fn needs(self) -> (&'static [Role], &'static str) {
+        match self {
+            Operation::Backup | Operation::Check | Operation::InstallPolicy => {
+                (&[Role::Admin], "admin")
+            }
+            Operation::ReadAudit => (&[Role::Dpo, Role::Admin], "dpo or admin"),
+        }
+    }
+}
+
+/// May `actor` carry out `op`? The refusal names the role it needs.
+pub fn permit(actor: &Actor, op: Operation) -> Result<(), Refusal> {
+    let (roles, needs) = op.needs();
+    if actor.roles.iter().any(|r| roles.contains(r)) {
+        return Ok(());
+    }
+    Err(Refusal::NotPermitted {
+        action: op.action(),
+        needs,
+        have: actor
+            .roles
+            .iter()
+            .map(|r| r.as_id())
+            .collect::<Vec<_>>()
+            .join(", "),
+    })
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use crate::domain::command::Event;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CheckReport {
     pub checked: PathBuf,
     /// Values read per tree.
@@ -78,6 +78,21 @@ pub fn check_backup(backup: &Path) -> Result<CheckReport, BackupError> {
     };
     report.checked = backup.to_path_buf();
     let _ = std::fs::remove_dir_all(&tmp);
+    Ok(report)
+}
+
+/// Checks a store this process holds open (embedded, or in `triage serve`): a consistent
+/// snapshot (commits wait only while it is written) restored privately and checked there,
+/// so the live store is only read.
+pub fn check_live(store: &Store) -> Result<CheckReport, BackupError> {
+    let tmp = tempdir()?;
+    let snapshot = tmp.join("snapshot");
+    let result = store
+        .backup(&snapshot)
+        .and_then(|_| check_backup(&snapshot));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let mut report = result?;
+    report.checked = store.path().to_path_buf();
     Ok(report)
 }
 
