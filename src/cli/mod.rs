@@ -1,6 +1,7 @@
 //! The subcommands behind `main`: open the store as the OS user and print for people or JSON.
 
 pub mod bench;
+pub mod bench_served;
 pub mod bench_ui;
 pub mod compact;
 pub mod config;

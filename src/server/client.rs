@@ -32,6 +32,8 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Whole-store work (a snapshot, a check, the chain recomputed) takes minutes at a million
 /// cases; the answer is waited for this long.
 const LONG_CALL_TIMEOUT: Duration = Duration::from_secs(3600);
+/// Queue summaries per request when the whole queue is gathered (they are small).
+const SUMMARY_PAGE: usize = 5000;
 /// Bytes of a snapshot fetched per request.
 const SNAPSHOT_PART: u32 = 4 * 1024 * 1024;
 
@@ -273,7 +275,6 @@ impl Drop for Client {
 fn unexpected(a: Answer) -> StoreError {
     // Names the kind only: the answer itself may hold personal data.
     let kind = match a {
-        Answer::Cases(_) => "cases",
         Answer::Summaries(_) => "summaries",
         Answer::Case(_) => "case",
         Answer::Events(_) => "events",
@@ -310,16 +311,28 @@ impl Api for Client {
     fn policy(&self) -> &Policy {
         &self.policy
     }
+    /// Every case, gathered here a page at a time: the server never holds the list.
     fn cases(&self) -> Result<Vec<CaseRecord>, StoreError> {
-        match self.call(Request::Cases)? {
-            Answer::Cases(v) => Ok(v),
-            a => Err(unexpected(a)),
+        let (mut all, mut after) = (Vec::new(), None);
+        loop {
+            let (page, next) = self.cases_page(after, PAGE, None)?;
+            all.extend(page);
+            match next {
+                Some(n) => after = Some(n),
+                None => return Ok(all),
+            }
         }
     }
+    /// The whole queue, gathered here a page at a time (see `cases`).
     fn summaries(&self) -> Result<Vec<CaseSummary>, StoreError> {
-        match self.call(Request::Summaries)? {
-            Answer::Summaries(v) => Ok(v),
-            a => Err(unexpected(a)),
+        let (mut all, mut after) = (Vec::new(), None);
+        loop {
+            let page = self.summaries_page(after, SUMMARY_PAGE)?;
+            let Some(last) = page.last().map(|s| s.reference) else {
+                return Ok(all);
+            };
+            all.extend(page);
+            after = Some(last);
         }
     }
     fn summaries_page(

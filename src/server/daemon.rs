@@ -727,23 +727,6 @@ fn handle(
     let store = &shared.store;
     let wire = |e: StoreError| WireError::from(&e);
     match request {
-        Request::Cases => {
-            let all: Vec<CaseRecord> = store.cases().collect::<Result<_, _>>().map_err(wire)?;
-            Ok(Answer::Cases(
-                all.into_iter()
-                    .filter(|r| rules::may_read_record(actor, r))
-                    .collect(),
-            ))
-        }
-        Request::Summaries => {
-            let all: Vec<CaseSummary> =
-                store.summaries().collect::<Result<_, _>>().map_err(wire)?;
-            Ok(Answer::Summaries(
-                all.into_iter()
-                    .filter(|s| summary_visible(store, actor, s))
-                    .collect(),
-            ))
-        }
         Request::SummariesPage { after, n } => {
             let page = store
                 .summaries_page(after, n.min(PAGE_LIMIT) as usize)

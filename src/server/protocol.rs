@@ -28,8 +28,8 @@ pub const PROTOCOL: u32 = 4;
 /// times over, and a client cannot make the server allocate more.
 pub const MAX_REQUEST: usize = 16 * 1024 * 1024;
 
-/// The largest frame a client reads from the server: `cases()` on a big store is large,
-/// but the codec's own decode limit is the bound that matters.
+/// The largest frame a client reads from the server. Lists come in pages far below it;
+/// one case with its events is the largest single answer.
 pub const MAX_REPLY: usize = 256 * 1024 * 1024;
 
 /// The client's first frame. Its shape never changes, so any server can read it.
@@ -73,8 +73,6 @@ pub struct Call {
 /// One call of the `Api`, as sent. The actor is never part of it: the server knows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Request {
-    Cases,
-    Summaries,
     /// The queue index in reference order, a page at a time.
     SummariesPage {
         after: Option<Reference>,
@@ -150,8 +148,6 @@ impl Request {
     /// A short name for the server's log; never personal data.
     pub fn name(&self) -> &'static str {
         match self {
-            Request::Cases => "cases",
-            Request::Summaries => "summaries",
             Request::SummariesPage { .. } => "summaries-page",
             Request::Urgent { .. } => "urgent",
             Request::QueueBound => "queue-bound",
@@ -178,7 +174,6 @@ impl Request {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Answer {
-    Cases(Vec<CaseRecord>),
     Summaries(Vec<CaseSummary>),
     Case(Option<CaseRecord>),
     Events(Vec<Event>),
