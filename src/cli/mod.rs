@@ -1251,12 +1251,11 @@ pub fn restore(global: &Global, file: &Path) -> Result<ExitCode> {
 pub fn check(global: &Global, backup: Option<&Path>, json: bool) -> Result<ExitCode> {
     let report = match backup {
         Some(b) => crate::store::check::check_backup(b)?,
-        None => match connect_or_open(global) {
-            Ok(api) => api.check()?,
-            // A store that does not open is what `check` is for: its files are read as
-            // they are (through a private copy) and the damage reported.
-            Err(e) if opens_damaged(&e) => crate::store::check::check_store(&db_path(global)?)?,
-            Err(e) => return Err(e),
+        // Served: a snapshot the server checks. Otherwise the files themselves, through a
+        // private copy: opening a store writes to it, and a damaged one may not open.
+        None => match find_server(global)? {
+            Some(client) => client.check()?,
+            None => crate::store::check::check_store(&db_path(global)?)?,
         },
     };
     if json {
@@ -1282,14 +1281,6 @@ pub fn check(global: &Global, backup: Option<&Path>, json: bool) -> Result<ExitC
     } else {
         ExitCode::from(2)
     })
-}
-
-/// True for an error that says the store's files are damaged (not missing, held or refused).
-fn opens_damaged(e: &anyhow::Error) -> bool {
-    matches!(
-        e.downcast_ref::<StoreError>(),
-        Some(StoreError::Open { .. } | StoreError::Corrupt { .. } | StoreError::Sled(_))
-    )
 }
 
 /// How `triage serve` listens (see `server::Config`).

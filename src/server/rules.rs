@@ -201,4 +201,39 @@ mod tests {
             &CaseRecord::Erased(t)
         ));
     }
+
+    #[test]
+    fn whole_store_operations_need_their_roles_and_the_refusal_survives_the_wire() {
+        let anne = actor("anne", &[Role::Caseworker]);
+        let dora = actor("dora", &[Role::Dpo]);
+        let olaf = actor("olaf", &[Role::Admin]);
+        for op in [
+            Operation::Backup,
+            Operation::Check,
+            Operation::InstallPolicy,
+        ] {
+            assert!(permit(&anne, op).is_err(), "{op:?}");
+            assert!(permit(&dora, op).is_err(), "{op:?}");
+            assert!(permit(&olaf, op).is_ok(), "{op:?}");
+        }
+        assert!(permit(&anne, Operation::ReadAudit).is_err());
+        assert!(permit(&dora, Operation::ReadAudit).is_ok());
+        assert!(permit(&olaf, Operation::ReadAudit).is_ok());
+        let refusal =
+            crate::store::StoreError::Refused(permit(&dora, Operation::Backup).unwrap_err());
+        assert_eq!(
+            refusal.to_string(),
+            "backup needs the role admin; you have dpo"
+        );
+        let back: crate::store::StoreError =
+            crate::server::protocol::WireError::from(&refusal).into();
+        assert!(matches!(
+            back,
+            crate::store::StoreError::Refused(Refusal::NotPermitted {
+                action: "backup",
+                needs: "admin",
+                ..
+            })
+        ));
+    }
 }

@@ -28,10 +28,9 @@ impl CheckReport {
 /// (sled has no read-only mode). Refuses a store another process holds: copying a live
 /// store could show damage that is not there.
 pub fn check_store(db: &Path) -> Result<CheckReport, StoreError> {
-    if !db.join("db").exists() && !db.join("conf").exists() {
-        return Err(StoreError::Directory {
+    if !Store::exists(db) {
+        return Err(StoreError::NoStore {
             path: db.to_path_buf(),
-            cause: std::io::Error::new(std::io::ErrorKind::NotFound, "no triage store here"),
         });
     }
     if held_by_another_process(db) {

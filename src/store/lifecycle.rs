@@ -177,3 +177,158 @@ impl Store {
         Ok((page, None))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::command::Command;
+    use crate::domain::fixtures;
+    use crate::store::{Actor, NewEnquiry};
+
+    fn store_with(n: usize) -> (tempfile::TempDir, Store, Vec<Reference>) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db")).unwrap();
+        let batch: Vec<NewEnquiry> = (0..n)
+            .map(|i| NewEnquiry {
+                enquiry: fixtures::enquiry("2026-11-23T09:00:00+01:00", &format!("enquiry {i}")),
+                suggestions: vec![],
+                source: format!("test:{i}"),
+            })
+            .collect();
+        let reg = store
+            .register(
+                &fixtures::policy(),
+                &batch,
+                "anne",
+                fixtures::at("2026-11-24T08:00:00Z"),
+            )
+            .unwrap();
+        (dir, store, reg.registered)
+    }
+
+    #[test]
+    fn pages_cover_every_case_once_and_filter_by_status() {
+        let (_d, store, refs) = store_with(25);
+        let policy = fixtures::policy();
+        let anne = Actor {
+            login: "anne".into(),
+            roles: vec![crate::domain::policy::Role::Caseworker],
+        };
+        // Two cases leave `new`: the filter must find exactly those, across pages.
+        for r in [refs[3], refs[17]] {
+            store
+                .execute(
+                    &policy,
+                    &anne,
+                    r,
+                    1,
+                    &Command::SetPurpose {
+                        purpose: "citizen-enquiries".into(),
+                        right: None,
+                    },
+                    fixtures::at("2026-11-24T08:00:00Z"),
+                )
+                .unwrap();
+        }
+        let walk = |status: Option<Status>| {
+            let (mut seen, mut after, mut pages) = (Vec::new(), None, 0);
+            loop {
+                let (page, next) = store.cases_page(after, 4, status).unwrap();
+                assert!(page.len() <= 4);
+                pages += 1;
+                seen.extend(page.iter().map(CaseRecord::reference));
+                match next {
+                    Some(n) => after = Some(n),
+                    None => return (seen, pages),
+                }
+            }
+        };
+        let (all, pages) = walk(None);
+        assert_eq!(all, refs);
+        assert!(pages >= 7, "{pages} pages of at most 4 for 25 cases");
+        let moved: Vec<Reference> = refs
+            .iter()
+            .copied()
+            .filter(|r| store.case(*r).unwrap().unwrap().status() != Status::New)
+            .collect();
+        assert_eq!(moved.len(), 2);
+        let (filtered, _) = walk(Some(moved_status(&store, moved[0])));
+        assert_eq!(filtered, moved);
+        let (new, _) = walk(Some(Status::New));
+        assert_eq!(new.len(), 23);
+    }
+
+    fn moved_status(store: &Store, r: Reference) -> Status {
+        store.case(r).unwrap().unwrap().status()
+    }
+
+    #[test]
+    fn audit_pages_continue_where_they_left_off() {
+        let (_d, store, refs) = store_with(9);
+        let at = fixtures::at("2026-11-24T08:00:00Z");
+        store
+            .log_access("anne", Some(refs[2]), &Access::OpenCase, at)
+            .unwrap();
+        let (mut seqs, mut after) = (Vec::new(), 0);
+        loop {
+            let (page, next) = store.audit_page(None, after, 2).unwrap();
+            seqs.extend(page.iter().map(|(e, _)| e.seq));
+            match next {
+                Some(n) => after = n,
+                None => break,
+            }
+        }
+        let whole: Vec<u64> = store
+            .audit_log(None)
+            .unwrap()
+            .iter()
+            .map(|(e, _)| e.seq)
+            .collect();
+        assert_eq!(seqs, whole);
+        let (one, _) = store.audit_page(Some(refs[2]), 0, 100).unwrap();
+        assert!(one.iter().all(|(e, _)| e.reference == Some(refs[2])));
+        assert!(one.iter().any(|(_, a)| a.is_some()), "the read is shown");
+    }
+
+    #[test]
+    fn a_policy_install_is_audited_and_strands_are_named() {
+        let (_d, store, refs) = store_with(1);
+        let policy = fixtures::policy();
+        let anne = Actor {
+            login: "anne".into(),
+            roles: vec![crate::domain::policy::Role::Caseworker],
+        };
+        let at = fixtures::at("2026-11-24T08:00:00Z");
+        store
+            .execute(
+                &policy,
+                &anne,
+                refs[0],
+                1,
+                &Command::SetPurpose {
+                    purpose: "citizen-enquiries".into(),
+                    right: None,
+                },
+                at,
+            )
+            .unwrap();
+        let in_use = store.in_use().unwrap();
+        assert!(in_use.purposes.contains("citizen-enquiries"));
+        assert!(in_use.stranded_by(&policy).is_empty());
+        let before = store.verify_audit().unwrap().entries;
+        let access = Access::InstallPolicy {
+            old: None,
+            new: "abc".into(),
+            forced: vec![],
+        };
+        store.install_policy("x = 1", &access, "olaf", at).unwrap();
+        assert_eq!(store.policy_text().unwrap().as_deref(), Some("x = 1"));
+        let v = store.verify_audit().unwrap();
+        assert_eq!(v.entries, before + 1);
+        assert!(v.first_broken.is_none());
+        let (lines, _) = store.audit_page(None, 0, 1000).unwrap();
+        let (entry, record) = lines.last().unwrap();
+        assert_eq!(entry.action, "install-policy");
+        assert_eq!(record.as_ref().unwrap().access, access);
+    }
+}
