@@ -229,6 +229,7 @@ fn admin_commands_are_decided_by_the_server_from_the_callers_identity() {
         assert!(!out.status.success(), "{args:?} was allowed");
         assert!(err.contains(needs), "{args:?}: {err}");
         assert!(err.contains("you have caseworker"), "{args:?}: {err}");
+        assert_eq!(err.matches(needs).count(), 1, "said once: {err}");
     }
     assert!(!backup.exists(), "a refused backup left a file");
     // What a caseworker may do still works.

@@ -63,7 +63,8 @@ pub enum StoreError {
         by: String,
         at: DateTime<Utc>,
     },
-    #[error("{0}")]
+    // Transparent: said once, not again as its own cause in `{:#}`.
+    #[error(transparent)]
     Refused(#[from] Refusal),
     #[error("{0}")]
     Encode(CodecError),
