@@ -60,6 +60,12 @@ enum Cmd {
         #[arg(long)]
         no_ui: bool,
     },
+    /// Create a new store under a policy (the only way besides `demo`; mode 0700)
+    Init {
+        /// Mark it as a test store, whose clock TRIAGE_NOW may fix
+        #[arg(long)]
+        test_clock: bool,
+    },
     /// Import enquiries: JSON Lines (.jsonl), e-mails (.eml), mbox files, maildir folders
     Import {
         #[arg(required = true)]
@@ -191,6 +197,9 @@ enum Cmd {
         /// Store this policy file in the store, for every later opener
         #[arg(long)]
         install: Option<PathBuf>,
+        /// Install it even though it removes purposes or recipients cases use (recorded)
+        #[arg(long, requires = "install")]
+        force: bool,
     },
 }
 
@@ -253,9 +262,11 @@ fn main() -> ExitCode {
     // and checks, never decide a write (its roles would be the caller's own invention).
     let writes = match &args.command {
         None | Some(Cmd::Import { .. }) | Some(Cmd::Case { .. }) | Some(Cmd::Serve { .. }) => true,
-        Some(Cmd::Compact) | Some(Cmd::Stress { .. }) | Some(Cmd::Policy { install: Some(_) }) => {
-            true
-        }
+        Some(Cmd::Compact)
+        | Some(Cmd::Stress { .. })
+        | Some(Cmd::Policy {
+            install: Some(_), ..
+        }) => true,
         Some(Cmd::Retention { apply, .. }) => *apply,
         Some(Cmd::Demo { no_ui }) => !no_ui,
         _ => false,
@@ -284,6 +295,7 @@ fn main() -> ExitCode {
     let result = match args.command {
         None => cli::interface(&global),
         Some(Cmd::Demo { no_ui }) => cli::demo::run(&global, !no_ui),
+        Some(Cmd::Init { test_clock }) => cli::init::run(&global, test_clock),
         Some(Cmd::Import { files, quarantine }) => {
             cli::import(&global, &files, quarantine.as_deref())
         }
@@ -332,7 +344,7 @@ fn main() -> ExitCode {
             },
         ),
         Some(Cmd::Watch { seconds }) => cli::watch(&global, seconds),
-        Some(Cmd::Policy { install }) => cli::policy(&global, install.as_deref()),
+        Some(Cmd::Policy { install, force }) => cli::policy(&global, install.as_deref(), force),
         Some(Cmd::Report { what }) => cli::report::run(&global, what),
     };
     match result {

@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod bench_mail;
+pub mod bench_served;
 pub mod bench_ui;
 pub mod compact;
 pub mod config;
@@ -9,6 +10,7 @@ pub mod demo;
 pub mod fail;
 pub mod filter;
 pub mod gen;
+pub mod init;
 pub mod report;
 pub mod retention;
 pub mod stress;
@@ -37,7 +39,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// The policy used when neither `--policy` nor the store names one.
+/// The bundled demo policy, which `demo`, `gen` and `bench` install in the stores they make.
 pub const DEFAULT_POLICY: &str = include_str!("../../demo-data/policy.toml");
 
 /// Options every subcommand shares.
@@ -68,7 +70,7 @@ pub fn fixed_now() -> Result<Option<DateTime<Utc>>> {
     }
 }
 
-/// Loads the policy: `--policy`, else the store's own, else the bundled demo policy.
+/// Loads the policy: `--policy`, else the store's own (a store without one is refused).
 pub fn load_policy(global: &Global, store: &Store) -> Result<Policy> {
     let (text, name) = policy_source(global, store)?;
     Ok(Policy::from_toml(&text, &name)?)
@@ -81,13 +83,14 @@ pub fn policy_source(global: &Global, store: &Store) -> Result<(String, String)>
             .with_context(|| format!("cannot read the policy {}", path.display()))?;
         return Ok((text, path.display().to_string()));
     }
-    Ok(match store.policy_text()? {
-        Some(text) => (text, "the store's policy".into()),
-        None => (
-            DEFAULT_POLICY.to_string(),
-            "demo-data/policy.toml (built in)".into(),
+    match store.policy_text()? {
+        Some(text) => Ok((text, "the store's policy".into())),
+        None => bail!(
+            "the store at {} has no policy installed, so nobody's roles are known.\n  An administrator installs one with `triage policy --install FILE --db {}`.",
+            store.path().display(),
+            store.path().display()
         ),
-    })
+    }
 }
 
 /// Opens the store as the operating-system user, with the roles the policy gives them.
@@ -96,9 +99,9 @@ pub fn open(global: &Global) -> Result<Embedded> {
     as_user(open_store(global, &db)?, global)
 }
 
-/// Opens the store itself; when a server holds it, says so and where.
+/// Opens the store itself (never creating one); when a server holds it, says so and where.
 fn open_store(global: &Global, db: &Path) -> Result<Store> {
-    match Store::open(db) {
+    match Store::open_existing(db) {
         Err(StoreError::Locked { path }) => {
             let socket = global
                 .server
@@ -106,7 +109,7 @@ fn open_store(global: &Global, db: &Path) -> Result<Store> {
                 .unwrap_or_else(|| crate::server::default_socket(&path));
             if std::os::unix::net::UnixStream::connect(&socket).is_ok() {
                 bail!(
-                    "the store at {} is in use by the triage server listening on {}.\n  `triage`, `triage cases`, `triage show` and `triage case` work through the server; this subcommand needs the store itself: stop the server first (e.g. `systemctl stop triage`).",
+                    "the store at {} is in use by the triage server listening on {}.\n  Every subcommand works through the server except `compact` and `restore`, which need the store's files to themselves: stop the server first (e.g. `systemctl stop triage`), run it, then start the server again.",
                     path.display(),
                     socket.display()
                 )
@@ -227,22 +230,8 @@ pub fn run_interface(api: &dyn Api, global: &Global) -> Result<ExitCode> {
 /// `quarantine`, its refused records set aside there and the rest registered); the summary
 /// names every record that was a duplicate, flagged or refused.
 pub fn import(global: &Global, files: &[PathBuf], quarantine: Option<&Path>) -> Result<ExitCode> {
-    if let Some(client) = find_server(global)? {
-        return import_through(&client, files, quarantine);
-    }
-    let api = open(global)?;
-    let detector = Detector::from_policy(&api.policy);
-    let now = api.now();
-    import_each(files, now, quarantine, |records| {
-        register_batch(
-            &api.store,
-            &api.policy,
-            &detector,
-            records,
-            &api.actor.login,
-            now,
-        )
-    })
+    let api = connect_or_open(global)?;
+    import_through(&*api, files, quarantine)
 }
 
 /// The per-file loop both ways of importing share: read, plan, register, report.
@@ -297,28 +286,28 @@ fn import_each(
     Ok(ExitCode::SUCCESS)
 }
 
-/// `import` while a server holds the store: detection here, registration there, in the
-/// same transactions as `register_batch` (and in frames the server accepts).
-fn import_through(
-    client: &crate::server::Client,
-    files: &[PathBuf],
-    quarantine: Option<&Path>,
-) -> Result<ExitCode> {
-    use crate::server::protocol::{Arrival, MAX_REQUEST};
-    let detector = Detector::from_policy(client.policy());
-    import_each(files, client.now(), quarantine, |records| {
+/// Detection here, registration through the `Api` (the store here, or its server), each
+/// file all or nothing up to ATOMIC_IMPORT records, in units of that size beyond, and in
+/// frames a server accepts.
+fn import_through(api: &dyn Api, files: &[PathBuf], quarantine: Option<&Path>) -> Result<ExitCode> {
+    use crate::server::protocol::MAX_REQUEST;
+    let detector = Detector::from_policy(api.policy());
+    import_each(files, api.now(), quarantine, |mut records| {
+        for r in &mut records {
+            crate::domain::purpose_cue::fill(api.policy(), &mut r.enquiry);
+        }
         let total = records.len();
-        let mut chunks: Vec<Vec<Arrival>> = vec![Vec::new()];
+        let suggestions = crate::parallel::map(&records, |r| detector.detect_enquiry(&r.enquiry));
+        let mut chunks: Vec<Vec<NewEnquiry>> = vec![Vec::new()];
         let mut bytes = 0;
-        for mut r in records {
-            crate::domain::purpose_cue::fill(client.policy(), &mut r.enquiry);
-            let arrival = Arrival {
-                suggestions: detector.detect_enquiry(&r.enquiry),
+        for (r, suggestions) in records.into_iter().zip(suggestions) {
+            let arrival = NewEnquiry {
+                suggestions,
                 enquiry: r.enquiry,
                 source: r.source,
             };
-            let size = crate::store::codec::encode(&arrival)
-                .map(|b| b.len())
+            let size = crate::store::codec::encode(&(&arrival.enquiry, &arrival.suggestions))
+                .map(|b| b.len() + arrival.source.len())
                 .unwrap_or(0);
             let last = chunks.last().map(Vec::len).unwrap_or(0);
             if last > 0 && (last == ATOMIC_IMPORT || bytes + size > MAX_REQUEST / 2) {
@@ -332,7 +321,9 @@ fn import_through(
         let mut done = 0;
         for chunk in chunks {
             let n = chunk.len();
-            let unit = client.register(chunk).with_context(|| {
+            // If the disk fails half-way, importing the file again registers the rest: what
+            // was stored is recognised as already there.
+            let unit = api.register(chunk).with_context(|| {
                 if done == 0 {
                     "nothing from this file was imported".to_string()
                 } else {
@@ -346,23 +337,6 @@ fn import_through(
         }
         Ok(reg)
     })
-}
-
-/// Registers records in one transaction; returns (registered, duplicates).
-pub fn register(
-    api: &Embedded,
-    detector: &Detector,
-    records: Vec<import::Record>,
-) -> Result<(usize, usize)> {
-    let reg = register_batch(
-        &api.store,
-        &api.policy,
-        detector,
-        records,
-        &api.actor.login,
-        api.now(),
-    )?;
-    Ok((reg.registered.len(), reg.duplicates.len()))
 }
 
 /// Largest file imported in a single transaction.
@@ -453,10 +427,10 @@ pub fn cases(global: &Global, json: bool, status: Option<&str>) -> Result<ExitCo
     let cal = Calendar::from_policy(api.policy());
     let today = today(&*api);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for rec in api.cases()? {
-        if want.is_some_and(|w| w != rec.status()) {
-            continue;
-        }
+    // A page at a time, filtered where the store is: the first line prints at once and
+    // neither side ever holds the whole list.
+    for rec in pages(&*api, want) {
+        let rec = rec?;
         if json {
             writeln!(
                 out,
@@ -488,6 +462,35 @@ pub fn cases(global: &Global, json: bool, status: Option<&str>) -> Result<ExitCo
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Every case record the caller may read (with `status` when given), a page at a time.
+pub fn pages(
+    api: &dyn Api,
+    status: Option<Status>,
+) -> impl Iterator<Item = Result<CaseRecord, StoreError>> + '_ {
+    let mut after = None;
+    let mut done = false;
+    let mut page = std::collections::VecDeque::new();
+    std::iter::from_fn(move || loop {
+        if let Some(rec) = page.pop_front() {
+            return Some(Ok(rec));
+        }
+        if done {
+            return None;
+        }
+        match api.cases_page(after, crate::store::api::PAGE, status) {
+            Ok((records, next)) => {
+                page.extend(records);
+                done = next.is_none();
+                after = next;
+            }
+            Err(e) => {
+                done = true;
+                return Some(Err(e));
+            }
+        }
+    })
 }
 
 fn summary_json(
@@ -1030,7 +1033,7 @@ fn to_command(action: CaseAction, current: &Case, me: &str) -> Result<Command> {
 }
 
 pub fn export(global: &Global, csv: bool, reveal: bool) -> Result<ExitCode> {
-    let api = open(global)?;
+    let api = connect_or_open(global)?;
     api.log_access(
         None,
         &Access::Export {
@@ -1053,7 +1056,7 @@ pub fn export(global: &Global, csv: bool, reveal: bool) -> Result<ExitCode> {
             "reference,received,channel,status,purpose,assignee,categories,recipients,subject"
         )?;
     }
-    for rec in api.store.cases() {
+    for rec in pages(&*api, None) {
         let rec = rec?;
         if !csv {
             writeln!(out, "{}", safe_json::to_line(&case_json(&rec, reveal)?)?)?;
@@ -1122,13 +1125,13 @@ pub fn audit_verify(global: &Global, against: Option<&str>) -> Result<ExitCode> 
         .map(|l| l.parse::<crate::store::audit::HeadLine>())
         .transpose()
         .map_err(|e| anyhow!("--against: {e}"))?;
-    let api = open(global)?;
-    let v = api.store.verify_audit()?;
+    let api = connect_or_open(global)?;
+    let v = api.audit_verify()?;
     match &v.first_broken {
         None => {
             println!("audit chain verified: {} entries, {} events checked against their digests, {} erased cases", v.entries, v.events_checked, v.erased_cases);
             if let Some(anchor) = anchor {
-                if let Some(problem) = api.store.audit_extends(&anchor)? {
+                if let Some(problem) = api.audit_extends(&anchor)? {
                     println!(
                         "audit chain does NOT extend the recorded head (entry {}): {problem}",
                         anchor.seq
@@ -1152,76 +1155,113 @@ pub fn audit_verify(global: &Global, against: Option<&str>) -> Result<ExitCode> 
 
 /// `triage audit head`: one line to keep elsewhere (see `audit verify --against`).
 pub fn audit_head(global: &Global) -> Result<ExitCode> {
-    let api = open(global)?;
-    println!("{}", api.store.audit_head()?);
+    let api = connect_or_open(global)?;
+    println!("{}", api.audit_head()?);
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn audit_log(global: &Global, case: Option<&str>, json: bool) -> Result<ExitCode> {
-    let api = open(global)?;
+    let api = connect_or_open(global)?;
     let r = case.map(parse_ref).transpose()?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for (e, access) in api.store.audit_log(r)? {
-        let detail = match access.map(|a| a.access) {
-            Some(Access::Search { terms }) => format!("terms {:?}", display_line(&terms)),
-            Some(Access::Export { what }) | Some(Access::Report { what }) => {
-                sanitize_line(&what).into_owned()
-            }
-            _ => String::new(),
-        };
-        if json {
-            writeln!(
-                out,
-                "{}",
-                safe_json::to_line(&serde_json::json!({
-                    "seq": e.seq, "at": e.at.to_rfc3339(), "actor": e.actor,
-                    "case": e.reference.map(|r| r.to_string()), "version": e.version,
-                    "action": e.action, "detail": detail,
-                    "clock": e.clock.map(|c| c.to_rfc3339()),
-                    "digest": crate::store::audit::hex(&e.digest), "prev": crate::store::audit::hex(&e.prev),
-                }))?
-            )?;
-        } else {
-            let detail = match e.clock {
-                Some(c) => format!(
-                    "{detail} (clock read {}: behind the entry before)",
-                    c.format("%Y-%m-%d %H:%M:%S")
+    let mut after = 0;
+    loop {
+        let (lines, next) = api.audit_page(r, after, crate::store::api::PAGE)?;
+        for (e, access) in lines {
+            let detail = match access.map(|a| a.access) {
+                Some(Access::Search { terms }) => format!("terms {:?}", display_line(&terms)),
+                Some(Access::Export { what }) | Some(Access::Report { what }) => {
+                    sanitize_line(&what).into_owned()
+                }
+                Some(Access::InstallPolicy { old, new, forced }) => format!(
+                    "policy {} → {}{}",
+                    old.as_deref()
+                        .map(|d| &d[..16.min(d.len())])
+                        .unwrap_or("none"),
+                    &new[..16.min(new.len())],
+                    if forced.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", forced past {}", sanitize_line(&forced.join(", ")))
+                    }
                 ),
-                None => detail,
+                _ => String::new(),
             };
-            writeln!(
-                out,
-                "{:>6}  {}  {:<10} {:<12} {:<14} {}",
-                e.seq,
-                e.at.format("%Y-%m-%d %H:%M:%S"),
-                truncate(&e.actor, 10),
-                e.reference
-                    .map(|r| r.to_string())
-                    .unwrap_or_else(|| "-".into()),
-                e.action,
-                detail
-            )?;
+            if json {
+                writeln!(
+                    out,
+                    "{}",
+                    safe_json::to_line(&serde_json::json!({
+                        "seq": e.seq, "at": e.at.to_rfc3339(), "actor": e.actor,
+                        "case": e.reference.map(|r| r.to_string()), "version": e.version,
+                        "action": e.action, "detail": detail,
+                        "clock": e.clock.map(|c| c.to_rfc3339()),
+                        "digest": crate::store::audit::hex(&e.digest), "prev": crate::store::audit::hex(&e.prev),
+                    }))?
+                )?;
+            } else {
+                let detail = match e.clock {
+                    Some(c) => format!(
+                        "{detail} (clock read {}: behind the entry before)",
+                        c.format("%Y-%m-%d %H:%M:%S")
+                    ),
+                    None => detail,
+                };
+                writeln!(
+                    out,
+                    "{:>6}  {}  {:<10} {:<12} {:<14} {}",
+                    e.seq,
+                    e.at.format("%Y-%m-%d %H:%M:%S"),
+                    truncate(&e.actor, 10),
+                    e.reference
+                        .map(|r| r.to_string())
+                        .unwrap_or_else(|| "-".into()),
+                    e.action,
+                    detail
+                )?;
+            }
+        }
+        match next {
+            Some(n) => after = n,
+            None => break,
         }
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn policy(global: &Global, install: Option<&Path>) -> Result<ExitCode> {
+pub fn policy(global: &Global, install: Option<&Path>, force: bool) -> Result<ExitCode> {
+    let api: Box<dyn Api> = match find_server(global)? {
+        Some(c) => Box::new(c),
+        None => {
+            let store = open_store(global, &db_path(global)?)?;
+            match (install, store.policy_text()?) {
+                // A store from before `triage init` installed one: the first policy is
+                // installed by someone it makes an administrator.
+                (Some(path), None) => return first_policy(store, path),
+                _ => Box::new(as_user(store, global)?),
+            }
+        }
+    };
     if let Some(path) = install {
-        let db = match &global.db {
-            Some(p) => p.clone(),
-            None => default_db("store")?,
-        };
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
         Policy::from_toml(&text, &path.display().to_string())?;
-        let store = open_store(global, &db)?;
-        store.set_policy_text(&text)?;
-        println!("policy {} installed in {}", path.display(), db.display());
+        let change = api.install_policy(&text, force)?;
+        println!(
+            "policy {} installed ({}): digest {} (was {}){}",
+            path.display(),
+            api.describe(),
+            change.new,
+            change.old.as_deref().unwrap_or("none"),
+            if change.forced.is_empty() {
+                String::new()
+            } else {
+                format!("; forced past {}", change.forced.join(", "))
+            }
+        );
         return Ok(ExitCode::SUCCESS);
     }
-    let api = connect_or_open(global)?;
     let p = api.policy();
     println!("{} — {}", p.authority.name_en, p.authority.name_da);
     println!("\npurposes:");
@@ -1257,6 +1297,27 @@ pub fn policy(global: &Global, install: Option<&Path>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Installs the first policy of a store that has none, as an admin of that policy.
+fn first_policy(store: Store, path: &Path) -> Result<ExitCode> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let policy = Policy::from_toml(&text, &path.display().to_string())?;
+    let login = crate::identity::os_login().map_err(|e| anyhow!(e))?;
+    let actor = Actor {
+        roles: policy.roles_of(&login),
+        login,
+    };
+    let now = fixed_now()?.unwrap_or_else(Utc::now);
+    let (_, change) = crate::store::api::install_policy(&store, &actor, &text, false, now)?;
+    println!(
+        "policy {} installed in {}: digest {}",
+        path.display(),
+        store.path().display(),
+        change.new
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn db_path(global: &Global) -> Result<PathBuf> {
     match &global.db {
         Some(p) => Ok(p.clone()),
@@ -1265,8 +1326,8 @@ pub fn db_path(global: &Global) -> Result<PathBuf> {
 }
 
 pub fn backup(global: &Global, file: &Path) -> Result<ExitCode> {
-    let api = open(global)?;
-    let s = api.store.backup(file)?;
+    let api = connect_or_open(global)?;
+    let s = api.backup(file)?;
     api.log_access(
         None,
         &Access::Export {
@@ -1314,7 +1375,12 @@ pub fn restore(global: &Global, file: &Path) -> Result<ExitCode> {
 pub fn check(global: &Global, backup: Option<&Path>, json: bool) -> Result<ExitCode> {
     let report = match backup {
         Some(b) => crate::store::check::check_backup(b)?,
-        None => crate::store::check::check_store(&db_path(global)?)?,
+        // Served: a snapshot the server checks. Otherwise the files themselves, through a
+        // private copy: opening a store writes to it, and a damaged one may not open.
+        None => match find_server(global)? {
+            Some(client) => client.check()?,
+            None => crate::store::check::check_store(&db_path(global)?)?,
+        },
     };
     if json {
         println!("{}", safe_json::to_pretty(&report)?);

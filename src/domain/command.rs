@@ -170,9 +170,22 @@ impl Change {
 pub enum Access {
     OpenCase,
     RevealCpr,
-    Search { terms: String },
-    Export { what: String },
-    Report { what: String },
+    Search {
+        terms: String,
+    },
+    Export {
+        what: String,
+    },
+    Report {
+        what: String,
+    },
+    /// A policy installed: blake3 digests of the old text (None on a new store) and the new
+    /// one, and the ids in use it removed that `--force` overrode.
+    InstallPolicy {
+        old: Option<String>,
+        new: String,
+        forced: Vec<String>,
+    },
 }
 
 impl Access {
@@ -183,6 +196,7 @@ impl Access {
             Access::Search { .. } => "search",
             Access::Export { .. } => "export",
             Access::Report { .. } => "report",
+            Access::InstallPolicy { .. } => "install-policy",
         }
     }
 }

@@ -163,7 +163,7 @@ pub fn digest(bytes: &[u8]) -> Hash {
 }
 
 /// The result of `triage audit verify`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Verification {
     pub entries: u64,
     pub events_checked: u64,
@@ -172,7 +172,7 @@ pub struct Verification {
     pub first_broken: Option<Broken>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Broken {
     pub seq: u64,
     pub problem: String,

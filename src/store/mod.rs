@@ -8,6 +8,7 @@ pub mod backup;
 mod bulk;
 pub mod check;
 pub mod codec;
+pub mod lifecycle;
 
 use crate::domain::calendar::Calendar;
 use crate::domain::case::{Case, CaseRecord, Stamp, Status, Suggestion};
@@ -36,6 +37,8 @@ pub struct Actor {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    #[error("there is no triage store at {}.\n  Create one with `triage init --policy FILE --db {}` (or try `triage demo`); nothing was created.", .path.display(), .path.display())]
+    NoStore { path: PathBuf },
     #[error("the store at {} is in use by another triage process.\n  Stop that process, or run `triage serve --db {}` and let everyone connect to it.", .path.display(), .path.display())]
     Locked { path: PathBuf },
     #[error("cannot open the store at {}: {}\n  Run `triage check --db {}`; if it reports damage, restore the latest backup into a new path (`triage restore BACKUP --db NEW_PATH`).", .path.display(), describe_sled(.cause), .path.display())]
@@ -61,7 +64,8 @@ pub enum StoreError {
         by: String,
         at: DateTime<Utc>,
     },
-    #[error("{0}")]
+    // Transparent: said once, not again as its own cause in `{:#}`.
+    #[error(transparent)]
     Refused(#[from] Refusal),
     #[error("{0}")]
     Encode(CodecError),

@@ -83,7 +83,7 @@ impl TestStore {
         let db = dir.path().join("db");
         let policy = policy_file(dir.path());
         let s = TestStore { dir, db };
-        s.ok(&["policy", "--install", policy.to_str().unwrap()]);
+        s.ok(&["init", "--policy", policy.to_str().unwrap(), "--test-clock"]);
         s
     }
 
