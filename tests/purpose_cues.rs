@@ -11,7 +11,7 @@ fn an_access_request_by_mail_has_its_clock_from_receipt() {
     let mail = s.dir.path().join("indsigt.eml");
     std::fs::write(
         &mail,
-        "From: Borger Jensen <borger@example.dk>\r\nTo: post@example.dk\r\nSubject: Anmodning om indsigt\r\nDate: Mon, 23 Nov 2026 09:00:00 +0100\r\nMessage-ID: <cue-1@example.dk>\r\n\r\nJeg beder om en kopi af de oplysninger, I har om mig.\r\n",
+        "Received: from mx.example.dk by post.example.dk; Mon, 23 Nov 2026 09:01:00 +0100\r\nFrom: Borger Jensen <borger@example.dk>\r\nTo: post@example.dk\r\nSubject: Anmodning om indsigt\r\nDate: Mon, 23 Nov 2026 09:00:00 +0100\r\nMessage-ID: <cue-1@example.dk>\r\n\r\nJeg beder om en kopi af de oplysninger, I har om mig.\r\n",
     )
     .unwrap();
     s.ok(&["import", mail.to_str().unwrap()]);

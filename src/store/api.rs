@@ -49,14 +49,16 @@ pub fn install_policy(
     let invalid = |s: String| StoreError::Refused(crate::domain::command::Refusal::Invalid(s));
     let policy = Policy::from_toml(text, "the new policy")
         .map_err(|e| invalid(format!("the policy does not load: {e}")))?;
+    // An admin may hand administration to a colleague, but a policy with no admin at all
+    // could never be changed again.
     if !policy
-        .roles_of(&actor.login)
-        .contains(&crate::domain::policy::Role::Admin)
+        .staff
+        .iter()
+        .any(|s| s.roles.contains(&crate::domain::policy::Role::Admin))
     {
-        return Err(invalid(format!(
-            "the new policy does not make you (`{}`) an admin: installing it would leave no one able to change it back",
-            actor.login
-        )));
+        return Err(invalid(
+            "the new policy names no admin: installing it would leave no one able to change it back".into(),
+        ));
     }
     let stranded = store.in_use()?.stranded_by(&policy);
     if !stranded.is_empty() && !force {

@@ -153,8 +153,8 @@ impl Store {
                 return Ok((page, last));
             }
             let (_, v) = kv?;
-            let entry: super::audit::AuditEntry =
-                codec::decode(&v).map_err(StoreError::corrupt("an audit entry"))?;
+            let entry = super::audit::AuditEntry::decode(&v)
+                .map_err(StoreError::corrupt("an audit entry"))?;
             last = Some(entry.seq);
             if case.is_some() && entry.reference != case {
                 continue;
