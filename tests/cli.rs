@@ -455,3 +455,78 @@ fn a_recorded_head_catches_a_rewritten_chain() {
     let err = s.fails(&["audit", "verify", "--against", "seq=3"]);
     assert!(err.contains("--against: not an audit head line"), "{err}");
 }
+
+/// TRIAGE_NOW fixes time only on stores made as test or demo stores; on a real store it is
+/// refused, so nobody dates a decision by setting a variable.
+#[test]
+fn triage_now_is_refused_on_a_real_store_and_honoured_on_a_test_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = common::policy_file(dir.path());
+    let real = dir.path().join("real");
+    let run = |db: &std::path::Path, args: &[&str], now: Option<&str>| {
+        let mut cmd = std::process::Command::new(common::BIN);
+        common::hermetic(&mut cmd, &dir.path().join("env"));
+        cmd.args(args).arg("--db").arg(db).env_remove("TRIAGE_NOW");
+        if let Some(n) = now {
+            cmd.env("TRIAGE_NOW", n);
+        }
+        cmd.output().unwrap()
+    };
+    // init refuses a fixed time without --test-clock, and creates nothing.
+    let out = run(
+        &real,
+        &["init", "--policy", policy.to_str().unwrap()],
+        Some(common::NOW),
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--test-clock"));
+    assert!(!real.exists());
+    let out = run(&real, &["init", "--policy", policy.to_str().unwrap()], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let three = common::root().join("tests/data/three.jsonl");
+    let out = run(
+        &real,
+        &["import", three.to_str().unwrap()],
+        Some("2020-01-01T10:00:00+01:00"),
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("keeps real time"), "{err}");
+    assert_eq!(err.matches("TRIAGE_NOW").count(), 2, "said once: {err}");
+    // A test store takes it.
+    let test = dir.path().join("test");
+    let out = run(
+        &test,
+        &["init", "--policy", policy.to_str().unwrap(), "--test-clock"],
+        Some(common::NOW),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(
+        &test,
+        &["import", three.to_str().unwrap()],
+        Some(common::NOW),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let log = run(&test, &["audit", "log", "--json"], Some(common::NOW));
+    let last: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&log.stdout).lines().last().unwrap()).unwrap();
+    assert!(
+        last["at"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-11-24T08:00:00"),
+        "{last}"
+    );
+}

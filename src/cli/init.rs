@@ -36,16 +36,19 @@ pub fn run(global: &Global, test_clock: bool) -> Result<ExitCode> {
             policy_path.display()
         );
     }
+    if !test_clock && super::fixed_now()?.is_some() {
+        bail!("TRIAGE_NOW is set, but a store made without --test-clock keeps real time: unset TRIAGE_NOW, or give --test-clock for a test store; nothing was created");
+    }
     let store = Store::open(&db)?;
     let actor = crate::store::Actor {
         roles: policy.roles_of(&login),
         login,
     };
-    let now = super::fixed_now()?.unwrap_or_else(chrono::Utc::now);
-    crate::store::api::install_policy(&store, &actor, &text, false, now)?;
     if test_clock {
         store.set_flag("test-clock")?;
     }
+    let now = super::store_now(&store)?.unwrap_or_else(chrono::Utc::now);
+    crate::store::api::install_policy(&store, &actor, &text, false, now)?;
     store.flush()?;
     println!(
         "store created at {} under {} ({} staff){}",

@@ -70,6 +70,20 @@ pub fn fixed_now() -> Result<Option<DateTime<Utc>>> {
     }
 }
 
+/// `TRIAGE_NOW` for this store: honoured only on a store made as a test or demo store
+/// (`demo`, `gen`, `init --test-clock`, recorded in the store); anywhere else it is refused,
+/// so nobody can date a decision on a real store by setting a variable.
+pub fn store_now(store: &Store) -> Result<Option<DateTime<Utc>>> {
+    let fixed = fixed_now()?;
+    if fixed.is_some() && !store.flag("test-clock")? {
+        bail!(
+            "TRIAGE_NOW is set, but the store at {} keeps real time: only stores made with `triage demo`, `triage gen` or `triage init --test-clock` take a fixed time. Unset TRIAGE_NOW; nothing was done.",
+            store.path().display()
+        );
+    }
+    Ok(fixed)
+}
+
 /// Loads the policy: `--policy`, else the store's own (a store without one is refused).
 pub fn load_policy(global: &Global, store: &Store) -> Result<Policy> {
     let (text, name) = policy_source(global, store)?;
@@ -179,7 +193,8 @@ pub fn watch(global: &Global, seconds: Option<u64>) -> Result<ExitCode> {
 pub fn as_user(store: Store, global: &Global) -> Result<Embedded> {
     let policy = load_policy(global, &store)?;
     let login = crate::identity::os_login().map_err(|e| anyhow!(e))?;
-    let now = fixed_now()?.unwrap_or_else(Utc::now);
+    let fixed = store_now(&store)?;
+    let now = fixed.unwrap_or_else(Utc::now);
     // The queue index holds deadlines the policy decides: rebuilt once after a policy change
     // or an upgrade, before anyone reads it.
     if !store.is_empty() && !store.queue_current(&policy)? {
@@ -202,7 +217,7 @@ pub fn as_user(store: Store, global: &Global) -> Result<Embedded> {
         store,
         policy,
         actor: Actor { login, roles },
-        fixed_now: fixed_now()?,
+        fixed_now: fixed,
     })
 }
 
@@ -1307,7 +1322,7 @@ fn first_policy(store: Store, path: &Path) -> Result<ExitCode> {
         roles: policy.roles_of(&login),
         login,
     };
-    let now = fixed_now()?.unwrap_or_else(Utc::now);
+    let now = store_now(&store)?.unwrap_or_else(Utc::now);
     let (_, change) = crate::store::api::install_policy(&store, &actor, &text, false, now)?;
     println!(
         "policy {} installed in {}: digest {}",
@@ -1441,7 +1456,7 @@ pub fn serve(global: &Global, args: ServeArgs) -> Result<ExitCode> {
         mode: args.mode,
         group: args.group.clone(),
         max_clients: args.max_clients,
-        fixed_now: fixed_now()?,
+        fixed_now: store_now(&store)?,
     };
     let server = Server::bind(store, text, config)?;
     let stopper = server.stopper();
