@@ -317,6 +317,7 @@ pub fn run(
         ),
         met: Some(percentile(&times, 0.99) <= 5.0),
     });
+    rows.extend(super::bench_search::rows(&api.store, &tmp, percentile)?);
     drop(summaries);
     drop(api);
 
@@ -379,7 +380,7 @@ fn import_row(tmp: &Path) -> Result<Row> {
     })
 }
 
-fn write_jsonl(path: &Path, count: u64) -> Result<()> {
+pub(crate) fn write_jsonl(path: &Path, count: u64) -> Result<()> {
     let mut rng = gen::Rng::new(7);
     let now = Utc::now();
     let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);

@@ -1,6 +1,7 @@
 //! The subcommands behind `main`: open the store as the OS user and print for people or JSON.
 
 pub mod bench;
+pub mod bench_search;
 pub mod bench_ui;
 pub mod compact;
 pub mod config;
@@ -9,6 +10,7 @@ pub mod filter;
 pub mod gen;
 pub mod report;
 pub mod retention;
+pub mod search;
 pub mod stress;
 
 use crate::domain::basis::LegalBasis;
@@ -177,6 +179,8 @@ pub fn as_user(store: Store, global: &Global) -> Result<Embedded> {
         eprintln!("triage: rebuilding the queue index (once, after an upgrade or a new policy)…");
     }
     store.refresh_queue(&policy, now.date_naive())?;
+    // Built or brought up to date now (with a line on stderr), then kept in step by the store.
+    crate::search::attach(&store)?;
     // Roles come from the installed policy even when `--policy` dry-runs another one.
     let roles = match (&global.policy, store.policy_text()?) {
         (Some(_), Some(installed)) => {
@@ -1249,6 +1253,7 @@ pub fn check(global: &Global, backup: Option<&Path>, json: bool) -> Result<ExitC
             println!("  {tree:<14} {n}");
         }
         println!("  audit entries  {}", report.audit_entries);
+        println!("  search index   {}", report.search);
         if report.ok() {
             println!("no problems found");
         } else {
@@ -1288,6 +1293,7 @@ pub fn serve(global: &Global, args: ServeArgs) -> Result<ExitCode> {
     use crate::server::{default_socket, Config, Server};
     let db = db_path(global)?;
     let store = open_store(global, &db)?;
+    crate::search::attach(&store)?;
     let (text, name) = policy_source(global, &store)?;
     let policy = Policy::from_toml(&text, &name)?;
     // The same TRIAGE_SERVER the staff's sessions use, when the unit sets it for both.

@@ -102,6 +102,11 @@ pub enum Request {
     Register {
         batch: Vec<Arrival>,
     },
+    /// A full-text search (see `search::query`); the server logs the terms as a read.
+    Search {
+        query: String,
+        limit: u32,
+    },
 }
 
 /// An enquiry to register, with what detection on the client suggested.
@@ -129,6 +134,7 @@ impl Request {
             Request::SaveDraft { .. } => "save-draft",
             Request::Draft(_) => "draft",
             Request::Register { .. } => "register",
+            Request::Search { .. } => "search",
         }
     }
 }
@@ -150,6 +156,7 @@ pub enum Answer {
         /// (new case, earlier request of the same person for the same right)
         flagged: Vec<(Reference, Reference)>,
     },
+    Hits(Vec<crate::search::Hit>),
 }
 
 /// Everything the server sends after the handshake.

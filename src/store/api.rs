@@ -6,6 +6,7 @@ use crate::domain::command::{Access, Command, Event};
 use crate::domain::enquiry::Reference;
 use crate::domain::policy::Policy;
 use crate::domain::summary::CaseSummary;
+use crate::search::Hit;
 use chrono::{DateTime, Utc};
 
 /// What a client of the store can do. The embedded store and the server's client both
@@ -48,6 +49,10 @@ pub trait Api {
     fn changed(&self) -> Vec<Reference> {
         Vec::new()
     }
+    /// Cases whose text matches `query` (see `search::query`), best first, at most `limit`,
+    /// each with a snippet. The terms go to the read log (they are personal data), and only
+    /// there.
+    fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, StoreError>;
 }
 
 /// The store opened in this process.
@@ -121,5 +126,16 @@ impl Api for Embedded {
     }
     fn now(&self) -> DateTime<Utc> {
         self.fixed_now.unwrap_or_else(Utc::now)
+    }
+    fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, StoreError> {
+        // One person's store: every case is theirs to see, as `cases` shows.
+        crate::search::run(
+            &self.store,
+            &self.actor.login,
+            query,
+            limit,
+            &|_| true,
+            self.now(),
+        )
     }
 }

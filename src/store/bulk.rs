@@ -223,6 +223,7 @@ impl Store {
             self.write_unit(&pending, &encoded, &entries, &head, &counters)?;
             out.registered.extend(pending.references);
         }
+        self.committed();
         Ok(out)
     }
 
