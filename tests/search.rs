@@ -148,6 +148,7 @@ fn notes_are_found_and_erased_words_leave_the_index_files() {
             "{w} indexed before"
         );
     }
+    s.ok(&["case", BENT, "purpose", "citizen-enquiries"]);
     s.ok(&["case", BENT, "close", "--why", "answered by phone"]);
     s.ok(&[
         "case",

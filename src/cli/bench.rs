@@ -88,6 +88,8 @@ fn measure_served(db: &Path, tmp: &Path) -> Result<Option<super::bench_ui::UiFig
 pub enum Only {
     /// Import from JSON Lines into a fresh store; needs no generated store
     Import,
+    /// The full-text search figures alone, on the generated store
+    Search,
 }
 
 pub fn run(
@@ -120,6 +122,19 @@ pub fn run(
         }
     }
     let mut rows = Vec::new();
+    if only == Some(Only::Search) {
+        let global = Global {
+            db: Some(db.clone()),
+            policy: None,
+            da: false,
+            server: None,
+        };
+        let api = as_user(Store::open(&db)?, &global)?;
+        let rows = super::bench_search::rows(&api.store, &tmp, percentile)?;
+        print_table(&rows, api.store.case_count());
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Ok(ExitCode::SUCCESS);
+    }
 
     // The interface first, while this process holds nothing else: open the store, build
     // the queue, draw the first frame; then keystrokes through the real crossterm backend.

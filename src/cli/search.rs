@@ -18,7 +18,13 @@ pub fn run(global: &Global, query: &str, json: bool, limit: usize) -> Result<Exi
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if json {
         for h in &hits {
-            writeln!(out, "{}", serde_json::to_string(h)?)?;
+            let line = serde_json::json!({
+                "reference": h.reference.to_string(),
+                "score": h.score,
+                "snippet": h.snippet,
+                "highlights": h.highlights,
+            });
+            writeln!(out, "{line}")?;
         }
         out.flush()?;
         return Ok(ExitCode::SUCCESS);

@@ -665,12 +665,14 @@ pub fn compare(store: &Store, live: u64, erased: &[Reference]) -> (String, Optio
                 None,
             )
         }
-        Err(e) => return (
-            format!("does not open: {e}"),
-            Some(format!(
+        Err(e) => {
+            return (
+                format!("does not open: {e}"),
+                Some(format!(
                 "the search index does not open ({e}); it is rebuilt when the store is next opened"
             )),
-        ),
+            )
+        }
     };
     let searcher = match index.reader() {
         Ok(r) => r.searcher(),
