@@ -602,6 +602,18 @@ impl TextIndex {
         }
     }
 
+    /// How many cases match `query`, without reading them (the bench's side by side with grep).
+    pub fn count(&self, query: &str) -> Result<usize, StoreError> {
+        let clauses = query::parse(query).map_err(refused)?;
+        let Some(q) = self.build(&clauses) else {
+            return Ok(0);
+        };
+        self.reader
+            .searcher()
+            .search(&*q, &tantivy::collector::Count)
+            .map_err(failed(&self.dir))
+    }
+
     /// The tantivy query for `clauses`, or None when no clause holds a word to look for.
     fn build(&self, clauses: &[Clause]) -> Option<Box<dyn Query>> {
         let mut da = analyzer::danish();
