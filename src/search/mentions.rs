@@ -1,9 +1,10 @@
 //! Cases that mention a person in their text: for the DPO to review before answering an access request.
 
-use super::{attach, Hit};
+use super::Hit;
 use crate::domain::enquiry::Reference;
 use crate::domain::report::SubjectId;
-use crate::store::{Store, StoreError};
+use crate::store::api::Api;
+use crate::store::StoreError;
 use std::collections::BTreeMap;
 
 /// Most cases listed per identifier.
@@ -26,19 +27,18 @@ fn queries(id: &SubjectId) -> Vec<String> {
     }
 }
 
-/// Cases other than `own` whose text mentions any of `ids`, in reference order. Not logged
-/// here: the report that asks is logged (with digests, never the identifiers).
+/// Cases other than `own` whose text mentions any of `ids`, in reference order, through
+/// the `Api` (here or on the server), so each search is in the read log like any other.
 pub fn mentioning(
-    store: &Store,
+    api: &dyn Api,
     ids: &[SubjectId],
     own: &[Reference],
 ) -> Result<Vec<Hit>, StoreError> {
-    let index = attach(store)?;
     let mut found: BTreeMap<Reference, Hit> = BTreeMap::new();
     for id in ids {
         for q in queries(id) {
             // A query the parser refuses (an address longer than a query may be) is skipped.
-            let Ok(hits) = index.search(store, &q, PER_QUERY, &|_| true) else {
+            let Ok(hits) = api.search(&q, PER_QUERY) else {
                 continue;
             };
             for h in hits {

@@ -2,9 +2,9 @@
 
 use super::{Fields, Hit};
 use crate::domain::case::Case;
+use crate::domain::cpr::mask_cprs;
 use crate::domain::enquiry::Language;
 use crate::domain::sanitize::sanitize_line;
-use crate::domain::summary::mask_cprs;
 use crate::store::StoreError;
 use tantivy::query::Query;
 use tantivy::snippet::SnippetGenerator;

@@ -6,6 +6,7 @@ pub mod daemon;
 pub mod protocol;
 pub mod rules;
 pub mod unix;
+mod whole;
 
 pub use client::{Client, ConnectError};
 pub use daemon::{Config, ServeError, Server, Stopper};

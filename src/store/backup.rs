@@ -15,7 +15,7 @@ pub const TREES: [&str; 10] = [
     "cases", "events", "audit", "meta", "dedup", "subjects", "access", "drafts", "queue", "order",
 ];
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BackupSummary {
     pub entries: u64,
     pub bytes: u64,

@@ -8,11 +8,13 @@ pub mod backup;
 mod bulk;
 pub mod check;
 pub mod codec;
+pub mod lifecycle;
 
 use crate::domain::calendar::Calendar;
 use crate::domain::case::{Case, CaseRecord, Stamp, Status, Suggestion};
 use crate::domain::clock;
 use crate::domain::command::{self, Access, Applied, Change, Command, Context, Event, Refusal};
+use crate::domain::danish_time::DanishDay;
 use crate::domain::enquiry::{Enquiry, Reference, RightKind};
 use crate::domain::policy::{Policy, Role};
 use crate::domain::report;
@@ -35,6 +37,8 @@ pub struct Actor {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    #[error("there is no triage store at {}.\n  Create one with `triage init --policy FILE --db {}` (or try `triage demo`); nothing was created.", .path.display(), .path.display())]
+    NoStore { path: PathBuf },
     #[error("the store at {} is in use by another triage process.\n  Stop that process, or run `triage serve --db {}` and let everyone connect to it.", .path.display(), .path.display())]
     Locked { path: PathBuf },
     #[error("cannot open the store at {}: {}\n  Run `triage check --db {}`; if it reports damage, restore the latest backup into a new path (`triage restore BACKUP --db NEW_PATH`).", .path.display(), describe_sled(.cause), .path.display())]
@@ -60,7 +64,8 @@ pub enum StoreError {
         by: String,
         at: DateTime<Utc>,
     },
-    #[error("{0}")]
+    // Transparent: said once, not again as its own cause in `{:#}`.
+    #[error(transparent)]
     Refused(#[from] Refusal),
     #[error("{0}")]
     Encode(CodecError),
@@ -384,7 +389,7 @@ impl Tx<'_> {
             now,
             policy,
         };
-        let due = clock::first_deadline_on(&case, policy, calendar, now.date_naive());
+        let due = clock::first_deadline_on(&case, policy, calendar, now.danish_day());
         let applied = match command::apply(&case, cmd, &ctx, due) {
             Ok(a) => a,
             Err(r) => return Ok(Err(StoreError::Refused(r))),
@@ -398,7 +403,7 @@ impl Tx<'_> {
         let record = match applied {
             Applied::Updated(mut next) => {
                 if matches!(cmd, Command::SetPurpose { .. }) {
-                    let received = next.enquiry.received.date_naive();
+                    let received = next.enquiry.received.danish_day();
                     let window = policy.rights.duplicate_window_days;
                     next.duplicate_of = next.right.and_then(|right| {
                         report::duplicate_of(
@@ -410,7 +415,7 @@ impl Tx<'_> {
                         )
                     });
                 }
-                self.put_summary(&CaseSummary::new(&next, policy, calendar, now.date_naive()))?;
+                self.put_summary(&CaseSummary::new(&next, policy, calendar, now.danish_day()))?;
                 CaseRecord::Live(next)
             }
             Applied::Erased(tomb) => {
@@ -633,6 +638,7 @@ impl Store {
                 None => Ok(Vec::new()),
             })
             .collect::<Result<_, _>>()?;
+        let same_message = self.same_message_in_store(batch)?;
         self.transaction(|tx| {
             let mut out = Registration::default();
             let mut counters: HashMap<u16, u32> = HashMap::new();
@@ -646,7 +652,26 @@ impl Store {
                         continue;
                     }
                 }
-                let year = n.enquiry.received.year().clamp(0, u16::MAX as i32) as u16;
+                if let Some(r) = same_message[i] {
+                    out.duplicates.push((i, r));
+                    continue;
+                }
+                // Same Message-ID, other content: registered, and flagged.
+                let alias = n
+                    .enquiry
+                    .dedup_alias()
+                    .map(|a| audit::digest(a.as_bytes()).to_vec());
+                let same_id = match &alias {
+                    Some(a) => tx.dedup.get(a.as_slice())?.and_then(|v| ref_from_key(&v)),
+                    None => None,
+                };
+                // The reference year is the Danish year of receipt, like every other day decision.
+                let year = n
+                    .enquiry
+                    .received
+                    .danish_day()
+                    .year()
+                    .clamp(0, u16::MAX as i32) as u16;
                 let seq = match counters.get(&year) {
                     Some(s) => *s,
                     None => match tx.meta.get(counter_key(year))? {
@@ -668,7 +693,7 @@ impl Store {
                 };
                 let mut case =
                     Case::new(reference, n.enquiry.clone(), n.suggestions.clone(), stamp);
-                let received = n.enquiry.received.date_naive();
+                let received = n.enquiry.received.danish_day();
                 if let Some(right) = case.right {
                     let mut others = earlier[i].clone();
                     others.extend(
@@ -679,16 +704,17 @@ impl Store {
                     );
                     case.duplicate_of =
                         report::duplicate_of(reference, right, received, window, &others);
-                    if let Some(first) = case.duplicate_of {
-                        out.flagged.push((reference, first));
-                    }
+                }
+                case.duplicate_of = case.duplicate_of.or(same_id);
+                if let Some(first) = case.duplicate_of {
+                    out.flagged.push((reference, first));
                 }
                 in_batch.push((identifiers, reference, case.right, received));
                 tx.put_summary(&CaseSummary::new(
                     &case,
                     policy,
                     &calendar,
-                    now.date_naive(),
+                    now.danish_day(),
                 ))?;
                 tx.cases.insert(
                     &ref_key(reference),
@@ -705,6 +731,9 @@ impl Store {
                 let bytes = tx.write_event(reference, &event)?;
                 tx.append_audit(now, actor, Some(reference), 1, "register", &bytes)?;
                 tx.dedup.insert(dedup.as_slice(), &ref_key(reference))?;
+                if let (Some(a), None) = (&alias, same_id) {
+                    tx.dedup.insert(a.as_slice(), &ref_key(reference))?;
+                }
                 for id in identifiers {
                     tx.subjects.insert(subject_key(id, reference), &[])?;
                 }
@@ -729,7 +758,7 @@ impl Store {
     ) -> Result<CaseRecord, StoreError> {
         let erase_keys = self.erase_keys(reference, cmd)?;
         let calendar = Calendar::from_policy(policy);
-        self.transaction(|tx| {
+        let record = self.transaction(|tx| {
             match tx.apply(
                 policy,
                 &calendar,
@@ -743,7 +772,11 @@ impl Store {
                 Ok(record) => Ok(record),
                 Err(e) => abort(e),
             }
-        })
+        })?;
+        if let CaseRecord::Erased(_) = record {
+            self.sweep_erased(reference)?;
+        }
+        Ok(record)
     }
 
     /// Applies many commands in one transaction, each recorded as its own event and audit
@@ -759,7 +792,7 @@ impl Store {
             .map(|b| self.erase_keys(b.reference, &b.command))
             .collect::<Result<_, _>>()?;
         let calendar = Calendar::from_policy(policy);
-        self.transaction(|tx| {
+        let out = self.transaction(|tx| {
             let mut out = Vec::with_capacity(items.len());
             for (b, keys) in items.iter().zip(&erase_keys) {
                 out.push(tx.apply(
@@ -774,7 +807,13 @@ impl Store {
                 )?);
             }
             Ok(out)
-        })
+        })?;
+        for (b, r) in items.iter().zip(&out) {
+            if let Ok(CaseRecord::Erased(_)) = r {
+                self.sweep_erased(b.reference)?;
+            }
+        }
+        Ok(out)
     }
 
     /// Keys that must go on erasure but that a transaction cannot scan for.
@@ -832,6 +871,37 @@ impl Store {
                 .insert(&access_key(reference, seq), bytes.clone())?;
             Ok(())
         })
+    }
+
+    /// Whether case `r` holds the same message as `e` (same Message-ID and content): what
+    /// an import keyed by the Message-ID alone, before content counted, finds that way.
+    fn holds_same_message(&self, r: Reference, e: &Enquiry) -> Result<bool, StoreError> {
+        Ok(match self.case(r)? {
+            Some(CaseRecord::Live(c)) => c.enquiry.dedup_key() == e.dedup_key(),
+            _ => false,
+        })
+    }
+
+    /// For each enquiry whose Message-ID is already in the store, the case with that
+    /// Message-ID when it holds the same message (looked up before a transaction, which
+    /// cannot read cases by reference this way).
+    fn same_message_in_store(
+        &self,
+        batch: &[NewEnquiry],
+    ) -> Result<Vec<Option<Reference>>, StoreError> {
+        batch
+            .iter()
+            .map(|n| {
+                let Some(alias) = n.enquiry.dedup_alias() else {
+                    return Ok(None);
+                };
+                let key = audit::digest(alias.as_bytes());
+                match self.dedup.get(key)?.and_then(|v| ref_from_key(&v)) {
+                    Some(r) if self.holds_same_message(r, &n.enquiry)? => Ok(Some(r)),
+                    _ => Ok(None),
+                }
+            })
+            .collect()
     }
 
     pub fn case(&self, reference: Reference) -> Result<Option<CaseRecord>, StoreError> {
@@ -1205,7 +1275,7 @@ impl Store {
             .iter()
             .filter_map(CaseRecord::live)
             .filter(|c| Some(c.reference) != except)
-            .map(|c| (c.reference, c.right, c.enquiry.received.date_naive()))
+            .map(|c| (c.reference, c.right, c.enquiry.received.danish_day()))
             .collect())
     }
 
@@ -1222,7 +1292,9 @@ impl Store {
             .collect()
     }
 
-    /// Saves a half-written justification so a dropped connection loses nothing.
+    /// Saves a half-written justification so a dropped connection loses nothing. Refused
+    /// for a case that is missing or erased: checked in the same transaction as the write,
+    /// so no draft outlives an erasure (see [`Store::sweep_erased`]).
     pub fn save_draft(
         &self,
         reference: Reference,
@@ -1231,13 +1303,67 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut k = ref_key(reference).to_vec();
         k.extend_from_slice(login.as_bytes());
-        if text.is_empty() {
-            self.drafts.remove(k)?;
-        } else {
-            self.drafts.insert(k, text.as_bytes())?;
-        }
+        self.transaction(|tx| {
+            match tx.cases.get(ref_key(reference))? {
+                None => return abort(StoreError::NotFound(reference)),
+                Some(b) if matches!(codec::decode(&b), Ok(CaseRecord::Erased(_))) => {
+                    return abort(StoreError::Erased(reference))
+                }
+                Some(_) => {}
+            }
+            if text.is_empty() {
+                tx.drafts.remove(k.as_slice())?;
+            } else {
+                tx.drafts.insert(k.as_slice(), text.as_bytes())?;
+            }
+            Ok(())
+        })?;
         self.db.flush()?;
         Ok(())
+    }
+
+    /// After an erasure commits: removes the case's drafts and access records written
+    /// between [`Store::erase_keys`]'s scan and the commit, scanning again until nothing
+    /// is left. A transaction cannot scan; each round deletes in one that first checks the
+    /// case is still erased. No new draft can arrive once the tombstone is in place.
+    fn sweep_erased(&self, reference: Reference) -> Result<(), StoreError> {
+        let prefix = ref_key(reference);
+        loop {
+            let left = ErasureKeys {
+                access: self
+                    .access
+                    .scan_prefix(prefix)
+                    .keys()
+                    .collect::<Result<_, _>>()?,
+                drafts: self
+                    .drafts
+                    .scan_prefix(prefix)
+                    .keys()
+                    .collect::<Result<_, _>>()?,
+                requests: Vec::new(),
+            };
+            if left.access.is_empty() && left.drafts.is_empty() {
+                return Ok(());
+            }
+            let erased = self.transaction(|tx| {
+                let erased = tx
+                    .cases
+                    .get(prefix)?
+                    .is_some_and(|b| matches!(codec::decode(&b), Ok(CaseRecord::Erased(_))));
+                if erased {
+                    for k in &left.access {
+                        tx.access.remove(k)?;
+                    }
+                    for k in &left.drafts {
+                        tx.drafts.remove(k)?;
+                    }
+                }
+                Ok(erased)
+            })?;
+            if !erased {
+                return Ok(());
+            }
+        }
     }
 
     pub fn draft(&self, reference: Reference, login: &str) -> Result<Option<String>, StoreError> {
@@ -1323,7 +1449,7 @@ impl Store {
 /// with address, and every CPR number written in the subject or text (a person mentioned
 /// is a data subject too). Registration files the case under each, in the same
 /// transaction; erasure recomputes the same list from the case and removes every key,
-/// which is why the text search is a fixed, strict rule (`report::cprs_in_text`) and not
+/// which is why the text search is a fixed, strict rule (`cpr::cprs_in_text`) and not
 /// detection's tunable one.
 pub fn subject_identifiers(e: &Enquiry) -> Vec<String> {
     report::enquiry_keys(e)
