@@ -5,6 +5,7 @@ pub mod domain;
 pub mod identity;
 pub mod import;
 pub mod parallel;
+pub mod search;
 pub mod server;
 pub mod store;
 pub mod tui;

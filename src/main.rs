@@ -115,6 +115,15 @@ enum Cmd {
         #[command(subcommand)]
         what: cli::report::ReportCmd,
     },
+    /// Full-text search over every enquiry: "phrases", -word, subject:/body:/from:/note:/attachment:
+    Search {
+        query: String,
+        #[arg(long)]
+        json: bool,
+        /// Show at most N cases, best first
+        #[arg(long, default_value_t = cli::search::DEFAULT_LIMIT)]
+        limit: usize,
+    },
     /// Write a consistent, checksummed copy of the store to FILE
     Backup { file: PathBuf },
     /// Restore a backup into a new store (the --db path must not hold a store)
@@ -320,6 +329,7 @@ fn main() -> ExitCode {
         }) => cli::audit_log(&global, case.as_deref(), json),
         Some(Cmd::Backup { file }) => cli::backup(&global, &file),
         Some(Cmd::Restore { file }) => cli::restore(&global, &file),
+        Some(Cmd::Search { query, json, limit }) => cli::search::run(&global, &query, json, limit),
         Some(Cmd::Check { backup, json }) => cli::check(&global, backup.as_deref(), json),
         Some(Cmd::Retention { as_of, apply, json }) => {
             cli::retention::run(&global, as_of, apply, json)

@@ -88,6 +88,8 @@ fn measure_served(db: &Path, tmp: &Path) -> Result<Option<super::bench_ui::UiFig
 pub enum Only {
     /// Import from JSON Lines and from a maildir into fresh stores; needs no generated store
     Import,
+    /// The full-text search figures alone, on the generated store
+    Search,
 }
 
 pub fn run(
@@ -120,6 +122,19 @@ pub fn run(
         }
     }
     let mut rows = Vec::new();
+    if only == Some(Only::Search) {
+        let global = Global {
+            db: Some(db.clone()),
+            policy: None,
+            da: false,
+            server: None,
+        };
+        let api = as_user(Store::open(&db)?, &global)?;
+        let rows = super::bench_search::rows(&api.store, &tmp, percentile)?;
+        print_table(&rows, api.store.case_count());
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Ok(ExitCode::SUCCESS);
+    }
 
     // The interface first, while this process holds nothing else: open the store, build
     // the queue, draw the first frame; then keystrokes through the real crossterm backend.
@@ -326,6 +341,7 @@ pub fn run(
         ),
         met: Some(percentile(&times, 0.99) <= 5.0),
     });
+    rows.extend(super::bench_search::rows(&api.store, &tmp, percentile)?);
     drop(summaries);
     drop(api);
 
@@ -392,7 +408,7 @@ fn import_row(tmp: &Path) -> Result<Row> {
     })
 }
 
-fn write_jsonl(path: &Path, count: u64) -> Result<()> {
+pub(crate) fn write_jsonl(path: &Path, count: u64) -> Result<()> {
     let mut rng = gen::Rng::new(7);
     let now = Utc::now();
     let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);

@@ -33,6 +33,12 @@ pub fn run_on(db: &Path) -> Result<(u64, u64)> {
     std::fs::rename(db, &old).with_context(|| format!("cannot move {} aside", db.display()))?;
     std::fs::rename(&fresh, db)
         .with_context(|| format!("cannot move the rewritten store into {}", db.display()))?;
+    // The search index holds no erased words (they leave it at erasure) and reflects the same
+    // audit chain: kept, rather than rebuilt on the next open.
+    let index = old.join(crate::search::DIR);
+    if index.is_dir() {
+        let _ = std::fs::rename(&index, db.join(crate::search::DIR));
+    }
     std::fs::remove_dir_all(&old)
         .with_context(|| format!("cannot remove the old files in {}", old.display()))?;
     std::fs::remove_file(&backup).with_context(|| format!("cannot remove {}", backup.display()))?;

@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod bench_mail;
+pub mod bench_search;
 pub mod bench_served;
 pub mod bench_ui;
 pub mod compact;
@@ -13,6 +14,7 @@ pub mod gen;
 pub mod init;
 pub mod report;
 pub mod retention;
+pub mod search;
 pub mod stress;
 
 use crate::domain::basis::LegalBasis;
@@ -201,6 +203,8 @@ pub fn as_user(store: Store, global: &Global) -> Result<Embedded> {
         eprintln!("triage: rebuilding the queue index (once, after an upgrade or a new policy)…");
     }
     store.refresh_queue(&policy, now.danish_day())?;
+    // Built or brought up to date now (with a line on stderr), then kept in step by the store.
+    crate::search::attach(&store)?;
     // Roles come from the installed policy even when `--policy` dry-runs another one.
     let roles = match (&global.policy, store.policy_text()?) {
         (Some(_), Some(installed)) => {
@@ -1405,6 +1409,7 @@ pub fn check(global: &Global, backup: Option<&Path>, json: bool) -> Result<ExitC
             println!("  {tree:<14} {n}");
         }
         println!("  audit entries  {}", report.audit_entries);
+        println!("  search index   {}", report.search);
         if report.ok() {
             println!("no problems found");
         } else {
@@ -1444,6 +1449,7 @@ pub fn serve(global: &Global, args: ServeArgs) -> Result<ExitCode> {
     use crate::server::{default_socket, Config, Server};
     let db = db_path(global)?;
     let store = open_store(global, &db)?;
+    crate::search::attach(&store)?;
     let (text, name) = policy_source(global, &store)?;
     let policy = Policy::from_toml(&text, &name)?;
     // The same TRIAGE_SERVER the staff's sessions use, when the unit sets it for both.

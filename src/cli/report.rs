@@ -16,6 +16,7 @@ use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 use clap::{Subcommand, ValueEnum};
 use serde::Serialize;
+use std::io::Write;
 use std::process::ExitCode;
 
 #[derive(Clone, Copy, Debug, Default, ValueEnum)]
@@ -144,6 +145,7 @@ pub fn run(global: &Global, cmd: ReportCmd) -> Result<ExitCode> {
             ids.dedup();
             let report = access(api, &ids, lang, log)?;
             print_unmasked(format, &report, report::access_markdown)?;
+            dpo_mentions(api, &ids, &report, format)?;
         }
         ReportCmd::Ropa { format } => {
             let r = report::ropa(api.policy(), lang, today(api));
@@ -294,3 +296,42 @@ pub fn access_for_request(
 }
 
 pub use crate::store::access_report::access_report_what;
+
+/// For the DPO, on stderr so it never lands in the letter on stdout: other cases whose text
+/// mentions the person (name, address, CPR number, e-mail), to review before answering.
+fn dpo_mentions(
+    api: &dyn Api,
+    ids: &[SubjectId],
+    report: &AccessReport,
+    format: Format,
+) -> Result<()> {
+    let own: Vec<Reference> = report
+        .cases
+        .iter()
+        .filter_map(|c| c.reference.parse().ok())
+        .collect();
+    let hits = crate::search::mentions::mentioning(api, ids, &own)?;
+    let mut err = std::io::stderr().lock();
+    if matches!(format, Format::Json) {
+        writeln!(
+            err,
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({ "dpo_only_mentions": hits }))?
+        )?;
+        return Ok(());
+    }
+    writeln!(
+        err,
+        "\n## For the DPO, not part of the letter: other cases that mention the person ({})\n",
+        hits.len()
+    )?;
+    for h in &hits {
+        writeln!(
+            err,
+            "- {}: {}",
+            h.reference,
+            crate::cli::search::marked(h, false)
+        )?;
+    }
+    Ok(())
+}

@@ -295,6 +295,7 @@ fn unexpected(a: Answer) -> StoreError {
         Answer::PolicyInstalled(_) => "policy-installed",
         Answer::Head(_) => "head",
         Answer::Extends(_) => "extends",
+        Answer::Hits(_) => "hits",
     };
     StoreError::Server(format!(
         "the server answered with the wrong kind of reply ({kind})"
@@ -415,6 +416,18 @@ impl Api for Client {
     }
     fn now(&self) -> DateTime<Utc> {
         self.fixed_now.unwrap_or_else(Utc::now)
+    }
+    fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::search::Hit>, StoreError> {
+        // Said here, in the same words as the embedded store, rather than as a frame too big.
+        crate::search::query::parse(query).map_err(crate::search::refused)?;
+        let limit = u32::try_from(limit).unwrap_or(u32::MAX);
+        match self.call(Request::Search {
+            query: query.to_string(),
+            limit,
+        })? {
+            Answer::Hits(v) => Ok(v),
+            a => Err(unexpected(a)),
+        }
     }
     fn changed(&self) -> Vec<Reference> {
         let rx = self.notices.lock().unwrap_or_else(|p| p.into_inner());

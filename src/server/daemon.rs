@@ -835,6 +835,16 @@ fn handle(
                 .map(Answer::Draft)
                 .map_err(wire)
         }
+        Request::Search { query, limit } => crate::search::run(
+            store,
+            &actor.login,
+            &query,
+            limit as usize,
+            &|rec| rules::may_read_record(actor, rec),
+            shared.now(),
+        )
+        .map(Answer::Hits)
+        .map_err(wire),
         other => super::whole::handle(shared, actor, conn, other, snapshot),
     }
 }

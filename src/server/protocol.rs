@@ -137,6 +137,11 @@ pub enum Request {
     AuditHead,
     /// Whether the chain still extends a head line written down earlier.
     AuditExtends(String),
+    /// A full-text search (see `search::query`); the server logs the terms as a read.
+    Search {
+        query: String,
+        limit: u32,
+    },
 }
 
 /// An enquiry to register, with what detection on the client suggested.
@@ -174,6 +179,7 @@ impl Request {
             Request::InstallPolicy { .. } => "install-policy",
             Request::AuditHead => "audit-head",
             Request::AuditExtends(_) => "audit-extends",
+            Request::Search { .. } => "search",
         }
     }
 }
@@ -213,6 +219,7 @@ pub enum Answer {
     Head(String),
     /// None when the chain extends the head asked about, else what is wrong.
     Extends(Option<String>),
+    Hits(Vec<crate::search::Hit>),
 }
 
 /// Everything the server sends after the handshake.

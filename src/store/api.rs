@@ -10,6 +10,7 @@ use crate::domain::command::{Access, Command, Event};
 use crate::domain::enquiry::Reference;
 use crate::domain::policy::Policy;
 use crate::domain::summary::CaseSummary;
+use crate::search::Hit;
 use crate::server::rules::{self, Operation};
 use chrono::{DateTime, Utc};
 use std::path::Path;
@@ -126,6 +127,10 @@ pub trait Api {
     fn changed(&self) -> Vec<Reference> {
         Vec::new()
     }
+    /// Cases whose text matches `query` (see `search::query`), best first, at most `limit`,
+    /// each with a snippet. The terms go to the read log (they are personal data), and only
+    /// there.
+    fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, StoreError>;
     /// Up to `n` (at most `PAGE`) whole case records after `after` in reference order,
     /// only those with `status` when given; the filter runs where the store is.
     fn cases_page(
@@ -316,5 +321,16 @@ impl Api for Embedded {
     }
     fn install_policy(&self, text: &str, force: bool) -> Result<PolicyChange, StoreError> {
         install_policy(&self.store, &self.actor, text, force, self.now()).map(|(_, c)| c)
+    }
+    fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, StoreError> {
+        // One person's store: every case is theirs to see, as `cases` shows.
+        crate::search::run(
+            &self.store,
+            &self.actor.login,
+            query,
+            limit,
+            &|_| true,
+            self.now(),
+        )
     }
 }

@@ -266,6 +266,7 @@ impl Store {
             self.write_unit(&pending, &encoded, &entries, &head, &counters)?;
             out.registered.extend(pending.references);
         }
+        self.committed();
         Ok(out)
     }
 

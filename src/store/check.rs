@@ -16,6 +16,8 @@ pub struct CheckReport {
     pub counts: BTreeMap<String, u64>,
     pub problems: Vec<String>,
     pub audit_entries: u64,
+    /// How the full-text index compares with the store (see `search::compare`).
+    pub search: String,
 }
 
 impl CheckReport {
@@ -154,6 +156,7 @@ fn check_open(store: &Store) -> CheckReport {
     };
     let mut live: HashMap<crate::domain::enquiry::Reference, u64> = HashMap::new();
     let mut erased = 0u64;
+    let mut erased_refs = Vec::new();
     let mut max_seq: HashMap<u16, u32> = HashMap::new();
     macro_rules! walk {
         ($tree:expr, $name:literal, |$k:ident, $v:ident| $body:block) => {{
@@ -189,7 +192,10 @@ fn check_open(store: &Store) -> CheckReport {
                     CaseRecord::Live(c) => {
                         live.insert(reference, c.version);
                     }
-                    CaseRecord::Erased(_) => erased += 1,
+                    CaseRecord::Erased(_) => {
+                        erased += 1;
+                        erased_refs.push(reference);
+                    }
                 }
             }
             Err(e) => problem(&mut r, format!("case {key}: does not decode: {e}")),
@@ -317,5 +323,10 @@ fn check_open(store: &Store) -> CheckReport {
         Err(e) => problem(&mut r, format!("audit chain unreadable: {e}")),
     }
     r.counts.insert("erased cases".into(), erased);
+    let (line, trouble) = crate::search::compare(store, live.len() as u64, &erased_refs);
+    r.search = line;
+    if let Some(p) = trouble {
+        problem(&mut r, p);
+    }
     r
 }

@@ -75,6 +75,9 @@ pub enum StoreError {
     /// The server could not be reached or said something this client cannot act on.
     #[error("{0}")]
     Server(String),
+    /// The full-text index could not be read or written (the store itself is fine).
+    #[error("{0}")]
+    Search(String),
 }
 
 /// "3 s ago", "5 min ago", "2 h ago"; older (or a clock that disagrees) gives the time.
@@ -477,6 +480,8 @@ pub struct Store {
     flush_each: std::sync::atomic::AtomicBool,
     /// Commits hold it shared; a backup holds it alone, so the copy is consistent.
     gate: std::sync::RwLock<()>,
+    /// The full-text index, once attached (`search::attach`): kept in step after each commit.
+    text_index: std::sync::OnceLock<std::sync::Arc<crate::search::TextIndex>>,
 }
 
 impl Store {
@@ -508,6 +513,7 @@ impl Store {
             path: path.to_path_buf(),
             flush_each: std::sync::atomic::AtomicBool::new(true),
             gate: std::sync::RwLock::new(()),
+            text_index: std::sync::OnceLock::new(),
         };
         let marker = path.join(MARKER_FILE);
         match store.meta.get(FORMAT_KEY)? {
@@ -579,7 +585,27 @@ impl Store {
         if self.flush_each.load(std::sync::atomic::Ordering::Relaxed) {
             self.db.flush()?;
         }
+        drop(_shared);
+        self.committed();
         Ok(value)
+    }
+
+    /// After a commit: the full-text index catches up. A failure leaves it behind, never
+    /// wrong: the next commit or the next open catches up from the audit entries.
+    pub(crate) fn committed(&self) {
+        if let Some(index) = self.text_index.get() {
+            if let Err(e) = index.catch_up(self) {
+                tracing::warn!("the search index is behind the store: {e}");
+            }
+        }
+    }
+
+    pub fn text_index(&self) -> Option<&std::sync::Arc<crate::search::TextIndex>> {
+        self.text_index.get()
+    }
+
+    pub fn set_text_index(&self, index: std::sync::Arc<crate::search::TextIndex>) {
+        let _ = self.text_index.set(index);
     }
 
     /// Registers a batch of enquiries: all of them, or (on any error) none.

@@ -1,0 +1,218 @@
+//! The text analysers of the full-text index: words, case and accent folding, Danish spellings, stemming.
+//!
+//! Both sides of a search go through the same analyser, so what matters is that a word and the
+//! ways people type it end in the same token. Folding comes before stemming for that reason:
+//! "Ødegaard" and "Ødegård" are both `odegard` before the stemmer sees them.
+
+use tantivy::tokenizer::{
+    Language, RemoveLongFilter, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer,
+};
+
+/// The analyser for Danish text (and for names and notes, whatever the enquiry's language).
+pub const DANISH: &str = "triage_da";
+/// The analyser for the text of enquiries written in English.
+pub const ENGLISH: &str = "triage_en";
+
+/// Longer tokens are dropped: they are base64 blobs or URLs, not words anyone searches for.
+const LONGEST_TOKEN: usize = 60;
+
+pub fn danish() -> TextAnalyzer {
+    TextAnalyzer::builder(FoldedWords)
+        .filter(RemoveLongFilter::limit(LONGEST_TOKEN))
+        .filter(Stemmer::new(Language::Danish))
+        .build()
+}
+
+pub fn english() -> TextAnalyzer {
+    TextAnalyzer::builder(FoldedWords)
+        .filter(RemoveLongFilter::limit(LONGEST_TOKEN))
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// The tokens `analyzer` makes of `text`, in order (for the query parser and tests).
+pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    analyzer
+        .token_stream(text)
+        .process(&mut |t: &Token| out.push(t.text.clone()));
+    out
+}
+
+/// Splits text into runs of letters and digits, each lowercased and folded (see `fold`).
+#[derive(Clone, Default)]
+pub struct FoldedWords;
+
+pub struct FoldedStream<'a> {
+    text: &'a str,
+    at: usize,
+    position: usize,
+    token: Token,
+}
+
+impl Tokenizer for FoldedWords {
+    type TokenStream<'a> = FoldedStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> FoldedStream<'a> {
+        FoldedStream {
+            text,
+            at: 0,
+            position: 0,
+            token: Token::default(),
+        }
+    }
+}
+
+impl TokenStream for FoldedStream<'_> {
+    fn advance(&mut self) -> bool {
+        let rest = &self.text[self.at..];
+        let Some(skip) = rest.find(char::is_alphanumeric) else {
+            self.at = self.text.len();
+            return false;
+        };
+        let start = self.at + skip;
+        let len = self.text[start..]
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(self.text.len() - start);
+        let end = start + len;
+        self.at = end;
+        self.token.text.clear();
+        fold_into(&self.text[start..end], &mut self.token.text);
+        self.token.offset_from = start;
+        self.token.offset_to = end;
+        self.token.position = self.position;
+        self.token.position_length = 1;
+        self.position += 1;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+}
+
+/// One word lowercased, with accents folded and the Danish letters written as people type
+/// them without a Danish keyboard: `ø` and `oe` become `o`, `å` and `aa` become `a`, `æ`
+/// becomes `ae`. So "Søren", "Soeren" and "soren" meet, as do "Ødegård" and "Odegaard".
+pub fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    fold_into(word, &mut out);
+    out
+}
+
+fn fold_into(word: &str, out: &mut String) {
+    let mut plain = String::with_capacity(word.len());
+    for c in word.chars() {
+        for l in c.to_lowercase() {
+            match l {
+                'æ' | 'ä' => plain.push_str("ae"),
+                'ø' | 'ö' | 'ó' | 'ò' | 'ô' | 'õ' | 'ő' => plain.push('o'),
+                'å' | 'á' | 'à' | 'â' | 'ã' | 'ā' | 'ą' => plain.push('a'),
+                'é' | 'è' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' => plain.push('e'),
+                'í' | 'ì' | 'î' | 'ï' | 'ī' | 'ı' => plain.push('i'),
+                'ú' | 'ù' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' => plain.push('u'),
+                'ý' | 'ÿ' => plain.push('y'),
+                'ç' | 'č' | 'ć' => plain.push('c'),
+                'ñ' | 'ń' | 'ň' => plain.push('n'),
+                'š' | 'ś' | 'ş' => plain.push('s'),
+                'ž' | 'ź' | 'ż' => plain.push('z'),
+                'ł' => plain.push('l'),
+                'ř' => plain.push('r'),
+                'ð' | 'ď' => plain.push('d'),
+                'ť' => plain.push('t'),
+                'ğ' => plain.push('g'),
+                'þ' => plain.push_str("th"),
+                'ß' => plain.push_str("ss"),
+                other => plain.push(other),
+            }
+        }
+    }
+    // The digraphs typed for å and ø; done after the letters, so "øe" and "oe" agree too.
+    let b = plain.as_bytes();
+    let mut i = 0;
+    let mut from = 0;
+    while i + 1 < b.len() {
+        match (b[i], b[i + 1]) {
+            (b'a', b'a') | (b'o', b'e') => {
+                out.push_str(&plain[from..=i]);
+                i += 2;
+                from = i;
+            }
+            _ => i += 1,
+        }
+    }
+    out.push_str(&plain[from..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn da(text: &str) -> Vec<String> {
+        tokens(&mut danish(), text)
+    }
+
+    fn en(text: &str) -> Vec<String> {
+        tokens(&mut english(), text)
+    }
+
+    #[test]
+    fn danish_stemming_meets_inflected_forms() {
+        assert_eq!(da("nattevagter"), da("nattevagt"));
+        assert_eq!(da("partshøring"), da("partshøringer"));
+        assert_eq!(da("Partshøringen"), da("partshøring"));
+        assert_eq!(da("klagerne"), da("klager"));
+        assert_ne!(da("nattevagt"), da("dagvagt"));
+    }
+
+    #[test]
+    fn danish_letters_meet_the_spellings_people_type() {
+        assert_eq!(da("Ødegaard"), da("Ødegård"));
+        assert_eq!(da("Odegaard"), da("ødegård"));
+        assert_eq!(da("soren"), da("Søren"));
+        assert_eq!(da("Soeren"), da("SØREN"));
+        assert_eq!(da("Jaeger"), da("Jæger"));
+        assert_eq!(da("Aarhus"), da("Århus"));
+        assert_eq!(da("Moeller"), da("Møller"));
+        assert_ne!(da("Møller"), da("Mæller"));
+    }
+
+    #[test]
+    fn accents_and_case_fold() {
+        assert_eq!(da("café"), da("CAFE"));
+        assert_eq!(da("Müller"), da("muller"));
+        assert_eq!(en("Zoë"), en("zoe"));
+    }
+
+    #[test]
+    fn english_stemming_for_english_text() {
+        assert_eq!(en("transplants"), en("transplant"));
+        assert_eq!(en("applications"), en("application"));
+        assert_eq!(en("running"), en("run"));
+        assert_eq!(en("Søren"), en("soren"));
+    }
+
+    #[test]
+    fn words_split_on_everything_but_letters_and_digits() {
+        assert_eq!(da("e-mail: 010203-1234!").len(), 4);
+        assert_eq!(da("  ").len(), 0);
+        let mut a = danish();
+        let mut stream = a.token_stream("Hej Søren");
+        assert!(stream.advance());
+        assert!(stream.advance());
+        let t = stream.token();
+        assert_eq!(&"Hej Søren"[t.offset_from..t.offset_to], "Søren");
+        assert_eq!(t.position, 1);
+    }
+
+    #[test]
+    fn fold_writes_the_typed_spelling() {
+        assert_eq!(fold("Ødegård"), "odegard");
+        assert_eq!(fold("Ødegaard"), "odegard");
+        assert_eq!(fold("Søren"), "soren");
+        assert_eq!(fold("Æble"), "aeble");
+    }
+}

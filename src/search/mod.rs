@@ -1,0 +1,662 @@
+//! The full-text index over every enquiry, in `<store>/search/`, kept in step with the audit head.
+//!
+//! The index records the audit sequence number it reflects (in its commit payload). After each
+//! commit the store calls [`TextIndex::catch_up`], which reads the audit entries since then and
+//! re-indexes the cases they name; on open, an index that is missing, damaged or from another
+//! chain is rebuilt, and one that is behind catches up the same way. So it is never silently
+//! stale: a crash between the store's commit and the index's only delays the catch-up.
+//!
+//! Only terms are kept (no stored text): snippets are cut from the case as the store holds it.
+//! An erased case's terms leave the files: its segments are rewritten, then the old files go.
+
+pub mod analyzer;
+mod inspect;
+pub mod mentions;
+pub mod query;
+mod snippet;
+
+pub use inspect::{compare, documents_holding, stray_files};
+
+use crate::domain::case::{Case, CaseRecord};
+use crate::domain::command::{Access, Refusal};
+use crate::domain::enquiry::{Language, Reference};
+use crate::store::audit::{self, AuditEntry};
+use crate::store::{Store, StoreError};
+use query::{Clause, Scope};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use tantivy::collector::TopDocs;
+use tantivy::indexer::NoMergePolicy;
+use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, INDEXED, STORED,
+};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+/// The directory of the index inside a store.
+pub const DIR: &str = "search";
+
+/// Audit actions that never change the text of a case; every other change re-indexes it,
+/// so a command added later is indexed unless it is listed here.
+const KEEPS_TEXT: &[&str] = &[
+    "classify",
+    "set-purpose",
+    "route",
+    "forward",
+    "employer-notice",
+    "withdraw",
+    "assign",
+    "decide",
+    "answer",
+    "close",
+    "restrict",
+    "unrestrict",
+    "hold",
+    "release-hold",
+    "extend",
+    "pause",
+    "resume",
+    "hand-over",
+    "assess",
+];
+
+/// Memory the writer may fill before it writes a segment, per indexing thread.
+const WRITER_BYTES_PER_THREAD: usize = 40_000_000;
+
+/// One case a search found: its reference, how well it matched, and where.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    pub reference: Reference,
+    pub score: f32,
+    /// About 150 characters around the best match, CPR numbers masked, sanitised, one line.
+    pub snippet: String,
+    /// The matched words in `snippet`, as character ranges (start, end).
+    pub highlights: Vec<(u32, u32)>,
+}
+
+/// The index's fields. Danish text and English text sit in fields of their own, each with its
+/// analyser; names and notes are always analysed as Danish.
+#[derive(Clone, Copy)]
+struct Fields {
+    reference: Field,
+    subject: Field,
+    body: Field,
+    attachment: Field,
+    from: Field,
+    note: Field,
+    subject_en: Field,
+    body_en: Field,
+    attachment_en: Field,
+}
+
+impl Fields {
+    fn schema() -> (Schema, Fields) {
+        let mut b = Schema::builder();
+        let text = |name: &str| {
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(name)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            )
+        };
+        let da = text(analyzer::DANISH);
+        let en = text(analyzer::ENGLISH);
+        let fields = Fields {
+            reference: b.add_u64_field("reference", INDEXED | STORED),
+            subject: b.add_text_field("subject", da.clone()),
+            body: b.add_text_field("body", da.clone()),
+            attachment: b.add_text_field("attachment", da.clone()),
+            from: b.add_text_field("from", da.clone()),
+            note: b.add_text_field("note", da),
+            subject_en: b.add_text_field("subject_en", en.clone()),
+            body_en: b.add_text_field("body_en", en.clone()),
+            attachment_en: b.add_text_field("attachment_en", en),
+        };
+        (b.build(), fields)
+    }
+
+    fn of(&self, scope: Scope) -> Vec<Field> {
+        match scope {
+            Scope::Everywhere => vec![
+                self.subject,
+                self.body,
+                self.attachment,
+                self.from,
+                self.note,
+                self.subject_en,
+                self.body_en,
+                self.attachment_en,
+            ],
+            Scope::Subject => vec![self.subject, self.subject_en],
+            Scope::Body => vec![self.body, self.body_en],
+            Scope::From => vec![self.from],
+            Scope::Note => vec![self.note],
+            Scope::Attachment => vec![self.attachment, self.attachment_en],
+        }
+    }
+
+    fn is_english(&self, f: Field) -> bool {
+        f == self.subject_en || f == self.body_en || f == self.attachment_en
+    }
+
+    fn document(&self, case: &Case) -> TantivyDocument {
+        let e = &case.enquiry;
+        let (subject, body, attachment) = match e.language {
+            Language::En => (self.subject_en, self.body_en, self.attachment_en),
+            Language::Da => (self.subject, self.body, self.attachment),
+        };
+        let mut d = TantivyDocument::new();
+        d.add_u64(self.reference, key(case.reference));
+        d.add_text(subject, &e.subject);
+        d.add_text(body, &e.body);
+        for a in &e.attachments {
+            d.add_text(attachment, a);
+        }
+        d.add_text(self.from, &e.sender.name);
+        if let Some(mail) = &e.sender.email {
+            d.add_text(self.from, mail);
+        }
+        for n in &case.notes {
+            d.add_text(self.note, &n.text);
+        }
+        d
+    }
+}
+
+fn key(r: Reference) -> u64 {
+    (u64::from(r.year) << 32) | u64::from(r.seq)
+}
+
+fn reference_of(k: u64) -> Reference {
+    Reference::new((k >> 32) as u16, k as u32)
+}
+
+/// What the index reflects: the audit entry it is in step with, and that entry's hash (so an
+/// index copied beside another store, or a chain rewritten, is noticed and rebuilt).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Mark {
+    seq: u64,
+    hash: audit::Hash,
+}
+
+impl Mark {
+    fn payload(&self) -> String {
+        format!(
+            "triage-search seq={} hash={}",
+            self.seq,
+            audit::hex(&self.hash)
+        )
+    }
+
+    fn parse(payload: &str) -> Option<Mark> {
+        let rest = payload.strip_prefix("triage-search seq=")?;
+        let (seq, hash) = rest.split_once(" hash=")?;
+        let bytes: Vec<u8> = (0..hash.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(hash.get(i..i + 2)?, 16).ok())
+            .collect::<Option<_>>()?;
+        Some(Mark {
+            seq: seq.parse().ok()?,
+            hash: bytes.try_into().ok()?,
+        })
+    }
+}
+
+struct State {
+    writer: Option<IndexWriter>,
+    mark: Mark,
+    /// After a rebuild, a case registered while it read may already be in: the catch-up
+    /// that follows deletes before it adds, even for new cases.
+    after_rebuild: bool,
+}
+
+/// The full-text index of one store.
+pub struct TextIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    dir: PathBuf,
+    state: Mutex<State>,
+}
+
+fn failed(dir: &Path) -> impl Fn(tantivy::TantivyError) -> StoreError + '_ {
+    move |e| StoreError::Search(format!("the search index in {}: {e}", dir.display()))
+}
+
+/// The cases whose text changed in the audit entries after `from` up to `to`, each with
+/// whether it was only registered there (then it has nothing in the index to delete).
+fn changed_since(
+    store: &Store,
+    from: u64,
+    to: u64,
+) -> Result<BTreeMap<Reference, bool>, StoreError> {
+    let audit = store.raw_tree("audit")?;
+    let mut changed = BTreeMap::new();
+    for item in audit.range((from + 1).to_be_bytes()..=to.to_be_bytes()) {
+        let (_, bytes) = item?;
+        let entry = AuditEntry::decode(&bytes).map_err(|source| StoreError::Corrupt {
+            what: "an audit entry".into(),
+            source,
+        })?;
+        if entry.version != 0 && !KEEPS_TEXT.contains(&entry.action.as_str()) {
+            if let Some(r) = entry.reference {
+                let new = entry.action == "register";
+                *changed.entry(r).or_insert(new) &= new;
+            }
+        }
+    }
+    Ok(changed)
+}
+
+/// Most hits one search returns.
+pub const MAX_LIMIT: usize = 1000;
+
+/// A malformed query, as the refusal every client shows.
+pub fn refused(e: query::QueryError) -> StoreError {
+    StoreError::Refused(Refusal::Invalid(e.to_string()))
+}
+
+/// One search as an actor makes it: the query checked, its terms logged as a read (only
+/// when there is something to look for), then the index asked. The embedded store and the
+/// server both come here.
+pub fn run(
+    store: &Store,
+    login: &str,
+    text: &str,
+    limit: usize,
+    visible: &dyn Fn(&CaseRecord) -> bool,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<Hit>, StoreError> {
+    let clauses = query::parse(text).map_err(refused)?;
+    if clauses.is_empty() || limit == 0 {
+        return Ok(Vec::new());
+    }
+    store.log_access(
+        login,
+        None,
+        &Access::Search {
+            terms: text.to_string(),
+        },
+        now,
+    )?;
+    attach(store)?.search(store, text, limit.min(MAX_LIMIT), visible)
+}
+
+/// Opens the store's index (building or bringing it up to date, with a line on stderr) and
+/// hands it to the store, which keeps it in step from then on.
+pub fn attach(store: &Store) -> Result<Arc<TextIndex>, StoreError> {
+    if let Some(i) = store.text_index() {
+        return Ok(i.clone());
+    }
+    let index = Arc::new(TextIndex::open(store, true)?);
+    store.set_text_index(index.clone());
+    Ok(index)
+}
+
+impl TextIndex {
+    /// Opens the index of `store`; rebuilds it when missing, damaged or not of this chain, and
+    /// brings it up to date. `tell` prints what it does on stderr.
+    pub fn open(store: &Store, tell: bool) -> Result<TextIndex, StoreError> {
+        let dir = store.path().join(DIR);
+        let (schema, fields) = Fields::schema();
+        let existing = Index::open_in_dir(&dir)
+            .ok()
+            .filter(|i| i.schema() == schema);
+        let why = match &existing {
+            Some(_) => None,
+            None if dir.join("meta.json").exists() => Some("it was damaged or of an older version"),
+            None => Some("there was none"),
+        };
+        let index = match existing {
+            Some(i) => i,
+            None => {
+                let _ = std::fs::remove_dir_all(&dir);
+                std::fs::create_dir_all(&dir).map_err(|cause| StoreError::Directory {
+                    path: dir.clone(),
+                    cause,
+                })?;
+                Index::create_in_dir(&dir, schema).map_err(failed(&dir))?
+            }
+        };
+        index
+            .tokenizers()
+            .register(analyzer::DANISH, analyzer::danish());
+        index
+            .tokenizers()
+            .register(analyzer::ENGLISH, analyzer::english());
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(failed(&dir))?;
+        let mark = index
+            .load_metas()
+            .ok()
+            .and_then(|m| m.payload)
+            .and_then(|p| Mark::parse(&p))
+            .unwrap_or_default();
+        let this = TextIndex {
+            index,
+            reader,
+            fields,
+            dir,
+            state: Mutex::new(State {
+                writer: None,
+                mark,
+                after_rebuild: false,
+            }),
+        };
+        let of_this_chain = this.mark_holds(store, &mark)?;
+        match (why, of_this_chain) {
+            (Some(why), _) => this.rebuild(store, tell.then_some(why))?,
+            (None, false) => this.rebuild(
+                store,
+                tell.then_some("it does not match this store's audit chain"),
+            )?,
+            (None, true) => {
+                this.catch_up_telling(store, tell)?;
+            }
+        }
+        Ok(this)
+    }
+
+    /// The audit entry the mark names is still there with the same hash.
+    fn mark_holds(&self, store: &Store, mark: &Mark) -> Result<bool, StoreError> {
+        if mark.seq == 0 {
+            return Ok(true);
+        }
+        let audit = store.raw_tree("audit")?;
+        Ok(match audit.get(mark.seq.to_be_bytes())? {
+            Some(bytes) => audit::digest(&bytes) == mark.hash,
+            None => false,
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn writer<'a>(&self, st: &'a mut State) -> Result<&'a mut IndexWriter, StoreError> {
+        if st.writer.is_none() {
+            let threads = std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+                .clamp(1, 2);
+            st.writer = Some(
+                self.index
+                    .writer_with_num_threads(threads, threads * WRITER_BYTES_PER_THREAD)
+                    .map_err(failed(&self.dir))?,
+            );
+        }
+        Ok(st.writer.as_mut().expect("just made"))
+    }
+
+    /// The audit head as a mark.
+    fn head(store: &Store) -> Result<Mark, StoreError> {
+        let h = store.audit_head()?;
+        Ok(Mark {
+            seq: h.seq,
+            hash: h.hash,
+        })
+    }
+
+    /// Throws the index away and indexes every live case again.
+    fn rebuild(&self, store: &Store, why: Option<&str>) -> Result<(), StoreError> {
+        let mut st = self.lock();
+        let started = std::time::Instant::now();
+        // The head first: a change committed while we read is caught up afterwards.
+        let head = Self::head(store)?;
+        let total = store.case_count();
+        // A new, empty store needs no word about it.
+        let why = why.filter(|_| total > 0);
+        if let Some(why) = why {
+            eprintln!("triage: building the search index over {total} cases ({why})…");
+        }
+        let fields = self.fields;
+        let writer = self.writer(&mut st)?;
+        writer.delete_all_documents().map_err(failed(&self.dir))?;
+        let mut done = 0usize;
+        for record in store.cases() {
+            if let CaseRecord::Live(c) = record? {
+                writer
+                    .add_document(fields.document(&c))
+                    .map_err(failed(&self.dir))?;
+            }
+            done += 1;
+            if why.is_some() && done % 100_000 == 0 {
+                eprintln!("triage: search index: {done} of {total} cases");
+            }
+        }
+        self.commit(&mut st, head)?;
+        st.after_rebuild = true;
+        drop(st);
+        if why.is_some() {
+            eprintln!(
+                "triage: search index built: {done} cases in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        self.catch_up(store)?;
+        Ok(())
+    }
+
+    fn commit(&self, st: &mut State, mark: Mark) -> Result<(), StoreError> {
+        let writer = self.writer(st)?;
+        let mut prepared = writer.prepare_commit().map_err(failed(&self.dir))?;
+        prepared.set_payload(&mark.payload());
+        prepared.commit().map_err(failed(&self.dir))?;
+        st.mark = mark;
+        self.reader.reload().map_err(failed(&self.dir))?;
+        Ok(())
+    }
+
+    /// Brings the index up to the store's audit head: re-indexes every case changed since
+    /// the entry it reflects (the store calls this after each commit). Returns the number of
+    /// cases re-indexed.
+    pub fn catch_up(&self, store: &Store) -> Result<usize, StoreError> {
+        self.catch_up_telling(store, false)
+    }
+
+    fn catch_up_telling(&self, store: &Store, tell: bool) -> Result<usize, StoreError> {
+        let mut st = self.lock();
+        let head = Self::head(store)?;
+        if head.seq == st.mark.seq {
+            return Ok(0);
+        }
+        if head.seq < st.mark.seq {
+            drop(st);
+            self.rebuild(store, tell.then_some("the store is older than the index"))?;
+            return Ok(0);
+        }
+        let changed = changed_since(store, st.mark.seq, head.seq)?;
+        if changed.is_empty() {
+            // Only reads since: nothing to write; the next change records the later head.
+            st.mark = head;
+            return Ok(0);
+        }
+        if tell {
+            eprintln!(
+                "triage: bringing the search index up to date ({} changed cases)…",
+                changed.len()
+            );
+        }
+        let fields = self.fields;
+        let refs: Vec<Reference> = changed.keys().copied().collect();
+        // Reading and decoding the cases is most of the work: on every core.
+        let docs = crate::parallel::map(&refs, |r| {
+            Ok::<_, StoreError>(match store.case(*r)? {
+                Some(CaseRecord::Live(c)) => Some(fields.document(&c)),
+                _ => None,
+            })
+        });
+        let mut erased = false;
+        let st_after_rebuild = std::mem::take(&mut st.after_rebuild);
+        let writer = self.writer(&mut st)?;
+        for (r, doc) in refs.iter().zip(docs) {
+            if !changed[r] || st_after_rebuild {
+                writer.delete_term(Term::from_field_u64(fields.reference, key(*r)));
+            }
+            match doc? {
+                Some(d) => {
+                    writer.add_document(d).map_err(failed(&self.dir))?;
+                }
+                None => erased = true,
+            }
+        }
+        self.commit(&mut st, head)?;
+        if erased {
+            self.purge(&mut st)?;
+        }
+        Ok(changed.len())
+    }
+
+    /// Rewrites every segment that still holds deleted documents, then removes the old
+    /// files: until then an erased case's words would still be in them.
+    fn purge(&self, st: &mut State) -> Result<(), StoreError> {
+        let fail = failed(&self.dir);
+        if let Some(w) = st.writer.take() {
+            // Lets merges under way finish, so the segments below are not busy.
+            w.wait_merging_threads().map_err(&fail)?;
+        }
+        let mut w: IndexWriter = self
+            .index
+            .writer_with_num_threads(1, WRITER_BYTES_PER_THREAD)
+            .map_err(&fail)?;
+        w.set_merge_policy(Box::new(NoMergePolicy));
+        let with_deletes: Vec<_> = self
+            .index
+            .searchable_segment_metas()
+            .map_err(&fail)?
+            .into_iter()
+            .filter(|m| m.has_deletes())
+            .map(|m| m.id())
+            .collect();
+        if !with_deletes.is_empty() {
+            w.merge(&with_deletes).wait().map_err(&fail)?;
+        }
+        self.reader.reload().map_err(&fail)?;
+        w.garbage_collect_files().wait().map_err(&fail)?;
+        w.wait_merging_threads().map_err(&fail)?;
+        Ok(())
+    }
+
+    /// Live documents in the index and the audit entry it reflects (for `triage check`).
+    pub fn status(&self) -> (u64, u64) {
+        (self.reader.searcher().num_docs(), self.lock().mark.seq)
+    }
+
+    /// The cases matching `query`, best first, at most `limit`, among those `visible` lets
+    /// the asker see. A malformed query is refused with what is wrong; an empty one finds
+    /// nothing.
+    pub fn search(
+        &self,
+        store: &Store,
+        query: &str,
+        limit: usize,
+        visible: &dyn Fn(&CaseRecord) -> bool,
+    ) -> Result<Vec<Hit>, StoreError> {
+        let clauses = query::parse(query).map_err(refused)?;
+        let Some(q) = self.build(&clauses) else {
+            return Ok(Vec::new());
+        };
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let searcher = self.reader.searcher();
+        let fail = failed(&self.dir);
+        let snippets = snippet::Snippets::new(&searcher, &*q, &self.fields)?;
+        let mut hits = Vec::new();
+        // Cases the asker may not see are skipped: ask for more than `limit` at once.
+        let mut want = limit.saturating_mul(2).saturating_add(10);
+        loop {
+            let top = searcher
+                .search(&*q, &TopDocs::with_limit(want))
+                .map_err(&fail)?;
+            hits.clear();
+            for (score, addr) in &top {
+                let doc: TantivyDocument = searcher.doc(*addr).map_err(&fail)?;
+                let Some(k) = doc
+                    .get_first(self.fields.reference)
+                    .and_then(|v| v.as_u64())
+                else {
+                    continue;
+                };
+                let record = match store.case(reference_of(k))? {
+                    Some(r @ CaseRecord::Live(_)) => r,
+                    _ => continue,
+                };
+                if !visible(&record) {
+                    continue;
+                }
+                let CaseRecord::Live(case) = &record else {
+                    continue;
+                };
+                hits.push(snippets.hit(case, *score));
+                if hits.len() == limit {
+                    return Ok(hits);
+                }
+            }
+            if top.len() < want {
+                return Ok(hits);
+            }
+            want = want.saturating_mul(4);
+        }
+    }
+
+    /// How many cases match `query`, without reading them (the bench's side by side with grep).
+    pub fn count(&self, query: &str) -> Result<usize, StoreError> {
+        let clauses = query::parse(query).map_err(refused)?;
+        let Some(q) = self.build(&clauses) else {
+            return Ok(0);
+        };
+        self.reader
+            .searcher()
+            .search(&*q, &tantivy::collector::Count)
+            .map_err(failed(&self.dir))
+    }
+
+    /// The tantivy query for `clauses`, or None when no clause holds a word to look for.
+    fn build(&self, clauses: &[Clause]) -> Option<Box<dyn Query>> {
+        let mut da = analyzer::danish();
+        let mut en = analyzer::english();
+        let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for c in clauses {
+            let mut per_field: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for field in self.fields.of(c.scope) {
+                let analyzer = if self.fields.is_english(field) {
+                    &mut en
+                } else {
+                    &mut da
+                };
+                let terms: Vec<Term> = analyzer::tokens(analyzer, &c.text)
+                    .iter()
+                    .map(|t| Term::from_field_text(field, t))
+                    .collect();
+                let q: Box<dyn Query> = match terms.len() {
+                    0 => continue,
+                    1 => Box::new(TermQuery::new(
+                        terms.into_iter().next().expect("one term"),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                    _ => Box::new(PhraseQuery::new(terms)),
+                };
+                per_field.push((Occur::Should, q));
+            }
+            if per_field.is_empty() {
+                continue;
+            }
+            let occur = if c.excluded {
+                Occur::MustNot
+            } else {
+                Occur::Must
+            };
+            parts.push((occur, Box::new(BooleanQuery::new(per_field))));
+        }
+        if !parts.iter().any(|(o, _)| *o == Occur::Must) {
+            return None;
+        }
+        Some(Box::new(BooleanQuery::new(parts)))
+    }
+}
