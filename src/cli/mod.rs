@@ -1,5 +1,6 @@
 //! The subcommands behind `main`: open the store as the OS user and print for people or JSON.
 
+pub mod archive;
 pub mod bench;
 pub mod bench_ui;
 pub mod compact;

@@ -92,6 +92,19 @@ pub enum Command {
     Erase {
         ground: String,
     },
+    // Appended after `Erase`: the codec stores variants by index (see store/codec.rs).
+    /// The case was written into the archival version `package`; `file_index_md5` is the MD5 of
+    /// that package's fileIndex.xml, which pins every file in it.
+    Package {
+        package: String,
+        file_index_md5: String,
+    },
+    /// The National Archives approved the archival version `package` on `approved`: from that
+    /// day the case counts as handed over and its deletion clock runs.
+    ArchiveApproved {
+        package: String,
+        approved: NaiveDate,
+    },
 }
 
 impl Command {
@@ -121,6 +134,8 @@ impl Command {
             Command::HandOver => "hand-over",
             Command::Assess { .. } => "assess",
             Command::Erase { .. } => "erase",
+            Command::Package { .. } => "archive-package",
+            Command::ArchiveApproved { .. } => "archive-approved",
         }
     }
 
@@ -133,7 +148,9 @@ impl Command {
             | Command::ReleaseHold { .. }
             | Command::Unrestrict { .. }
             | Command::Assess { .. } => any(&[Role::Dpo]),
-            Command::HandOver => any(&[Role::Dpo, Role::Admin]),
+            Command::HandOver | Command::Package { .. } | Command::ArchiveApproved { .. } => {
+                any(&[Role::Dpo, Role::Admin])
+            }
             _ => any(&[Role::Caseworker, Role::Dpo, Role::Admin]),
         }
     }
@@ -254,7 +271,9 @@ pub fn apply(
 ) -> Result<Applied, Refusal> {
     if !cmd.permitted(ctx.roles) {
         let needs = match cmd {
-            Command::HandOver => "dpo or admin",
+            Command::HandOver | Command::Package { .. } | Command::ArchiveApproved { .. } => {
+                "dpo or admin"
+            }
             Command::Erase { .. }
             | Command::ReleaseHold { .. }
             | Command::Unrestrict { .. }
@@ -639,6 +658,29 @@ pub fn apply(
                 erased: stamp,
                 version: case.version + 1,
             }));
+        }
+        Command::Package { package, .. } => {
+            if case.status != Status::Closed {
+                return Err(wrong());
+            }
+            if package.trim().is_empty() {
+                return Err(Refusal::Invalid("a package needs its id".into()));
+            }
+        }
+        Command::ArchiveApproved { approved, .. } => {
+            if case.status != Status::Closed {
+                return Err(wrong());
+            }
+            next.status = Status::HandedOver;
+            // Noon UTC is the approval day in Denmark and in UTC alike, so every day-level
+            // reading of the stamp gives the day the archives approved.
+            next.handed_over = Some(Stamp {
+                by: ctx.actor.to_string(),
+                at: approved
+                    .and_hms_opt(12, 0, 0)
+                    .expect("noon exists")
+                    .and_utc(),
+            });
         }
     }
     next.version = case.version + 1;

@@ -8,6 +8,7 @@ pub mod clock;
 pub mod command;
 pub mod detect;
 pub mod enquiry;
+pub mod handover;
 pub mod policy;
 pub mod report;
 pub mod routing;
