@@ -12,12 +12,13 @@ use super::xml::{esc, table_ns, table_xsd, HashedFile, XSI_NS};
 use super::{io, ArchiveError, ArchiveSettings, STANDARD_SCHEMAS};
 use crate::domain::case::{CaseRecord, Status};
 use crate::domain::category::DataCategory;
-use crate::domain::clock::{self, RetentionState};
+use crate::domain::clock;
 use crate::domain::command::{Access, Command};
 use crate::domain::enquiry::Reference;
 use crate::domain::handover::goes_to_archives;
 use crate::domain::policy::{Policy, RetentionRule};
 use crate::store::api::{Api, Embedded};
+use crate::store::Batched;
 use chrono::NaiveDate;
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -138,14 +139,17 @@ fn write_hashed(path: &Path, bytes: &[u8]) -> Result<String, ArchiveError> {
 /// True for a case that goes into the next package as of `today`: closed, of a purpose whose
 /// records go to the archives, its archive period ended, and in no package yet.
 fn due(policy: &Policy, case: &crate::domain::case::Case, today: NaiveDate) -> bool {
-    case.status == Status::Closed
+    // HandedOver: marked by the old flag, before archival versions existed; still unpackaged.
+    matches!(case.status, Status::Closed | Status::HandedOver)
         && case
             .purpose
             .as_deref()
             .and_then(|p| policy.purpose(p))
             .is_some_and(|p| goes_to_archives(p.retention))
-        && clock::retention_clock(case, policy, today)
-            .is_some_and(|c| c.state == RetentionState::HandoverDue)
+        && case
+            .closed
+            .as_ref()
+            .is_some_and(|c| clock::archive_period_end(policy, c.at.date_naive()) < today)
 }
 
 /// Writes the next archival version into `out` and records it on every case it holds.
@@ -197,6 +201,7 @@ pub fn create(
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(ArchiveError::Verify(problem.to_string()));
     }
+    super::xml::sync_filesystem(&tmp).map_err(io(&tmp))?;
     std::fs::rename(&tmp, &target).map_err(io(&target))?;
     if let Ok(d) = std::fs::File::open(out) {
         let _ = d.sync_all();
@@ -218,11 +223,9 @@ pub fn create(
         package: id.clone(),
         file_index_md5: written.file_index_md5.clone(),
     };
-    for (r, version) in &written.cases {
-        api.execute(*r, *version, &cmd)?;
-        registry::mark_case(store, *r, seq)?;
-    }
-    store.flush()?;
+    record_on_cases(api, &written.cases, &cmd, |r| {
+        registry::mark_case(store, r, seq)
+    })?;
     api.log_access(
         None,
         &Access::Export {
@@ -245,6 +248,38 @@ pub fn create(
 
 /// A first and a last day.
 type Span = (NaiveDate, NaiveDate);
+
+/// Records `cmd` on every case, in transactions of [`BATCH`] (each case its own event and audit
+/// entry, one flush per transaction); `after` runs for each case recorded.
+pub fn record_on_cases(
+    api: &Embedded,
+    cases: &[(Reference, u64)],
+    cmd: &Command,
+    mut after: impl FnMut(Reference) -> Result<(), crate::store::StoreError>,
+) -> Result<(), ArchiveError> {
+    for chunk in cases.chunks(BATCH) {
+        let items: Vec<Batched> = chunk
+            .iter()
+            .map(|(r, version)| Batched {
+                actor: api.actor.clone(),
+                reference: *r,
+                expected: Some(*version),
+                command: cmd.clone(),
+                at: api.now(),
+            })
+            .collect();
+        let results = api.store.execute_many(&api.policy, &items)?;
+        for ((r, _), result) in chunk.iter().zip(results) {
+            result?;
+            after(*r)?;
+        }
+    }
+    api.store.flush()?;
+    Ok(())
+}
+
+/// Cases recorded per transaction: a flush per case would make packaging a large store slow.
+const BATCH: usize = 1000;
 
 struct Written {
     cases: Vec<(Reference, u64)>,
@@ -334,8 +369,8 @@ fn write_package(
             let f = std::fs::File::create(path).map_err(io(path))?;
             let mut w = std::io::BufWriter::new(f);
             pages::write_tiff(&blocks, &mut w).map_err(ArchiveError::Render)?;
-            let f = w.into_inner().map_err(|e| io(path)(e.into_error()))?;
-            f.sync_all().map_err(io(path))
+            w.into_inner().map_err(|e| io(path)(e.into_error()))?;
+            Ok(())
         }
     };
     let institution = settings.creator.clone();

@@ -4,7 +4,8 @@ use super::registry::{self, PackageRecord};
 use super::ArchiveError;
 use crate::domain::case::{CaseRecord, Status};
 use crate::domain::command::Command;
-use crate::store::api::{Api, Embedded};
+use crate::domain::handover::approval_time;
+use crate::store::api::Embedded;
 use chrono::NaiveDate;
 use std::path::Path;
 
@@ -67,18 +68,18 @@ pub fn approve(
         package: id.clone(),
         approved,
     };
-    let mut done = 0;
+    // Re-running after an interruption skips the cases already recorded.
+    let mut pending = Vec::new();
     for r in cases {
-        // Re-running after an interruption skips the cases already recorded.
-        let Some(CaseRecord::Live(case)) = store.case(r)? else {
-            continue;
-        };
-        if case.status != Status::Closed {
-            continue;
+        if let Some(CaseRecord::Live(case)) = store.case(r)? {
+            let recorded = case.handed_over.as_ref().map(|s| s.at) == Some(approval_time(approved));
+            if matches!(case.status, Status::Closed | Status::HandedOver) && !recorded {
+                pending.push((r, case.version));
+            }
         }
-        api.execute(r, case.version, &cmd)?;
-        done += 1;
     }
+    super::create::record_on_cases(api, &pending, &cmd, |_| Ok(()))?;
+    let done = pending.len() as u64;
     record.approved = Some(approved);
     registry::save(store, &record)?;
     Ok(Receipt {

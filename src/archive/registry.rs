@@ -115,3 +115,73 @@ pub fn archived(store: &Store, case: Reference) -> Result<ArchiveState, StoreErr
         None => ArchiveState::Packaged,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::command::{Change, Command, Event};
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// The archive's events and package record, pinned: the new Command variants sit after
+    /// every older one, so old stores decode unchanged. If this fails, a stored shape changed.
+    #[test]
+    fn golden_bytes_of_the_archive_events_and_package_record() {
+        let at = chrono::DateTime::parse_from_rfc3339("2027-02-01T09:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let packaged = Event {
+            version: 9,
+            at,
+            actor: "dpo".into(),
+            change: Change::Command(Command::Package {
+                package: "AVID.SA.18000".into(),
+                file_index_md5: "CFCF29ED4CA5AE1048A321661BEBC807".into(),
+            }),
+        };
+        let approved = Event {
+            version: 10,
+            at,
+            actor: "dpo".into(),
+            change: Change::Command(Command::ArchiveApproved {
+                package: "AVID.SA.18000".into(),
+                approved: day("2027-02-20"),
+            }),
+        };
+        let record = PackageRecord {
+            id: "AVID.SA.18000".into(),
+            seq: 0,
+            created: day("2027-02-01"),
+            period_start: day("2022-01-01"),
+            period_end: day("2026-12-31"),
+            cases: 92,
+            file_index_md5: "CFCF29ED4CA5AE1048A321661BEBC807".into(),
+            approved: Some(day("2027-02-20")),
+        };
+        let actual = [
+            hex(&codec::encode(&packaged).unwrap()),
+            hex(&codec::encode(&approved).unwrap()),
+            hex(&codec::encode(&record).unwrap()),
+        ];
+        assert_eq!(actual, [GOLDEN_PACKAGED, GOLDEN_APPROVED, GOLDEN_RECORD]);
+        assert_eq!(
+            codec::decode::<Event>(&codec::encode(&packaged).unwrap()).unwrap(),
+            packaged
+        );
+        assert_eq!(
+            codec::decode::<Event>(&codec::encode(&approved).unwrap()).unwrap(),
+            approved
+        );
+        assert_eq!(
+            codec::decode::<PackageRecord>(&codec::encode(&record).unwrap()).unwrap(),
+            record
+        );
+    }
+
+    const GOLDEN_PACKAGED: &str = "010914323032372d30322d30315430393a30303a30305a0364706f01130d415649442e53412e3138303030204346434632394544344341354145313034384133323136363142454243383037";
+    const GOLDEN_APPROVED: &str = "010a14323032372d30322d30315430393a30303a30305a0364706f01140d415649442e53412e31383030300a323032372d30322d3230";
+    const GOLDEN_RECORD: &str = "010d415649442e53412e3138303030000a323032372d30322d30310a323032322d30312d30310a323032362d31322d33315c204346434632394544344341354145313034384133323136363142454243383037010a323032372d30322d3230";
+}

@@ -60,10 +60,10 @@ impl HashedFile {
         })
     }
 
-    /// Flushes to disk; returns the MD5 in upper-case hex.
+    /// Flushes to the file; returns the MD5 in upper-case hex. (The package is synced to disk
+    /// once, as a whole, before it is renamed: see [`sync_filesystem`].)
     pub fn finish(mut self) -> io::Result<String> {
         self.out.flush()?;
-        self.out.get_ref().sync_all()?;
         Ok(hex(&self.md5.finalize()))
     }
 }
@@ -78,6 +78,18 @@ impl Write for HashedFile {
     fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
     }
+}
+
+/// Writes everything on the file system holding `path` to disk: one call for the whole package
+/// instead of an fsync per file.
+pub fn sync_filesystem(path: &Path) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let dir = File::open(path)?;
+    // SAFETY: syncfs only reads the descriptor, which `dir` keeps open for the call.
+    if unsafe { libc::syncfs(dir.as_raw_fd()) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
 }
 
 pub fn hex(bytes: &[u8]) -> String {

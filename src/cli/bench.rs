@@ -88,6 +88,8 @@ fn measure_served(db: &Path, tmp: &Path) -> Result<Option<super::bench_ui::UiFig
 pub enum Only {
     /// Import from JSON Lines into a fresh store; needs no generated store
     Import,
+    /// Package every closed case of --db into an archival version (the bench runs it on a copy)
+    Archive,
 }
 
 pub fn run(
@@ -96,6 +98,10 @@ pub fn run(
     keep: Option<PathBuf>,
     only: Option<Only>,
 ) -> Result<ExitCode> {
+    if only == Some(Only::Archive) {
+        super::bench_archive::child(global)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let tmp = tempfile_dir()?;
     if only == Some(Only::Import) {
         let rows = [import_row(&tmp)?];
@@ -320,6 +326,7 @@ pub fn run(
     drop(summaries);
     drop(api);
 
+    rows.extend(super::bench_archive::rows(&db, &tmp)?);
     rows.push(import_row(&tmp)?);
 
     // Whole processes on the same subject lines: triage filter against fzf --filter.

@@ -2,6 +2,7 @@
 
 pub mod archive;
 pub mod bench;
+pub mod bench_archive;
 pub mod bench_ui;
 pub mod compact;
 pub mod config;

@@ -29,7 +29,8 @@ pub struct Due {
     #[serde(skip)]
     pub erase: bool,
     #[serde(skip)]
-    reference_: Option<Reference>,
+    /// The case, for applying.
+    key: Option<Reference>,
 }
 
 /// Steps worth a line in the list: something is due or waiting on someone.
@@ -69,7 +70,7 @@ pub fn plan(api: &Embedded, today: NaiveDate) -> Result<Vec<Due>, StoreError> {
             reason,
             applied: None,
             erase,
-            reference_: Some(case.reference),
+            key: Some(case.reference),
         });
     }
     Ok(due)
@@ -109,7 +110,7 @@ pub fn run(
             }
         }
         for d in due.iter_mut().filter(|d| d.erase) {
-            let r = d.reference_.expect("planned cases carry their reference");
+            let r = d.key.expect("planned cases carry their reference");
             d.applied = Some(match erase_one(&api, r, today) {
                 Ok(true) => {
                     erased += 1;

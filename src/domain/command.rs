@@ -660,7 +660,8 @@ pub fn apply(
             }));
         }
         Command::Package { package, .. } => {
-            if case.status != Status::Closed {
+            // HandedOver: marked by the old flag, before archival versions existed.
+            if !matches!(case.status, Status::Closed | Status::HandedOver) {
                 return Err(wrong());
             }
             if package.trim().is_empty() {
@@ -668,18 +669,13 @@ pub fn apply(
             }
         }
         Command::ArchiveApproved { approved, .. } => {
-            if case.status != Status::Closed {
+            if !matches!(case.status, Status::Closed | Status::HandedOver) {
                 return Err(wrong());
             }
             next.status = Status::HandedOver;
-            // Noon UTC is the approval day in Denmark and in UTC alike, so every day-level
-            // reading of the stamp gives the day the archives approved.
             next.handed_over = Some(Stamp {
                 by: ctx.actor.to_string(),
-                at: approved
-                    .and_hms_opt(12, 0, 0)
-                    .expect("noon exists")
-                    .and_utc(),
+                at: super::handover::approval_time(*approved),
             });
         }
     }

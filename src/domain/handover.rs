@@ -62,6 +62,12 @@ pub struct Decision {
     pub reason: String,
 }
 
+/// The time recorded as a case's handover when the archives approved on `day`: noon UTC is that
+/// day in Denmark and in UTC alike, so every day-level reading of it gives the approval day.
+pub fn approval_time(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    day.and_hms_opt(12, 0, 0).expect("noon exists").and_utc()
+}
+
 /// True when the purpose's records go to the State Archives before deletion.
 pub fn goes_to_archives(rule: RetentionRule) -> bool {
     !matches!(rule, RetentionRule::DeleteAfterYears { .. })
