@@ -124,7 +124,7 @@ fn md5s_and_row_counts(s: &TestStore, pkg: &Path, made: &str) {
         })
         .collect();
     // Every file but fileIndex.xml itself is listed, with its MD5, in Windows-style folders.
-    assert_eq!(entries.len(), files_under(&pkg).len() - 1);
+    assert_eq!(entries.len(), files_under(pkg).len() - 1);
     for (folder, name, md5) in &entries {
         assert!(folder.starts_with("AVID.SA.18000.1\\"), "{folder}");
         let rel: PathBuf = folder.split('\\').skip(1).chain([name.as_str()]).collect();
@@ -188,14 +188,14 @@ fn md5s_and_row_counts(s: &TestStore, pkg: &Path, made: &str) {
         .any(|p| p.to_string_lossy().contains(".partial")));
 
     let verified = ok_at(
-        &s,
+        s,
         AFTER_PERIOD,
         &["archive", "verify", pkg.to_str().unwrap()],
     );
     assert!(verified.contains("verified"), "{verified}");
 
     // Every packaged case carries the event, and a second run finds nothing left to package.
-    let due = ok_at(&s, AFTER_PERIOD, &["retention"]);
+    let due = ok_at(s, AFTER_PERIOD, &["retention"]);
     assert!(
         due.contains(&format!("0 due for an archival version, {cases} awaiting")),
         "{due}"
@@ -208,10 +208,10 @@ fn md5s_and_row_counts(s: &TestStore, pkg: &Path, made: &str) {
         .next()
         .unwrap()
         .to_string();
-    let log = ok_at(&s, AFTER_PERIOD, &["audit", "log", "--case", &first]);
+    let log = ok_at(s, AFTER_PERIOD, &["audit", "log", "--case", &first]);
     assert!(log.contains("archive-package"), "{log}");
     let again = fails_at(
-        &s,
+        s,
         AFTER_PERIOD,
         &[
             "archive",
@@ -225,18 +225,12 @@ fn md5s_and_row_counts(s: &TestStore, pkg: &Path, made: &str) {
 }
 
 fn failures_are_named(s: &TestStore, pkg: &Path) {
-    let verify = |p: &Path| {
-        fails_at(
-            &s,
-            AFTER_PERIOD,
-            &["archive", "verify", p.to_str().unwrap()],
-        )
-    };
+    let verify = |p: &Path| fails_at(s, AFTER_PERIOD, &["archive", "verify", p.to_str().unwrap()]);
     let copy = |name: &str| {
         let dir = s.dir.path().join(name);
         let to = dir.join("AVID.SA.18000.1");
-        for f in files_under(&pkg) {
-            let rel = f.strip_prefix(&pkg).unwrap();
+        for f in files_under(pkg) {
+            let rel = f.strip_prefix(pkg).unwrap();
             std::fs::create_dir_all(to.join(rel).parent().unwrap()).unwrap();
             std::fs::copy(&f, to.join(rel)).unwrap();
         }
@@ -256,7 +250,7 @@ fn failures_are_named(s: &TestStore, pkg: &Path) {
     );
     // A corrupt package is refused as proof of approval too, and nothing is recorded.
     let err = fails_at(
-        &s,
+        s,
         AFTER_PERIOD,
         &[
             "archive",
@@ -267,7 +261,7 @@ fn failures_are_named(s: &TestStore, pkg: &Path) {
         ],
     );
     assert!(err.contains("fails verification"), "{err}");
-    assert!(ok_at(&s, AFTER_PERIOD, &["archive", "list"]).contains("awaiting approval"));
+    assert!(ok_at(s, AFTER_PERIOD, &["archive", "list"]).contains("awaiting approval"));
 
     let missing = copy("missing");
     std::fs::remove_file(missing.join("Indices/tableIndex.xml")).unwrap();

@@ -145,7 +145,8 @@ impl<'f> Typesetter<'f> {
 }
 
 /// Sets `blocks` on A4 pages and writes them as one multi-page, LZW-compressed, 8-bit grey TIFF
-/// at 300 dpi. Returns the number of pages.
+/// at 300 dpi. Returns the number of pages. A page is encoded as soon as the text has moved on
+/// from it (a page is 8.7 MB of pixels: holding a long document whole would cost far more).
 pub fn write_tiff<W: Write + Seek>(blocks: &[Block], out: W) -> Result<usize, String> {
     let font = FontRef::try_from_slice(FONT).map_err(|e| format!("the bundled font: {e}"))?;
     let mut t = Typesetter {
@@ -153,23 +154,33 @@ pub fn write_tiff<W: Write + Seek>(blocks: &[Block], out: W) -> Result<usize, St
         pages: Vec::new(),
         y: MARGIN,
     };
-    for b in blocks {
-        t.block(b);
-    }
-    if t.pages.is_empty() {
-        t.new_page();
-    }
     let mut enc = TiffEncoder::new(out)
         .map_err(|e| e.to_string())?
         .with_compression(Compression::Lzw);
-    for page in &t.pages {
+    let mut written = 0;
+    let mut encode = |page: &[u8]| -> Result<(), String> {
         let mut image = enc
             .new_image::<Gray8>(WIDTH, HEIGHT)
             .map_err(|e| e.to_string())?;
         image.resolution(ResolutionUnit::Inch, Rational { n: DPI, d: 1 });
         image.write_data(page).map_err(|e| e.to_string())?;
+        written += 1;
+        Ok(())
+    };
+    for b in blocks {
+        t.block(b);
+        while t.pages.len() > 1 {
+            let done = t.pages.remove(0);
+            encode(&done)?;
+        }
     }
-    Ok(t.pages.len())
+    if t.pages.is_empty() {
+        t.new_page();
+    }
+    for page in std::mem::take(&mut t.pages) {
+        encode(&page)?;
+    }
+    Ok(written)
 }
 
 /// True when `bytes` start like a TIFF file (little- or big-endian).
