@@ -6,6 +6,7 @@ use crate::archive::registry;
 use crate::domain::case::CaseRecord;
 use crate::domain::clock;
 use crate::domain::command::Command;
+use crate::domain::danish_time::DanishDay;
 use crate::domain::enquiry::Reference;
 use crate::domain::handover::{self, Decision, Step};
 use crate::domain::policy::Role;
@@ -84,7 +85,7 @@ pub fn run(
     json: bool,
 ) -> Result<ExitCode> {
     let api = open(global)?;
-    let real_today = api.now().date_naive();
+    let real_today = api.now().danish_day();
     let today = as_of.unwrap_or(real_today);
     if apply && today > real_today {
         bail!("--as-of {today} is after today ({real_today}): retention erases only what is due now; nothing changed");
