@@ -136,16 +136,24 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
-    /// Cases due for handover to the State Archives or for deletion; --apply carries it out
+    /// Cases due for an archival version or for deletion; --apply erases what is due
     Retention {
-        /// The date to judge by (default today)
+        /// The date to judge by (default today; --apply refuses a later one)
         #[arg(long = "as-of")]
         as_of: Option<chrono::NaiveDate>,
-        /// Record the handovers and erase what is due (needs the dpo role)
+        /// Erase what is due, after the archives approved it (needs the dpo role)
         #[arg(long)]
         apply: bool,
+        /// Apply without asking for confirmation
+        #[arg(long)]
+        yes: bool,
         #[arg(long)]
         json: bool,
+    },
+    /// Archival versions for the State Archives (SIARD-DK): create, verify, receipt, list
+    Archive {
+        #[command(subcommand)]
+        what: cli::archive::ArchiveCmd,
     },
     /// Generate a synthetic store of N cases (for benchmarks and demos at scale)
     Gen {
@@ -331,9 +339,13 @@ fn main() -> ExitCode {
         Some(Cmd::Restore { file }) => cli::restore(&global, &file),
         Some(Cmd::Search { query, json, limit }) => cli::search::run(&global, &query, json, limit),
         Some(Cmd::Check { backup, json }) => cli::check(&global, backup.as_deref(), json),
-        Some(Cmd::Retention { as_of, apply, json }) => {
-            cli::retention::run(&global, as_of, apply, json)
-        }
+        Some(Cmd::Retention {
+            as_of,
+            apply,
+            yes,
+            json,
+        }) => cli::retention::run(&global, as_of, apply, yes, json),
+        Some(Cmd::Archive { what }) => cli::archive::run(&global, what),
         Some(Cmd::Gen { cases, seed }) => cli::gen::run(&global, cases, seed),
         Some(Cmd::Filter { query, file }) => cli::filter::run(&file, &query),
         Some(Cmd::Bench { cases, keep, only }) => cli::bench::run(&global, cases, keep, only),

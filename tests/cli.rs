@@ -390,6 +390,8 @@ fn bench_prints_every_figure_with_its_target() {
         ),
         ("subject lookup for the access report", "≤ 5 ms"),
         ("resident memory with the queue open", "≤ 300 MB"),
+        ("archival version: packaging rate", "≥ 5,000 cases/s"),
+        ("archival version: the packager's peak memory", "≤ 200 MB"),
         (
             "filter as a whole process vs fzf --filter",
             "(side by side)",

@@ -90,6 +90,8 @@ pub enum Only {
     Import,
     /// The full-text search figures alone, on the generated store
     Search,
+    /// Package every closed case of --db into an archival version (the bench runs it on a copy)
+    Archive,
 }
 
 pub fn run(
@@ -98,6 +100,10 @@ pub fn run(
     keep: Option<PathBuf>,
     only: Option<Only>,
 ) -> Result<ExitCode> {
+    if only == Some(Only::Archive) {
+        super::bench_archive::child(global)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let tmp = tempfile_dir()?;
     if only == Some(Only::Import) {
         let rows = [import_row(&tmp)?, super::bench_mail::mail_import_row(&tmp)?];
@@ -345,6 +351,7 @@ pub fn run(
     drop(summaries);
     drop(api);
 
+    rows.extend(super::bench_archive::rows(&db, &tmp)?);
     rows.push(import_row(&tmp)?);
     rows.push(super::bench_mail::mail_import_row(&tmp)?);
 

@@ -1,6 +1,8 @@
 //! The subcommands behind `main`: open the store as the OS user and print for people or JSON.
 
+pub mod archive;
 pub mod bench;
+pub mod bench_archive;
 pub mod bench_mail;
 pub mod bench_search;
 pub mod bench_served;

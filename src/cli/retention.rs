@@ -1,81 +1,123 @@
-//! `triage retention`: which closed cases are due for handover to the State Archives or for
-//! deletion as of a date, and (with `--apply`) recording the handover and erasing.
+//! `triage retention`: where each closed case stands between its archive period and its deletion
+//! as of a date, and (with `--apply`) erasing what is due, never before the archives approved it.
 
-use super::{connect_or_open, pages, Global};
+use super::{open, Global};
+use crate::archive::registry;
 use crate::domain::case::CaseRecord;
-use crate::domain::clock::{self, RetentionState};
+use crate::domain::clock;
 use crate::domain::command::Command;
 use crate::domain::danish_time::DanishDay;
 use crate::domain::enquiry::Reference;
-use crate::store::api::Api;
+use crate::domain::handover::{self, Decision, Step};
+use crate::domain::policy::Role;
+use crate::store::api::{Api, Embedded};
 use crate::store::StoreError;
-use anyhow::Result;
+use anyhow::{bail, Result};
 use chrono::NaiveDate;
+use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
 #[derive(serde::Serialize)]
-struct Due {
-    reference: String,
-    purpose: Option<String>,
-    state: &'static str,
-    handover_due: Option<NaiveDate>,
-    deletion_due: Option<NaiveDate>,
-    reason: String,
+pub struct Due {
+    pub reference: String,
+    pub purpose: Option<String>,
+    pub state: &'static str,
+    pub handover_due: Option<NaiveDate>,
+    pub deletion_due: Option<NaiveDate>,
+    pub reason: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    applied: Option<String>,
+    pub applied: Option<String>,
+    #[serde(skip)]
+    pub erase: bool,
+    #[serde(skip)]
+    /// The case, for applying.
+    key: Option<Reference>,
 }
 
-pub fn run(global: &Global, as_of: Option<NaiveDate>, apply: bool, json: bool) -> Result<ExitCode> {
-    let api = connect_or_open(global)?;
-    let served = api.describe().starts_with("server");
-    let today = as_of.unwrap_or_else(|| api.now().danish_day());
-    let mut due: Vec<(Reference, u64, Due)> = Vec::new();
-    for rec in pages(&*api, None) {
+/// Steps worth a line in the list: something is due or waiting on someone.
+fn listed(step: Step) -> bool {
+    matches!(
+        step,
+        Step::PackageDue | Step::Packaged | Step::AssessmentDue | Step::DeletionDue | Step::Held
+    )
+}
+
+/// Every closed case with something due or pending as of `today`, in reference order.
+pub fn plan(api: &Embedded, today: NaiveDate) -> Result<Vec<Due>, StoreError> {
+    let mut due = Vec::new();
+    for rec in api.store.cases() {
         let CaseRecord::Live(case) = rec? else {
             continue;
         };
-        let Some(clock) = clock::retention_clock(&case, api.policy(), today) else {
+        let archived = registry::archived(&api.store, case.reference)?;
+        let Some(Decision {
+            step,
+            erase,
+            reason,
+        }) = handover::decide(&case, &api.policy, today, archived)
+        else {
             continue;
         };
-        if matches!(
-            clock.state,
-            RetentionState::HandoverDue
-                | RetentionState::DeletionDue
-                | RetentionState::AssessmentDue
-                | RetentionState::Held
-        ) && (clock.state != RetentionState::Held
-            || case.status >= crate::domain::case::Status::Closed)
-        {
-            due.push((
-                case.reference,
-                case.version,
-                Due {
-                    reference: case.reference.to_string(),
-                    purpose: case.purpose.clone(),
-                    state: clock.state.as_id(),
-                    handover_due: clock.handover_due,
-                    deletion_due: clock.deletion_due,
-                    reason: clock.reason.clone(),
-                    applied: None,
-                },
-            ));
+        if case.closed.is_none() || !listed(step) {
+            continue;
         }
+        let clock = clock::retention_clock(&case, &api.policy, today);
+        due.push(Due {
+            reference: case.reference.to_string(),
+            purpose: case.purpose.clone(),
+            state: step.as_id(),
+            handover_due: clock.as_ref().and_then(|c| c.handover_due),
+            deletion_due: clock.as_ref().and_then(|c| c.deletion_due),
+            reason,
+            applied: None,
+            erase,
+            key: Some(case.reference),
+        });
     }
-    let (mut handed, mut erased, mut refused) = (0, 0, 0);
-    if apply {
-        for (r, version, d) in &mut due {
-            let outcome = apply_one(&*api, *r, *version, today);
-            d.applied = Some(match outcome {
-                Ok((h, e)) => {
-                    handed += h;
-                    erased += e;
-                    match (h, e) {
-                        (1, 1) => "handed over and erased".into(),
-                        (1, 0) => "handed over".into(),
-                        (0, 1) => "erased".into(),
-                        _ => "nothing to do".into(),
-                    }
+    Ok(due)
+}
+
+pub fn run(
+    global: &Global,
+    as_of: Option<NaiveDate>,
+    apply: bool,
+    yes: bool,
+    json: bool,
+) -> Result<ExitCode> {
+    let api = open(global)?;
+    let real_today = api.now().danish_day();
+    let today = as_of.unwrap_or(real_today);
+    if apply && today > real_today {
+        bail!("--as-of {today} is after today ({real_today}): retention erases only what is due now; nothing changed");
+    }
+    let mut due = plan(&api, today)?;
+    let to_erase = due.iter().filter(|d| d.erase).count();
+    let (mut erased, mut refused) = (0, 0);
+    if apply && to_erase > 0 {
+        if !api.actor.roles.contains(&Role::Dpo) {
+            bail!("erasing needs the dpo role; nothing changed");
+        }
+        if !yes {
+            eprintln!("retention will erase {to_erase} cases as of {today}:");
+            for d in due.iter().filter(|d| d.erase) {
+                eprintln!("  {}  {}", d.reference, d.reason);
+            }
+            eprint!("Erase them? Type yes to go on: ");
+            let _ = std::io::stderr().flush();
+            let mut answer = String::new();
+            let _ = std::io::stdin().lock().read_line(&mut answer);
+            if !matches!(answer.trim(), "yes" | "y") {
+                bail!("not confirmed (type yes, or pass --yes): nothing changed");
+            }
+        }
+        for d in due.iter_mut().filter(|d| d.erase) {
+            let r = d.key.expect("planned cases carry their reference");
+            d.applied = Some(match erase_one(&api, r, today) {
+                Ok(true) => {
+                    erased += 1;
+                    "erased".into()
                 }
+                Ok(false) => "nothing to do".into(),
                 Err(e) => {
                     refused += 1;
                     format!("refused: {e}")
@@ -84,14 +126,9 @@ pub fn run(global: &Global, as_of: Option<NaiveDate>, apply: bool, json: bool) -
         }
     }
     if json {
-        println!(
-            "{}",
-            crate::domain::safe_json::to_pretty(
-                &due.iter().map(|(_, _, d)| d).collect::<Vec<_>>()
-            )?
-        );
+        println!("{}", serde_json::to_string_pretty(&due)?);
     } else {
-        for (_, _, d) in &due {
+        for d in &due {
             println!(
                 "{}  {:<24} {:<15} {}{}",
                 d.reference,
@@ -104,28 +141,23 @@ pub fn run(global: &Global, as_of: Option<NaiveDate>, apply: bool, json: bool) -
                     .unwrap_or_default()
             );
         }
-        let count = |s: &str| due.iter().filter(|(_, _, d)| d.state == s).count();
+        let count = |s: Step| due.iter().filter(|d| d.state == s.as_id()).count();
         println!(
-            "as of {today}: {} due for handover, {} due for deletion, {} need a recorded assessment, {} held",
-            count("handover-due"),
-            count("deletion-due"),
-            count("assessment-due"),
-            count("held")
+            "as of {today}: {} due for an archival version, {} awaiting the archives' approval, {} due for deletion, {} need a recorded assessment, {} held",
+            count(Step::PackageDue),
+            count(Step::Packaged),
+            count(Step::DeletionDue),
+            count(Step::AssessmentDue),
+            count(Step::Held)
         );
         if apply {
-            println!("applied: {handed} handed over, {erased} erased, {refused} refused");
+            println!("applied: {erased} erased, {refused} refused");
         }
     }
-    let erased_any = erased > 0;
     drop(api);
     // Erased data is gone from every tree; rewriting the store removes it from the files
     // too (sled keeps old values in its log until it reuses the space).
-    if erased_any && served {
-        // The server holds the files: they are rewritten when it next stops for it.
-        if !json {
-            println!("erased data is gone from every record; to remove it from the store's files too, run `triage compact` while the server is stopped (e.g. in the nightly maintenance window)");
-        }
-    } else if erased_any {
+    if erased > 0 {
         let db = super::db_path(global)?;
         super::compact::run_on(&db)?;
         if !json {
@@ -139,35 +171,16 @@ pub fn run(global: &Global, as_of: Option<NaiveDate>, apply: bool, json: bool) -
     })
 }
 
-/// Hands over and/or erases one case as its retention clock says; returns (handed, erased).
-fn apply_one(
-    api: &dyn Api,
-    r: Reference,
-    version: u64,
-    today: NaiveDate,
-) -> Result<(u32, u32), StoreError> {
-    let mut version = version;
-    let mut handed = 0;
-    loop {
-        let case = match api.case(r)? {
-            None => return Err(StoreError::NotFound(r)),
-            Some(CaseRecord::Erased(_)) => return Err(StoreError::Erased(r)),
-            Some(CaseRecord::Live(c)) => c,
-        };
-        let Some(clock) = clock::retention_clock(&case, api.policy(), today) else {
-            return Ok((handed, 0));
-        };
-        match clock.state {
-            RetentionState::HandoverDue => {
-                version = api.execute(r, version, &Command::HandOver)?.version();
-                handed = 1;
-            }
-            RetentionState::DeletionDue => {
-                let ground = format!("Retention ended: {}", clock.reason);
-                api.execute(r, version, &Command::Erase { ground })?;
-                return Ok((handed, 1));
-            }
-            _ => return Ok((handed, 0)),
+/// Erases one case if, decided again on its current state, it is due; one transaction.
+fn erase_one(api: &Embedded, r: Reference, today: NaiveDate) -> Result<bool, StoreError> {
+    let case = api.store.live_case(r)?;
+    let archived = registry::archived(&api.store, r)?;
+    match handover::decide(&case, &api.policy, today, archived) {
+        Some(d) if d.erase => {
+            let ground = format!("Retention ended: {}", d.reason);
+            api.execute(r, case.version, &Command::Erase { ground })?;
+            Ok(true)
         }
+        _ => Ok(false),
     }
 }

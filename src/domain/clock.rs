@@ -437,7 +437,7 @@ pub fn archive_period_end(policy: &Policy, d: NaiveDate) -> NaiveDate {
 }
 
 /// The archive period (first day, last day) containing `d`.
-fn archive_period(policy: &Policy, d: NaiveDate) -> (NaiveDate, NaiveDate) {
+pub fn archive_period(policy: &Policy, d: NaiveDate) -> (NaiveDate, NaiveDate) {
     // A loaded policy always has a valid start and at least one year; the fallbacks only
     // keep a hand-built one from panicking.
     let start = policy

@@ -93,6 +93,19 @@ pub enum Command {
     Erase {
         ground: String,
     },
+    // Appended after `Erase`: the codec stores variants by index (see store/codec.rs).
+    /// The case was written into the archival version `package`; `file_index_md5` is the MD5 of
+    /// that package's fileIndex.xml, which pins every file in it.
+    Package {
+        package: String,
+        file_index_md5: String,
+    },
+    /// The National Archives approved the archival version `package` on `approved`: from that
+    /// day the case counts as handed over and its deletion clock runs.
+    ArchiveApproved {
+        package: String,
+        approved: NaiveDate,
+    },
 }
 
 impl Command {
@@ -122,6 +135,8 @@ impl Command {
             Command::HandOver => "hand-over",
             Command::Assess { .. } => "assess",
             Command::Erase { .. } => "erase",
+            Command::Package { .. } => "archive-package",
+            Command::ArchiveApproved { .. } => "archive-approved",
         }
     }
 
@@ -134,7 +149,9 @@ impl Command {
             | Command::ReleaseHold { .. }
             | Command::Unrestrict { .. }
             | Command::Assess { .. } => any(&[Role::Dpo]),
-            Command::HandOver => any(&[Role::Dpo, Role::Admin]),
+            Command::HandOver | Command::Package { .. } | Command::ArchiveApproved { .. } => {
+                any(&[Role::Dpo, Role::Admin])
+            }
             _ => any(&[Role::Caseworker, Role::Dpo, Role::Admin]),
         }
     }
@@ -269,7 +286,9 @@ pub fn apply(
 ) -> Result<Applied, Refusal> {
     if !cmd.permitted(ctx.roles) {
         let needs = match cmd {
-            Command::HandOver => "dpo or admin",
+            Command::HandOver | Command::Package { .. } | Command::ArchiveApproved { .. } => {
+                "dpo or admin"
+            }
             Command::Erase { .. }
             | Command::ReleaseHold { .. }
             | Command::Unrestrict { .. }
@@ -657,6 +676,25 @@ pub fn apply(
                 erased: stamp,
                 version: case.version + 1,
             }));
+        }
+        Command::Package { package, .. } => {
+            // HandedOver: marked by the old flag, before archival versions existed.
+            if !matches!(case.status, Status::Closed | Status::HandedOver) {
+                return Err(wrong());
+            }
+            if package.trim().is_empty() {
+                return Err(Refusal::Invalid("a package needs its id".into()));
+            }
+        }
+        Command::ArchiveApproved { approved, .. } => {
+            if !matches!(case.status, Status::Closed | Status::HandedOver) {
+                return Err(wrong());
+            }
+            next.status = Status::HandedOver;
+            next.handed_over = Some(Stamp {
+                by: ctx.actor.to_string(),
+                at: super::handover::approval_time(*approved),
+            });
         }
     }
     next.version = case.version + 1;

@@ -10,6 +10,7 @@ pub mod cpr;
 pub mod danish_time;
 pub mod detect;
 pub mod enquiry;
+pub mod handover;
 pub mod policy;
 pub mod purpose_cue;
 pub mod report;

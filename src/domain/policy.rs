@@ -62,6 +62,27 @@ pub struct CalendarRules {
 pub struct ArchivePeriods {
     pub first_period_start: Spanned<String>,
     pub period_years: u32,
+    /// What an archival version (Executive Order 128/2020) needs to say; optional here so a
+    /// policy without it still loads, and `triage archive create` names what is missing.
+    #[serde(default)]
+    pub archive_code: Option<String>,
+    /// The first AVID number the National Archives assigned; packages count up from it.
+    #[serde(default)]
+    pub first_avid_number: Option<u64>,
+    #[serde(default)]
+    pub system_name: Option<String>,
+    #[serde(default)]
+    pub system_purpose: Option<String>,
+    #[serde(default)]
+    pub system_content: Option<String>,
+    /// The authority that created the records (default: the authority's Danish name).
+    #[serde(default)]
+    pub creator: Option<String>,
+    /// Access restrictions of archiveIndex.xml: personal data, other grounds.
+    #[serde(default)]
+    pub personal_data_restricted: Option<bool>,
+    #[serde(default)]
+    pub other_access_restrictions: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -1,0 +1,112 @@
+//! The bench's archival-version figures: packaging rate and the packager's peak memory.
+//!
+//! The packager runs in a child process on a copy of the bench store (packaging records events,
+//! and the next run should find the same cases to package), so its peak memory is its own.
+
+use super::bench::Row;
+use super::{as_user, Global};
+use crate::store::Store;
+use anyhow::{bail, Context, Result};
+use std::path::Path;
+use std::time::Instant;
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Figures {
+    cases: u64,
+    secs: f64,
+    peak_mb: f64,
+    start_mb: f64,
+    bytes: u64,
+}
+
+fn status_mb(key: &str) -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+/// In the child: package every closed case of the store (judged as of a day long after the
+/// generated cases' archive periods) and print the figures as JSON.
+pub fn child(global: &Global) -> Result<()> {
+    let db = global
+        .db
+        .clone()
+        .context("the archive bench needs --db (a copy of the bench store)")?;
+    let start_mb = status_mb("VmRSS:");
+    let api = as_user(Store::open(&db)?, global)?;
+    let out = db.with_extension("packages");
+    let today = chrono::NaiveDate::from_ymd_opt(2099, 1, 1).expect("a date");
+    let t = Instant::now();
+    let made = crate::archive::create::create(&api, &out, &[], today)?;
+    let secs = t.elapsed().as_secs_f64();
+    let f = Figures {
+        cases: made.cases,
+        secs,
+        peak_mb: status_mb("VmHWM:"),
+        start_mb,
+        bytes: made.bytes,
+    };
+    println!("{}", serde_json::to_string(&f)?);
+    drop(api);
+    let _ = std::fs::remove_dir_all(&out);
+    Ok(())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for e in std::fs::read_dir(from)? {
+        let e = e?;
+        let target = to.join(e.file_name());
+        if e.file_type()?.is_dir() {
+            copy_dir(&e.path(), &target)?;
+        } else {
+            std::fs::copy(e.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// The bench's rows: packaging rate and peak memory, measured in a child on a copy of `db`.
+pub fn rows(db: &Path, tmp: &Path) -> Result<Vec<Row>> {
+    let copy = tmp.join("archive-store");
+    copy_dir(db, &copy)?;
+    let out = std::process::Command::new(std::env::current_exe()?)
+        .args(["bench", "--only", "archive", "--db"])
+        .arg(&copy)
+        .stderr(std::process::Stdio::inherit())
+        .output()?;
+    let _ = std::fs::remove_dir_all(&copy);
+    if !out.status.success() {
+        bail!("the archive bench failed");
+    }
+    let f: Figures = serde_json::from_slice(&out.stdout)?;
+    let rate = f.cases as f64 / f.secs;
+    Ok(vec![
+        Row {
+            figure: "archival version: packaging rate (closed cases into tables, indices, MD5s, TIFF pages, verified)",
+            target: "≥ 5,000 cases/s",
+            measured: format!(
+                "{rate:.0} cases/s ({} cases in {:.2} s, {:.0} MB of tables)",
+                f.cases,
+                f.secs,
+                f.bytes as f64 / 1e6
+            ),
+            met: Some(rate >= 5_000.0),
+        },
+        Row {
+            figure: "archival version: the packager's peak memory",
+            target: "≤ 200 MB",
+            measured: format!(
+                "{:.0} MB peak ({:.0} MB at start)",
+                f.peak_mb, f.start_mb
+            ),
+            met: Some(f.peak_mb <= 200.0),
+        },
+    ])
+}
