@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 pub mod filter;
 pub mod gen;
+pub mod recover;
 pub mod report;
 pub mod retention;
 pub mod stress;
