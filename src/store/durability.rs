@@ -524,3 +524,68 @@ pub(super) fn op(tree: &str, key: &[u8], value: &[u8]) -> Op {
         value: Some(value.to_vec()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::fixtures;
+
+    fn note(key: &[u8]) -> Op {
+        op("meta", key, b"from the journal")
+    }
+
+    #[test]
+    fn an_open_replays_journal_records_sled_lacks() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("db");
+        {
+            let store = Store::open(&db).unwrap();
+            store.set_policy_text("x").unwrap();
+            // As a crash between the journal's sync and sled's flush leaves it.
+            let mut j = store.lock_journal();
+            j.writer.append(vec![note(b"k")], true).unwrap();
+        }
+        let store = Store::open(&db).unwrap();
+        assert_eq!(
+            store.meta.get(b"k").unwrap().as_deref(),
+            Some(&b"from the journal"[..])
+        );
+        assert_eq!(
+            store.journal_seq().unwrap(),
+            store.lock_journal().writer.next_seq() - 1
+        );
+    }
+
+    #[test]
+    fn a_store_that_lost_audit_entries_is_refused_and_its_files_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("db");
+        let policy = fixtures::policy();
+        {
+            let store = Store::open(&db).unwrap();
+            let e = crate::store::NewEnquiry {
+                enquiry: fixtures::enquiry("2026-11-02T09:00:00+01:00", "hello"),
+                suggestions: vec![],
+                source: "test".into(),
+            };
+            store
+                .register(&policy, &[e], "anne", fixtures::at("2026-11-24T08:00:00Z"))
+                .unwrap();
+        }
+        // The record asks for more than sled holds, as after sled lost its tail.
+        let mut hw = highwater::read(&db).unwrap().unwrap();
+        hw.seq += 5;
+        hw.closed = None;
+        highwater::write(&db, &hw, true).unwrap();
+        let before = highwater::sled_files(&db).unwrap();
+        match Store::open(&db) {
+            Err(StoreError::Damaged { should, shows, .. }) => {
+                assert_eq!(should, "6 audit entries");
+                assert_eq!(shows, "1");
+            }
+            Err(e) => panic!("expected refusal as damaged, got {e}"),
+            Ok(_) => panic!("expected refusal as damaged, got a store"),
+        }
+        assert_eq!(highwater::sled_files(&db).unwrap(), before, "untouched");
+    }
+}
