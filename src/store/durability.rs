@@ -74,15 +74,23 @@ fn erases(ops: &[Op]) -> bool {
 }
 
 /// Applies a record's writes to sled's trees (in `TREES` order).
+/// One batch per tree: a later write of a key in the record wins, as applied in order.
 pub(super) fn apply_record(trees: &[sled::Tree], record: &Record) -> Result<(), sled::Error> {
+    let mut batches: Vec<Option<sled::Batch>> = vec![None; trees.len()];
     for op in &record.ops {
-        let Some(tree) = trees.get(op.tree as usize) else {
+        let Some(batch) = batches.get_mut(op.tree as usize) else {
             continue;
         };
+        let batch = batch.get_or_insert_with(sled::Batch::default);
         match &op.value {
-            Some(v) => tree.insert(&op.key[..], &v[..])?,
-            None => tree.remove(&op.key[..])?,
-        };
+            Some(v) => batch.insert(&op.key[..], &v[..]),
+            None => batch.remove(&op.key[..]),
+        }
+    }
+    for (tree, batch) in trees.iter().zip(batches) {
+        if let Some(batch) = batch {
+            tree.apply_batch(batch)?;
+        }
     }
     Ok(())
 }

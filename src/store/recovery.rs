@@ -96,7 +96,12 @@ fn rebuild(journal_dir: &Path, fresh: &Path) -> Result<Rebuilt, StoreError> {
         path: fresh.to_path_buf(),
         cause,
     })?;
-    let db = super::open_sled(fresh)?;
+    // New files, flushed once at the end: no background flushes while replaying.
+    let db = sled::Config::new()
+        .path(fresh)
+        .cache_capacity(super::CACHE_BYTES)
+        .flush_every_ms(None)
+        .open()?;
     let trees: Vec<sled::Tree> = TREES
         .iter()
         .map(|n| db.open_tree(n))
@@ -148,6 +153,11 @@ fn rebuild(journal_dir: &Path, fresh: &Path) -> Result<Rebuilt, StoreError> {
     };
     drop(trees);
     drop(db);
+    // Files sled has just written and flushed: the first open may take them as they are.
+    let hw = HighWater {
+        closed: highwater::sled_files(fresh).ok(),
+        ..hw
+    };
     highwater::write(fresh, &hw, true).map_err(|e| StoreError::Directory {
         path: fresh.to_path_buf(),
         cause: std::io::Error::other(e.to_string()),
