@@ -4,6 +4,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use triage::cli::{self, CaseAction, Global};
+use triage::domain::sanitize::sanitize_text;
 
 // sled allocates for every key it writes; with mimalloc an import runs about 40 % faster
 // than with glibc's allocator (measured with `triage bench --only import`).
@@ -59,10 +60,19 @@ enum Cmd {
         #[arg(long)]
         no_ui: bool,
     },
+    /// Create a new store under a policy (the only way besides `demo`; mode 0700)
+    Init {
+        /// Mark it as a test store, whose clock TRIAGE_NOW may fix
+        #[arg(long)]
+        test_clock: bool,
+    },
     /// Import enquiries: JSON Lines (.jsonl), e-mails (.eml), mbox files, maildir folders
     Import {
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Write refused messages (with the reason) to this folder and import the rest
+        #[arg(long, value_name = "DIR")]
+        quarantine: Option<PathBuf>,
     },
     /// List cases
     Cases {
@@ -91,6 +101,9 @@ enum Cmd {
     Export {
         #[arg(long, value_enum, default_value = "jsonl")]
         format: ExportFormat,
+        /// Show CPR numbers in clear (logged as a reveal in the access log)
+        #[arg(long)]
+        reveal: bool,
     },
     /// The audit chain
     Audit {
@@ -186,13 +199,23 @@ enum Cmd {
         /// Store this policy file in the store, for every later opener
         #[arg(long)]
         install: Option<PathBuf>,
+        /// Install it even though it removes purposes or recipients cases use (recorded)
+        #[arg(long, requires = "install")]
+        force: bool,
     },
 }
 
 #[derive(Subcommand)]
 enum AuditCmd {
     /// Recompute the chain and every digest; names the first broken entry
-    Verify,
+    Verify {
+        /// A head line written down earlier (`triage audit head`, the server's log, a backup
+        /// manifest): the chain must still extend it
+        #[arg(long, value_name = "LINE")]
+        against: Option<String>,
+    },
+    /// Print the chain's head (sequence, time, hash) as one line to keep off the machine
+    Head,
     /// Print the audit log
     Log {
         #[arg(long = "case")]
@@ -212,7 +235,21 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
-    let args = Cli::parse();
+    let args = match Cli::try_parse() {
+        Ok(args) => args,
+        // clap echoes the offending argument: it passes the one sanitiser like every
+        // other byte bound for a terminal.
+        Err(e) => {
+            let text = e.render().to_string();
+            let safe = sanitize_text(&text);
+            if e.use_stderr() {
+                eprint!("{safe}");
+            } else {
+                print!("{safe}");
+            }
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
     // The server keeps SIGPIPE ignored: one client gone must not end the service.
     if !matches!(
         args.command,
@@ -223,6 +260,25 @@ fn main() -> ExitCode {
             libc::signal(libc::SIGPIPE, libc::SIG_DFL);
         }
     }
+    // A policy is installed in the store, not passed: `--policy` may only dry-run reports
+    // and checks, never decide a write (its roles would be the caller's own invention).
+    let writes = match &args.command {
+        None | Some(Cmd::Import { .. }) | Some(Cmd::Case { .. }) | Some(Cmd::Serve { .. }) => true,
+        Some(Cmd::Compact)
+        | Some(Cmd::Stress { .. })
+        | Some(Cmd::Policy {
+            install: Some(_), ..
+        }) => true,
+        Some(Cmd::Retention { apply, .. }) => *apply,
+        Some(Cmd::Demo { no_ui }) => !no_ui,
+        _ => false,
+    };
+    if writes && args.global.policy.is_some() {
+        eprintln!(
+            "triage: --policy (or TRIAGE_POLICY) is for read-only commands: a dry run of reports and checks under another policy. This command changes the store, so it works under the installed policy only; install a new one with `triage policy --install FILE` (admin)."
+        );
+        return ExitCode::from(2);
+    }
     let global = Global {
         db: args.global.db,
         policy: args.global.policy,
@@ -231,7 +287,7 @@ fn main() -> ExitCode {
             None => {
                 let (config, problem) = cli::config::load();
                 if let Some(p) = problem {
-                    eprintln!("triage: {p}");
+                    eprintln!("triage: {}", sanitize_text(&p.to_string()));
                 }
                 config.lang.as_deref() == Some("da")
             }
@@ -241,7 +297,10 @@ fn main() -> ExitCode {
     let result = match args.command {
         None => cli::interface(&global),
         Some(Cmd::Demo { no_ui }) => cli::demo::run(&global, !no_ui),
-        Some(Cmd::Import { files }) => cli::import(&global, &files),
+        Some(Cmd::Init { test_clock }) => cli::init::run(&global, test_clock),
+        Some(Cmd::Import { files, quarantine }) => {
+            cli::import(&global, &files, quarantine.as_deref())
+        }
         Some(Cmd::Cases { json, status }) => cli::cases(&global, json, status.as_deref()),
         Some(Cmd::Show { reference, json }) => cli::show(&global, &reference, json),
         Some(Cmd::Case {
@@ -249,10 +308,15 @@ fn main() -> ExitCode {
             at_version,
             action,
         }) => cli::case(&global, &reference, at_version, action),
-        Some(Cmd::Export { format }) => cli::export(&global, matches!(format, ExportFormat::Csv)),
+        Some(Cmd::Export { format, reveal }) => {
+            cli::export(&global, matches!(format, ExportFormat::Csv), reveal)
+        }
         Some(Cmd::Audit {
-            action: AuditCmd::Verify,
-        }) => cli::audit_verify(&global),
+            action: AuditCmd::Verify { against },
+        }) => cli::audit_verify(&global, against.as_deref()),
+        Some(Cmd::Audit {
+            action: AuditCmd::Head,
+        }) => cli::audit_head(&global),
         Some(Cmd::Audit {
             action: AuditCmd::Log { case, json },
         }) => cli::audit_log(&global, case.as_deref(), json),
@@ -283,14 +347,14 @@ fn main() -> ExitCode {
             },
         ),
         Some(Cmd::Watch { seconds }) => cli::watch(&global, seconds),
-        Some(Cmd::Policy { install }) => cli::policy(&global, install.as_deref()),
+        Some(Cmd::Policy { install, force }) => cli::policy(&global, install.as_deref(), force),
         Some(Cmd::Report { what }) => cli::report::run(&global, what),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("triage: {e:#}");
-            ExitCode::from(1)
+            eprintln!("triage: {}", cli::fail::message(&e));
+            ExitCode::from(cli::fail::code(&e))
         }
     }
 }

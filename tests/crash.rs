@@ -62,7 +62,7 @@ fn sigkill_at_random_moments_loses_no_acknowledged_command() {
     let mut acked: HashMap<String, u64> = HashMap::new();
     let mut total_acks = 0u64;
     for round in 0..rounds {
-        let mut child = Command::new(BIN)
+        let mut child = hermetic(&mut Command::new(BIN), &s.dir.path().join("env"))
             .args(["stress", "--ops", "1000000", "--db"])
             .arg(&s.db)
             .stdout(Stdio::piped())

@@ -103,7 +103,7 @@ proptest! {
         }
         let _ = codec::decode::<CaseRecord>(&b);
         let _ = codec::decode::<Event>(&b);
-        let _ = codec::decode::<AuditEntry>(&b);
+        let _ = AuditEntry::decode(&b);
         let _ = codec::decode::<CaseRecord>(&bytes);
     }
 }

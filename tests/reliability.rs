@@ -215,7 +215,8 @@ fn a_full_disk_refuses_the_import_whole_with_a_clear_error() {
     std::fs::write(&big, text).unwrap();
     let limit = std::fs::metadata(s.db.join("db")).unwrap().len() + 300_000;
     let mut cmd = std::process::Command::new(BIN);
-    cmd.args(["import", big.to_str().unwrap(), "--db"])
+    hermetic(&mut cmd, &s.dir.path().join("env"))
+        .args(["import", big.to_str().unwrap(), "--db"])
         .arg(&s.db)
         .env("TRIAGE_NOW", NOW);
     // SAFETY: setrlimit only, between fork and exec.

@@ -84,6 +84,8 @@ struct Served {
     log: PathBuf,
     child: Option<Child>,
     fixed_now: bool,
+    /// The server's TRIAGE_NOW when `fixed_now` (the embedded commands use NOW).
+    server_now: &'static str,
 }
 
 struct Setup {
@@ -94,6 +96,8 @@ struct Setup {
     extra_serve_args: Vec<String>,
     /// Serve under the bundled policy, which names demo staff only (not the runner).
     serve_without_runner: bool,
+    /// The server's fixed time, when not NOW (a clock behind the store's head).
+    server_now: &'static str,
 }
 
 impl Default for Setup {
@@ -103,6 +107,7 @@ impl Default for Setup {
             runner_roles: r#"["caseworker", "dpo", "admin"]"#,
             extra_serve_args: vec!["--socket-mode".into(), "0666".into()],
             serve_without_runner: false,
+            server_now: NOW,
         }
     }
 }
@@ -135,7 +140,19 @@ impl Served {
             }
         }
         let policy_file = dir.path().join("policy.toml");
-        std::fs::write(&policy_file, policy).unwrap();
+        std::fs::write(&policy_file, &policy).unwrap();
+        // Whoever makes the store is its admin; a runner with fewer roles gets them from
+        // the policy the server is started under.
+        let all_roles = r#"["caseworker", "dpo", "admin"]"#;
+        let init_file = dir.path().join("init-policy.toml");
+        std::fs::write(
+            &init_file,
+            policy.replace(
+                &format!("roles = {}\n", setup.runner_roles),
+                &format!("roles = {all_roles}\n"),
+            ),
+        )
+        .unwrap();
         let s = Served {
             socket: dir.path().join("triage.sock"),
             log: dir.path().join("serve.log"),
@@ -143,8 +160,14 @@ impl Served {
             _dir: dir,
             child: None,
             fixed_now: setup.fixed_now,
+            server_now: setup.server_now,
         };
-        s.embedded_ok(&["policy", "--install", policy_file.to_str().unwrap()]);
+        s.embedded_ok(&[
+            "init",
+            "--policy",
+            init_file.to_str().unwrap(),
+            "--test-clock",
+        ]);
         s.embedded_ok(&[
             "import",
             root().join("tests/data/three.jsonl").to_str().unwrap(),
@@ -154,19 +177,25 @@ impl Served {
             root().join("demo-data/enquiries.jsonl").to_str().unwrap(),
         ]);
         let mut s = s;
-        let mut args = setup.extra_serve_args.clone();
         if setup.serve_without_runner {
-            args.push("--policy".into());
-            args.push(root().join("demo-data/policy.toml").display().to_string());
+            // Installed, not passed: a server never takes its policy (or roles) from --policy.
+            s.embedded_ok(&[
+                "policy",
+                "--install",
+                root().join("demo-data/policy.toml").to_str().unwrap(),
+            ]);
+        } else if setup.runner_roles != all_roles {
+            s.embedded_ok(&["policy", "--install", policy_file.to_str().unwrap()]);
         }
-        s.spawn(&args);
+        s.spawn(&setup.extra_serve_args);
         s
     }
 
     fn spawn(&mut self, extra: &[String]) {
         let log = std::fs::File::create(&self.log).unwrap();
         let mut cmd = Command::new(BIN);
-        cmd.arg("serve")
+        hermetic(&mut cmd, &self._dir.path().join("env"))
+            .arg("serve")
             .arg("--db")
             .arg(&self.db)
             .arg("--socket")
@@ -178,7 +207,7 @@ impl Served {
             .stdout(Stdio::null())
             .stderr(log);
         if self.fixed_now {
-            cmd.env("TRIAGE_NOW", NOW);
+            cmd.env("TRIAGE_NOW", self.server_now);
         } else {
             cmd.env_remove("TRIAGE_NOW");
         }
@@ -203,7 +232,7 @@ impl Served {
 
     /// The CLI on the store itself (before the server starts or after it stopped).
     fn embedded(&self, args: &[&str]) -> Output {
-        Command::new(BIN)
+        hermetic(&mut Command::new(BIN), &self._dir.path().join("env"))
             .args(args)
             .arg("--db")
             .arg(&self.db)
@@ -228,7 +257,8 @@ impl Served {
     /// The CLI through the server, as `who` (None: the runner).
     fn cli(&self, who: &Option<User>, args: &[&str]) -> Command {
         let mut cmd = Command::new(BIN);
-        cmd.arg("--server")
+        hermetic(&mut cmd, &self._dir.path().join("env"))
+            .arg("--server")
             .arg(&self.socket)
             .args(args)
             .env_remove("TRIAGE_POLICY")
@@ -237,7 +267,17 @@ impl Served {
             .env_remove("TRIAGE_SERVER")
             .stdin(Stdio::null());
         if let Some(u) = who {
+            // Another user cannot reach the runner's temporary directories.
             cmd.uid(u.uid).gid(u.gid).env("HOME", "/nonexistent");
+            for v in [
+                "XDG_CONFIG_HOME",
+                "XDG_DATA_HOME",
+                "XDG_STATE_HOME",
+                "XDG_CACHE_HOME",
+                "XDG_RUNTIME_DIR",
+            ] {
+                cmd.env(v, "/nonexistent");
+            }
         }
         cmd
     }
@@ -413,10 +453,12 @@ fn the_kernel_says_who_acts_roles_come_from_the_policy_and_strangers_are_refused
     );
     assert!(!err.contains("panicked"));
     stranger.stop();
-    let log = stranger.embedded_ok(&["audit", "log", "--case", r]);
+    // The runner is no staff there any more: read the chain with the library.
+    let store = triage::store::Store::open(&stranger.db).unwrap();
+    let log = store.audit_log(Some(reference(r))).unwrap();
     assert!(
-        !log.contains("note"),
-        "nothing was written for the stranger: {log}"
+        !log.iter().any(|(e, _)| e.action == "note"),
+        "nothing was written for the stranger"
     );
 }
 
@@ -979,7 +1021,7 @@ fn triage_finds_the_server_beside_the_store_and_opens_the_store_itself_when_none
     let db = dir.path().join("db");
     let policy = policy_file(dir.path());
     let run = |args: &[&str]| -> Output {
-        Command::new(BIN)
+        hermetic(&mut Command::new(BIN), &dir.path().join("env"))
             .args(args)
             .arg("--db")
             .arg(&db)
@@ -990,9 +1032,11 @@ fn triage_finds_the_server_beside_the_store_and_opens_the_store_itself_when_none
             .output()
             .unwrap()
     };
-    assert!(run(&["policy", "--install", policy.to_str().unwrap()])
-        .status
-        .success());
+    assert!(
+        run(&["init", "--policy", policy.to_str().unwrap(), "--test-clock"])
+            .status
+            .success()
+    );
     assert!(run(&[
         "import",
         root().join("tests/data/three.jsonl").to_str().unwrap()
@@ -1016,7 +1060,7 @@ fn triage_finds_the_server_beside_the_store_and_opens_the_store_itself_when_none
 
     // A server on the default socket (it replaces the stale file): the interface and the
     // case commands go through it; subcommands that need the store say where it is served.
-    let mut child = Command::new(BIN)
+    let mut child = hermetic(&mut Command::new(BIN), &dir.path().join("env"))
         .args(["serve", "--db"])
         .arg(&db)
         .env("TRIAGE_NOW", NOW)
@@ -1045,7 +1089,9 @@ fn triage_finds_the_server_beside_the_store_and_opens_the_store_itself_when_none
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("purposes:"));
-    let out = run(&["export"]);
+    // Every subcommand goes through the server; only `compact` needs the files themselves.
+    assert!(run(&["export"]).status.success());
+    let out = run(&["compact"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(
@@ -1112,4 +1158,75 @@ fn connections_beyond_the_limit_are_refused_with_words_and_the_rest_keep_working
     let c = eventually();
     note_with_retry(&c, reference("2026-000002"), "c got in");
     s.stop();
+}
+
+/// The server writes the chain's head to the system log (and its journal on stderr) at
+/// start and stop, so a copy lives outside the store.
+#[test]
+fn the_server_logs_the_audit_head_at_start_and_stop() {
+    let mut s = Served::start();
+    let me = None;
+    let first = s.ok(&me, &["cases", "--json"]);
+    let r = serde_json::from_str::<serde_json::Value>(first.lines().next().unwrap()).unwrap()
+        ["reference"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    s.ok(&me, &["case", &r, "note", "called back"]);
+    assert!(s.stop().success());
+    let log = s.log_text();
+    let head_at = |moment: &str| -> triage::store::audit::HeadLine {
+        let line = log
+            .lines()
+            .find(|l| l.contains(&format!("audit head at {moment}:")))
+            .unwrap_or_else(|| panic!("no {moment} head in:\n{log}"));
+        line.parse().unwrap()
+    };
+    let (start, stop) = (head_at("start"), head_at("stop"));
+    assert!(stop.seq > start.seq, "{start} / {stop}");
+    for line in [start, stop] {
+        let out = s.embedded_ok(&["audit", "verify", "--against", &line.to_string()]);
+        assert!(out.contains("extends the recorded head"), "{out}");
+    }
+}
+
+/// A server whose clock reads earlier than the store's last entry (a clock stepped back, or
+/// someone hoping to backdate) still writes entries in order: dated at the head's time,
+/// with the clock's reading kept; the chain verifies.
+#[test]
+fn a_server_clock_behind_the_head_keeps_the_chain_in_order() {
+    let mut s = Served::with(Setup {
+        server_now: "2020-01-01T10:00:00+01:00",
+        ..Setup::default()
+    });
+    let me = None;
+    let first = s.ok(&me, &["cases", "--json"]);
+    let r = serde_json::from_str::<serde_json::Value>(first.lines().next().unwrap()).unwrap()
+        ["reference"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    s.ok(&me, &["case", &r, "note", "looks older than it is"]);
+    assert!(s.stop().success());
+    let log: Vec<serde_json::Value> = s
+        .embedded_ok(&["audit", "log", "--json"])
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let times: Vec<chrono::DateTime<chrono::FixedOffset>> = log
+        .iter()
+        .map(|e| chrono::DateTime::parse_from_rfc3339(e["at"].as_str().unwrap()).unwrap())
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+    let note = log.iter().rev().find(|e| e["action"] == "note").unwrap();
+    assert!(!note["at"].as_str().unwrap().starts_with("2020"), "{note}");
+    assert!(
+        note["clock"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("2020-01-01T09:00:00"),
+        "{note}"
+    );
+    let v = s.embedded_ok(&["audit", "verify"]);
+    assert!(v.contains("audit chain verified"), "{v}");
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{TestStore, BIN, NOW};
+use common::{hermetic, hermetic_env, TestStore, BIN, NOW, UNSET};
 use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
 use std::io::{Read, Write};
 use std::sync::mpsc::{channel, Receiver};
@@ -24,6 +24,11 @@ struct Session {
 
 impl Session {
     fn start(store: &TestStore, cols: u16, rows: u16) -> Session {
+        Session::start_with(store, cols, rows, &[])
+    }
+
+    /// As [`Session::start`], with some environment variables set after the hermetic ones.
+    fn start_with(store: &TestStore, cols: u16, rows: u16, env: &[(&str, &str)]) -> Session {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -39,11 +44,17 @@ impl Session {
         cmd.arg(&store.db);
         cmd.env("TRIAGE_NOW", NOW);
         cmd.env("TERM", "xterm-256color");
-        cmd.env("XDG_STATE_HOME", home.path().join("state"));
-        cmd.env("XDG_CONFIG_HOME", home.path().join("config"));
-        cmd.env_remove("TRIAGE_POLICY");
-        cmd.env_remove("TRIAGE_DB");
+        for v in UNSET {
+            cmd.env_remove(v);
+        }
+        for (k, v) in hermetic_env(home.path()) {
+            cmd.env(k, v);
+        }
+        cmd.env("TRIAGE_NOW", NOW);
         cmd.env_remove("NO_COLOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();
@@ -479,12 +490,11 @@ fn a_hung_up_terminal_ends_the_interface() {
     unsafe { libc::fcntl(master, libc::F_SETFD, libc::FD_CLOEXEC) };
     let slave = unsafe { OwnedFd::from_raw_fd(slave) };
     let mut cmd = std::process::Command::new(BIN);
-    cmd.arg("--db")
+    hermetic(&mut cmd, home.path())
+        .arg("--db")
         .arg(&store.db)
         .env("TRIAGE_NOW", NOW)
         .env("TERM", "xterm-256color")
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
         .stdin(slave.try_clone().unwrap())
         .stdout(slave.try_clone().unwrap())
         .stderr(slave.try_clone().unwrap());
@@ -537,4 +547,102 @@ fn a_hung_up_terminal_ends_the_interface() {
     assert!(store
         .ok(&["audit", "verify"])
         .starts_with("audit chain verified"));
+}
+
+/// Bracketed paste: a paste is text in the focused field. Before, a line break in it was
+/// Enter, and the rest ran as keys (`Hanne⏎ty` applied the filter, then took a case).
+#[test]
+fn a_paste_is_text_in_the_field_never_keys() {
+    let store = TestStore::demo();
+    let mut s = Session::start(&store, 100, 30);
+    s.wait_for("Reference");
+    assert!(
+        contains(&s.bytes, b"\x1b[?2004h"),
+        "bracketed paste is enabled"
+    );
+    s.send("/");
+    s.wait_for("Filter:");
+    s.send("\x1b[200~Hanne\rty\x1b[201~");
+    s.wait_for("Filter: Hanne ty");
+    // Still in the filter: the pasted line break was not Enter, "t" and "y" not keys.
+    s.send("x");
+    s.wait_for("Filter: Hanne tyx");
+    s.send("\x1b");
+    s.wait_until("the filter closed", |sc| !sc.contents().contains("Filter:"));
+    // With no field focused, a paste does nothing but say so.
+    s.send("\x1b[200~q\x1b[201~");
+    s.wait_for("paste ignored");
+    s.send("q");
+    assert!(s.wait_exit());
+    assert!(contains(
+        &s.bytes[s.bytes.len().saturating_sub(200)..],
+        b"\x1b[?2004l"
+    ));
+}
+
+/// A paste of 1 MB is taken, cut with a message, and the interface answers Esc and q.
+#[test]
+fn a_one_megabyte_paste_is_capped_without_freezing() {
+    let store = TestStore::demo();
+    let mut s = Session::start(&store, 100, 30);
+    s.wait_for("Reference");
+    s.send("/");
+    s.wait_for("Filter:");
+    let mut paste = b"\x1b[200~".to_vec();
+    paste.extend(std::iter::repeat_n(b'k', 1 << 20));
+    paste.extend_from_slice(b"\x1b[201~");
+    let started = Instant::now();
+    // The pty holds only a few KB: write from a thread while this one reads the screen.
+    let mut writer = std::mem::replace(&mut s.writer, Box::new(std::io::sink()));
+    let feeder = std::thread::spawn(move || {
+        writer.write_all(&paste).unwrap();
+        writer.flush().unwrap();
+        writer
+    });
+    s.wait_for("Filter: kkkkkkkk");
+    let writer = feeder.join().unwrap();
+    s.writer = writer;
+    // Enter applies the filter; the status bar then says the paste was cut.
+    s.send("\r");
+    s.wait_for("cut to 4096");
+    s.wait_for(&format!("/{}", "k".repeat(10)));
+    s.send("\x1b");
+    s.wait_until("the filter cleared", |sc| !sc.contents().contains("/kkkk"));
+    s.send("q");
+    assert!(s.wait_exit(), "q still quits");
+    assert!(started.elapsed() < WAIT, "took {:?}", started.elapsed());
+}
+
+#[test]
+fn a_terminal_without_cursor_addressing_is_refused() {
+    let store = TestStore::demo();
+    for term in ["dumb", ""] {
+        let mut s = Session::start_with(&store, 80, 24, &[("TERM", term)]);
+        assert!(!s.wait_exit(), "TERM={term:?} is refused");
+        let text = String::from_utf8_lossy(&s.bytes).to_string();
+        assert!(text.contains("cursor addressing"), "TERM={term:?}: {text}");
+        assert!(
+            !contains(&s.bytes, b"\x1b[?1049h"),
+            "never entered the full screen"
+        );
+    }
+}
+
+#[test]
+fn a_locale_without_utf8_gets_ascii_borders_and_markers() {
+    let store = TestStore::demo();
+    let mut s = Session::start_with(&store, 100, 30, &[("LANG", "C")]);
+    s.wait_for("Reference");
+    s.send("6");
+    s.wait_for("| All |");
+    s.settle(Duration::from_millis(300));
+    let screen = s.screen();
+    for glyph in ['│', '…', '▶', '✓', '✗', '▼', '▲', '·', '›'] {
+        assert!(
+            !screen.contains(glyph),
+            "{glyph} drawn under LANG=C:\n{screen}"
+        );
+    }
+    s.send("q");
+    assert!(s.wait_exit());
 }

@@ -86,7 +86,7 @@ fn measure_served(db: &Path, tmp: &Path) -> Result<Option<super::bench_ui::UiFig
 /// A part of the bench to run alone (the others need the generated store).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Only {
-    /// Import from JSON Lines into a fresh store; needs no generated store
+    /// Import from JSON Lines and from a maildir into fresh stores; needs no generated store
     Import,
 }
 
@@ -98,7 +98,11 @@ pub fn run(
 ) -> Result<ExitCode> {
     let tmp = tempfile_dir()?;
     if only == Some(Only::Import) {
-        let rows = [import_row(&tmp)?, recovery_row(&tmp)?];
+        let rows = [
+            import_row(&tmp)?,
+            recovery_row(&tmp)?,
+            super::bench_mail::mail_import_row(&tmp)?,
+        ];
         print_table(&rows, 0);
         let _ = std::fs::remove_dir_all(&tmp);
         return Ok(ExitCode::SUCCESS);
@@ -133,6 +137,14 @@ pub fn run(
     // Through the server first (how several people on one machine use it): this process
     // then holds no store, only the interface.
     let served = measure_served(&db, &tmp)?;
+    // The whole list through the server, before this process opens the store itself.
+    let listed = match super::bench_served::rows(&db, &tmp) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("triage bench: the served list was not measured: {e}");
+            Vec::new()
+        }
+    };
     // The figures below start at `main`; what comes before it (exec, loading, the
     // allocator) is measured as a whole process and added.
     let exec_ms = start_ms()?;
@@ -229,6 +241,7 @@ pub fn run(
             met: Some(sv.rss_mb <= 300.0),
         });
     }
+    rows.extend(listed);
     let summaries: Vec<CaseSummary> = api.summaries()?;
     let n = summaries.len();
 
@@ -322,6 +335,7 @@ pub fn run(
 
     rows.push(import_row(&tmp)?);
     rows.push(recovery_row(&tmp)?);
+    rows.push(super::bench_mail::mail_import_row(&tmp)?);
 
     // Whole processes on the same subject lines: triage filter against fzf --filter.
     let lines_file = tmp.join("subjects.txt");
@@ -337,10 +351,13 @@ pub fn run(
         ],
         None,
     )?;
-    let fzf = time_process("fzf".as_ref(), &["--filter", query], Some(&lines_file));
+    // fzf is optional: without it the row says so and the bench goes on.
+    let fzf = fzf_installed()
+        .then(|| time_process("fzf".as_ref(), &["--filter", query], Some(&lines_file)));
     let side = match fzf {
-        Ok(f) => format!("triage filter {ours:.0} ms, fzf --filter {f:.0} ms, ratio {:.2} (query {query:?}, {n} lines)", ours / f),
-        Err(e) => format!("triage filter {ours:.0} ms; fzf not run: {e}"),
+        Some(Ok(f)) => format!("triage filter {ours:.0} ms, fzf --filter {f:.0} ms, ratio {:.2} (query {query:?}, {n} lines)", ours / f),
+        Some(Err(e)) => format!("triage filter {ours:.0} ms; fzf not run: {e}"),
+        None => format!("triage filter {ours:.0} ms; fzf not installed"),
     };
     rows.push(Row {
         figure: "filter as a whole process vs fzf --filter",
@@ -438,6 +455,19 @@ fn time_process(program: &std::ffi::OsStr, args: &[&str], stdin: Option<&Path>) 
         bail!("{} was killed", program.to_string_lossy());
     }
     Ok(ms)
+}
+
+/// Whether an `fzf` can be started at all (on PATH and executable).
+fn fzf_installed() -> bool {
+    match std::process::Command::new("fzf")
+        .arg("--version")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+    {
+        Ok(_) => true,
+        Err(e) => e.kind() != std::io::ErrorKind::NotFound,
+    }
 }
 
 fn tempfile_dir() -> Result<PathBuf> {

@@ -2,6 +2,7 @@
 //! bytes one "down" sends through the real crossterm backend, frames while filtering, and
 //! memory with the queue open. Measured in-process on the same code the run loop uses.
 
+use crate::domain::danish_time::DanishDay;
 use crate::store::api::Api;
 use crate::tui::action::{Action, View};
 use crate::tui::app::{update, App, Init};
@@ -81,7 +82,7 @@ pub fn measure(
             actor: api.actor().clone(),
             store: api.describe(),
             policy: api.policy().clone(),
-            today: api.now().date_naive(),
+            today: api.now().danish_day(),
             keymap,
             problems,
         },

@@ -43,6 +43,8 @@ pub fn run(global: &Global, open_ui: bool) -> Result<ExitCode> {
     let store = Store::open(&db)?;
     store.set_policy_text(&text)?;
     store.set_flag("demo")?;
+    // Its clock may be fixed (TRIAGE_NOW): it holds no real enquiries.
+    store.set_flag("test-clock")?;
     let demo_global = Global {
         db: Some(db.clone()),
         policy: None,
@@ -148,13 +150,30 @@ enum Step {
     Act(usize, Command),
 }
 
+/// The day the bundled demo enquiries were written for: "yesterday's post" is dated the day
+/// before it.
+pub const DEMO_DAY: (i32, u32, u32) = (2026, 11, 24);
+
+/// Moves every enquiry by whole days so that the demo lives on the day it runs: yesterday's
+/// post is yesterday's, and deadlines fall due and run over as they did on `DEMO_DAY`.
+pub fn relative_to(records: &mut [import::Record], now: DateTime<Utc>) {
+    let (y, m, d) = DEMO_DAY;
+    let written = chrono::NaiveDate::from_ymd_opt(y, m, d).expect("a valid date");
+    let shift =
+        Duration::days((crate::domain::danish_time::danish_date(&now) - written).num_days());
+    for r in records {
+        r.enquiry.received += shift;
+    }
+}
+
 pub fn seed(
     store: &Store,
     policy: &Policy,
-    records: Vec<import::Record>,
+    mut records: Vec<import::Record>,
     now: DateTime<Utc>,
     runner: &str,
 ) -> Result<SeedStats> {
+    relative_to(&mut records, now);
     let detector = Detector::from_policy(policy);
     let caseworkers: Vec<String> = policy
         .staff

@@ -1,12 +1,16 @@
 //! The subcommands behind `main`: open the store as the OS user and print for people or JSON.
 
 pub mod bench;
+pub mod bench_mail;
+pub mod bench_served;
 pub mod bench_ui;
 pub mod compact;
 pub mod config;
 pub mod demo;
+pub mod fail;
 pub mod filter;
 pub mod gen;
+pub mod init;
 pub mod recover;
 pub mod report;
 pub mod retention;
@@ -18,10 +22,14 @@ use crate::domain::case::{Case, CaseRecord, DisclosureKind, Outcome, Ruling, Sta
 use crate::domain::category::DataCategory;
 use crate::domain::clock;
 use crate::domain::command::{Access, Command, RouteRequest};
-use crate::domain::detect::{self, Detector};
+use crate::domain::cpr::{self, mask_cprs};
+use crate::domain::danish_time::DanishDay;
+use crate::domain::detect::Detector;
 use crate::domain::enquiry::{Reference, RightKind};
 use crate::domain::policy::Policy;
+use crate::domain::safe_json;
 use crate::domain::sanitize::{sanitize_line, sanitize_text};
+use crate::domain::summary::display_line;
 use crate::import;
 use crate::store::api::{Api, Embedded};
 use crate::store::{Actor, NewEnquiry, Registration, Store, StoreError};
@@ -32,7 +40,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// The policy used when neither `--policy` nor the store names one.
+/// The bundled demo policy, which `demo`, `gen` and `bench` install in the stores they make.
 pub const DEFAULT_POLICY: &str = include_str!("../../demo-data/policy.toml");
 
 /// Options every subcommand shares.
@@ -63,7 +71,7 @@ pub fn fixed_now() -> Result<Option<DateTime<Utc>>> {
     }
 }
 
-/// Loads the policy: `--policy`, else the store's own, else the bundled demo policy.
+/// Loads the policy: `--policy`, else the store's own (a store without one is refused).
 pub fn load_policy(global: &Global, store: &Store) -> Result<Policy> {
     let (text, name) = policy_source(global, store)?;
     Ok(Policy::from_toml(&text, &name)?)
@@ -76,13 +84,14 @@ pub fn policy_source(global: &Global, store: &Store) -> Result<(String, String)>
             .with_context(|| format!("cannot read the policy {}", path.display()))?;
         return Ok((text, path.display().to_string()));
     }
-    Ok(match store.policy_text()? {
-        Some(text) => (text, "the store's policy".into()),
-        None => (
-            DEFAULT_POLICY.to_string(),
-            "demo-data/policy.toml (built in)".into(),
+    match store.policy_text()? {
+        Some(text) => Ok((text, "the store's policy".into())),
+        None => bail!(
+            "the store at {} has no policy installed, so nobody's roles are known.\n  An administrator installs one with `triage policy --install FILE --db {}`.",
+            store.path().display(),
+            store.path().display()
         ),
-    })
+    }
 }
 
 /// Opens the store as the operating-system user, with the roles the policy gives them.
@@ -91,9 +100,9 @@ pub fn open(global: &Global) -> Result<Embedded> {
     as_user(open_store(global, &db)?, global)
 }
 
-/// Opens the store itself; when a server holds it, says so and where.
+/// Opens the store itself (never creating one); when a server holds it, says so and where.
 fn open_store(global: &Global, db: &Path) -> Result<Store> {
-    match Store::open(db) {
+    match Store::open_existing(db) {
         Err(StoreError::Locked { path }) => {
             let socket = global
                 .server
@@ -101,7 +110,7 @@ fn open_store(global: &Global, db: &Path) -> Result<Store> {
                 .unwrap_or_else(|| crate::server::default_socket(&path));
             if std::os::unix::net::UnixStream::connect(&socket).is_ok() {
                 bail!(
-                    "the store at {} is in use by the triage server listening on {}.\n  `triage`, `triage cases`, `triage show` and `triage case` work through the server; this subcommand needs the store itself: stop the server first (e.g. `systemctl stop triage`).",
+                    "the store at {} is in use by the triage server listening on {}.\n  Every subcommand works through the server except `compact` and `restore`, which need the store's files to themselves: stop the server first (e.g. `systemctl stop triage`), run it, then start the server again.",
                     path.display(),
                     socket.display()
                 )
@@ -177,8 +186,14 @@ pub fn as_user(store: Store, global: &Global) -> Result<Embedded> {
     if !store.is_empty() && !store.queue_current(&policy)? {
         eprintln!("triage: rebuilding the queue index (once, after an upgrade or a new policy)…");
     }
-    store.refresh_queue(&policy, now.date_naive())?;
-    let roles = policy.roles_of(&login);
+    store.refresh_queue(&policy, now.danish_day())?;
+    // Roles come from the installed policy even when `--policy` dry-runs another one.
+    let roles = match (&global.policy, store.policy_text()?) {
+        (Some(_), Some(installed)) => {
+            Policy::from_toml(&installed, "the store's policy")?.roles_of(&login)
+        }
+        _ => policy.roles_of(&login),
+    };
     if roles.is_empty() {
         bail!(
             "your login `{login}` is not staff in the policy in force.\n  Add it to the policy's [[staff]] list (login = \"{login}\", roles = [\"caseworker\"]) and install it with `triage policy --install FILE`."
@@ -212,48 +227,88 @@ pub fn run_interface(api: &dyn Api, global: &Global) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads every file first; registers each file in one transaction (all or nothing).
-pub fn import(global: &Global, files: &[PathBuf]) -> Result<ExitCode> {
-    if let Some(client) = find_server(global)? {
-        return import_through(&client, files);
-    }
-    let api = open(global)?;
-    let detector = Detector::from_policy(&api.policy);
-    let mut parsed = Vec::new();
+/// Reads and registers file by file, each all or nothing on its own (or, with
+/// `quarantine`, its refused records set aside there and the rest registered); the summary
+/// names every record that was a duplicate, flagged or refused.
+pub fn import(global: &Global, files: &[PathBuf], quarantine: Option<&Path>) -> Result<ExitCode> {
+    let api = connect_or_open(global)?;
+    import_through(&*api, files, quarantine)
+}
+
+/// The per-file loop both ways of importing share: read, plan, register, report.
+fn import_each(
+    files: &[PathBuf],
+    now: DateTime<Utc>,
+    quarantine: Option<&Path>,
+    mut register: impl FnMut(Vec<import::Record>) -> Result<Registration>,
+) -> Result<ExitCode> {
+    let mut refused = 0;
     for f in files {
-        parsed.push((f, import::read_path(f)?));
+        let read = match import::read_file(f, now) {
+            Ok(read) => read,
+            Err(e) => {
+                eprintln!("{}", sanitize_text(&e.to_string()));
+                refused += 1;
+                continue;
+            }
+        };
+        let mut plan = import::outcome::Plan::new(read, quarantine).with_context(|| {
+            format!(
+                "{}: cannot set refused messages aside",
+                sanitize_line(&f.display().to_string())
+            )
+        })?;
+        let records = plan.take_records();
+        let reg = if records.is_empty() {
+            Registration::default()
+        } else {
+            register(records)?
+        };
+        let (out, err) = plan.report(&reg);
+        for l in out {
+            println!("{l}");
+        }
+        for l in err {
+            eprintln!("{l}");
+        }
+        if plan.refused_whole() {
+            refused += 1;
+        }
     }
-    for (f, records) in parsed {
-        let (registered, duplicates) = register(&api, &detector, records)?;
-        println!(
-            "{}: {registered} registered, {duplicates} already in the store",
-            f.display()
+    if refused == files.len() {
+        anyhow::bail!("nothing was imported");
+    }
+    if refused > 0 {
+        anyhow::bail!(
+            "{refused} of {} files were refused; the others were imported",
+            files.len()
         );
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// `import` while a server holds the store: detection here, registration there, in the
-/// same transactions as `register_batch` (and in frames the server accepts).
-fn import_through(client: &crate::server::Client, files: &[PathBuf]) -> Result<ExitCode> {
-    use crate::server::protocol::{Arrival, MAX_REQUEST};
-    let detector = Detector::from_policy(client.policy());
-    let mut parsed = Vec::new();
-    for f in files {
-        parsed.push((f, import::read_path(f)?));
-    }
-    for (f, records) in parsed {
+/// Detection here, registration through the `Api` (the store here, or its server), each
+/// file all or nothing up to ATOMIC_IMPORT records, in units of that size beyond, and in
+/// frames a server accepts.
+fn import_through(api: &dyn Api, files: &[PathBuf], quarantine: Option<&Path>) -> Result<ExitCode> {
+    use crate::server::protocol::MAX_REQUEST;
+    let detector = Detector::from_policy(api.policy());
+    import_each(files, api.now(), quarantine, |mut records| {
+        for r in &mut records {
+            crate::domain::purpose_cue::fill(api.policy(), &mut r.enquiry);
+        }
         let total = records.len();
-        let mut chunks: Vec<Vec<Arrival>> = vec![Vec::new()];
+        let suggestions = crate::parallel::map(&records, |r| detector.detect_enquiry(&r.enquiry));
+        let mut chunks: Vec<Vec<NewEnquiry>> = vec![Vec::new()];
         let mut bytes = 0;
-        for r in records {
-            let arrival = Arrival {
-                suggestions: detector.detect_enquiry(&r.enquiry),
+        for (r, suggestions) in records.into_iter().zip(suggestions) {
+            let arrival = NewEnquiry {
+                suggestions,
                 enquiry: r.enquiry,
                 source: r.source,
             };
-            let size = crate::store::codec::encode(&arrival)
-                .map(|b| b.len())
+            let size = crate::store::codec::encode(&(&arrival.enquiry, &arrival.suggestions))
+                .map(|b| b.len() + arrival.source.len())
                 .unwrap_or(0);
             let last = chunks.last().map(Vec::len).unwrap_or(0);
             if last > 0 && (last == ATOMIC_IMPORT || bytes + size > MAX_REQUEST / 2) {
@@ -263,46 +318,26 @@ fn import_through(client: &crate::server::Client, files: &[PathBuf]) -> Result<E
             bytes += size;
             chunks.last_mut().expect("one chunk at least").push(arrival);
         }
-        let (mut registered, mut duplicates, mut done) = (0, 0, 0);
+        let mut reg = Registration::default();
+        let mut done = 0;
         for chunk in chunks {
             let n = chunk.len();
-            let reg = client.register(chunk).with_context(|| {
+            // If the disk fails half-way, importing the file again registers the rest: what
+            // was stored is recognised as already there.
+            let unit = api.register(chunk).with_context(|| {
                 if done == 0 {
-                    format!("{}: nothing from this file was imported", f.display())
+                    "nothing from this file was imported".to_string()
                 } else {
                     format!(
-                        "{}: {done} of {total} records were stored before this failure; importing the file again registers the rest",
-                        f.display()
+                        "{done} of {total} records were stored before this failure; importing the file again registers the rest"
                     )
                 }
             })?;
-            registered += reg.registered.len();
-            duplicates += reg.duplicates.len();
+            import::outcome::merge(&mut reg, unit, done);
             done += n;
         }
-        println!(
-            "{}: {registered} registered, {duplicates} already in the store",
-            f.display()
-        );
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Registers records in one transaction; returns (registered, duplicates).
-pub fn register(
-    api: &Embedded,
-    detector: &Detector,
-    records: Vec<import::Record>,
-) -> Result<(usize, usize)> {
-    let reg = register_batch(
-        &api.store,
-        &api.policy,
-        detector,
-        records,
-        &api.actor.login,
-        api.now(),
-    )?;
-    Ok((reg.registered.len(), reg.duplicates.len()))
+        Ok(reg)
+    })
 }
 
 /// Largest file imported in a single transaction.
@@ -321,10 +356,13 @@ pub fn register_batch(
     let batch: Vec<NewEnquiry> = records
         .into_iter()
         .zip(suggestions)
-        .map(|(r, suggestions)| NewEnquiry {
-            suggestions,
-            enquiry: r.enquiry,
-            source: r.source,
+        .map(|(mut r, suggestions)| {
+            crate::domain::purpose_cue::fill(policy, &mut r.enquiry);
+            NewEnquiry {
+                suggestions,
+                enquiry: r.enquiry,
+                source: r.source,
+            }
         })
         .collect();
     // Every record was validated before this point, so a malformed one never leaves part
@@ -340,7 +378,7 @@ fn parse_ref(s: &str) -> Result<Reference> {
 }
 
 fn today(api: &dyn Api) -> NaiveDate {
-    api.now().date_naive()
+    api.now().danish_day()
 }
 
 fn countdown(case: &Case, policy: &Policy, cal: &Calendar, today: NaiveDate) -> String {
@@ -350,12 +388,7 @@ fn countdown(case: &Case, policy: &Policy, cal: &Calendar, today: NaiveDate) -> 
 }
 
 fn masked_sender(case: &Case) -> String {
-    let name = sanitize_line(&case.enquiry.sender.name);
-    if detect::parse_cpr(name.trim()).is_some() {
-        detect::mask_cpr(name.trim())
-    } else {
-        name.into_owned()
-    }
+    display_line(&case.enquiry.sender.name)
 }
 
 fn badges(case: &Case) -> String {
@@ -395,15 +428,15 @@ pub fn cases(global: &Global, json: bool, status: Option<&str>) -> Result<ExitCo
     let cal = Calendar::from_policy(api.policy());
     let today = today(&*api);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for rec in api.cases()? {
-        if want.is_some_and(|w| w != rec.status()) {
-            continue;
-        }
+    // A page at a time, filtered where the store is: the first line prints at once and
+    // neither side ever holds the whole list.
+    for rec in pages(&*api, want) {
+        let rec = rec?;
         if json {
             writeln!(
                 out,
                 "{}",
-                serde_json::to_string(&summary_json(&rec, api.policy(), &cal, today))?
+                safe_json::to_line(&summary_json(&rec, api.policy(), &cal, today))?
             )?;
             continue;
         }
@@ -412,12 +445,12 @@ pub fn cases(global: &Global, json: bool, status: Option<&str>) -> Result<ExitCo
                 out,
                 "{}  {}  {:<11} {:<22} {:>10}  {:<14} {}",
                 c.reference,
-                c.enquiry.received.format("%Y-%m-%d"),
+                c.enquiry.received.danish_day(),
                 c.status.as_id(),
                 truncate(c.purpose.as_deref().unwrap_or("-"), 22),
                 countdown(c, api.policy(), &cal, today),
                 truncate(&badges(c), 14),
-                truncate(&sanitize_line(&c.enquiry.subject), 50),
+                truncate(&display_line(&c.enquiry.subject), 50),
             )?,
             CaseRecord::Erased(t) => writeln!(
                 out,
@@ -430,6 +463,35 @@ pub fn cases(global: &Global, json: bool, status: Option<&str>) -> Result<ExitCo
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Every case record the caller may read (with `status` when given), a page at a time.
+pub fn pages(
+    api: &dyn Api,
+    status: Option<Status>,
+) -> impl Iterator<Item = Result<CaseRecord, StoreError>> + '_ {
+    let mut after = None;
+    let mut done = false;
+    let mut page = std::collections::VecDeque::new();
+    std::iter::from_fn(move || loop {
+        if let Some(rec) = page.pop_front() {
+            return Some(Ok(rec));
+        }
+        if done {
+            return None;
+        }
+        match api.cases_page(after, crate::store::api::PAGE, status) {
+            Ok((records, next)) => {
+                page.extend(records);
+                done = next.is_none();
+                after = next;
+            }
+            Err(e) => {
+                done = true;
+                return Some(Err(e));
+            }
+        }
+    })
 }
 
 fn summary_json(
@@ -448,7 +510,7 @@ fn summary_json(
             "assignee": c.assignee,
             "categories": c.confirmed(),
             "due": clock::answer_clock(c, policy, cal, today).map(|a| a.due.to_string()),
-            "subject": sanitize_line(&c.enquiry.subject),
+            "subject": display_line(&c.enquiry.subject),
             "version": c.version,
         }),
         CaseRecord::Erased(t) => serde_json::json!({
@@ -461,8 +523,9 @@ fn summary_json(
     }
 }
 
-/// The case as JSON, with CPR numbers in the text masked: showing is not revealing.
-fn case_json(rec: &CaseRecord) -> Result<serde_json::Value> {
+/// The case as JSON, with CPR numbers in every text masked unless `reveal`: showing is not
+/// revealing.
+fn case_json(rec: &CaseRecord, reveal: bool) -> Result<serde_json::Value> {
     let mut v = serde_json::to_value(match rec {
         CaseRecord::Live(c) => serde_json::to_value(c)?,
         CaseRecord::Erased(t) => serde_json::json!({ "erased": t }),
@@ -473,25 +536,14 @@ fn case_json(rec: &CaseRecord) -> Result<serde_json::Value> {
             .duplicate_of
             .map(|r| serde_json::Value::String(r.to_string()))
             .unwrap_or(serde_json::Value::Null);
-        v["enquiry"]["body"] = serde_json::Value::String(mask_text(&c.enquiry.body));
-        if let Some(cpr) = &c.enquiry.sender.cpr {
-            v["enquiry"]["sender"]["cpr"] = serde_json::Value::String(detect::mask_cpr(cpr));
+        if let Some(cpr) = c.enquiry.sender.cpr.as_ref().filter(|_| !reveal) {
+            v["enquiry"]["sender"]["cpr"] = serde_json::Value::String(cpr::mask_cpr(cpr));
         }
     }
-    Ok(v)
-}
-
-/// Masks every CPR number in a text.
-pub fn mask_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut last = 0;
-    for hit in detect::find_cprs(text) {
-        out.push_str(&text[last..hit.start]);
-        out.push_str(&detect::mask_cpr(&text[hit.start..hit.end]));
-        last = hit.end;
+    if !reveal {
+        safe_json::mask_cprs_in(&mut v);
     }
-    out.push_str(&text[last..]);
-    out
+    Ok(v)
 }
 
 pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
@@ -500,7 +552,7 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
     let rec = api.case(r)?.ok_or(StoreError::NotFound(r))?;
     api.log_access(Some(r), &Access::OpenCase)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&case_json(&rec)?)?);
+        println!("{}", safe_json::to_pretty(&case_json(&rec, false)?)?);
         return Ok(ExitCode::SUCCESS);
     }
     let c = match rec {
@@ -509,8 +561,8 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
                 "{}  erased {} by {}: {}",
                 t.reference,
                 t.erased.at.format("%Y-%m-%d"),
-                t.erased.by,
-                t.ground
+                display_line(&t.erased.by),
+                display_line(&t.ground)
             );
             println!(
                 "purpose: {}  received: {}",
@@ -525,23 +577,44 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
     let e = &c.enquiry;
     println!("{}  {}  version {}", c.reference, c.status, c.version);
     println!(
-        "received  {} via {}",
+        "received  {} via {} (Danish day {})",
         e.received.format("%Y-%m-%d %H:%M %:z"),
-        e.channel
+        e.channel,
+        e.received.danish_day()
     );
     println!("from      {}", masked_sender(&c));
-    println!("subject   {}", sanitize_line(&e.subject));
-    println!("purpose   {}", c.purpose.as_deref().unwrap_or("-"));
+    // A display name can look like an address; the address it came from is shown too.
+    if let Some(email) = e.sender.email.as_deref().filter(|m| *m != e.sender.name) {
+        println!("address   <{}>", display_line(email));
+    }
+    println!("subject   {}", display_line(&e.subject));
+    println!(
+        "purpose   {}",
+        display_line(c.purpose.as_deref().unwrap_or("-"))
+    );
     if let Some(right) = c.right {
         println!("right     {} ({})", right.as_id(), right.article());
     }
-    if let Some(first) = c.duplicate_of {
-        println!(
+    match c.duplicate_of {
+        Some(first) if c.right.is_some() => println!(
             "DUPLICATE? the same person asked for the same right in {first} (within {} days); not merged",
             api.policy().rights.duplicate_window_days
-        );
+        ),
+        Some(first) => println!(
+            "DUPLICATE? the same Message-ID as {first}, with other content; not merged"
+        ),
+        None => {}
     }
-    println!("assignee  {}", c.assignee.as_deref().unwrap_or("-"));
+    // How an imported message was read (its sender's Date:, a guessed sender, …).
+    for ev in api.events(r)? {
+        if let crate::domain::command::Change::Registered { source } = &ev.change {
+            println!("source    {}", display_line(source));
+        }
+    }
+    println!(
+        "assignee  {}",
+        display_line(c.assignee.as_deref().unwrap_or("-"))
+    );
     if let Some(clock) = clock::answer_clock(&c, api.policy(), &cal, today(&*api)) {
         let mut notes = Vec::new();
         if c.purpose.is_none() {
@@ -559,7 +632,7 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
             notes.push(format!("{} days paused", clock.paused_days));
         }
         if clock.delay_letter_due {
-            notes.push("the 7 working days have passed: a letter with reasons and an expected date is due (Offentlighedsloven § 36)".into());
+            notes.push("the 7 working days run out: a letter with reasons and an expected date is due (Offentlighedsloven § 36)".into());
         }
         if clock.complaint_possible {
             notes.push("14 working days have passed: the requester may complain about the processing time (§ 39)".into());
@@ -574,6 +647,9 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
             clock.due,
             clock.countdown.short()
         );
+        if let Some(d) = clock.complaint_date {
+            println!("§ 39      {d} (complaint about the processing time possible after 14 working days)");
+        }
     }
     if let Some(r) = clock::retention_clock(&c, api.policy(), today(&*api)) {
         let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
@@ -606,10 +682,10 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
         println!("suggested {}", suggested.join(", "));
     }
     if let Some(r) = &c.restriction {
-        println!("RESTRICTED (Art. 23): {}", r.reason);
+        println!("RESTRICTED (Art. 23): {}", display_line(&r.reason));
     }
     if let Some(h) = &c.legal_hold {
-        println!("LEGAL HOLD: {}", h.reason);
+        println!("LEGAL HOLD: {}", display_line(&h.reason));
     }
     for d in &c.disclosures {
         let bases: Vec<String> = d.bases.iter().map(|b| b.id()).collect();
@@ -627,15 +703,15 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
                 ""
             }
         );
-        println!("    {}", sanitize_line(&d.justification));
+        println!("    {}", display_line(&d.justification));
     }
     if let Some(dec) = &c.decision {
         println!("decision  {}", dec.outcome.as_id());
         if let Some(r) = &dec.ruling {
             println!(
                 "ruling    {} — {}",
-                sanitize_line(&r.ground),
-                sanitize_line(&r.reasons)
+                display_line(&r.ground),
+                display_line(&r.reasons)
             );
         }
     }
@@ -643,12 +719,12 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
         println!(
             "note      {} {}: {}",
             n.made.at.format("%Y-%m-%d"),
-            n.made.by,
-            sanitize_line(&n.text)
+            display_line(&n.made.by),
+            display_line(&n.text)
         );
     }
     println!();
-    println!("{}", sanitize_text(&mask_text(&e.body)));
+    println!("{}", sanitize_text(&mask_cprs(&e.body)));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -819,7 +895,7 @@ pub fn case(
         api.log_access(Some(r), &Access::RevealCpr)?;
         let mut cprs: Vec<String> = current.enquiry.sender.cpr.iter().cloned().collect();
         cprs.extend(
-            detect::find_cprs(&current.enquiry.body)
+            cpr::find_cprs(&current.enquiry.body)
                 .iter()
                 .map(|h| current.enquiry.body[h.start..h.end].to_string()),
         );
@@ -957,19 +1033,23 @@ fn to_command(action: CaseAction, current: &Case, me: &str) -> Result<Command> {
     })
 }
 
-pub fn export(global: &Global, csv: bool) -> Result<ExitCode> {
-    let api = open(global)?;
+pub fn export(global: &Global, csv: bool, reveal: bool) -> Result<ExitCode> {
+    let api = connect_or_open(global)?;
     api.log_access(
         None,
         &Access::Export {
-            what: if csv {
-                "all cases (csv)"
-            } else {
-                "all cases (jsonl)"
+            what: match (csv, reveal) {
+                (true, false) => "all cases (csv)",
+                (false, false) => "all cases (jsonl)",
+                (true, true) => "all cases (csv), CPR numbers revealed",
+                (false, true) => "all cases (jsonl), CPR numbers revealed",
             }
             .into(),
         },
     )?;
+    if reveal {
+        api.log_access(None, &Access::RevealCpr)?;
+    }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if csv {
         writeln!(
@@ -977,10 +1057,10 @@ pub fn export(global: &Global, csv: bool) -> Result<ExitCode> {
             "reference,received,channel,status,purpose,assignee,categories,recipients,subject"
         )?;
     }
-    for rec in api.store.cases() {
+    for rec in pages(&*api, None) {
         let rec = rec?;
         if !csv {
-            writeln!(out, "{}", serde_json::to_string(&case_json(&rec)?)?)?;
+            writeln!(out, "{}", safe_json::to_line(&case_json(&rec, reveal)?)?)?;
             continue;
         }
         let row: Vec<String> = match &rec {
@@ -1000,7 +1080,11 @@ pub fn export(global: &Global, csv: bool) -> Result<ExitCode> {
                     .map(|d| d.recipient.clone())
                     .collect::<Vec<_>>()
                     .join(" "),
-                sanitize_line(&c.enquiry.subject).into_owned(),
+                if reveal {
+                    sanitize_line(&c.enquiry.subject).into_owned()
+                } else {
+                    display_line(&c.enquiry.subject)
+                },
             ],
             CaseRecord::Erased(t) => vec![
                 t.reference.to_string(),
@@ -1037,12 +1121,29 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-pub fn audit_verify(global: &Global) -> Result<ExitCode> {
-    let api = open(global)?;
-    let v = api.store.verify_audit()?;
+pub fn audit_verify(global: &Global, against: Option<&str>) -> Result<ExitCode> {
+    let anchor = against
+        .map(|l| l.parse::<crate::store::audit::HeadLine>())
+        .transpose()
+        .map_err(|e| anyhow!("--against: {e}"))?;
+    let api = connect_or_open(global)?;
+    let v = api.audit_verify()?;
     match &v.first_broken {
         None => {
             println!("audit chain verified: {} entries, {} events checked against their digests, {} erased cases", v.entries, v.events_checked, v.erased_cases);
+            if let Some(anchor) = anchor {
+                if let Some(problem) = api.audit_extends(&anchor)? {
+                    println!(
+                        "audit chain does NOT extend the recorded head (entry {}): {problem}",
+                        anchor.seq
+                    );
+                    return Ok(ExitCode::from(2));
+                }
+                println!(
+                    "it extends the recorded head: entry {} has the recorded hash",
+                    anchor.seq
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Some(b) => {
@@ -1053,63 +1154,115 @@ pub fn audit_verify(global: &Global) -> Result<ExitCode> {
     }
 }
 
+/// `triage audit head`: one line to keep elsewhere (see `audit verify --against`).
+pub fn audit_head(global: &Global) -> Result<ExitCode> {
+    let api = connect_or_open(global)?;
+    println!("{}", api.audit_head()?);
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn audit_log(global: &Global, case: Option<&str>, json: bool) -> Result<ExitCode> {
-    let api = open(global)?;
+    let api = connect_or_open(global)?;
     let r = case.map(parse_ref).transpose()?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for (e, access) in api.store.audit_log(r)? {
-        let detail = match access.map(|a| a.access) {
-            Some(Access::Search { terms }) => format!("terms {:?}", sanitize_line(&terms)),
-            Some(Access::Export { what }) | Some(Access::Report { what }) => {
-                sanitize_line(&what).into_owned()
+    let mut after = 0;
+    loop {
+        let (lines, next) = api.audit_page(r, after, crate::store::api::PAGE)?;
+        for (e, access) in lines {
+            let detail = match access.map(|a| a.access) {
+                Some(Access::Search { terms }) => format!("terms {:?}", display_line(&terms)),
+                Some(Access::Export { what }) | Some(Access::Report { what }) => {
+                    sanitize_line(&what).into_owned()
+                }
+                Some(Access::InstallPolicy { old, new, forced }) => format!(
+                    "policy {} → {}{}",
+                    old.as_deref()
+                        .map(|d| &d[..16.min(d.len())])
+                        .unwrap_or("none"),
+                    &new[..16.min(new.len())],
+                    if forced.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", forced past {}", sanitize_line(&forced.join(", ")))
+                    }
+                ),
+                _ => String::new(),
+            };
+            if json {
+                writeln!(
+                    out,
+                    "{}",
+                    safe_json::to_line(&serde_json::json!({
+                        "seq": e.seq, "at": e.at.to_rfc3339(), "actor": e.actor,
+                        "case": e.reference.map(|r| r.to_string()), "version": e.version,
+                        "action": e.action, "detail": detail,
+                        "clock": e.clock.map(|c| c.to_rfc3339()),
+                        "digest": crate::store::audit::hex(&e.digest), "prev": crate::store::audit::hex(&e.prev),
+                    }))?
+                )?;
+            } else {
+                let detail = match e.clock {
+                    Some(c) => format!(
+                        "{detail} (clock read {}: behind the entry before)",
+                        c.format("%Y-%m-%d %H:%M:%S")
+                    ),
+                    None => detail,
+                };
+                writeln!(
+                    out,
+                    "{:>6}  {}  {:<10} {:<12} {:<14} {}",
+                    e.seq,
+                    e.at.format("%Y-%m-%d %H:%M:%S"),
+                    truncate(&e.actor, 10),
+                    e.reference
+                        .map(|r| r.to_string())
+                        .unwrap_or_else(|| "-".into()),
+                    e.action,
+                    detail
+                )?;
             }
-            _ => String::new(),
-        };
-        if json {
-            writeln!(
-                out,
-                "{}",
-                serde_json::json!({
-                    "seq": e.seq, "at": e.at.to_rfc3339(), "actor": e.actor,
-                    "case": e.reference.map(|r| r.to_string()), "version": e.version,
-                    "action": e.action, "detail": detail,
-                    "digest": crate::store::audit::hex(&e.digest), "prev": crate::store::audit::hex(&e.prev),
-                })
-            )?;
-        } else {
-            writeln!(
-                out,
-                "{:>6}  {}  {:<10} {:<12} {:<14} {}",
-                e.seq,
-                e.at.format("%Y-%m-%d %H:%M:%S"),
-                truncate(&e.actor, 10),
-                e.reference
-                    .map(|r| r.to_string())
-                    .unwrap_or_else(|| "-".into()),
-                e.action,
-                detail
-            )?;
+        }
+        match next {
+            Some(n) => after = n,
+            None => break,
         }
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn policy(global: &Global, install: Option<&Path>) -> Result<ExitCode> {
+pub fn policy(global: &Global, install: Option<&Path>, force: bool) -> Result<ExitCode> {
+    let api: Box<dyn Api> = match find_server(global)? {
+        Some(c) => Box::new(c),
+        None => {
+            let store = open_store(global, &db_path(global)?)?;
+            match (install, store.policy_text()?) {
+                // A store from before `triage init` installed one: the first policy is
+                // installed by someone it makes an administrator.
+                (Some(path), None) => return first_policy(store, path),
+                _ => Box::new(as_user(store, global)?),
+            }
+        }
+    };
     if let Some(path) = install {
-        let db = match &global.db {
-            Some(p) => p.clone(),
-            None => default_db("store")?,
-        };
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
         Policy::from_toml(&text, &path.display().to_string())?;
-        let store = open_store(global, &db)?;
-        store.set_policy_text(&text)?;
-        println!("policy {} installed in {}", path.display(), db.display());
+        let change = api.install_policy(&text, force)?;
+        println!(
+            "policy {} installed ({}): digest {} (was {}){}",
+            path.display(),
+            api.describe(),
+            change.new,
+            change.old.as_deref().unwrap_or("none"),
+            if change.forced.is_empty() {
+                String::new()
+            } else {
+                format!("; forced past {}", change.forced.join(", "))
+            }
+        );
         return Ok(ExitCode::SUCCESS);
     }
-    let api = connect_or_open(global)?;
     let p = api.policy();
     println!("{} — {}", p.authority.name_en, p.authority.name_da);
     println!("\npurposes:");
@@ -1145,6 +1298,27 @@ pub fn policy(global: &Global, install: Option<&Path>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Installs the first policy of a store that has none, as an admin of that policy.
+fn first_policy(store: Store, path: &Path) -> Result<ExitCode> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let policy = Policy::from_toml(&text, &path.display().to_string())?;
+    let login = crate::identity::os_login().map_err(|e| anyhow!(e))?;
+    let actor = Actor {
+        roles: policy.roles_of(&login),
+        login,
+    };
+    let now = fixed_now()?.unwrap_or_else(Utc::now);
+    let (_, change) = crate::store::api::install_policy(&store, &actor, &text, false, now)?;
+    println!(
+        "policy {} installed in {}: digest {}",
+        path.display(),
+        store.path().display(),
+        change.new
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn db_path(global: &Global) -> Result<PathBuf> {
     match &global.db {
         Some(p) => Ok(p.clone()),
@@ -1153,8 +1327,8 @@ pub fn db_path(global: &Global) -> Result<PathBuf> {
 }
 
 pub fn backup(global: &Global, file: &Path) -> Result<ExitCode> {
-    let api = open(global)?;
-    let s = api.store.backup(file)?;
+    let api = connect_or_open(global)?;
+    let s = api.backup(file)?;
     api.log_access(
         None,
         &Access::Export {
@@ -1168,6 +1342,12 @@ pub fn backup(global: &Global, file: &Path) -> Result<ExitCode> {
         s.bytes,
         s.checksum
     );
+    if let Some(head) = &s.head {
+        println!(
+            "manifest {}: {head}",
+            crate::store::backup::manifest_path(file).display()
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -1196,10 +1376,15 @@ pub fn restore(global: &Global, file: &Path) -> Result<ExitCode> {
 pub fn check(global: &Global, backup: Option<&Path>, json: bool) -> Result<ExitCode> {
     let report = match backup {
         Some(b) => crate::store::check::check_backup(b)?,
-        None => crate::store::check::check_store(&db_path(global)?)?,
+        // Served: a snapshot the server checks. Otherwise the files themselves, through a
+        // private copy: opening a store writes to it, and a damaged one may not open.
+        None => match find_server(global)? {
+            Some(client) => client.check()?,
+            None => crate::store::check::check_store(&db_path(global)?)?,
+        },
     };
     if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        println!("{}", safe_json::to_pretty(&report)?);
     } else {
         println!("checked {}", report.checked.display());
         for (tree, n) in &report.counts {
@@ -1261,6 +1446,12 @@ pub fn serve(global: &Global, args: ServeArgs) -> Result<ExitCode> {
     };
     let server = Server::bind(store, text, config)?;
     let stopper = server.stopper();
+    let head = server.head_reader();
+    if let Some(line) = head() {
+        crate::server::anchor::record("start", &line);
+    }
+    let hourly_stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let hourly = crate::server::anchor::hourly(hourly_stop.clone(), server.head_reader())?;
     let mut signals = signal_hook::iterator::Signals::new([
         signal_hook::consts::SIGTERM,
         signal_hook::consts::SIGINT,
@@ -1289,6 +1480,11 @@ pub fn serve(global: &Global, args: ServeArgs) -> Result<ExitCode> {
     );
     let summary = server.run()?;
     signal_handle.close();
+    hourly_stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let _ = hourly.join();
+    if let Some(line) = head() {
+        crate::server::anchor::record("stop", &line);
+    }
     eprintln!(
         "triage serve: stopped after {} connections and {} requests; the store is flushed{}",
         summary.connections,

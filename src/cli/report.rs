@@ -1,15 +1,17 @@
 //! `triage report …`: loads what a report needs from the store, logs the read, prints Markdown or JSON.
 
-use super::{open, parse_ref, today, Global};
+use super::{connect_or_open, pages, parse_ref, Global};
 use crate::domain::calendar::Calendar;
 use crate::domain::case::{Case, CaseRecord};
 use crate::domain::clock;
 use crate::domain::command::Access;
+use crate::domain::cpr::mask_cprs;
 use crate::domain::enquiry::{Language, Reference};
 use crate::domain::policy::Role;
-use crate::domain::report::{self, AccessReport, Read, SubjectId};
-use crate::store::api::{Api, Embedded};
-use crate::store::Store;
+use crate::domain::report::{self, AccessReport, SubjectId};
+use crate::domain::safe_json;
+use crate::store::api::Api;
+use crate::store::StoreError;
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 use clap::{Subcommand, ValueEnum};
@@ -85,20 +87,40 @@ fn lang(global: &Global) -> Language {
     }
 }
 
+/// Prints a report with every CPR number masked: only the subject's own access answer
+/// (see [`print_unmasked`]) shows them.
 fn print<T: Serialize>(
     format: Format,
     value: &T,
     markdown: impl FnOnce(&T) -> String,
 ) -> Result<()> {
     match format {
+        Format::Md => print!("{}", mask_cprs(&markdown(value))),
+        Format::Json => {
+            let mut v = serde_json::to_value(value)?;
+            safe_json::mask_cprs_in(&mut v);
+            println!("{}", safe_json::to_pretty(&v)?)
+        }
+    }
+    Ok(())
+}
+
+/// The access answer: the subject's own numbers stay (the report masks everyone else's).
+fn print_unmasked<T: Serialize>(
+    format: Format,
+    value: &T,
+    markdown: impl FnOnce(&T) -> String,
+) -> Result<()> {
+    match format {
         Format::Md => print!("{}", markdown(value)),
-        Format::Json => println!("{}", serde_json::to_string_pretty(value)?),
+        Format::Json => println!("{}", safe_json::to_pretty(value)?),
     }
     Ok(())
 }
 
 pub fn run(global: &Global, cmd: ReportCmd) -> Result<ExitCode> {
-    let api = open(global)?;
+    let api = connect_or_open(global)?;
+    let api = &*api;
     let lang = lang(global);
     match cmd {
         ReportCmd::Access {
@@ -113,18 +135,18 @@ pub fn run(global: &Global, cmd: ReportCmd) -> Result<ExitCode> {
                 .collect::<Result<Vec<_>, _>>()?;
             if let Some(c) = case {
                 let r = parse_ref(&c)?;
-                ids.extend(request_subjects(&api.store.live_case(r)?)?);
+                ids.extend(request_subjects(&live_case(api, r)?)?);
             }
             if ids.is_empty() {
                 bail!("name the person: --subject cpr:DDMMYY-SSSS | email:ADDRESS | \"name:NAME|ADDRESS\", or --case REF of their access request");
             }
             ids.sort();
             ids.dedup();
-            let report = access(&api, &ids, lang, log)?;
-            print(format, &report, report::access_markdown)?;
+            let report = access(api, &ids, lang, log)?;
+            print_unmasked(format, &report, report::access_markdown)?;
         }
         ReportCmd::Ropa { format } => {
-            let r = report::ropa(&api.policy, lang, today(&api));
+            let r = report::ropa(api.policy(), lang, today(api));
             print(format, &r, report::ropa_markdown)?;
         }
         ReportCmd::Disclosures {
@@ -134,11 +156,11 @@ pub fn run(global: &Global, cmd: ReportCmd) -> Result<ExitCode> {
             include_restricted,
             format,
         } => {
-            if include_restricted && !api.actor.roles.contains(&Role::Dpo) {
-                bail!("--include-restricted shows what Art. 23 withholds: it is for the data protection officer (role dpo); you have {}", roles(&api));
+            if include_restricted && !api.actor().roles.contains(&Role::Dpo) {
+                bail!("--include-restricted shows what Art. 23 withholds: it is for the data protection officer (role dpo); you have {}", roles(api));
             }
             if let Some(id) = &recipient {
-                if api.policy.recipient(id).is_none() {
+                if api.policy().recipient(id).is_none() {
                     bail!("unknown recipient `{id}` (see `triage policy` for the ids)");
                 }
             }
@@ -153,8 +175,8 @@ pub fn run(global: &Global, cmd: ReportCmd) -> Result<ExitCode> {
                 to,
                 include_restricted,
             };
-            let cases = live_cases(&api.store)?;
-            let r = report::disclosures(&api.policy, &cases, &filter, lang);
+            let cases = live_cases(api, None)?;
+            let r = report::disclosures(api.policy(), &cases, &filter, lang);
             api.log_access(
                 None,
                 &Access::Report {
@@ -172,17 +194,18 @@ pub fn run(global: &Global, cmd: ReportCmd) -> Result<ExitCode> {
             print(format, &r, report::disclosures_markdown)?;
         }
         ReportCmd::Deadlines { format } => {
-            let cal = Calendar::from_policy(&api.policy);
-            let day = today(&api);
-            let cases: Vec<(Case, Option<report::ClockReading>)> = live_cases(&api.store)?
+            let cal = Calendar::from_policy(api.policy());
+            let day = today(api);
+            let cases: Vec<(Case, Option<report::ClockReading>)> = live_cases(api, None)?
                 .into_iter()
                 .filter(|c| c.status.is_open())
                 .map(|c| {
-                    let reading = clock::answer_clock(&c, &api.policy, &cal, day).map(|a| {
+                    let reading = clock::answer_clock(&c, api.policy(), &cal, day).map(|a| {
                         report::ClockReading {
                             due: a.due,
                             countdown: a.countdown.short(),
                             urgency: a.countdown.sort_key(),
+                            complaint_date: a.complaint_date,
                         }
                     });
                     (c, reading)
@@ -193,8 +216,8 @@ pub fn run(global: &Global, cmd: ReportCmd) -> Result<ExitCode> {
         }
         ReportCmd::Ruling { reference, format } => {
             let r = parse_ref(&reference)?;
-            let case = api.store.live_case(r)?;
-            let letter = report::ruling_letter(&api.policy, &case, lang).ok_or_else(|| {
+            let case = live_case(api, r)?;
+            let letter = report::ruling_letter(api.policy(), &case, lang).ok_or_else(|| {
                 anyhow!("{r} has no decision yet: decide it first (`triage case {r} decide …`)")
             })?;
             api.log_access(
@@ -209,8 +232,8 @@ pub fn run(global: &Global, cmd: ReportCmd) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn roles(api: &Embedded) -> String {
-    api.actor
+fn roles(api: &dyn Api) -> String {
+    api.actor()
         .roles
         .iter()
         .map(|r| r.as_id())
@@ -218,9 +241,23 @@ fn roles(api: &Embedded) -> String {
         .join(", ")
 }
 
-fn live_cases(store: &Store) -> Result<Vec<Case>> {
+fn today(api: &dyn Api) -> NaiveDate {
+    api.now().date_naive()
+}
+
+/// The live case, or a clear error for a missing or erased one.
+fn live_case(api: &dyn Api, r: Reference) -> Result<Case> {
+    match api.case(r)? {
+        None => Err(StoreError::NotFound(r).into()),
+        Some(CaseRecord::Erased(_)) => Err(StoreError::Erased(r).into()),
+        Some(CaseRecord::Live(c)) => Ok(*c),
+    }
+}
+
+/// The live cases the caller may read, read a page at a time.
+fn live_cases(api: &dyn Api, status: Option<crate::domain::case::Status>) -> Result<Vec<Case>> {
     let mut out = Vec::new();
-    for rec in store.cases() {
+    for rec in pages(api, status) {
         if let CaseRecord::Live(c) = rec? {
             out.push(*c);
         }
@@ -235,33 +272,15 @@ pub fn request_subjects(case: &Case) -> Result<Vec<SubjectId>> {
     crate::store::access_report::request_subjects(case).map_err(|e| anyhow!(e))
 }
 
-/// Builds the access answer through the subject index and logs the read: the digests of
-/// the identifiers and the references reported, never the identifiers themselves.
+/// The access answer for the named person through the subject index, the read logged (see
+/// `store::access_report::access`).
 pub fn access(
-    api: &Embedded,
+    api: &dyn Api,
     ids: &[SubjectId],
     lang: Language,
     with_log: bool,
 ) -> Result<AccessReport> {
-    let keys: Vec<String> = ids.iter().map(SubjectId::key).collect();
-    let cases: Vec<Case> = api
-        .store
-        .subject_records(&keys)?
-        .into_iter()
-        .filter_map(|r| match r {
-            CaseRecord::Live(c) => Some(*c),
-            CaseRecord::Erased(_) => None,
-        })
-        .collect();
-    let reads = if with_log {
-        Some(reads_of(&api.store, &cases, ids)?)
-    } else {
-        None
-    };
-    let report =
-        report::access_report(&api.policy, ids, &cases, lang, today(api), reads.as_deref());
-    log_access_report(api, ids, &report)?;
-    Ok(report)
+    crate::store::access_report::access(api, ids, lang, with_log).map_err(|e| anyhow!(e))
 }
 
 /// The access answer for the requester of `reference`, through the `Api` (see
@@ -275,55 +294,3 @@ pub fn access_for_request(
 }
 
 pub use crate::store::access_report::access_report_what;
-
-fn log_access_report(api: &Embedded, ids: &[SubjectId], report: &AccessReport) -> Result<()> {
-    api.log_access(
-        None,
-        &Access::Report {
-            what: access_report_what(ids, report),
-        },
-    )?;
-    Ok(())
-}
-
-/// The reads that touched the person's data: every read logged against their cases,
-/// searches whose terms name them, and earlier reports on them (by digest).
-fn reads_of(store: &Store, cases: &[Case], ids: &[SubjectId]) -> Result<Vec<Read>> {
-    let mut reads = Vec::new();
-    for c in cases.iter().filter(|c| report::reportable(c)) {
-        for rec in store.access_records(Some(c.reference))? {
-            reads.push(Read {
-                at: rec.at,
-                reference: rec.reference,
-                action: rec.access.action().to_string(),
-            });
-        }
-    }
-    let needles: Vec<String> = ids
-        .iter()
-        .flat_map(|id| match id {
-            SubjectId::Cpr(d) => vec![d.clone(), format!("{}-{}", &d[..6], &d[6..])],
-            SubjectId::Email(m) => vec![m.clone()],
-            SubjectId::NameAddress { name, .. } => vec![name.clone()],
-        })
-        .collect();
-    let digests: Vec<String> = ids.iter().map(SubjectId::digest).collect();
-    for rec in store.access_records(None)? {
-        let hit = match &rec.access {
-            Access::Search { terms } => {
-                let terms = terms.to_lowercase();
-                needles.iter().any(|n| terms.contains(n.as_str()))
-            }
-            Access::Report { what } => digests.iter().any(|d| what.contains(d.as_str())),
-            _ => false,
-        };
-        if hit {
-            reads.push(Read {
-                at: rec.at,
-                reference: None,
-                action: rec.access.action().to_string(),
-            });
-        }
-    }
-    Ok(reads)
-}

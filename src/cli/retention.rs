@@ -1,10 +1,11 @@
 //! `triage retention`: which closed cases are due for handover to the State Archives or for
 //! deletion as of a date, and (with `--apply`) recording the handover and erasing.
 
-use super::{open, Global};
+use super::{connect_or_open, pages, Global};
 use crate::domain::case::CaseRecord;
 use crate::domain::clock::{self, RetentionState};
 use crate::domain::command::Command;
+use crate::domain::danish_time::DanishDay;
 use crate::domain::enquiry::Reference;
 use crate::store::api::Api;
 use crate::store::StoreError;
@@ -25,14 +26,15 @@ struct Due {
 }
 
 pub fn run(global: &Global, as_of: Option<NaiveDate>, apply: bool, json: bool) -> Result<ExitCode> {
-    let api = open(global)?;
-    let today = as_of.unwrap_or_else(|| api.now().date_naive());
+    let api = connect_or_open(global)?;
+    let served = api.describe().starts_with("server");
+    let today = as_of.unwrap_or_else(|| api.now().danish_day());
     let mut due: Vec<(Reference, u64, Due)> = Vec::new();
-    for rec in api.store.cases() {
+    for rec in pages(&*api, None) {
         let CaseRecord::Live(case) = rec? else {
             continue;
         };
-        let Some(clock) = clock::retention_clock(&case, &api.policy, today) else {
+        let Some(clock) = clock::retention_clock(&case, api.policy(), today) else {
             continue;
         };
         if matches!(
@@ -62,7 +64,7 @@ pub fn run(global: &Global, as_of: Option<NaiveDate>, apply: bool, json: bool) -
     let (mut handed, mut erased, mut refused) = (0, 0, 0);
     if apply {
         for (r, version, d) in &mut due {
-            let outcome = apply_one(&api, *r, *version, today);
+            let outcome = apply_one(&*api, *r, *version, today);
             d.applied = Some(match outcome {
                 Ok((h, e)) => {
                     handed += h;
@@ -84,7 +86,9 @@ pub fn run(global: &Global, as_of: Option<NaiveDate>, apply: bool, json: bool) -
     if json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&due.iter().map(|(_, _, d)| d).collect::<Vec<_>>())?
+            crate::domain::safe_json::to_pretty(
+                &due.iter().map(|(_, _, d)| d).collect::<Vec<_>>()
+            )?
         );
     } else {
         for (_, _, d) in &due {
@@ -116,7 +120,12 @@ pub fn run(global: &Global, as_of: Option<NaiveDate>, apply: bool, json: bool) -
     drop(api);
     // Erased data is gone from every tree; rewriting the store removes it from the files
     // too (sled keeps old values in its log until it reuses the space).
-    if erased_any {
+    if erased_any && served {
+        // The server holds the files: they are rewritten when it next stops for it.
+        if !json {
+            println!("erased data is gone from every record; to remove it from the store's files too, run `triage compact` while the server is stopped (e.g. in the nightly maintenance window)");
+        }
+    } else if erased_any {
         let db = super::db_path(global)?;
         super::compact::run_on(&db)?;
         if !json {
@@ -132,7 +141,7 @@ pub fn run(global: &Global, as_of: Option<NaiveDate>, apply: bool, json: bool) -
 
 /// Hands over and/or erases one case as its retention clock says; returns (handed, erased).
 fn apply_one(
-    api: &crate::store::api::Embedded,
+    api: &dyn Api,
     r: Reference,
     version: u64,
     today: NaiveDate,
@@ -140,8 +149,12 @@ fn apply_one(
     let mut version = version;
     let mut handed = 0;
     loop {
-        let case = api.store.live_case(r)?;
-        let Some(clock) = clock::retention_clock(&case, &api.policy, today) else {
+        let case = match api.case(r)? {
+            None => return Err(StoreError::NotFound(r)),
+            Some(CaseRecord::Erased(_)) => return Err(StoreError::Erased(r)),
+            Some(CaseRecord::Live(c)) => c,
+        };
+        let Some(clock) = clock::retention_clock(&case, api.policy(), today) else {
             return Ok((handed, 0));
         };
         match clock.state {

@@ -8,6 +8,7 @@
 use super::calendar::Calendar;
 use super::case::{Assessment, Case, Pause};
 use super::policy::{DeadlineRule, Policy, RetentionRule};
+use crate::domain::danish_time::DanishDay;
 use chrono::{Datelike, Days, Months, NaiveDate, TimeDelta};
 use serde::{Deserialize, Serialize};
 
@@ -122,6 +123,8 @@ pub struct AnswerClock {
     /// Offentlighedsloven § 39: 14 working days passed — the requester may complain about
     /// the processing time.
     pub complaint_possible: bool,
+    /// Offentlighedsloven § 39: the day the 14 working days run out (§ 36 cases only).
+    pub complaint_date: Option<NaiveDate>,
 }
 
 /// Time the clock stood still, in the two units deadlines are counted in.
@@ -146,7 +149,7 @@ impl Stopped {
 /// began. Resuming later that day can thus add one. The working days stopped are the
 /// working days among the stopped days, counted from the pause's first day.
 fn stopped_by(p: &Pause, today: NaiveDate, cal: &Calendar) -> Stopped {
-    let start = p.from.date_naive();
+    let start = p.from.danish_day();
     let days = match p.until {
         Some(until) => ceil_days(until - p.from),
         None => (today - start).num_days(),
@@ -239,14 +242,13 @@ pub fn answer_clock(
         return None;
     }
     let rule = rule_of(case, policy)?;
-    let received = case.enquiry.received.date_naive();
+    let received = case.enquiry.received.danish_day();
     let extended = rule == DeadlineRule::GdprMonth && case.clock.extension.is_some();
     let unit = unit_of(rule);
+    let pauses = pauses_under(rule, case);
 
-    let open = case.clock.pauses.iter().find(|p| p.until.is_none());
-    let closed = case
-        .clock
-        .pauses
+    let open = pauses.iter().find(|p| p.until.is_none());
+    let closed = pauses
         .iter()
         .filter(|p| p.until.is_some())
         .fold(Stopped::default(), |acc, p| {
@@ -262,7 +264,7 @@ pub fn answer_clock(
     // jumps when the shifted date crosses a weekend.)
     let (on, due_then, stopped_then) = match open {
         Some(p) => {
-            let began = p.from.date_naive().min(today);
+            let began = p.from.danish_day().min(today);
             (
                 began,
                 due_under(rule, received, extended, closed, cal)?,
@@ -283,9 +285,30 @@ pub fn answer_clock(
         paused: open.is_some(),
         paused_days: stopped.days,
         countdown: Countdown::between(on, due_then, unit, cal),
-        delay_letter_due: is_36 && on > due_then,
+        // The letter must go out before the 7 working days run out, so it is flagged on
+        // the due day itself, not the day after.
+        delay_letter_due: is_36 && on >= due_then,
         complaint_possible: is_36 && on > complaint_from,
+        complaint_date: is_36.then_some(complaint_from),
     })
+}
+
+/// The pauses that stop the clock under `rule`. The Access to Public Administration Files
+/// Act has no suspension, so a § 36 clock ignores any pause (one recorded before pausing
+/// was refused, or under another purpose).
+fn pauses_under(rule: DeadlineRule, case: &Case) -> &[Pause] {
+    if rule == DeadlineRule::Offentlighedsloven36 {
+        &[]
+    } else {
+        &case.clock.pauses
+    }
+}
+
+/// Whether the clock of `case` may be paused: None if so, else why not.
+pub fn pause_refused(case: &Case, policy: &Policy) -> Option<&'static str> {
+    (rule_of(case, policy)? == DeadlineRule::Offentlighedsloven36).then_some(
+        "a request for access to documents cannot be paused: the Access to Public Administration Files Act (§ 36) has no suspension",
+    )
 }
 
 /// The un-extended answer deadline, for the extension check: `Command::Extend` is allowed
@@ -313,10 +336,8 @@ fn first_deadline_with(
     today: Option<NaiveDate>,
 ) -> Option<NaiveDate> {
     let rule = rule_of(case, policy)?;
-    let received = case.enquiry.received.date_naive();
-    let stopped = case
-        .clock
-        .pauses
+    let received = case.enquiry.received.danish_day();
+    let stopped = pauses_under(rule, case)
         .iter()
         .filter(|p| p.until.is_some() || today.is_some())
         // A closed pause does not look at the day it is counted to.
@@ -462,9 +483,9 @@ fn archive_period(policy: &Policy, d: NaiveDate) -> (NaiveDate, NaiveDate) {
 /// one the policy does not know.
 pub fn retention_clock(case: &Case, policy: &Policy, today: NaiveDate) -> Option<RetentionClock> {
     let rule = policy.purpose(case.purpose.as_deref()?)?.retention;
-    let received = case.enquiry.received.date_naive();
-    let closed = case.closed.as_ref().map(|s| s.at.date_naive());
-    let handed_over = case.handed_over.as_ref().map(|s| s.at.date_naive());
+    let received = case.enquiry.received.danish_day();
+    let closed = case.closed.as_ref().map(|s| s.at.danish_day());
+    let handed_over = case.handed_over.as_ref().map(|s| s.at.danish_day());
     let held = case.legal_hold.is_some();
 
     let handover_due = match rule {
@@ -479,7 +500,7 @@ pub fn retention_clock(case: &Case, policy: &Policy, today: NaiveDate) -> Option
             if a.keep {
                 a.review
             } else {
-                Some(a.made.at.date_naive())
+                Some(a.made.at.danish_day())
             }
         }),
         RetentionRule::DeleteAfterYears { years } => {
@@ -568,7 +589,7 @@ fn after_assessment(
             ),
         );
     };
-    let made = a.made.at.date_naive();
+    let made = a.made.at.danish_day();
     match (a.keep, a.review) {
         (false, _) => (
             RetentionState::DeletionDue,
@@ -1058,7 +1079,7 @@ region = "dk"
     }
 
     #[test]
-    fn delay_letter_and_complaint_switch_on_the_day_after() {
+    fn delay_letter_on_the_due_day_and_complaint_the_day_after() {
         // Received 30 March 2026: 7 working days end 13 April, 14 end 22 April.
         let c = case("access", "2026-03-30");
         for (today, countdown, letter, complaint) in [
@@ -1066,7 +1087,7 @@ region = "dk"
             ("2026-04-01", "5wd", false, false),
             ("2026-04-03", "5wd", false, false), // Easter: the count stands still
             ("2026-04-08", "3wd", false, false),
-            ("2026-04-13", "today", false, false),
+            ("2026-04-13", "today", true, false),
             ("2026-04-14", "overdue 1wd", true, false),
             ("2026-04-22", "overdue 7wd", true, false),
             ("2026-04-23", "overdue 8wd", true, true),
@@ -1075,6 +1096,7 @@ region = "dk"
             assert_eq!(ac.countdown.short(), countdown, "{today}");
             assert_eq!(ac.delay_letter_due, letter, "letter {today}");
             assert_eq!(ac.complaint_possible, complaint, "complaint {today}");
+            assert_eq!(ac.complaint_date, Some(date("2026-04-22")), "{today}");
         }
     }
 
@@ -1107,20 +1129,20 @@ region = "dk"
     }
 
     #[test]
-    fn a_paused_36_clock_shifts_by_working_days_and_sends_no_letter() {
+    fn a_pause_on_a_36_clock_is_ignored() {
+        // The Access to Public Administration Files Act has no suspension: a pause
+        // recorded on an access request moves neither the § 36 nor the § 39 date.
         let mut c = case("access", "2026-03-30");
         pause(&mut c, "2026-04-08T09:00:00Z", None);
-        // 8–19 April: 12 days, 8 of them working days; 7 + 8 working days from 30 March.
         let ac = clock(&c, "2026-04-20");
-        assert_eq!((ac.paused_days, ac.due), (12, date("2026-04-23")));
         assert_eq!(
-            ac.countdown,
-            Countdown::DueIn {
-                n: 3,
-                unit: Unit::WorkingDays
-            }
+            (ac.paused, ac.paused_days, ac.due),
+            (false, 0, date("2026-04-13"))
         );
-        assert!(!ac.delay_letter_due && !ac.complaint_possible);
+        assert_eq!(ac.complaint_date, Some(date("2026-04-22")));
+        assert!(ac.delay_letter_due && !ac.complaint_possible);
+        assert!(pause_refused(&c, &policy()).is_some());
+        assert!(pause_refused(&case("rights", "2026-03-30"), &policy()).is_none());
     }
 
     #[test]
@@ -1455,14 +1477,13 @@ region = "dk"
     }
 
     #[test]
-    fn stamps_count_on_their_utc_date() {
-        // 23:30 UTC on New Year's Eve is already 1 January in Denmark: documented slack.
+    fn stamps_count_on_their_danish_date() {
+        // 23:30 UTC on New Year's Eve is already 1 January in Denmark: the new period.
         let mut c = case("citizen", "2026-12-01");
         closed(&mut c, "2026-12-31T23:30:00Z");
-        assert_eq!(
-            retention(&c, "2027-01-01").handover_due,
-            Some(date("2026-12-31"))
-        );
+        let r = retention(&c, "2027-01-01");
+        assert_eq!(r.closed, Some(date("2027-01-01")));
+        assert_eq!(r.handover_due, Some(date("2031-12-31")));
     }
 
     #[test]

@@ -6,6 +6,7 @@ use super::category::DataCategory;
 use super::enquiry::RightKind;
 use super::policy::{Policy, Role};
 use super::routing;
+use crate::domain::danish_time::DanishDay;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -169,9 +170,22 @@ impl Change {
 pub enum Access {
     OpenCase,
     RevealCpr,
-    Search { terms: String },
-    Export { what: String },
-    Report { what: String },
+    Search {
+        terms: String,
+    },
+    Export {
+        what: String,
+    },
+    Report {
+        what: String,
+    },
+    /// A policy installed: blake3 digests of the old text (None on a new store) and the new
+    /// one, and the ids in use it removed that `--force` overrode.
+    InstallPolicy {
+        old: Option<String>,
+        new: String,
+        forced: Vec<String>,
+    },
 }
 
 impl Access {
@@ -182,6 +196,7 @@ impl Access {
             Access::Search { .. } => "search",
             Access::Export { .. } => "export",
             Access::Report { .. } => "report",
+            Access::InstallPolicy { .. } => "install-policy",
         }
     }
 }
@@ -304,7 +319,7 @@ pub fn apply(
                 }
             }
             next.categories.sort_by_key(|d| d.category);
-            if next.status == Status::New {
+            if next.status == Status::New && !special_undecided(&next) {
                 next.status = Status::Triaged;
             }
         }
@@ -324,7 +339,7 @@ pub fn apply(
             } else {
                 None
             };
-            if next.status == Status::New {
+            if next.status == Status::New && !special_undecided(&next) {
                 next.status = Status::Triaged;
             }
         }
@@ -549,7 +564,7 @@ pub fn apply(
             }
             let reason = need_reason("an extension", reason)?;
             match answer_due {
-                Some(due) if ctx.now.date_naive() <= due => {}
+                Some(due) if ctx.now.danish_day() <= due => {}
                 Some(due) => {
                     return Err(Refusal::Invalid(format!(
                         "the deadline {due} has passed: Art. 12(3) allows an extension only within the first month"
@@ -569,6 +584,9 @@ pub fn apply(
         Command::Pause { reason } => {
             if !open {
                 return Err(wrong());
+            }
+            if let Some(why) = super::clock::pause_refused(case, ctx.policy) {
+                return Err(Refusal::Invalid(why.into()));
             }
             if case.clock.pauses.iter().any(|p| p.until.is_none()) {
                 return Err(Refusal::Invalid("the clock is already paused".into()));
@@ -632,7 +650,7 @@ pub fn apply(
             return Ok(Applied::Erased(Tombstone {
                 reference: case.reference,
                 purpose: case.purpose.clone(),
-                received: case.enquiry.received.date_naive(),
+                received: case.enquiry.received.danish_day(),
                 closed: case.closed.as_ref().map(|s| s.at),
                 handed_over: case.handed_over.as_ref().map(|s| s.at),
                 ground,
@@ -644,4 +662,76 @@ pub fn apply(
     next.version = case.version + 1;
     next.updated = stamp;
     Ok(Applied::Updated(Box::new(next)))
+}
+
+/// A suggestion of an Art. 9 special category or of Art. 10 criminal data that nobody has
+/// confirmed or rejected yet: such a case stays New, so it is not routed on a guess.
+fn special_undecided(case: &Case) -> bool {
+    case.open_suggestions()
+        .iter()
+        .any(|s| s.category.is_special() || s.category.is_criminal())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::case::Suggestion;
+    use crate::domain::category::DataCategory;
+    use crate::domain::fixtures;
+
+    fn with_suggestions(cats: &[DataCategory]) -> Case {
+        let mut c = fixtures::case("2026-11-23T09:00:00+01:00", "x");
+        c.suggestions = cats
+            .iter()
+            .map(|&category| Suggestion {
+                category,
+                confidence: 0.8,
+                spans: vec![],
+            })
+            .collect();
+        c
+    }
+
+    fn run(case: &Case, cmd: Command) -> Case {
+        let policy = fixtures::policy();
+        let ctx = Context {
+            actor: "anne",
+            roles: &[Role::Caseworker],
+            now: fixtures::at("2026-11-24T09:00:00Z"),
+            policy: &policy,
+        };
+        match apply(case, &cmd, &ctx, None).unwrap() {
+            Applied::Updated(c) => *c,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn classify(confirm: &[DataCategory], reject: &[DataCategory]) -> Command {
+        Command::Classify {
+            confirm: confirm.to_vec(),
+            reject: reject.to_vec(),
+        }
+    }
+
+    /// A case leaves New only when every Art. 9 / Art. 10 suggestion on it is decided:
+    /// nobody routes health data on a guess.
+    #[test]
+    fn a_case_stays_new_while_a_special_suggestion_is_undecided() {
+        use DataCategory::*;
+        let case = with_suggestions(&[Health, Criminal, Contact]);
+        let after = run(&case, classify(&[Contact], &[]));
+        assert_eq!(after.status, Status::New, "health and criminal undecided");
+        let purpose = Command::SetPurpose {
+            purpose: "citizen-enquiries".into(),
+            right: None,
+        };
+        assert_eq!(run(&after, purpose.clone()).status, Status::New);
+        let after = run(&after, classify(&[Health], &[]));
+        assert_eq!(after.status, Status::New, "criminal still undecided");
+        let after = run(&after, classify(&[], &[Criminal]));
+        assert_eq!(after.status, Status::Triaged, "rejected counts as decided");
+        // Only general suggestions open: triage moves on.
+        let plain = with_suggestions(&[Contact]);
+        assert_eq!(run(&plain, purpose).status, Status::Triaged);
+    }
 }

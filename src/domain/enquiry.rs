@@ -194,26 +194,58 @@ pub struct Enquiry {
 }
 
 impl Enquiry {
-    /// Key that makes a re-import of the same message a no-op: the Message-ID where there
-    /// is one, else a digest of what identifies the content.
+    /// Key that makes a re-import of the same message a no-op. E-mail with a Message-ID:
+    /// that and a digest of what the message says (not when it was read in, so an .eml and
+    /// the same message in an mbox are one); else a digest of the content and receipt time.
     pub fn dedup_key(&self) -> String {
-        match &self.message_id {
-            Some(id) if !id.trim().is_empty() => format!("mid:{}", id.trim()),
-            _ => {
-                let mut h = blake3::Hasher::new();
-                for part in [
-                    self.received.to_rfc3339().as_str(),
+        let digest = |parts: &[&str]| {
+            let mut h = blake3::Hasher::new();
+            for part in parts {
+                h.update(&(part.len() as u64).to_le_bytes());
+                h.update(part.as_bytes());
+            }
+            h.finalize().to_hex()
+        };
+        match (self.message_id(), self.channel) {
+            (Some(id), Channel::Email) => {
+                let mut parts = vec![
+                    self.sender.name.as_str(),
+                    self.sender.email.as_deref().unwrap_or(""),
+                    &self.subject,
+                    self.body.trim_end(),
+                ];
+                parts.extend(self.attachments.iter().map(String::as_str));
+                format!("mid:{id} sha:{}", digest(&parts))
+            }
+            (Some(id), _) => format!("mid:{id}"),
+            (None, _) => {
+                let received = self.received.to_rfc3339();
+                let parts = [
+                    received.as_str(),
                     self.channel.as_id(),
                     &self.sender.name,
                     &self.subject,
                     &self.body,
-                ] {
-                    h.update(&(part.len() as u64).to_le_bytes());
-                    h.update(part.as_bytes());
-                }
-                format!("sha:{}", h.finalize().to_hex())
+                ];
+                format!("sha:{}", digest(&parts))
             }
         }
+    }
+
+    /// For e-mail with a Message-ID, the key of that Message-ID alone: another message with
+    /// it is registered all the same, flagged as a possible duplicate of the first.
+    pub fn dedup_alias(&self) -> Option<String> {
+        match self.channel {
+            Channel::Email => self.message_id().map(|id| format!("mid:{id}")),
+            _ => None,
+        }
+    }
+
+    fn message_id(&self) -> Option<&str> {
+        self.message_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
     }
 }
 

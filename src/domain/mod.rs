@@ -6,11 +6,15 @@ pub mod case;
 pub mod category;
 pub mod clock;
 pub mod command;
+pub mod cpr;
+pub mod danish_time;
 pub mod detect;
 pub mod enquiry;
 pub mod policy;
+pub mod purpose_cue;
 pub mod report;
 pub mod routing;
+pub mod safe_json;
 pub mod sanitize;
 pub mod summary;
 

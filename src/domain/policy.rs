@@ -27,6 +27,9 @@ pub struct Policy {
     pub detection: DetectionRules,
     #[serde(default)]
     pub lexicon: Vec<LexiconEntry>,
+    /// Words that suggest an enquiry's purpose (see `purpose_cue`).
+    #[serde(default)]
+    pub purpose_cues: Vec<super::purpose_cue::PurposeCue>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -361,6 +364,28 @@ impl Policy {
                         "lexicon: bad term `{t}` (a `*` may stand only at the start or the end)"
                     ),
                 ));
+            }
+        }
+        for cue in &policy.purpose_cues {
+            let at = cue.purpose.span().start;
+            if policy.purpose(cue.purpose.get_ref()).is_none() {
+                return Err(err(
+                    at,
+                    format!("purpose_cues: unknown purpose `{}`", cue.purpose.get_ref()),
+                ));
+            }
+            if cue.right.is_some() && cue.purpose.get_ref() != "data-subject-rights" {
+                return Err(err(
+                    at,
+                    "purpose_cues: a right goes only with the purpose data-subject-rights".into(),
+                ));
+            }
+            if let Some(t) = cue
+                .terms
+                .iter()
+                .find(|t| !t.chars().any(char::is_alphanumeric))
+            {
+                return Err(err(at, format!("purpose_cues: empty term `{t}`")));
             }
         }
         Ok(policy)

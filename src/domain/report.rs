@@ -8,9 +8,11 @@ use super::basis::{BasisKind, LegalBasis};
 use super::case::{Case, Disclosure, DisclosureKind, Outcome, Ruling};
 use super::category::DataCategory;
 use super::clock::{self, RetentionState};
+use super::cpr::{cprs_in_text, mask_cprs_except, plausible_birth_date};
 use super::enquiry::{Channel, Enquiry, Language, Reference, RightKind, Sender};
 use super::policy::{Policy, Recipient, Region, RetentionRule};
 use super::sanitize::{sanitize_line, sanitize_text};
+use crate::domain::danish_time::DanishDay;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -107,14 +109,6 @@ fn email_norm(s: &str) -> Option<String> {
     (!local.is_empty() && domain.contains('.') && !m.contains(char::is_whitespace)).then_some(m)
 }
 
-fn plausible_birth_date(digits: &str) -> bool {
-    let n = |r: std::ops::Range<usize>| digits[r].parse::<u32>().unwrap_or(0);
-    let (d, m, y) = (n(0..2), n(2..4), n(4..6) as i32);
-    // Either century will do: the seventh digit decides it, and no rule here needs it.
-    NaiveDate::from_ymd_opt(2000 + y, m, d).is_some()
-        || NaiveDate::from_ymd_opt(1900 + y, m, d).is_some()
-}
-
 /// The index keys of a sender: CPR number, e-mail, name with address.
 pub fn sender_keys(sender: &Sender) -> Vec<String> {
     let mut keys = Vec::new();
@@ -139,52 +133,6 @@ pub fn sender_keys(sender: &Sender) -> Vec<String> {
     keys
 }
 
-/// A CPR number found in free text: byte range and its ten digits.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CprInText {
-    pub start: usize,
-    pub end: usize,
-    pub digits: String,
-}
-
-/// CPR numbers written in a text (`DDMMYY-SSSS` or ten digits in a row, not part of a
-/// longer number). Deliberately strict and independent of detection's tuning: the subject
-/// index files cases under these, and erasure must find exactly the same ones again.
-pub fn cprs_in_text(text: &str) -> Vec<CprInText> {
-    let b = text.as_bytes();
-    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if !digit(i) || (i > 0 && digit(i - 1)) {
-            i += 1;
-            continue;
-        }
-        let run = |from: usize| (from..b.len()).take_while(|&j| digit(j)).count();
-        let first = run(i);
-        let (end, digits) = if first == 10 {
-            (i + 10, text[i..i + 10].to_string())
-        } else if first == 6 && b.get(i + 6) == Some(&b'-') && run(i + 7) == 4 {
-            (
-                i + 11,
-                format!("{}{}", &text[i..i + 6], &text[i + 7..i + 11]),
-            )
-        } else {
-            i += first.max(1);
-            continue;
-        };
-        if plausible_birth_date(&digits) && !digit(end) {
-            out.push(CprInText {
-                start: i,
-                end,
-                digits,
-            });
-        }
-        i = end;
-    }
-    out
-}
-
 /// Every index key of an enquiry: the sender's, and the CPR numbers written in its subject
 /// or text (the person mentioned is a data subject too).
 pub fn enquiry_keys(e: &Enquiry) -> Vec<String> {
@@ -198,23 +146,6 @@ pub fn enquiry_keys(e: &Enquiry) -> Vec<String> {
         }
     }
     keys
-}
-
-/// Masks every CPR number in `text` except those in `keep` (ten digits each).
-pub fn mask_cprs_except(text: &str, keep: &BTreeSet<String>) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut last = 0;
-    for hit in cprs_in_text(text) {
-        out.push_str(&text[last..hit.start]);
-        if keep.contains(&hit.digits) {
-            out.push_str(&text[hit.start..hit.end]);
-        } else {
-            out.push_str(&format!("{}-XXXX", &hit.digits[..6]));
-        }
-        last = hit.end;
-    }
-    out.push_str(&text[last..]);
-    out
 }
 
 // ---------------------------------------------------------------------------------------
@@ -367,6 +298,7 @@ pub struct Texts {
     pub col_notes: &'static str,
     pub note_paused: &'static str,
     pub note_extended: &'static str,
+    pub note_complaint: &'static str,
     pub note_duplicate: &'static str,
     pub none: &'static str,
 }
@@ -491,6 +423,7 @@ pub const EN: Texts = Texts {
     col_notes: "Notes",
     note_paused: "clock paused",
     note_extended: "extended (Article 12(3))",
+    note_complaint: "§ 39 complaint date {date}",
     note_duplicate: "possible duplicate of {reference}",
     none: "none",
 };
@@ -615,6 +548,7 @@ pub const DA: Texts = Texts {
     col_notes: "Bemærkninger",
     note_paused: "fristen er stillet i bero",
     note_extended: "forlænget (artikel 12, stk. 3)",
+    note_complaint: "klage efter § 39 mulig fra {date}",
     note_duplicate: "mulig gentagelse af {reference}",
     none: "ingen",
 };
@@ -1010,7 +944,7 @@ fn case_section(
 ) -> CaseSection {
     let t = texts(lang);
     let e = &c.enquiry;
-    let received = e.received.date_naive();
+    let received = e.received.danish_day();
     let channel = channel_name(e.channel, t);
     let purpose = c.purpose.as_deref().and_then(|p| policy.purpose(p));
     let confirmed = c.confirmed();
@@ -1069,7 +1003,7 @@ fn case_section(
         .filter(|d| reportable_disclosure(policy, d))
         .filter_map(|d| {
             let r: &Recipient = policy.recipient(&d.recipient)?;
-            let date = d.made.at.date_naive();
+            let date = d.made.at.danish_day();
             let bases: Vec<String> = d.bases.iter().map(|b| citation(*b, lang)).collect();
             let template = match d.kind {
                 DisclosureKind::Disclosure => t.disclosed,
@@ -1140,7 +1074,7 @@ fn case_section(
         heading: t.decision_heading.into(),
         right: c.right.map(|r| right_name(r, t).to_string()),
         outcome: outcome_name(d.outcome, t).into(),
-        date: d.made.at.date_naive(),
+        date: d.made.at.danish_day(),
         lines: {
             let mut v = Vec::new();
             if let Some(r) = c.right {
@@ -1152,7 +1086,7 @@ fn case_section(
             v.push(fill(
                 t.decided_line,
                 &[
-                    ("date", &long_date(d.made.at.date_naive(), t)),
+                    ("date", &long_date(d.made.at.danish_day(), t)),
                     ("outcome", outcome_name(d.outcome, t)),
                 ],
             ));
@@ -1281,7 +1215,7 @@ fn retention_lines(
     let Some(clock) = clock::retention_clock(c, policy, today) else {
         return v;
     };
-    let handed = c.handed_over.as_ref().map(|s| s.at.date_naive());
+    let handed = c.handed_over.as_ref().map(|s| s.at.danish_day());
     let on = |template: &str, d: NaiveDate| fill(template, &[("date", &long_date(d, t))]);
     if clock.closed.is_none() {
         v.push(t.retention_open.into());
@@ -1507,7 +1441,7 @@ pub fn ruling_letter(policy: &Policy, c: &Case, lang: Language) -> Option<Ruling
     let mut lines = vec![fill(
         t.ruling_received,
         &[
-            ("date", &long_date(c.enquiry.received.date_naive(), t)),
+            ("date", &long_date(c.enquiry.received.danish_day(), t)),
             ("reference", &c.reference.to_string()),
         ],
     )];
@@ -1517,7 +1451,7 @@ pub fn ruling_letter(policy: &Policy, c: &Case, lang: Language) -> Option<Ruling
             &[("right", right_name(r, t)), ("article", article_number(r))],
         ));
     }
-    let decided = d.made.at.date_naive();
+    let decided = d.made.at.danish_day();
     lines.push(fill(
         t.decided_line,
         &[
@@ -1807,7 +1741,7 @@ pub fn disclosures(
         for d in &c.disclosures {
             let recipient = policy.recipient(&d.recipient);
             let restricted = c.restriction.is_some() || recipient.is_none_or(|r| r.restricted);
-            let date = d.made.at.date_naive();
+            let date = d.made.at.danish_day();
             if (restricted && !filter.include_restricted)
                 || filter.recipient.as_ref().is_some_and(|r| *r != d.recipient)
                 || filter.from.is_some_and(|f| date < f)
@@ -1834,7 +1768,7 @@ pub fn disclosures(
                 withdrawn: d
                     .withdrawn
                     .as_ref()
-                    .map(|w| format!("{}: {}", w.set.at.date_naive(), line(&w.reason))),
+                    .map(|w| format!("{}: {}", w.set.at.danish_day(), line(&w.reason))),
                 restricted,
             });
         }
@@ -1952,6 +1886,8 @@ pub struct ClockReading {
     pub countdown: String,
     /// For ordering within a state: smaller is more urgent.
     pub urgency: i64,
+    /// The § 39 complaint date of a § 36 case.
+    pub complaint_date: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1963,6 +1899,8 @@ pub struct DeadlineRow {
     pub purpose: Option<String>,
     pub right: Option<String>,
     pub due: Option<NaiveDate>,
+    /// Offentlighedsloven § 39: when the requester may complain (§ 36 cases).
+    pub complaint_date: Option<NaiveDate>,
     pub countdown: Option<String>,
     pub assignee: Option<String>,
     pub paused: bool,
@@ -2000,11 +1938,12 @@ pub fn deadlines(
         .map(|(c, clock)| DeadlineRow {
             reference: c.reference.to_string(),
             state: DeadlineState::of(clock.as_ref().map(|k| k.due), today),
-            received: c.enquiry.received.date_naive(),
+            received: c.enquiry.received.danish_day(),
             status: c.status.as_id().into(),
             purpose: c.purpose.clone(),
             right: c.right.map(|r| r.as_id().to_string()),
             due: clock.as_ref().map(|k| k.due),
+            complaint_date: clock.as_ref().and_then(|k| k.complaint_date),
             countdown: clock.as_ref().map(|k| k.countdown.clone()),
             assignee: c.assignee.clone(),
             paused: c.clock.pauses.iter().any(|p| p.until.is_none()),
@@ -2068,6 +2007,9 @@ pub fn deadlines_markdown(r: &DeadlinesReport) -> String {
             }
             if x.extended {
                 notes.push(t.note_extended.to_string());
+            }
+            if let Some(d) = x.complaint_date {
+                notes.push(fill(t.note_complaint, &[("date", &d.to_string())]));
             }
             if let Some(d) = &x.duplicate_of {
                 notes.push(fill(t.note_duplicate, &[("reference", d)]));
@@ -2435,6 +2377,7 @@ mod tests {
         let reading = |due: &str| {
             Some(ClockReading {
                 due: d(due),
+                complaint_date: None,
                 countdown: "x".into(),
                 urgency: 0,
             })

@@ -10,6 +10,7 @@ use super::calendar::Calendar;
 use super::case::{Case, Status};
 use super::category::DataCategory;
 use super::clock::{self, Countdown, RetentionState, Unit};
+use super::cpr::mask_cprs;
 use super::enquiry::{Channel, Reference};
 use super::policy::Policy;
 use super::sanitize::sanitize_line;
@@ -71,28 +72,11 @@ fn clip(s: &str, chars: usize) -> String {
     t
 }
 
-/// Every CPR number in `s` masked to `DDMMYY-XXXX`.
-pub fn mask_cprs(s: &str) -> String {
-    let hits = super::detect::find_cprs(s);
-    if hits.is_empty() {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut at = 0;
-    for h in hits {
-        out.push_str(&s[at..h.start]);
-        out.push_str(&super::detect::mask_cpr(&s[h.start..h.end]));
-        at = h.end;
-    }
-    out.push_str(&s[at..]);
-    out
-}
-
 /// One line of untrusted text as the queue may draw it: CPR numbers masked, then sanitised.
 pub fn display_line(s: &str) -> String {
     let s = s.trim();
-    if super::detect::parse_cpr(s).is_some() {
-        return super::detect::mask_cpr(s);
+    if super::cpr::parse_cpr(s).is_some() {
+        return super::cpr::mask_cpr(s);
     }
     sanitize_line(&mask_cprs(s)).into_owned()
 }

@@ -3,11 +3,17 @@
 //! A file is read whole before anything is stored, so a malformed record refuses the file
 //! with its line (or message) number and nothing of it is registered.
 
-use crate::domain::detect;
-use crate::domain::enquiry::{Channel, Enquiry, Language, Sender};
+pub mod date;
+pub mod decode;
+pub mod mail;
+pub mod mailbox;
+pub mod outcome;
+
+use crate::domain::enquiry::{Enquiry, Language};
 use crate::domain::sanitize::{sanitize_line, sanitize_text};
-use chrono::DateTime;
-use mail_parser::{MessageParser, MimeHeaders};
+use chrono::{DateTime, Utc};
+use mail::MailContext;
+use mailbox::Format;
 use std::path::{Path, PathBuf};
 
 /// Largest body accepted; longer ones are refused rather than stored half.
@@ -34,7 +40,7 @@ pub enum ImportError {
         index: usize,
         message: String,
     },
-    #[error("{}: not a file format triage reads (JSON Lines .jsonl, e-mail .eml, .mbox, or a maildir folder)", .file.display())]
+    #[error("{}: not a file format triage reads (JSON Lines, an e-mail message, an mbox file, or a maildir folder)", .file.display())]
     UnknownFormat { file: PathBuf },
 }
 
@@ -42,192 +48,260 @@ pub enum ImportError {
 #[derive(Debug, Clone)]
 pub struct Record {
     pub enquiry: Enquiry,
+    /// The file and message (or line), then the notes: recorded with the registration.
     pub source: String,
+    /// Which record of its file: "message 3", "line 3".
+    pub what: String,
+    /// What the caseworker should look at: how the message was read where it was odd
+    /// (no From:, a Date: in the future, the receipt time from the import, …).
+    pub flags: Vec<String>,
 }
 
-/// Reads one path: a .jsonl file, an .eml, an mbox or a maildir directory.
+/// A message or line that cannot be registered, with why and its bytes as they came.
+#[derive(Debug, Clone)]
+pub struct Refused {
+    /// "message 3", "line 3" or a maildir file's name.
+    pub what: String,
+    pub reason: String,
+    pub raw: Vec<u8>,
+}
+
+/// Everything read from one path: what can be registered and what cannot.
+#[derive(Debug, Clone)]
+pub struct FileRead {
+    pub file: PathBuf,
+    pub records: Vec<Record>,
+    pub refused: Vec<Refused>,
+}
+
+impl FileRead {
+    /// The file all or nothing: its first refusal as an error, else its records.
+    pub fn whole(self) -> Result<Vec<Record>, ImportError> {
+        let Some(first) = self.refused.into_iter().next() else {
+            return Ok(self.records);
+        };
+        let file = self.file;
+        let message = first.reason;
+        Err(match first.what.strip_prefix("line ") {
+            Some(n) => ImportError::Record {
+                file,
+                line: n.parse().unwrap_or(0),
+                message,
+            },
+            None => ImportError::Message {
+                file,
+                index: first
+                    .what
+                    .split_whitespace()
+                    .nth(1)
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or(0),
+                message,
+            },
+        })
+    }
+}
+
+/// Reads one path all or nothing: the first bad record refuses it.
 pub fn read_path(path: &Path) -> Result<Vec<Record>, ImportError> {
+    read_file(path, Utc::now())?.whole()
+}
+
+/// Reads one path: JSON Lines, an e-mail message, an mbox or a maildir folder (judged by
+/// content as well as extension). `now` is the receipt time of a message that carries none.
+pub fn read_file(path: &Path, now: DateTime<Utc>) -> Result<FileRead, ImportError> {
     let io = |source| ImportError::Io {
         file: path.to_path_buf(),
         source,
     };
+    let mut read = FileRead {
+        file: path.to_path_buf(),
+        records: Vec::new(),
+        refused: Vec::new(),
+    };
     if path.is_dir() {
-        if path.join("cur").is_dir() || path.join("new").is_dir() {
-            return read_maildir(path);
+        if !(path.join("cur").is_dir() || path.join("new").is_dir()) {
+            return Err(ImportError::UnknownFormat {
+                file: path.to_path_buf(),
+            });
         }
-        return Err(ImportError::UnknownFormat {
-            file: path.to_path_buf(),
-        });
+        let messages = mailbox::read_maildir(path).map_err(io)?;
+        let read_one = |(i, m): &(usize, mailbox::MaildirMessage)| {
+            let ctx = MailContext {
+                envelope: None,
+                delivered: m.delivered,
+                now,
+            };
+            let name = m
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let what = format!("message {} ({})", i + 1, sanitize_line(&name));
+            (
+                what,
+                m.path.display().to_string(),
+                mail::read_mail(&m.bytes, &ctx),
+            )
+        };
+        let numbered: Vec<(usize, mailbox::MaildirMessage)> =
+            messages.into_iter().enumerate().collect();
+        let results = crate::parallel::map(&numbered, read_one);
+        for ((_, m), (what, source, result)) in numbered.into_iter().zip(results) {
+            read.push(what, source, result, m.bytes);
+        }
+        if read.records.is_empty() && read.refused.is_empty() {
+            return Err(ImportError::Message {
+                file: path.to_path_buf(),
+                index: 0,
+                message: "no messages found".into(),
+            });
+        }
+        return Ok(read);
     }
     let bytes = std::fs::read(path).map_err(io)?;
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    match ext.as_str() {
-        "jsonl" | "ndjson" | "json" => read_jsonl(&bytes, path),
-        "eml" => {
-            let enquiry = parse_email(&bytes).map_err(|message| ImportError::Message {
-                file: path.to_path_buf(),
-                index: 1,
-                message,
-            })?;
-            Ok(vec![Record {
-                enquiry,
-                source: path.display().to_string(),
-            }])
+    let unknown = || ImportError::UnknownFormat {
+        file: path.to_path_buf(),
+    };
+    match mailbox::sniff(path, &bytes).ok_or_else(unknown)? {
+        Format::JsonLines => {
+            let (records, refused) = read_jsonl_all(&bytes, path);
+            read.records = records;
+            read.refused = refused;
         }
-        "mbox" | "mbx" => read_mbox(&bytes, path),
-        _ if bytes.starts_with(b"From ") => read_mbox(&bytes, path),
-        _ => Err(ImportError::UnknownFormat {
-            file: path.to_path_buf(),
-        }),
+        Format::Message => {
+            let ctx = MailContext {
+                envelope: None,
+                delivered: None,
+                now,
+            };
+            let result = mail::read_mail(&bytes, &ctx);
+            read.push(
+                "message 1".into(),
+                path.display().to_string(),
+                result,
+                bytes,
+            );
+        }
+        Format::Mbox => {
+            let messages = mailbox::split_mbox(&bytes);
+            let results = crate::parallel::map(&messages, |m| {
+                let ctx = MailContext {
+                    envelope: m.envelope.clone(),
+                    delivered: None,
+                    now,
+                };
+                mail::read_mail(&m.bytes, &ctx)
+            });
+            for (i, (m, result)) in messages.into_iter().zip(results).enumerate() {
+                let what = format!("message {}", i + 1);
+                let source = format!("{} {what}", path.display());
+                read.push(what, source, result, m.bytes);
+            }
+            if read.records.is_empty() && read.refused.is_empty() {
+                return Err(ImportError::Message {
+                    file: path.to_path_buf(),
+                    index: 0,
+                    message: "no messages found".into(),
+                });
+            }
+        }
+    }
+    Ok(read)
+}
+
+impl FileRead {
+    fn push(
+        &mut self,
+        what: String,
+        source: String,
+        result: Result<mail::Mail, String>,
+        raw: Vec<u8>,
+    ) {
+        match result {
+            Ok(m) => {
+                let source = if m.notes.is_empty() {
+                    source
+                } else {
+                    format!("{source} ({})", m.notes.join("; "))
+                };
+                self.records.push(Record {
+                    enquiry: m.enquiry,
+                    source: sanitize_line(&source).into_owned(),
+                    what,
+                    flags: m.flags,
+                });
+            }
+            Err(reason) => self.refused.push(Refused { what, reason, raw }),
+        }
     }
 }
 
 /// JSON Lines: one enquiry object per line; blank lines are skipped. Lines are parsed on
 /// every core; the first malformed line (by number) is the one reported.
 pub fn read_jsonl(bytes: &[u8], file: &Path) -> Result<Vec<Record>, ImportError> {
+    let (records, refused) = read_jsonl_all(bytes, file);
+    FileRead {
+        file: file.to_path_buf(),
+        records,
+        refused,
+    }
+    .whole()
+}
+
+/// JSON Lines, every line: the records, and each malformed line with its reason.
+fn read_jsonl_all(bytes: &[u8], file: &Path) -> (Vec<Record>, Vec<Refused>) {
     let lines: Vec<(usize, &[u8])> = bytes
         .split(|b| *b == b'\n')
         .enumerate()
         .map(|(i, raw)| (i + 1, raw))
         .collect();
-    crate::parallel::map(&lines, |&(line, raw)| read_jsonl_line(raw, line, file))
-        .into_iter()
-        .filter_map(Result::transpose)
-        .collect()
+    let mut records = Vec::new();
+    let mut refused = Vec::new();
+    let results = crate::parallel::map(&lines, |&(line, raw)| read_jsonl_line(raw, line, file));
+    for ((line, raw), result) in lines.into_iter().zip(results) {
+        match result {
+            Ok(Some(r)) => records.push(r),
+            Ok(None) => {}
+            Err(reason) => refused.push(Refused {
+                what: format!("line {line}"),
+                reason,
+                raw: raw.to_vec(),
+            }),
+        }
+    }
+    (records, refused)
 }
 
-fn read_jsonl_line(raw: &[u8], line: usize, file: &Path) -> Result<Option<Record>, ImportError> {
-    let err = |message: String| ImportError::Record {
-        file: file.to_path_buf(),
-        line,
-        message,
-    };
+fn read_jsonl_line(raw: &[u8], line: usize, file: &Path) -> Result<Option<Record>, String> {
     let text = std::str::from_utf8(raw)
-        .map_err(|e| err(format!("not valid UTF-8 (byte {})", e.valid_up_to())))?;
+        .map_err(|e| format!("not valid UTF-8 (byte {})", e.valid_up_to()))?;
     if text.trim().is_empty() {
         return Ok(None);
     }
-    let enquiry: Enquiry = serde_json::from_str(text).map_err(|e| err(format!("{e}")))?;
-    let enquiry = clean(enquiry).map_err(err)?;
+    let enquiry: Enquiry = serde_json::from_str(text).map_err(|e| format!("{e}"))?;
+    let enquiry = clean(enquiry)?;
     Ok(Some(Record {
         enquiry,
         source: format!("{}:{line}", file.display()),
+        what: format!("line {line}"),
+        flags: Vec::new(),
     }))
 }
 
-fn read_mbox(bytes: &[u8], file: &Path) -> Result<Vec<Record>, ImportError> {
-    let mut out = Vec::new();
-    for (i, msg) in mail_parser::mailbox::mbox::MessageIterator::new(bytes).enumerate() {
-        let index = i + 1;
-        let err = |message: String| ImportError::Message {
-            file: file.to_path_buf(),
-            index,
-            message,
-        };
-        let msg = msg.map_err(|_| err("malformed mbox entry".into()))?;
-        let enquiry = parse_email(msg.contents()).map_err(err)?;
-        out.push(Record {
-            enquiry,
-            source: format!("{} message {index}", file.display()),
-        });
-    }
-    if out.is_empty() {
-        return Err(ImportError::Message {
-            file: file.to_path_buf(),
-            index: 0,
-            message: "no messages found".into(),
-        });
-    }
-    Ok(out)
-}
-
-fn read_maildir(dir: &Path) -> Result<Vec<Record>, ImportError> {
-    let io = |source| ImportError::Io {
-        file: dir.to_path_buf(),
-        source,
-    };
-    let mut messages: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    for msg in mail_parser::mailbox::maildir::MessageIterator::new(dir).map_err(io)? {
-        let msg = msg.map_err(io)?;
-        messages.push((msg.path().to_path_buf(), msg.unwrap_contents()));
-    }
-    // Directory order is arbitrary; sort so imports are reproducible.
-    messages.sort_by(|a, b| a.0.cmp(&b.0));
-    messages
-        .into_iter()
-        .enumerate()
-        .map(|(i, (path, contents))| {
-            let enquiry = parse_email(&contents).map_err(|message| ImportError::Message {
-                file: path.clone(),
-                index: i + 1,
-                message,
-            })?;
-            Ok(Record {
-                enquiry,
-                source: path.display().to_string(),
-            })
-        })
-        .collect()
-}
-
-/// Parses one RFC 5322 message into an enquiry.
+/// Parses one RFC 5322 message into an enquiry, received now when it carries no
+/// `Received:` header.
 pub fn parse_email(bytes: &[u8]) -> Result<Enquiry, String> {
-    let msg = MessageParser::default()
-        .parse(bytes)
-        .ok_or("not an e-mail message")?;
-    let from = msg.from().and_then(|a| a.first()).ok_or("no From header")?;
-    let email = from.address().map(str::to_string);
-    let name = from
-        .name()
-        .map(str::to_string)
-        .or_else(|| email.clone())
-        .ok_or("From header has no address")?;
-    let date = msg
-        .date()
-        .filter(|d| d.is_valid())
-        .ok_or("no valid Date header")?;
-    let received = DateTime::parse_from_rfc3339(&date.to_rfc3339())
-        .map_err(|e| format!("Date header out of range: {e}"))?;
-    let body = msg
-        .body_text(0)
-        .map(|b| b.into_owned())
-        .or_else(|| msg.body_html(0).map(|b| b.into_owned()))
-        .unwrap_or_default();
-    let attachments = msg
-        .attachments()
-        .filter_map(|a| a.attachment_name().map(str::to_string))
-        .collect();
-    let subject = msg.subject().unwrap_or("").to_string();
-    let language = guess_language(&format!("{subject}\n{body}"));
-    let enquiry = Enquiry {
-        received,
-        channel: Channel::Email,
-        sender: Sender {
-            name,
-            email,
-            phone: None,
-            address: None,
-            cpr: None,
-        },
-        subject,
-        body,
-        attachments,
-        language,
-        message_id: msg
-            .message_id()
-            .map(|m| format!("<{}>", m.trim_matches(|c| c == '<' || c == '>'))),
-        purpose: None,
-        right: None,
+    let ctx = MailContext {
+        envelope: None,
+        delivered: None,
+        now: Utc::now(),
     };
-    clean(enquiry)
+    mail::read_mail(bytes, &ctx).map(|m| m.enquiry)
 }
 
 /// Danish unless the text looks English: Danish letters and common words decide.
-fn guess_language(text: &str) -> Language {
+pub(crate) fn guess_language(text: &str) -> Language {
     let lower = text.to_lowercase();
     let da = lower.matches(['æ', 'ø', 'å']).count()
         + [
@@ -270,7 +344,7 @@ pub fn clean(mut e: Enquiry) -> Result<Enquiry, String> {
         return Err("sender.name is empty".into());
     }
     if let Some(cpr) = &e.sender.cpr {
-        if detect::parse_cpr(cpr.trim()).is_none() {
+        if crate::domain::cpr::parse_cpr(cpr.trim()).is_none() {
             return Err(format!(
                 "sender.cpr `{}` is not a CPR number (DDMMYY-SSSS with a real date)",
                 sanitize_line(cpr)

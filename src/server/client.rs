@@ -12,7 +12,13 @@ use crate::domain::enquiry::Reference;
 use crate::domain::policy::{Policy, PolicyError};
 use crate::domain::summary::CaseSummary;
 use crate::store::api::Api;
-use crate::store::{Actor, Registration, StoreError};
+use crate::store::api::{Page, PolicyChange, PAGE};
+use crate::store::audit::HeadLine;
+use crate::store::audit::Verification;
+use crate::store::backup::BackupSummary;
+use crate::store::check::CheckReport;
+use crate::store::lifecycle::AuditLine;
+use crate::store::{AccessRecord, Actor, NewEnquiry, Registration, StoreError};
 use chrono::{DateTime, Utc};
 use std::io;
 use std::os::unix::net::UnixStream;
@@ -24,6 +30,13 @@ use std::time::Duration;
 /// How long a call waits for its answer before telling the person the server is stuck.
 const CALL_TIMEOUT: Duration = Duration::from_secs(60);
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Whole-store work (a snapshot, a check, the chain recomputed) takes minutes at a million
+/// cases; the answer is waited for this long.
+const LONG_CALL_TIMEOUT: Duration = Duration::from_secs(3600);
+/// Queue summaries per request when the whole queue is gathered (they are small).
+const SUMMARY_PAGE: usize = 5000;
+/// Bytes of a snapshot fetched per request.
+const SNAPSHOT_PART: u32 = 4 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
@@ -219,23 +232,11 @@ impl Client {
         ))
     }
 
-    /// Registers new enquiries through the server (all or none); everyone's queue hears.
-    pub fn register(&self, batch: Vec<Arrival>) -> Result<Registration, StoreError> {
-        match self.call(Request::Register { batch })? {
-            Answer::Registered {
-                registered,
-                duplicates,
-                flagged,
-            } => Ok(Registration {
-                registered,
-                duplicates,
-                flagged,
-            }),
-            a => Err(unexpected(a)),
-        }
+    fn call(&self, request: Request) -> Result<Answer, StoreError> {
+        self.call_within(request, CALL_TIMEOUT)
     }
 
-    fn call(&self, request: Request) -> Result<Answer, StoreError> {
+    fn call_within(&self, request: Request, timeout: Duration) -> Result<Answer, StoreError> {
         let mut link = self.link.lock().unwrap_or_else(|p| p.into_inner());
         let id = link.next_id;
         link.next_id += 1;
@@ -247,7 +248,7 @@ impl Client {
         })?;
         unix::send_all(&link.stream, &bytes).map_err(|e| self.lost(&e.to_string()))?;
         loop {
-            match link.replies.recv_timeout(CALL_TIMEOUT) {
+            match link.replies.recv_timeout(timeout) {
                 Ok((rid, result)) if rid == id => return result.map_err(StoreError::from),
                 // The late answer to an earlier call that timed out.
                 Ok(_) => continue,
@@ -255,7 +256,7 @@ impl Client {
                     return Err(StoreError::Server(format!(
                         "the triage server at {} did not answer within {} s; the request may or may not have been done: reload before deciding again",
                         self.socket.display(),
-                        CALL_TIMEOUT.as_secs()
+                        timeout.as_secs()
                     )))
                 }
                 Err(RecvTimeoutError::Disconnected) => return Err(self.lost("no answer")),
@@ -275,7 +276,6 @@ impl Drop for Client {
 fn unexpected(a: Answer) -> StoreError {
     // Names the kind only: the answer itself may hold personal data.
     let kind = match a {
-        Answer::Cases(_) => "cases",
         Answer::Summaries(_) => "summaries",
         Answer::Case(_) => "case",
         Answer::Events(_) => "events",
@@ -284,6 +284,17 @@ fn unexpected(a: Answer) -> StoreError {
         Answer::Draft(_) => "draft",
         Answer::Count(_) => "count",
         Answer::Registered { .. } => "registered",
+        Answer::CasesPage { .. } => "cases-page",
+        Answer::Records(_) => "records",
+        Answer::AccessRecords(_) => "access-records",
+        Answer::Verified(_) => "verified",
+        Answer::AuditPage { .. } => "audit-page",
+        Answer::Snapshot(_) => "snapshot",
+        Answer::Bytes(_) => "bytes",
+        Answer::Checked(_) => "checked",
+        Answer::PolicyInstalled(_) => "policy-installed",
+        Answer::Head(_) => "head",
+        Answer::Extends(_) => "extends",
     };
     StoreError::Server(format!(
         "the server answered with the wrong kind of reply ({kind})"
@@ -303,16 +314,28 @@ impl Api for Client {
     fn policy(&self) -> &Policy {
         &self.policy
     }
+    /// Every case, gathered here a page at a time: the server never holds the list.
     fn cases(&self) -> Result<Vec<CaseRecord>, StoreError> {
-        match self.call(Request::Cases)? {
-            Answer::Cases(v) => Ok(v),
-            a => Err(unexpected(a)),
+        let (mut all, mut after) = (Vec::new(), None);
+        loop {
+            let (page, next) = self.cases_page(after, PAGE, None)?;
+            all.extend(page);
+            match next {
+                Some(n) => after = Some(n),
+                None => return Ok(all),
+            }
         }
     }
+    /// The whole queue, gathered here a page at a time (see `cases`).
     fn summaries(&self) -> Result<Vec<CaseSummary>, StoreError> {
-        match self.call(Request::Summaries)? {
-            Answer::Summaries(v) => Ok(v),
-            a => Err(unexpected(a)),
+        let (mut all, mut after) = (Vec::new(), None);
+        loop {
+            let page = self.summaries_page(after, SUMMARY_PAGE)?;
+            let Some(last) = page.last().map(|s| s.reference) else {
+                return Ok(all);
+            };
+            all.extend(page);
+            after = Some(last);
         }
     }
     fn summaries_page(
@@ -402,5 +425,150 @@ impl Api for Client {
             }
         }
         out
+    }
+    fn cases_page(
+        &self,
+        after: Option<Reference>,
+        n: usize,
+        status: Option<Status>,
+    ) -> Result<Page<CaseRecord, Reference>, StoreError> {
+        let n = n.min(PAGE) as u32;
+        match self.call(Request::CasesPage { after, n, status })? {
+            Answer::CasesPage { records, next } => Ok((records, next)),
+            a => Err(unexpected(a)),
+        }
+    }
+    fn subject_records(&self, keys: &[String]) -> Result<Vec<CaseRecord>, StoreError> {
+        match self.call(Request::SubjectRecords(keys.to_vec()))? {
+            Answer::Records(v) => Ok(v),
+            a => Err(unexpected(a)),
+        }
+    }
+    fn access_records(
+        &self,
+        reference: Option<Reference>,
+    ) -> Result<Vec<AccessRecord>, StoreError> {
+        match self.call(Request::AccessRecords(reference))? {
+            Answer::AccessRecords(v) => Ok(v),
+            a => Err(unexpected(a)),
+        }
+    }
+    fn register(&self, batch: Vec<NewEnquiry>) -> Result<Registration, StoreError> {
+        let batch = batch
+            .into_iter()
+            .map(|n| Arrival {
+                enquiry: n.enquiry,
+                suggestions: n.suggestions,
+                source: n.source,
+            })
+            .collect();
+        match self.call(Request::Register { batch })? {
+            Answer::Registered {
+                registered,
+                duplicates,
+                flagged,
+            } => Ok(Registration {
+                registered,
+                duplicates,
+                flagged,
+            }),
+            a => Err(unexpected(a)),
+        }
+    }
+    fn audit_verify(&self) -> Result<Verification, StoreError> {
+        match self.call_within(Request::AuditVerify, LONG_CALL_TIMEOUT)? {
+            Answer::Verified(v) => Ok(v),
+            a => Err(unexpected(a)),
+        }
+    }
+    fn audit_head(&self) -> Result<HeadLine, StoreError> {
+        match self.call(Request::AuditHead)? {
+            Answer::Head(line) => line.parse().map_err(StoreError::Server),
+            a => Err(unexpected(a)),
+        }
+    }
+    fn audit_extends(&self, line: &HeadLine) -> Result<Option<String>, StoreError> {
+        match self.call(Request::AuditExtends(line.to_string()))? {
+            Answer::Extends(problem) => Ok(problem),
+            a => Err(unexpected(a)),
+        }
+    }
+    fn audit_page(
+        &self,
+        case: Option<Reference>,
+        after: u64,
+        n: usize,
+    ) -> Result<Page<AuditLine, u64>, StoreError> {
+        let n = n.min(PAGE) as u32;
+        match self.call(Request::AuditPage { case, after, n })? {
+            Answer::AuditPage { lines, next } => Ok((lines, next)),
+            a => Err(unexpected(a)),
+        }
+    }
+    /// The server takes the snapshot (commits wait only meanwhile); its bytes come here in
+    /// parts, into `FILE.partial`, renamed once whole and its checksum verified.
+    fn backup(&self, file: &Path) -> Result<BackupSummary, StoreError> {
+        let summary = match self.call_within(Request::Snapshot, LONG_CALL_TIMEOUT)? {
+            Answer::Snapshot(s) => s,
+            a => return Err(unexpected(a)),
+        };
+        let written = self.fetch_snapshot(file, summary.bytes);
+        let _ = self.call(Request::SnapshotDone);
+        written?;
+        Ok(summary)
+    }
+    fn check(&self) -> Result<CheckReport, StoreError> {
+        match self.call_within(Request::Check, LONG_CALL_TIMEOUT)? {
+            Answer::Checked(r) => Ok(r),
+            a => Err(unexpected(a)),
+        }
+    }
+    fn install_policy(&self, text: &str, force: bool) -> Result<PolicyChange, StoreError> {
+        match self.call_within(
+            Request::InstallPolicy {
+                text: text.to_string(),
+                force,
+            },
+            LONG_CALL_TIMEOUT,
+        )? {
+            Answer::PolicyInstalled(c) => Ok(c),
+            a => Err(unexpected(a)),
+        }
+    }
+}
+
+impl Client {
+    fn fetch_snapshot(&self, file: &Path, bytes: u64) -> Result<(), StoreError> {
+        use std::io::Write;
+        let partial = file.with_extension("partial");
+        let failed = |e: io::Error| {
+            StoreError::Server(format!(
+                "cannot write the backup {}: {e}",
+                partial.display()
+            ))
+        };
+        let mut out = std::fs::File::create(&partial).map_err(failed)?;
+        let mut offset = 0u64;
+        while offset < bytes {
+            let len = SNAPSHOT_PART.min((bytes - offset) as u32);
+            let part = match self.call(Request::SnapshotPart { offset, len })? {
+                Answer::Bytes(b) => b,
+                a => return Err(unexpected(a)),
+            };
+            if part.is_empty() {
+                return Err(StoreError::Server(format!(
+                    "the server's snapshot ended at {offset} of {bytes} bytes"
+                )));
+            }
+            out.write_all(&part).map_err(failed)?;
+            offset += part.len() as u64;
+        }
+        out.sync_all().map_err(failed)?;
+        drop(out);
+        // The whole file's checksum, checked before it takes the final name.
+        crate::store::backup::read_backup(&partial, |_, _, _| Ok(()))
+            .map_err(crate::store::api::backup_error)?;
+        std::fs::rename(&partial, file).map_err(failed)?;
+        Ok(())
     }
 }

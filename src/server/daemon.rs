@@ -17,6 +17,7 @@ use super::protocol::{
 use super::rules::{self, Visibility};
 use super::unix;
 use crate::domain::case::CaseRecord;
+use crate::domain::danish_time::DanishDay;
 use crate::domain::enquiry::Reference;
 use crate::domain::policy::Policy;
 use crate::domain::summary::CaseSummary;
@@ -43,7 +44,7 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// Frames queued for one client; a client this far behind is cut off, not waited for.
 const OUTBOX: usize = 1024;
 /// How long a stop waits for in-flight requests before exiting anyway.
-const DRAIN: Duration = Duration::from_secs(10);
+const DRAIN: Duration = Duration::from_secs(4);
 /// The greeting is small; anything bigger is not a triage client.
 const MAX_HELLO: usize = 64 * 1024;
 /// Most commands one group commit takes; a bound on one transaction's write set.
@@ -111,10 +112,10 @@ struct Connection {
     stream: UnixStream,
 }
 
-struct Shared {
-    store: Store,
-    policy: Policy,
-    policy_text: String,
+pub(super) struct Shared {
+    pub(super) store: Store,
+    /// The policy in force and its text; `policy --install` through the server replaces both.
+    pub(super) policy: std::sync::RwLock<(Arc<Policy>, Arc<String>)>,
     fixed_now: Option<DateTime<Utc>>,
     max_clients: usize,
     stopping: Arc<AtomicBool>,
@@ -125,8 +126,24 @@ struct Shared {
 }
 
 impl Shared {
-    fn now(&self) -> DateTime<Utc> {
+    pub(super) fn now(&self) -> DateTime<Utc> {
         self.fixed_now.unwrap_or_else(Utc::now)
+    }
+
+    fn policy(&self) -> Arc<Policy> {
+        self.policy
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .0
+            .clone()
+    }
+
+    fn policy_text(&self) -> Arc<String> {
+        self.policy
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .1
+            .clone()
     }
 
     /// Applies one command through the committer (see the module comment).
@@ -195,13 +212,22 @@ impl Shared {
 pub struct Stopper {
     stopping: Arc<AtomicBool>,
     socket: PathBuf,
+    /// The listening socket's descriptor: shut down, it wakes the accept even when the
+    /// socket file is gone (removed by someone else), so a stop never hangs.
+    listener: std::os::unix::io::RawFd,
 }
 
 impl Stopper {
     pub fn stop(&self) {
         self.stopping.store(true, Ordering::SeqCst);
         // Wakes the blocking accept; the loop sees the flag and stops taking connections.
-        let _ = UnixStream::connect(&self.socket);
+        if UnixStream::connect(&self.socket).is_err() {
+            // SAFETY: shutdown on a descriptor the server owns until `run` returns; at
+            // worst (already closed) it fails with EBADF.
+            unsafe {
+                libc::shutdown(self.listener, libc::SHUT_RDWR);
+            }
+        }
     }
 }
 
@@ -218,7 +244,7 @@ impl Server {
         let policy = Policy::from_toml(&policy_text, "the store's policy").map_err(|e| {
             ServeError::Store(StoreError::Server(format!("the policy does not load: {e}")))
         })?;
-        let today = config.fixed_now.unwrap_or_else(Utc::now).date_naive();
+        let today = config.fixed_now.unwrap_or_else(Utc::now).danish_day();
         if let Some(n) = store.refresh_queue(&policy, today)? {
             tracing::info!("rebuilt the queue index ({n} cases)");
         }
@@ -260,8 +286,7 @@ impl Server {
         Ok(Server {
             shared: Arc::new(Shared {
                 store,
-                policy,
-                policy_text,
+                policy: std::sync::RwLock::new((Arc::new(policy), Arc::new(policy_text))),
                 fixed_now: config.fixed_now,
                 max_clients: config.max_clients,
                 stopping: Arc::new(AtomicBool::new(false)),
@@ -282,10 +307,20 @@ impl Server {
         self.shared.store.path()
     }
 
+    /// Reads the audit head while serving (for the system log; see `anchor`).
+    pub fn head_reader(
+        &self,
+    ) -> impl Fn() -> Option<crate::store::audit::HeadLine> + Send + 'static {
+        let shared = self.shared.clone();
+        move || shared.store.audit_head().ok()
+    }
+
     pub fn stopper(&self) -> Stopper {
+        use std::os::unix::io::AsRawFd;
         Stopper {
             stopping: self.shared.stopping.clone(),
             socket: self.socket.clone(),
+            listener: self.listener.as_raw_fd(),
         }
     }
 
@@ -411,7 +446,8 @@ fn committer(shared: &Shared, jobs: mpsc::Receiver<Job>) {
             }
         }
         let items: Vec<Batched> = group.iter().map(|j| j.batched.clone()).collect();
-        match shared.store.execute_many(&shared.policy, &items) {
+        let policy = shared.policy();
+        match shared.store.execute_many(&policy, &items) {
             Ok(results) => {
                 for (job, result) in group.into_iter().zip(results) {
                     let _ = job.answer.send(result);
@@ -422,7 +458,7 @@ fn committer(shared: &Shared, jobs: mpsc::Receiver<Job>) {
                 for job in group {
                     let b = &job.batched;
                     let result = shared.store.execute(
-                        &shared.policy,
+                        &policy,
                         &b.actor,
                         b.reference,
                         b.expected.unwrap_or(0),
@@ -436,7 +472,7 @@ fn committer(shared: &Shared, jobs: mpsc::Receiver<Job>) {
     }
 }
 
-fn log(line: &str) {
+pub(super) fn log(line: &str) {
     eprintln!("triage serve: {line}");
 }
 
@@ -486,7 +522,7 @@ fn handshake(shared: &Shared, stream: &UnixStream) -> Result<Actor, Option<Strin
         )));
     }
     let login = crate::identity::login_of(cred.uid).map_err(Some)?;
-    let roles = shared.policy.roles_of(&login);
+    let roles = shared.policy().roles_of(&login);
     if roles.is_empty() {
         return Err(Some(format!(
             "your login `{login}` is not staff in the policy this server works under. Ask the DPO or an administrator to add it to the policy's [[staff]] list."
@@ -528,7 +564,7 @@ fn serve_connection(shared: Arc<Shared>, stream: UnixStream, id: u64) {
         server: env!("CARGO_PKG_VERSION").to_string(),
         login: actor.login.clone(),
         roles: actor.roles.clone(),
-        policy: shared.policy_text.clone(),
+        policy: shared.policy_text().to_string(),
         store: shared.store.path().display().to_string(),
         fixed_now: shared.fixed_now,
     });
@@ -606,6 +642,8 @@ fn request_loop(
     outbox: &SyncSender<Vec<u8>>,
 ) -> Option<String> {
     let mut reader = stream;
+    // This connection's backup snapshot, removed when it is done or the client goes.
+    let mut snapshot: Option<super::whole::Snapshot> = None;
     loop {
         // Idle between requests for as long as the person at the interface likes.
         let _ = stream.set_read_timeout(None);
@@ -631,7 +669,7 @@ fn request_loop(
         shared.requests.fetch_add(1, Ordering::Relaxed);
         let name = call.request.name();
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            handle(shared, actor, id, call.request)
+            handle(shared, actor, id, call.request, &mut snapshot)
         }))
         .unwrap_or_else(|_| {
             log(&format!("connection {id}: a {name} request panicked"));
@@ -660,7 +698,7 @@ fn request_loop(
     }
 }
 
-fn hidden_check(
+pub(super) fn hidden_check(
     store: &Store,
     actor: &Actor,
     r: Reference,
@@ -693,27 +731,11 @@ fn handle(
     actor: &Actor,
     conn: u64,
     request: Request,
+    snapshot: &mut Option<super::whole::Snapshot>,
 ) -> Result<Answer, WireError> {
     let store = &shared.store;
     let wire = |e: StoreError| WireError::from(&e);
     match request {
-        Request::Cases => {
-            let all: Vec<CaseRecord> = store.cases().collect::<Result<_, _>>().map_err(wire)?;
-            Ok(Answer::Cases(
-                all.into_iter()
-                    .filter(|r| rules::may_read_record(actor, r))
-                    .collect(),
-            ))
-        }
-        Request::Summaries => {
-            let all: Vec<CaseSummary> =
-                store.summaries().collect::<Result<_, _>>().map_err(wire)?;
-            Ok(Answer::Summaries(
-                all.into_iter()
-                    .filter(|s| summary_visible(store, actor, s))
-                    .collect(),
-            ))
-        }
         Request::SummariesPage { after, n } => {
             let page = store
                 .summaries_page(after, n.min(PAGE_LIMIT) as usize)
@@ -794,7 +816,7 @@ fn handle(
                 })
                 .collect();
             let reg = store
-                .register(&shared.policy, &batch, &actor.login, shared.now())
+                .register(&shared.policy(), &batch, &actor.login, shared.now())
                 .map_err(wire)?;
             if !reg.registered.is_empty() {
                 // New cases are restricted from no one.
@@ -813,5 +835,6 @@ fn handle(
                 .map(Answer::Draft)
                 .map_err(wire)
         }
+        other => super::whole::handle(shared, actor, conn, other, snapshot),
     }
 }

@@ -1,10 +1,12 @@
 //! The multi-user daemon (`triage serve`) and its client, speaking the store's `Api` over a Unix socket.
 
+pub mod anchor;
 pub mod client;
 pub mod daemon;
 pub mod protocol;
 pub mod rules;
 pub mod unix;
+mod whole;
 
 pub use client::{Client, ConnectError};
 pub use daemon::{Config, ServeError, Server, Stopper};

@@ -9,22 +9,27 @@ use crate::domain::command::{Access, Command, Event, Refusal};
 use crate::domain::enquiry::{Enquiry, Reference};
 use crate::domain::policy::Role;
 use crate::domain::summary::CaseSummary;
+use crate::store::api::PolicyChange;
+use crate::store::audit::Verification;
+use crate::store::backup::BackupSummary;
+use crate::store::check::CheckReport;
 use crate::store::codec::{self, CodecError};
-use crate::store::StoreError;
+use crate::store::lifecycle::AuditLine;
+use crate::store::{AccessRecord, StoreError};
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::io::{self, Read};
 
 /// Bumped whenever a message below changes shape.
-pub const PROTOCOL: u32 = 3;
+pub const PROTOCOL: u32 = 4;
 
 /// The largest frame the server reads from a client: a command with a long note fits many
 /// times over, and a client cannot make the server allocate more.
 pub const MAX_REQUEST: usize = 16 * 1024 * 1024;
 
-/// The largest frame a client reads from the server: `cases()` on a big store is large,
-/// but the codec's own decode limit is the bound that matters.
+/// The largest frame a client reads from the server. Lists come in pages far below it;
+/// one case with its events is the largest single answer.
 pub const MAX_REPLY: usize = 256 * 1024 * 1024;
 
 /// The client's first frame. Its shape never changes, so any server can read it.
@@ -68,8 +73,6 @@ pub struct Call {
 /// One call of the `Api`, as sent. The actor is never part of it: the server knows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Request {
-    Cases,
-    Summaries,
     /// The queue index in reference order, a page at a time.
     SummariesPage {
         after: Option<Reference>,
@@ -102,6 +105,38 @@ pub enum Request {
     Register {
         batch: Vec<Arrival>,
     },
+    /// Whole case records a page at a time, filtered by status in the server.
+    CasesPage {
+        after: Option<Reference>,
+        n: u32,
+        status: Option<Status>,
+    },
+    /// The cases filed under these subject keys (the subject index).
+    SubjectRecords(Vec<String>),
+    AccessRecords(Option<Reference>),
+    AuditVerify,
+    AuditPage {
+        case: Option<Reference>,
+        after: u64,
+        n: u32,
+    },
+    /// Takes a consistent snapshot for this connection; its bytes follow with
+    /// `SnapshotPart`, and `SnapshotDone` (or the connection's end) removes it.
+    Snapshot,
+    SnapshotPart {
+        offset: u64,
+        len: u32,
+    },
+    SnapshotDone,
+    Check,
+    InstallPolicy {
+        text: String,
+        force: bool,
+    },
+    /// The audit chain's head, as `audit::HeadLine` writes it.
+    AuditHead,
+    /// Whether the chain still extends a head line written down earlier.
+    AuditExtends(String),
 }
 
 /// An enquiry to register, with what detection on the client suggested.
@@ -117,8 +152,6 @@ impl Request {
     /// A short name for the server's log; never personal data.
     pub fn name(&self) -> &'static str {
         match self {
-            Request::Cases => "cases",
-            Request::Summaries => "summaries",
             Request::SummariesPage { .. } => "summaries-page",
             Request::Urgent { .. } => "urgent",
             Request::QueueBound => "queue-bound",
@@ -129,13 +162,24 @@ impl Request {
             Request::SaveDraft { .. } => "save-draft",
             Request::Draft(_) => "draft",
             Request::Register { .. } => "register",
+            Request::CasesPage { .. } => "cases-page",
+            Request::SubjectRecords(_) => "subject-records",
+            Request::AccessRecords(_) => "access-records",
+            Request::AuditVerify => "audit-verify",
+            Request::AuditPage { .. } => "audit-page",
+            Request::Snapshot => "snapshot",
+            Request::SnapshotPart { .. } => "snapshot-part",
+            Request::SnapshotDone => "snapshot-done",
+            Request::Check => "check",
+            Request::InstallPolicy { .. } => "install-policy",
+            Request::AuditHead => "audit-head",
+            Request::AuditExtends(_) => "audit-extends",
         }
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Answer {
-    Cases(Vec<CaseRecord>),
     Summaries(Vec<CaseSummary>),
     Case(Option<CaseRecord>),
     Events(Vec<Event>),
@@ -150,6 +194,25 @@ pub enum Answer {
         /// (new case, earlier request of the same person for the same right)
         flagged: Vec<(Reference, Reference)>,
     },
+    CasesPage {
+        records: Vec<CaseRecord>,
+        next: Option<Reference>,
+    },
+    Records(Vec<CaseRecord>),
+    AccessRecords(Vec<AccessRecord>),
+    Verified(Verification),
+    AuditPage {
+        lines: Vec<AuditLine>,
+        next: Option<u64>,
+    },
+    Snapshot(BackupSummary),
+    Bytes(Vec<u8>),
+    Checked(CheckReport),
+    PolicyInstalled(PolicyChange),
+    /// A head line (`audit::HeadLine`).
+    Head(String),
+    /// None when the chain extends the head asked about, else what is wrong.
+    Extends(Option<String>),
 }
 
 /// Everything the server sends after the handshake.
@@ -267,8 +330,12 @@ const ACTIONS: &[&str] = &[
     "hand-over",
     "assess",
     "erase",
+    "backup",
+    "check",
+    "install-policy",
+    "audit",
 ];
-const NEEDS: &[&str] = &["dpo or admin", "dpo", "caseworker, dpo or admin"];
+const NEEDS: &[&str] = &["dpo or admin", "dpo", "caseworker, dpo or admin", "admin"];
 
 fn known(s: &str, list: &[&'static str]) -> Option<&'static str> {
     list.iter().copied().find(|k| *k == s)

@@ -10,6 +10,7 @@
 //! hold no personal data and are visible to all staff.
 
 use crate::domain::case::{Case, CaseRecord};
+use crate::domain::command::Refusal;
 use crate::domain::policy::Role;
 use crate::store::Actor;
 
@@ -59,6 +60,56 @@ pub fn may_read(actor: &Actor, v: &Visibility) -> bool {
 /// May `actor` see this record?
 pub fn may_read_record(actor: &Actor, rec: &CaseRecord) -> bool {
     Visibility::of_record(rec).is_none_or(|v| may_read(actor, &v))
+}
+
+/// Whole-store operations and the roles they need: one rule for the embedded store and the
+/// server alike (case commands have theirs in `Command::permitted`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    /// A copy of every case leaves the store.
+    Backup,
+    Check,
+    InstallPolicy,
+    /// The audit chain and the log of reads (who looked at what).
+    ReadAudit,
+}
+
+impl Operation {
+    pub fn action(self) -> &'static str {
+        match self {
+            Operation::Backup => "backup",
+            Operation::Check => "check",
+            Operation::InstallPolicy => "install-policy",
+            Operation::ReadAudit => "audit",
+        }
+    }
+
+    fn needs(self) -> (&'static [Role], &'static str) {
+        match self {
+            Operation::Backup | Operation::Check | Operation::InstallPolicy => {
+                (&[Role::Admin], "admin")
+            }
+            Operation::ReadAudit => (&[Role::Dpo, Role::Admin], "dpo or admin"),
+        }
+    }
+}
+
+/// May `actor` carry out `op`? The refusal names the role it needs.
+pub fn permit(actor: &Actor, op: Operation) -> Result<(), Refusal> {
+    let (roles, needs) = op.needs();
+    if actor.roles.iter().any(|r| roles.contains(r)) {
+        return Ok(());
+    }
+    Err(Refusal::NotPermitted {
+        action: op.action(),
+        needs,
+        have: actor
+            .roles
+            .iter()
+            .map(|r| r.as_id())
+            .collect::<Vec<_>>()
+            .join(", "),
+    })
 }
 
 #[cfg(test)]
@@ -148,6 +199,41 @@ mod tests {
         assert!(may_read_record(
             &actor("anne", &[Role::Caseworker]),
             &CaseRecord::Erased(t)
+        ));
+    }
+
+    #[test]
+    fn whole_store_operations_need_their_roles_and_the_refusal_survives_the_wire() {
+        let anne = actor("anne", &[Role::Caseworker]);
+        let dora = actor("dora", &[Role::Dpo]);
+        let olaf = actor("olaf", &[Role::Admin]);
+        for op in [
+            Operation::Backup,
+            Operation::Check,
+            Operation::InstallPolicy,
+        ] {
+            assert!(permit(&anne, op).is_err(), "{op:?}");
+            assert!(permit(&dora, op).is_err(), "{op:?}");
+            assert!(permit(&olaf, op).is_ok(), "{op:?}");
+        }
+        assert!(permit(&anne, Operation::ReadAudit).is_err());
+        assert!(permit(&dora, Operation::ReadAudit).is_ok());
+        assert!(permit(&olaf, Operation::ReadAudit).is_ok());
+        let refusal =
+            crate::store::StoreError::Refused(permit(&dora, Operation::Backup).unwrap_err());
+        assert_eq!(
+            refusal.to_string(),
+            "backup needs the role admin; you have dpo"
+        );
+        let back: crate::store::StoreError =
+            crate::server::protocol::WireError::from(&refusal).into();
+        assert!(matches!(
+            back,
+            crate::store::StoreError::Refused(Refusal::NotPermitted {
+                action: "backup",
+                needs: "admin",
+                ..
+            })
         ));
     }
 }

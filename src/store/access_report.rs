@@ -2,11 +2,11 @@
 //! the CLI alike, embedded or served.
 
 use crate::domain::case::{Case, CaseRecord};
+use crate::domain::command::Access;
+use crate::domain::danish_time::DanishDay;
 use crate::domain::enquiry::{Language, Reference};
-use crate::domain::report::{self, AccessReport, SubjectId};
+use crate::domain::report::{self, AccessReport, Read, SubjectId};
 use crate::store::api::Api;
-use crate::store::subject_identifiers;
-use std::collections::BTreeSet;
 
 /// The identifiers of the person who sent `case`: whom an access request is about.
 pub fn request_subjects(case: &Case) -> Result<Vec<SubjectId>, String> {
@@ -23,7 +23,7 @@ pub fn request_subjects(case: &Case) -> Result<Vec<SubjectId>, String> {
     Ok(ids)
 }
 
-/// The access answer for the requester of `reference`, from the cases the API holds: for
+/// The access answer for the requester of `reference`, through the subject index: for
 /// the interface, which speaks the `Api` and may be a client of the server. The caller
 /// logs the read with `Access::Report` (see `access_report_what`).
 pub fn access_for_request(
@@ -37,29 +37,108 @@ pub fn access_for_request(
         None => return Err(format!("no case {reference}")),
     };
     let ids = request_subjects(&request)?;
-    let keys: BTreeSet<String> = ids.iter().map(SubjectId::key).collect();
-    let cases: Vec<Case> = api
-        .cases()
+    let cases = subject_cases(api, &ids)?;
+    Ok(report::access_report(
+        api.policy(),
+        &ids,
+        &cases,
+        lang,
+        api.now().danish_day(),
+        None,
+    ))
+}
+
+/// The person's live cases, from the subject index (never a scan of every case).
+fn subject_cases(api: &dyn Api, ids: &[SubjectId]) -> Result<Vec<Case>, String> {
+    let keys: Vec<String> = ids.iter().map(SubjectId::key).collect();
+    Ok(api
+        .subject_records(&keys)
         .map_err(|e| e.to_string())?
         .into_iter()
         .filter_map(|r| match r {
             CaseRecord::Live(c) => Some(*c),
             CaseRecord::Erased(_) => None,
         })
-        .filter(|c| {
-            subject_identifiers(&c.enquiry)
-                .iter()
-                .any(|k| keys.contains(k))
-        })
-        .collect();
-    Ok(report::access_report(
+        .collect())
+}
+
+/// The access answer for the named person, with (`with_log`) an extract of the reads of
+/// their data; the read is logged: the digests of the identifiers and the references
+/// reported, never the identifiers themselves.
+pub fn access(
+    api: &dyn Api,
+    ids: &[SubjectId],
+    lang: Language,
+    with_log: bool,
+) -> Result<AccessReport, String> {
+    let cases = subject_cases(api, ids)?;
+    let reads = if with_log {
+        Some(reads_of(api, &cases, ids).map_err(|e| e.to_string())?)
+    } else {
+        None
+    };
+    let report = report::access_report(
         api.policy(),
-        &ids,
+        ids,
         &cases,
         lang,
         api.now().date_naive(),
+        reads.as_deref(),
+    );
+    api.log_access(
         None,
-    ))
+        &Access::Report {
+            what: access_report_what(ids, &report),
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(report)
+}
+
+/// The reads that touched the person's data: every read logged against their cases,
+/// searches whose terms name them, and earlier reports on them (by digest).
+fn reads_of(
+    api: &dyn Api,
+    cases: &[Case],
+    ids: &[SubjectId],
+) -> Result<Vec<Read>, crate::store::StoreError> {
+    let mut reads = Vec::new();
+    for c in cases.iter().filter(|c| report::reportable(c)) {
+        for rec in api.access_records(Some(c.reference))? {
+            reads.push(Read {
+                at: rec.at,
+                reference: rec.reference,
+                action: rec.access.action().to_string(),
+            });
+        }
+    }
+    let needles: Vec<String> = ids
+        .iter()
+        .flat_map(|id| match id {
+            SubjectId::Cpr(d) => vec![d.clone(), format!("{}-{}", &d[..6], &d[6..])],
+            SubjectId::Email(m) => vec![m.clone()],
+            SubjectId::NameAddress { name, .. } => vec![name.clone()],
+        })
+        .collect();
+    let digests: Vec<String> = ids.iter().map(SubjectId::digest).collect();
+    for rec in api.access_records(None)? {
+        let hit = match &rec.access {
+            Access::Search { terms } => {
+                let terms = terms.to_lowercase();
+                needles.iter().any(|n| terms.contains(n.as_str()))
+            }
+            Access::Report { what } => digests.iter().any(|d| what.contains(d.as_str())),
+            _ => false,
+        };
+        if hit {
+            reads.push(Read {
+                at: rec.at,
+                reference: None,
+                action: rec.access.action().to_string(),
+            });
+        }
+    }
+    Ok(reads)
 }
 
 /// What the audit log records for an access answer: digests and references only.

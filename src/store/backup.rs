@@ -15,12 +15,21 @@ pub const TREES: [&str; 10] = [
     "cases", "events", "audit", "meta", "dedup", "subjects", "access", "drafts", "queue", "order",
 ];
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BackupSummary {
     pub entries: u64,
     pub bytes: u64,
     /// blake3 of the whole file before the checksum, hex.
     pub checksum: String,
+    /// The audit head the backup holds (`audit::HeadLine`), when written by `backup`.
+    pub head: Option<String>,
+}
+
+/// Where `backup` writes its manifest: beside the backup, `FILE.manifest`.
+pub fn manifest_path(backup: &Path) -> std::path::PathBuf {
+    let mut name = backup.as_os_str().to_owned();
+    name.push(".manifest");
+    name.into()
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +80,8 @@ impl Store {
     /// rename, so a half-written backup never has the final name). Commits wait meanwhile.
     pub fn backup(&self, path: &Path) -> Result<BackupSummary, BackupError> {
         let _quiet = self.gate.write().unwrap_or_else(|p| p.into_inner());
+        // Taken while commits wait, so it is the head of exactly what the copy holds.
+        let head = self.audit_head()?.to_string();
         let tmp = path.with_extension("partial");
         let file = std::fs::File::create(&tmp).map_err(io(&tmp))?;
         let mut w = Hashing {
@@ -105,11 +116,14 @@ impl Store {
         })?;
         file.sync_all().map_err(io(&tmp))?;
         std::fs::rename(&tmp, path).map_err(io(path))?;
-        Ok(BackupSummary {
+        let summary = BackupSummary {
             entries,
             bytes,
             checksum: super::audit::hex(&checksum),
-        })
+            head: Some(head),
+        };
+        write_manifest(path, &summary)?;
+        Ok(summary)
     }
 
     /// Restores a backup into a new store at `db` after checking its checksum whole.
@@ -182,5 +196,30 @@ pub fn read_backup(
         entries,
         bytes: data.len() as u64,
         checksum: super::audit::hex(sum.try_into().expect("32 bytes")),
+        head: None,
     })
+}
+
+/// A few lines of text beside the backup: what it holds and the audit head it carries, so
+/// the head can be kept with the backup's records and checked later
+/// (`triage audit verify --against "$(grep triage-audit-head FILE.manifest)"`).
+fn write_manifest(backup: &Path, summary: &BackupSummary) -> Result<(), BackupError> {
+    let path = manifest_path(backup);
+    let name = backup
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let text = format!(
+        "triage backup manifest\nfile {}\nentries {}\nbytes {}\nblake3 {}\n{}\n",
+        crate::domain::sanitize::sanitize_line(&name),
+        summary.entries,
+        summary.bytes,
+        summary.checksum,
+        summary.head.as_deref().unwrap_or("")
+    );
+    let tmp = path.with_extension("manifest-partial");
+    let mut f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
+    f.write_all(text.as_bytes()).map_err(io(&tmp))?;
+    f.sync_all().map_err(io(&tmp))?;
+    std::fs::rename(&tmp, &path).map_err(io(&path))
 }

@@ -24,6 +24,7 @@ use super::{
 use crate::domain::calendar::Calendar;
 use crate::domain::case::{Case, CaseRecord, Stamp};
 use crate::domain::command::{Change, Event};
+use crate::domain::danish_time::DanishDay;
 use crate::domain::enquiry::{Reference, RightKind};
 use crate::domain::policy::Policy;
 use crate::domain::report;
@@ -59,6 +60,8 @@ struct Decided<'a> {
     reference: Reference,
     duplicate_of: Option<Reference>,
     dedup: &'a [u8],
+    /// The Message-ID key, when this is the first case with that Message-ID.
+    alias: Option<&'a [u8]>,
     identifiers: &'a [String],
 }
 
@@ -71,6 +74,7 @@ struct Encoded {
     event: IVec,
     event_digest: audit::Hash,
     dedup: IVec,
+    alias: Option<IVec>,
     subjects: Vec<IVec>,
 }
 
@@ -100,6 +104,14 @@ impl Store {
                 subject_identifiers(&n.enquiry),
             )
         });
+        let aliases: Vec<Option<Vec<u8>>> = batch
+            .iter()
+            .map(|n| {
+                n.enquiry
+                    .dedup_alias()
+                    .map(|a| audit::digest(a.as_bytes()).to_vec())
+            })
+            .collect();
         // The person's requests already in the store; those of this import are added as
         // they are decided, so a later unit sees the earlier ones as `register` would.
         let positions: Vec<usize> = (0..batch.len()).collect();
@@ -111,7 +123,9 @@ impl Store {
             .into_iter()
             .collect::<Result<_, _>>()?;
         let mut out = Registration::default();
+        let same_message = self.same_message_in_store(batch)?;
         let mut seen: HashMap<&[u8], Reference> = HashMap::new();
+        let mut seen_alias: HashMap<&[u8], Reference> = HashMap::new();
         let mut requests: HashMap<&str, Vec<Request>> = HashMap::new();
         let unit = unit.max(1);
         for (u, chunk) in batch.chunks(unit).enumerate() {
@@ -126,26 +140,46 @@ impl Store {
                 let existing = match seen.get(dedup.as_slice()) {
                     Some(r) => Some(*r),
                     None => self.dedup.get(dedup)?.and_then(|v| ref_from_key(&v)),
-                };
+                }
+                .or(same_message[i]);
                 if let Some(r) = existing {
                     out.duplicates.push((i, r));
                     continue;
                 }
-                let year = new.enquiry.received.year().clamp(0, u16::MAX as i32) as u16;
+                // The reference year is the Danish year of receipt, like every other day decision.
+                let year = new
+                    .enquiry
+                    .received
+                    .danish_day()
+                    .year()
+                    .clamp(0, u16::MAX as i32) as u16;
                 let seq = match counters.get(&year) {
                     Some(s) => *s,
                     None => self.counter(year)?,
                 } + 1;
                 counters.insert(year, seq);
                 let reference = Reference::new(year, seq);
-                let received = new.enquiry.received.date_naive();
-                let duplicate_of = new.enquiry.right.and_then(|right| {
-                    let mut others = earlier[i].clone();
-                    for id in identifiers {
-                        others.extend(requests.get(id.as_str()).into_iter().flatten());
-                    }
-                    report::duplicate_of(reference, right, received, window, &others)
-                });
+                let received = new.enquiry.received.danish_day();
+                // Same Message-ID, other content: registered, and flagged.
+                let alias = aliases[i].as_deref();
+                let same_id = match alias {
+                    Some(a) => match seen_alias.get(a) {
+                        Some(r) => Some(*r),
+                        None => self.dedup.get(a)?.and_then(|v| ref_from_key(&v)),
+                    },
+                    None => None,
+                };
+                let duplicate_of = new
+                    .enquiry
+                    .right
+                    .and_then(|right| {
+                        let mut others = earlier[i].clone();
+                        for id in identifiers {
+                            others.extend(requests.get(id.as_str()).into_iter().flatten());
+                        }
+                        report::duplicate_of(reference, right, received, window, &others)
+                    })
+                    .or(same_id);
                 if let Some(first) = duplicate_of {
                     out.flagged.push((reference, first));
                 }
@@ -157,11 +191,16 @@ impl Store {
                     ));
                 }
                 seen.insert(dedup, reference);
+                let alias = alias.filter(|_| same_id.is_none());
+                if let Some(a) = alias {
+                    seen_alias.insert(a, reference);
+                }
                 decided.push(Decided {
                     new,
                     reference,
                     duplicate_of,
                     dedup,
+                    alias,
                     identifiers,
                 });
             }
@@ -182,11 +221,21 @@ impl Store {
                 None => Head::default(),
             };
             let first = head.seq + 1;
+            let previous = match self.audit.get(head.seq.to_be_bytes())? {
+                Some(b) => Some(
+                    AuditEntry::decode(&b)
+                        .map_err(StoreError::corrupt("the last audit entry"))?
+                        .at,
+                ),
+                None => None,
+            };
+            let (at, clock) = audit::stamp(previous, now);
             let mut entries = Vec::with_capacity(encoded.len());
             for e in &encoded {
                 let entry = AuditEntry {
                     seq: head.seq + 1,
-                    at: now,
+                    at,
+                    clock,
                     actor: actor.to_string(),
                     reference: Some(e.reference),
                     version: 1,
@@ -194,7 +243,7 @@ impl Store {
                     digest: e.event_digest,
                     prev: head.hash,
                 };
-                let bytes = codec::encode(&entry).map_err(StoreError::Encode)?;
+                let bytes = entry.encode().map_err(StoreError::Encode)?;
                 // `AuditEntry::hash` of these very bytes, without encoding them twice.
                 head = Head {
                     seq: entry.seq,
@@ -206,7 +255,11 @@ impl Store {
                 references: encoded.iter().map(|e| e.reference).collect(),
                 order: encoded.iter().map(|e| e.order.to_vec()).collect(),
                 audit: (first, head.seq),
-                dedup: encoded.iter().map(|e| e.dedup.to_vec()).collect(),
+                dedup: encoded
+                    .iter()
+                    .flat_map(|e| std::iter::once(&e.dedup).chain(&e.alias))
+                    .map(|k| k.to_vec())
+                    .collect(),
                 subjects: encoded
                     .iter()
                     .flat_map(|e| e.subjects.iter().map(|k| k.to_vec()))
@@ -299,6 +352,9 @@ impl Store {
                 for ((c, entry), seq) in cases.iter().zip(audit).zip(first_seq..) {
                     self.audit.insert(seq.to_be_bytes(), entry.clone())?;
                     self.dedup.insert(c.dedup.clone(), &ref_key(c.reference))?;
+                    if let Some(a) = &c.alias {
+                        self.dedup.insert(a.clone(), &ref_key(c.reference))?;
+                    }
                     for k in &c.subjects {
                         self.subjects.insert(k.clone(), &[])?;
                     }
@@ -398,7 +454,7 @@ fn encode_case(
     );
     case.duplicate_of = d.duplicate_of;
     // As `register` writes them: a test compares the two stores key by key.
-    let summary = CaseSummary::new(&case, policy, calendar, now.date_naive());
+    let summary = CaseSummary::new(&case, policy, calendar, now.danish_day());
     let order = order_key(&summary);
     let summary = codec::encode(&summary)?;
     let record = codec::encode(&CaseRecord::Live(Box::new(case)))?;
@@ -418,6 +474,7 @@ fn encode_case(
         event_digest: audit::digest(&event),
         event: event.into(),
         dedup: IVec::from(d.dedup),
+        alias: d.alias.map(IVec::from),
         subjects: d
             .identifiers
             .iter()

@@ -9,7 +9,7 @@ use crate::domain::command::Event;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CheckReport {
     pub checked: PathBuf,
     /// Values read per tree.
@@ -28,10 +28,9 @@ impl CheckReport {
 /// (sled has no read-only mode). Refuses a store another process holds: copying a live
 /// store could show damage that is not there.
 pub fn check_store(db: &Path) -> Result<CheckReport, StoreError> {
-    if !db.join("db").exists() && !db.join("conf").exists() {
-        return Err(StoreError::Directory {
+    if !Store::exists(db) {
+        return Err(StoreError::NoStore {
             path: db.to_path_buf(),
-            cause: std::io::Error::new(std::io::ErrorKind::NotFound, "no triage store here"),
         });
     }
     if held_by_another_process(db) {
@@ -97,6 +96,21 @@ pub fn check_backup(backup: &Path) -> Result<CheckReport, BackupError> {
     };
     report.checked = backup.to_path_buf();
     let _ = std::fs::remove_dir_all(&tmp);
+    Ok(report)
+}
+
+/// Checks a store this process holds open (embedded, or in `triage serve`): a consistent
+/// snapshot (commits wait only while it is written) restored privately and checked there,
+/// so the live store is only read.
+pub fn check_live(store: &Store) -> Result<CheckReport, BackupError> {
+    let tmp = tempdir()?;
+    let snapshot = tmp.join("snapshot");
+    let result = store
+        .backup(&snapshot)
+        .and_then(|_| check_backup(&snapshot));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let mut report = result?;
+    report.checked = store.path().to_path_buf();
     Ok(report)
 }
 
@@ -207,7 +221,7 @@ fn check_open(store: &Store) -> CheckReport {
         }
     });
     walk!(store.audit, "audit", |_k, v| {
-        if let Err(e) = codec::decode::<AuditEntry>(&v) {
+        if let Err(e) = AuditEntry::decode(&v) {
             problem(&mut r, format!("an audit entry does not decode: {e}"));
         }
     });

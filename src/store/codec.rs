@@ -39,6 +39,33 @@ pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, CodecError> {
     Ok(out)
 }
 
+/// Decodes a value at the start of `bytes` and says how many bytes it used; for the one
+/// value (the audit entry) that may carry an optional tail after its pinned shape.
+pub fn decode_prefix<T: DeserializeOwned>(bytes: &[u8]) -> Result<(T, usize), CodecError> {
+    let (&version, body) = bytes.split_first().ok_or(CodecError::Empty)?;
+    if version != FORMAT {
+        return Err(CodecError::UnknownFormat(version));
+    }
+    let (value, used) = bincode::serde::decode_from_slice(body, config())
+        .map_err(|e| CodecError::Decode(e.to_string()))?;
+    Ok((value, used + 1))
+}
+
+/// Encodes a bare value (no format byte) to append after one `encode` wrote.
+pub fn encode_tail<T: Serialize>(value: &T) -> Result<Vec<u8>, CodecError> {
+    bincode::serde::encode_to_vec(value, config()).map_err(|e| CodecError::Encode(e.to_string()))
+}
+
+/// Decodes a bare value that must fill `bytes` exactly (see `encode_tail`).
+pub fn decode_tail<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
+    let (value, used) = bincode::serde::decode_from_slice(bytes, config())
+        .map_err(|e| CodecError::Decode(e.to_string()))?;
+    if used != bytes.len() {
+        return Err(CodecError::Trailing(bytes.len() - used));
+    }
+    Ok(value)
+}
+
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
     let (&version, body) = bytes.split_first().ok_or(CodecError::Empty)?;
     if version != FORMAT {
@@ -149,6 +176,99 @@ mod tests {
     }
 
     const GOLDEN_EVENT_HEX: &str = "010214323032362d31312d32335431303a30303a30305a04616e6e6501020006706f6c696365010a676470722d362d312d651d4e656564656420666f722074686520696e7665737469676174696f6e2e000000";
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// The audit chain hashes the encoded `AuditEntry`: its bytes are as much the format
+    /// as the case's. Pinned like the others.
+    #[test]
+    fn golden_bytes_audit_entry_format_1() {
+        use crate::store::audit::AuditEntry;
+        let entry = AuditEntry {
+            seq: 300,
+            at: at("2026-11-23T10:00:00Z"),
+            actor: "dora".into(),
+            reference: Some(Reference::new(2026, 123)),
+            version: 5,
+            action: "erase".into(),
+            digest: [0xab; 32],
+            prev: [0x01; 32],
+            clock: None,
+        };
+        let bytes = entry.encode().unwrap();
+        assert_eq!(hex(&bytes), GOLDEN_AUDIT_HEX);
+        assert_eq!(AuditEntry::decode(&bytes).unwrap(), entry);
+        assert_eq!(
+            blake3::Hash::from(entry.hash()).to_hex().as_str(),
+            blake3::hash(&bytes).to_hex().as_str()
+        );
+        assert_eq!(
+            blake3::Hash::from(entry.hash()).to_hex().as_str(),
+            GOLDEN_AUDIT_HASH
+        );
+    }
+
+    const GOLDEN_AUDIT_HEX: &str = "01fb2c0114323032362d31312d32335431303a30303a30305a04646f726101fbea077b05056572617365abababababababababababababababababababababababababababababababab0101010101010101010101010101010101010101010101010101010101010101";
+    const GOLDEN_AUDIT_HASH: &str =
+        "d6a709f4b0f65ac61aaec3d88949632b970976809160becc0bb8a2b1b706adf7";
+
+    /// The tombstone an erasure leaves, as stored and as its event's bytes are hashed.
+    #[test]
+    fn golden_bytes_tombstone_format_1() {
+        let tomb = Tombstone {
+            reference: Reference::new(2026, 123),
+            purpose: Some("citizen-enquiries".into()),
+            received: "2026-11-23".parse().unwrap(),
+            closed: Some(at("2026-11-24T08:00:00Z")),
+            handed_over: None,
+            ground: "Archives Act".into(),
+            erased: Stamp {
+                by: "dora".into(),
+                at: at("2026-11-25T08:00:00Z"),
+            },
+            version: 6,
+        };
+        let rec = CaseRecord::Erased(tomb);
+        let bytes = encode(&rec).unwrap();
+        assert_eq!(hex(&bytes), GOLDEN_TOMBSTONE_HEX);
+        assert_eq!(decode::<CaseRecord>(&bytes).unwrap(), rec);
+        let event = Event {
+            version: 6,
+            at: at("2026-11-25T08:00:00Z"),
+            actor: "dora".into(),
+            change: Change::Command(Command::Erase {
+                ground: "Archives Act".into(),
+            }),
+        };
+        let bytes = encode(&event).unwrap();
+        assert_eq!(hex(&bytes), GOLDEN_ERASE_EVENT_HEX);
+        assert_eq!(decode::<Event>(&bytes).unwrap(), event);
+    }
+
+    const GOLDEN_TOMBSTONE_HEX: &str = "0101fbea077b0111636974697a656e2d656e717569726965730a323032362d31312d32330114323032362d31312d32345430383a30303a30305a000c41726368697665732041637404646f726114323032362d31312d32355430383a30303a30305a06";
+    const GOLDEN_ERASE_EVENT_HEX: &str =
+        "010614323032362d31312d32355430383a30303a30305a04646f726101120c417263686976657320416374";
+
+    /// A read is chained by the digest of its access record.
+    #[test]
+    fn golden_bytes_access_record_format_1() {
+        use crate::domain::command::Access;
+        use crate::store::AccessRecord;
+        let rec = AccessRecord {
+            at: at("2026-11-23T10:00:00Z"),
+            actor: "anne".into(),
+            reference: Some(Reference::new(2026, 123)),
+            access: Access::RevealCpr,
+        };
+        let bytes = encode(&rec).unwrap();
+        assert_eq!(hex(&bytes), GOLDEN_ACCESS_HEX);
+        assert_eq!(decode::<AccessRecord>(&bytes).unwrap(), rec);
+    }
+
+    const GOLDEN_ACCESS_HEX: &str =
+        "0114323032362d31312d32335431303a30303a30305a04616e6e6501fbea077b01";
 
     #[test]
     fn refuses_unknown_version_empty_and_trailing_bytes() {

@@ -11,17 +11,19 @@ pub mod codec;
 mod durability;
 pub mod highwater;
 pub mod journal;
+pub mod lifecycle;
 pub mod recovery;
 
 use crate::domain::calendar::Calendar;
 use crate::domain::case::{Case, CaseRecord, Stamp, Status, Suggestion};
 use crate::domain::clock;
 use crate::domain::command::{self, Access, Applied, Change, Command, Context, Event, Refusal};
+use crate::domain::danish_time::DanishDay;
 use crate::domain::enquiry::{Enquiry, Reference, RightKind};
 use crate::domain::policy::{Policy, Role};
 use crate::domain::report;
 use crate::domain::summary::CaseSummary;
-use audit::{AuditEntry, Broken, Head, Verification};
+use audit::{AuditEntry, Broken, Head, HeadLine, Verification};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use codec::CodecError;
 use durability::Rec;
@@ -40,6 +42,8 @@ pub struct Actor {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    #[error("there is no triage store at {}.\n  Create one with `triage init --policy FILE --db {}` (or try `triage demo`); nothing was created.", .path.display(), .path.display())]
+    NoStore { path: PathBuf },
     #[error("the store at {} is in use by another triage process.\n  Stop that process, or run `triage serve --db {}` and let everyone connect to it.", .path.display(), .path.display())]
     Locked { path: PathBuf },
     #[error("cannot open the store at {}: {}\n  Run `triage check --db {}`; if it reports damage, restore the latest backup into a new path (`triage restore BACKUP --db NEW_PATH`).", .path.display(), describe_sled(.cause), .path.display())]
@@ -65,7 +69,8 @@ pub enum StoreError {
         by: String,
         at: DateTime<Utc>,
     },
-    #[error("{0}")]
+    // Transparent: said once, not again as its own cause in `{:#}`.
+    #[error(transparent)]
     Refused(#[from] Refusal),
     #[error("{0}")]
     Encode(CodecError),
@@ -319,6 +324,17 @@ impl Tx<'_> {
             },
             None => Head::default(),
         };
+        let previous = match head.seq {
+            0 => None,
+            seq => match self.audit.get(&seq.to_be_bytes())? {
+                Some(b) => match AuditEntry::decode(&b) {
+                    Ok(e) => Some(e.at),
+                    Err(e) => return abort(StoreError::corrupt("the last audit entry")(e)),
+                },
+                None => None,
+            },
+        };
+        let (at, clock) = audit::stamp(previous, at);
         let entry = AuditEntry {
             seq: head.seq + 1,
             at,
@@ -328,14 +344,18 @@ impl Tx<'_> {
             action: action.to_string(),
             digest: audit::digest(payload),
             prev: head.hash,
+            clock,
         };
-        let bytes = encode_tx(&entry)?;
+        let bytes = entry
+            .encode()
+            .map_err(|e| ConflictableTransactionError::Abort(StoreError::Encode(e)))?;
+        let hash = audit::digest(&bytes);
         self.audit.insert(&entry.seq.to_be_bytes(), bytes)?;
         self.meta.insert(
             HEAD,
             encode_tx(&Head {
                 seq: entry.seq,
-                hash: entry.hash(),
+                hash,
             })?,
         )?;
         Ok(entry.seq)
@@ -381,7 +401,7 @@ impl Tx<'_> {
             now,
             policy,
         };
-        let due = clock::first_deadline_on(&case, policy, calendar, now.date_naive());
+        let due = clock::first_deadline_on(&case, policy, calendar, now.danish_day());
         let applied = match command::apply(&case, cmd, &ctx, due) {
             Ok(a) => a,
             Err(r) => return Ok(Err(StoreError::Refused(r))),
@@ -395,7 +415,7 @@ impl Tx<'_> {
         let record = match applied {
             Applied::Updated(mut next) => {
                 if matches!(cmd, Command::SetPurpose { .. }) {
-                    let received = next.enquiry.received.date_naive();
+                    let received = next.enquiry.received.danish_day();
                     let window = policy.rights.duplicate_window_days;
                     next.duplicate_of = next.right.and_then(|right| {
                         report::duplicate_of(
@@ -407,7 +427,7 @@ impl Tx<'_> {
                         )
                     });
                 }
-                self.put_summary(&CaseSummary::new(&next, policy, calendar, now.date_naive()))?;
+                self.put_summary(&CaseSummary::new(&next, policy, calendar, now.danish_day()))?;
                 CaseRecord::Live(next)
             }
             Applied::Erased(tomb) => {
@@ -617,6 +637,7 @@ impl Store {
                 None => Ok(Vec::new()),
             })
             .collect::<Result<_, _>>()?;
+        let same_message = self.same_message_in_store(batch)?;
         self.transaction(|tx| {
             let mut out = Registration::default();
             let mut counters: HashMap<u16, u32> = HashMap::new();
@@ -630,7 +651,26 @@ impl Store {
                         continue;
                     }
                 }
-                let year = n.enquiry.received.year().clamp(0, u16::MAX as i32) as u16;
+                if let Some(r) = same_message[i] {
+                    out.duplicates.push((i, r));
+                    continue;
+                }
+                // Same Message-ID, other content: registered, and flagged.
+                let alias = n
+                    .enquiry
+                    .dedup_alias()
+                    .map(|a| audit::digest(a.as_bytes()).to_vec());
+                let same_id = match &alias {
+                    Some(a) => tx.dedup.get(a.as_slice())?.and_then(|v| ref_from_key(&v)),
+                    None => None,
+                };
+                // The reference year is the Danish year of receipt, like every other day decision.
+                let year = n
+                    .enquiry
+                    .received
+                    .danish_day()
+                    .year()
+                    .clamp(0, u16::MAX as i32) as u16;
                 let seq = match counters.get(&year) {
                     Some(s) => *s,
                     None => match tx.meta.get(&counter_key(year))? {
@@ -652,7 +692,7 @@ impl Store {
                 };
                 let mut case =
                     Case::new(reference, n.enquiry.clone(), n.suggestions.clone(), stamp);
-                let received = n.enquiry.received.date_naive();
+                let received = n.enquiry.received.danish_day();
                 if let Some(right) = case.right {
                     let mut others = earlier[i].clone();
                     others.extend(
@@ -663,16 +703,17 @@ impl Store {
                     );
                     case.duplicate_of =
                         report::duplicate_of(reference, right, received, window, &others);
-                    if let Some(first) = case.duplicate_of {
-                        out.flagged.push((reference, first));
-                    }
+                }
+                case.duplicate_of = case.duplicate_of.or(same_id);
+                if let Some(first) = case.duplicate_of {
+                    out.flagged.push((reference, first));
                 }
                 in_batch.push((identifiers, reference, case.right, received));
                 tx.put_summary(&CaseSummary::new(
                     &case,
                     policy,
                     &calendar,
-                    now.date_naive(),
+                    now.danish_day(),
                 ))?;
                 tx.cases.insert(
                     &ref_key(reference),
@@ -689,6 +730,9 @@ impl Store {
                 let bytes = tx.write_event(reference, &event)?;
                 tx.append_audit(now, actor, Some(reference), 1, "register", &bytes)?;
                 tx.dedup.insert(dedup.as_slice(), &ref_key(reference))?;
+                if let (Some(a), None) = (&alias, same_id) {
+                    tx.dedup.insert(a.as_slice(), &ref_key(reference))?;
+                }
                 for id in identifiers {
                     tx.subjects.insert(&subject_key(id, reference), &[])?;
                 }
@@ -713,7 +757,7 @@ impl Store {
     ) -> Result<CaseRecord, StoreError> {
         let erase_keys = self.erase_keys(reference, cmd)?;
         let calendar = Calendar::from_policy(policy);
-        self.transaction(|tx| {
+        let record = self.transaction(|tx| {
             match tx.apply(
                 policy,
                 &calendar,
@@ -727,7 +771,11 @@ impl Store {
                 Ok(record) => Ok(record),
                 Err(e) => abort(e),
             }
-        })
+        })?;
+        if let CaseRecord::Erased(_) = record {
+            self.sweep_erased(reference)?;
+        }
+        Ok(record)
     }
 
     /// Applies many commands in one transaction, each recorded as its own event and audit
@@ -743,7 +791,7 @@ impl Store {
             .map(|b| self.erase_keys(b.reference, &b.command))
             .collect::<Result<_, _>>()?;
         let calendar = Calendar::from_policy(policy);
-        self.transaction(|tx| {
+        let out = self.transaction(|tx| {
             let mut out = Vec::with_capacity(items.len());
             for (b, keys) in items.iter().zip(&erase_keys) {
                 out.push(tx.apply(
@@ -758,7 +806,13 @@ impl Store {
                 )?);
             }
             Ok(out)
-        })
+        })?;
+        for (b, r) in items.iter().zip(&out) {
+            if let Ok(CaseRecord::Erased(_)) = r {
+                self.sweep_erased(b.reference)?;
+            }
+        }
+        Ok(out)
     }
 
     /// Keys that must go on erasure but that a transaction cannot scan for.
@@ -816,6 +870,37 @@ impl Store {
                 .insert(&access_key(reference, seq), bytes.clone())?;
             Ok(())
         })
+    }
+
+    /// Whether case `r` holds the same message as `e` (same Message-ID and content): what
+    /// an import keyed by the Message-ID alone, before content counted, finds that way.
+    fn holds_same_message(&self, r: Reference, e: &Enquiry) -> Result<bool, StoreError> {
+        Ok(match self.case(r)? {
+            Some(CaseRecord::Live(c)) => c.enquiry.dedup_key() == e.dedup_key(),
+            _ => false,
+        })
+    }
+
+    /// For each enquiry whose Message-ID is already in the store, the case with that
+    /// Message-ID when it holds the same message (looked up before a transaction, which
+    /// cannot read cases by reference this way).
+    fn same_message_in_store(
+        &self,
+        batch: &[NewEnquiry],
+    ) -> Result<Vec<Option<Reference>>, StoreError> {
+        batch
+            .iter()
+            .map(|n| {
+                let Some(alias) = n.enquiry.dedup_alias() else {
+                    return Ok(None);
+                };
+                let key = audit::digest(alias.as_bytes());
+                match self.dedup.get(key)?.and_then(|v| ref_from_key(&v)) {
+                    Some(r) if self.holds_same_message(r, &n.enquiry)? => Ok(Some(r)),
+                    _ => Ok(None),
+                }
+            })
+            .collect()
     }
 
     pub fn case(&self, reference: Reference) -> Result<Option<CaseRecord>, StoreError> {
@@ -985,8 +1070,7 @@ impl Store {
         let mut out = Vec::new();
         for kv in self.audit.iter() {
             let (_, v) = kv?;
-            let entry: AuditEntry =
-                codec::decode(&v).map_err(StoreError::corrupt("an audit entry"))?;
+            let entry = AuditEntry::decode(&v).map_err(StoreError::corrupt("an audit entry"))?;
             if case.is_some() && entry.reference != case {
                 continue;
             }
@@ -1014,12 +1098,13 @@ impl Store {
             first_broken: None,
         };
         let mut prev = audit::GENESIS;
+        let mut prev_at: Option<DateTime<Utc>> = None;
         let mut erased: HashMap<Reference, bool> = HashMap::new();
         let broken = |seq: u64, problem: String| Some(Broken { seq, problem });
         for (expected_seq, kv) in (1u64..).zip(self.audit.iter()) {
             let (k, bytes) = kv?;
             let key_seq = k.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
-            let entry: AuditEntry = match codec::decode(&bytes) {
+            let entry = match AuditEntry::decode(&bytes) {
                 Ok(e) => e,
                 Err(e) => {
                     v.first_broken = broken(key_seq, format!("entry does not decode: {e}"));
@@ -1037,6 +1122,19 @@ impl Store {
                 v.first_broken = broken(entry.seq, "does not point to the hash of the entry before it: an earlier entry was altered or removed".into());
                 return Ok(v);
             }
+            if let Some(before) = prev_at.filter(|before| entry.at < *before) {
+                v.first_broken = broken(
+                    entry.seq,
+                    format!(
+                        "is dated {}, before entry {} ({}): entries never go back in time, so it was backdated or moved",
+                        entry.at.to_rfc3339(),
+                        entry.seq - 1,
+                        before.to_rfc3339()
+                    ),
+                );
+                return Ok(v);
+            }
+            prev_at = Some(entry.at);
             let payload = match (entry.version, entry.reference) {
                 (0, r) => self.access.get(access_key(r, entry.seq))?,
                 (version, Some(r)) => self.events.get(event_key(r, version))?,
@@ -1081,7 +1179,7 @@ impl Store {
                     }
                 }
             }
-            prev = entry.hash();
+            prev = audit::digest(&bytes);
             v.entries += 1;
         }
         let head: Head = match self.meta.get(HEAD)? {
@@ -1093,6 +1191,48 @@ impl Store {
         }
         v.erased_cases = erased.values().filter(|e| **e).count() as u64;
         Ok(v)
+    }
+
+    /// The chain's head as one line (see `audit::HeadLine`): sequence, time and hash.
+    pub fn audit_head(&self) -> Result<HeadLine, StoreError> {
+        let head: Head = match self.meta.get(HEAD)? {
+            Some(b) => codec::decode(&b).map_err(StoreError::corrupt("the audit head"))?,
+            None => Head::default(),
+        };
+        let at = match self.audit.get(head.seq.to_be_bytes())? {
+            Some(b) => Some(
+                AuditEntry::decode(&b)
+                    .map_err(StoreError::corrupt("the last audit entry"))?
+                    .at,
+            ),
+            None => None,
+        };
+        Ok(HeadLine {
+            seq: head.seq,
+            at,
+            hash: head.hash,
+        })
+    }
+
+    /// Whether the chain still extends a head written down earlier: the entry at that
+    /// sequence must hash to the recorded hash. None when it does, else what is wrong.
+    pub fn audit_extends(&self, line: &HeadLine) -> Result<Option<String>, StoreError> {
+        if line.seq == 0 {
+            return Ok(None);
+        }
+        Ok(match self.audit.get(line.seq.to_be_bytes())? {
+            None => Some(format!(
+                "the chain no longer holds entry {}: it was cut short or rewritten",
+                line.seq
+            )),
+            Some(bytes) if audit::digest(&bytes) != line.hash => Some(format!(
+                "entry {} hashes to {}, not to the recorded {}: the chain was rewritten since that head was written down",
+                line.seq,
+                audit::hex(&audit::digest(&bytes)),
+                audit::hex(&line.hash)
+            )),
+            Some(_) => None,
+        })
     }
 
     /// Cases filed under a subject identifier (see `subject_identifiers`). No scan of the cases.
@@ -1134,7 +1274,7 @@ impl Store {
             .iter()
             .filter_map(CaseRecord::live)
             .filter(|c| Some(c.reference) != except)
-            .map(|c| (c.reference, c.right, c.enquiry.received.date_naive()))
+            .map(|c| (c.reference, c.right, c.enquiry.received.danish_day()))
             .collect())
     }
 
@@ -1151,7 +1291,9 @@ impl Store {
             .collect()
     }
 
-    /// Saves a half-written justification so a dropped connection loses nothing.
+    /// Saves a half-written justification so a dropped connection loses nothing. Refused
+    /// for a case that is missing or erased: checked in the same transaction as the write,
+    /// so no draft outlives an erasure (see [`Store::sweep_erased`]).
     pub fn save_draft(
         &self,
         reference: Reference,
@@ -1160,13 +1302,67 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut k = ref_key(reference).to_vec();
         k.extend_from_slice(login.as_bytes());
-        if text.is_empty() {
-            self.drafts.remove(k)?;
-        } else {
-            self.drafts.insert(k, text.as_bytes())?;
-        }
+        self.transaction(|tx| {
+            match tx.cases.get(&ref_key(reference))? {
+                None => return abort(StoreError::NotFound(reference)),
+                Some(b) if matches!(codec::decode(&b), Ok(CaseRecord::Erased(_))) => {
+                    return abort(StoreError::Erased(reference))
+                }
+                Some(_) => {}
+            }
+            if text.is_empty() {
+                tx.drafts.remove(k.as_slice())?;
+            } else {
+                tx.drafts.insert(k.as_slice(), text.as_bytes())?;
+            }
+            Ok(())
+        })?;
         self.db.flush()?;
         Ok(())
+    }
+
+    /// After an erasure commits: removes the case's drafts and access records written
+    /// between [`Store::erase_keys`]'s scan and the commit, scanning again until nothing
+    /// is left. A transaction cannot scan; each round deletes in one that first checks the
+    /// case is still erased. No new draft can arrive once the tombstone is in place.
+    fn sweep_erased(&self, reference: Reference) -> Result<(), StoreError> {
+        let prefix = ref_key(reference);
+        loop {
+            let left = ErasureKeys {
+                access: self
+                    .access
+                    .scan_prefix(prefix)
+                    .keys()
+                    .collect::<Result<_, _>>()?,
+                drafts: self
+                    .drafts
+                    .scan_prefix(prefix)
+                    .keys()
+                    .collect::<Result<_, _>>()?,
+                requests: Vec::new(),
+            };
+            if left.access.is_empty() && left.drafts.is_empty() {
+                return Ok(());
+            }
+            let erased = self.transaction(|tx| {
+                let erased = tx
+                    .cases
+                    .get(&prefix)?
+                    .is_some_and(|b| matches!(codec::decode(&b), Ok(CaseRecord::Erased(_))));
+                if erased {
+                    for k in &left.access {
+                        tx.access.remove(k)?;
+                    }
+                    for k in &left.drafts {
+                        tx.drafts.remove(k)?;
+                    }
+                }
+                Ok(erased)
+            })?;
+            if !erased {
+                return Ok(());
+            }
+        }
     }
 
     pub fn draft(&self, reference: Reference, login: &str) -> Result<Option<String>, StoreError> {
@@ -1206,6 +1402,32 @@ impl Store {
         self.journaled_meta(format!("flag/{name}").as_bytes(), &[1u8])
     }
 
+    /// Rewrites every audit entry through `change` and re-links the whole chain and its
+    /// head, as someone with write access to the store files could: for the tests that show
+    /// such a rewrite verifies on its own and is caught only against a head kept elsewhere.
+    #[doc(hidden)]
+    pub fn tamper_rewrite_chain(&self, change: impl Fn(&mut AuditEntry)) -> Result<(), StoreError> {
+        let mut prev = audit::GENESIS;
+        let mut last = 0;
+        for kv in self.audit.iter() {
+            let (k, v) = kv?;
+            let mut e = AuditEntry::decode(&v).map_err(StoreError::corrupt("an audit entry"))?;
+            change(&mut e);
+            e.prev = prev;
+            let bytes = e.encode().map_err(StoreError::Encode)?;
+            prev = audit::digest(&bytes);
+            last = e.seq;
+            self.audit.insert(k, bytes)?;
+        }
+        let head = codec::encode(&Head {
+            seq: last,
+            hash: prev,
+        })
+        .map_err(StoreError::Encode)?;
+        self.meta.insert(HEAD, head)?;
+        self.flush()
+    }
+
     /// Raw access for tests that tamper with the store on purpose.
     #[doc(hidden)]
     pub fn raw_tree(&self, name: &str) -> Result<Tree, StoreError> {
@@ -1233,7 +1455,7 @@ impl Drop for Store {
 /// with address, and every CPR number written in the subject or text (a person mentioned
 /// is a data subject too). Registration files the case under each, in the same
 /// transaction; erasure recomputes the same list from the case and removes every key,
-/// which is why the text search is a fixed, strict rule (`report::cprs_in_text`) and not
+/// which is why the text search is a fixed, strict rule (`cpr::cprs_in_text`) and not
 /// detection's tunable one.
 pub fn subject_identifiers(e: &Enquiry) -> Vec<String> {
     report::enquiry_keys(e)

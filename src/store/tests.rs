@@ -2,6 +2,7 @@ use super::*;
 use crate::domain::case::{DisclosureKind, Status};
 use crate::domain::category::DataCategory;
 use crate::domain::command::RouteRequest;
+use crate::domain::danish_time::DanishDay;
 use crate::domain::fixtures;
 
 fn open() -> (tempfile::TempDir, Store) {
@@ -117,6 +118,48 @@ fn reimport_of_the_same_enquiry_is_reported_not_duplicated() {
         .unwrap();
     assert!(again.registered.is_empty());
     assert_eq!(store.case_count(), 1);
+}
+
+#[test]
+fn the_same_message_id_with_other_content_is_registered_and_flagged() {
+    let mail = |body: &str| {
+        let mut n = new("2026-01-02T09:00:00+01:00", body);
+        n.enquiry.channel = crate::domain::enquiry::Channel::Email;
+        n.enquiry.message_id = Some("<shared@example.dk>".into());
+        n
+    };
+    let batch = vec![mail("first"), mail("second"), mail("first")];
+    for bulk in [false, true] {
+        let (_d, store) = open();
+        let policy = fixtures::policy();
+        let reg = if bulk {
+            store.register_bulk(&policy, &batch, "anne", now(), 2)
+        } else {
+            store.register(&policy, &batch, "anne", now())
+        }
+        .unwrap();
+        let (first, second) = (reg.registered[0], reg.registered[1]);
+        assert_eq!(reg.registered.len(), 2, "bulk {bulk}");
+        assert_eq!(reg.duplicates, vec![(2, first)], "bulk {bulk}");
+        assert_eq!(reg.flagged, vec![(second, first)], "bulk {bulk}");
+        match store.case(second).unwrap() {
+            Some(CaseRecord::Live(c)) => assert_eq!(c.duplicate_of, Some(first)),
+            other => panic!("{other:?}"),
+        }
+        // A later import of a third text with that Message-ID points at the first too.
+        let later = store
+            .register(&policy, &[mail("third")], "anne", now())
+            .unwrap();
+        assert_eq!(later.flagged, vec![(later.registered[0], first)]);
+        // A store that keyed mail by its Message-ID alone: the same message again is a
+        // duplicate, found by its content.
+        let full = audit::digest(batch[0].enquiry.dedup_key().as_bytes());
+        store.dedup.remove(full).unwrap();
+        let again = store
+            .register_bulk(&policy, &batch[..1], "anne", now(), 10)
+            .unwrap();
+        assert_eq!(again.duplicates, vec![(0, first)], "bulk {bulk}");
+    }
 }
 
 #[test]
@@ -643,7 +686,7 @@ fn the_queue_index_is_rebuilt_once_under_a_new_policy() {
     let (_d, store) = open();
     let policy = fixtures::policy();
     let r = triaged(&store, &policy, "x");
-    let today = now().date_naive();
+    let today = now().danish_day();
     // A store written before the index had a format marker gets it rebuilt, once.
     assert_eq!(store.refresh_queue(&policy, today).unwrap(), Some(1));
     assert_eq!(store.refresh_queue(&policy, today).unwrap(), None);
@@ -665,4 +708,211 @@ fn the_queue_index_is_rebuilt_once_under_a_new_policy() {
         after.due()
     );
     assert_eq!(store.urgent(None, 5).unwrap(), vec![after]);
+}
+
+/// A wall clock that steps back (or a time someone sets) never dates an entry before the
+/// one it follows: the entry takes the head's time and keeps the reading beside it.
+#[test]
+fn a_clock_behind_the_head_keeps_the_chain_monotonic() {
+    let (_d, store) = open();
+    let policy = fixtures::policy();
+    let r = triaged(&store, &policy, "x");
+    let back = fixtures::at("2020-01-01T09:00:00Z");
+    let cmd = Command::AddNote {
+        text: "backdated?".into(),
+    };
+    store.execute(&policy, &anne(), r, 3, &cmd, back).unwrap();
+    let log = store.audit_log(Some(r)).unwrap();
+    let (last, _) = log.last().unwrap();
+    assert_eq!(last.at, now(), "dated at the head's time");
+    assert_eq!(last.clock, Some(back), "the real reading is kept");
+    for pair in log.windows(2) {
+        assert!(pair[0].0.at <= pair[1].0.at);
+    }
+    let v = store.verify_audit().unwrap();
+    assert_eq!(v.first_broken, None);
+    // A later import in bulk follows the same rule.
+    store
+        .register_bulk(
+            &policy,
+            &[new("2026-11-23T09:00:00+01:00", "y")],
+            "anne",
+            back,
+            10,
+        )
+        .unwrap();
+    assert_eq!(store.verify_audit().unwrap().first_broken, None);
+    assert_eq!(store.audit_head().unwrap().at, Some(now()));
+}
+
+/// An entry rewritten to an earlier time, with the whole chain re-hashed after it so the
+/// hashes hold, is still caught: the time goes back.
+#[test]
+fn verify_names_an_entry_moved_back_in_time() {
+    let (_d, store) = open();
+    let policy = fixtures::policy();
+    let r = triaged(&store, &policy, "x");
+    store
+        .execute(
+            &policy,
+            &anne(),
+            r,
+            3,
+            &Command::AddNote { text: "n".into() },
+            fixtures::at("2026-11-25T08:00:00Z"),
+        )
+        .unwrap();
+    store
+        .tamper_rewrite_chain(|e| {
+            if e.seq == 3 {
+                e.at = fixtures::at("2019-01-01T00:00:00Z");
+            }
+        })
+        .unwrap();
+    let broken = store.verify_audit().unwrap().first_broken.expect("caught");
+    assert_eq!(broken.seq, 3, "{}", broken.problem);
+    assert!(
+        broken.problem.contains("back in time"),
+        "{}",
+        broken.problem
+    );
+}
+
+#[test]
+fn a_head_written_down_catches_a_rewrite_of_the_whole_chain() {
+    let (_d, store) = open();
+    let policy = fixtures::policy();
+    let r = triaged(&store, &policy, "x");
+    let anchored = store.audit_head().unwrap();
+    assert_eq!(anchored.seq, 3);
+    assert_eq!(store.audit_extends(&anchored).unwrap(), None);
+    // The chain grows: the old head is still part of it.
+    store
+        .execute(
+            &policy,
+            &anne(),
+            r,
+            3,
+            &Command::AddNote { text: "n".into() },
+            now(),
+        )
+        .unwrap();
+    assert_eq!(store.audit_extends(&anchored).unwrap(), None);
+    // Someone rewrites who did what and re-hashes everything: verify alone passes...
+    store
+        .tamper_rewrite_chain(|e| e.actor = "mallory".into())
+        .unwrap();
+    assert_eq!(store.verify_audit().unwrap().first_broken, None);
+    // ...but not against the head kept elsewhere.
+    let problem = store.audit_extends(&anchored).unwrap().expect("caught");
+    assert!(problem.contains("entry 3"), "{problem}");
+    // A head beyond the chain's end: cut short.
+    let beyond = audit::HeadLine {
+        seq: 99,
+        ..anchored
+    };
+    assert!(store
+        .audit_extends(&beyond)
+        .unwrap()
+        .unwrap()
+        .contains("no longer holds entry 99"));
+}
+
+/// A triaged case closed by anne (now version 4) and the erasure dora may give it.
+fn closed_for_erasure(store: &Store, policy: &Policy) -> (Reference, Command) {
+    let r = triaged(store, policy, "Hemmelig tekst 7c1f9");
+    let close = Command::Close {
+        reason: "answered by phone".into(),
+    };
+    store.execute(policy, &anne(), r, 3, &close, now()).unwrap();
+    let erase = Command::Erase {
+        ground: "Archives Act: handed over, no need to keep".into(),
+    };
+    (r, erase)
+}
+
+#[test]
+fn drafts_go_with_the_erased_case_and_none_is_saved_after() {
+    let (_d, store) = open();
+    let policy = fixtures::policy();
+    let (r, erase) = closed_for_erasure(&store, &policy);
+    store.save_draft(r, "anne", "draft about 7c1f9").unwrap();
+    store.save_draft(r, "dora", "another draft").unwrap();
+    store
+        .execute(&policy, &dora(), r, 4, &erase, now())
+        .unwrap();
+    assert_eq!(store.draft(r, "anne").unwrap(), None);
+    assert_eq!(store.drafts.scan_prefix(ref_key(r)).count(), 0);
+    // An open route wizard that keeps saving is refused, and writes nothing.
+    let err = store
+        .save_draft(r, "anne", "still typing 7c1f9")
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Erased(x) if x == r), "{err}");
+    assert_eq!(store.drafts.scan_prefix(ref_key(r)).count(), 0);
+    // A case that does not exist takes no draft either.
+    let missing = Reference::new(2026, 999);
+    assert!(matches!(
+        store.save_draft(missing, "anne", "x"),
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+#[test]
+fn what_is_written_between_the_erasure_scan_and_its_commit_is_removed_too() {
+    let (_d, store) = open();
+    let policy = fixtures::policy();
+    let (r, erase) = closed_for_erasure(&store, &policy);
+    // The steps of `execute`, with writes slipped in between the scan and the commit.
+    let keys = store.erase_keys(r, &erase).unwrap();
+    assert!(keys.drafts.is_empty());
+    store.save_draft(r, "anne", "late draft 7c1f9").unwrap();
+    store
+        .log_access("anne", Some(r), &Access::OpenCase, now())
+        .unwrap();
+    let calendar = Calendar::from_policy(&policy);
+    store
+        .transaction(|tx| {
+            match tx.apply(
+                &policy,
+                &calendar,
+                &dora(),
+                r,
+                Some(4),
+                &erase,
+                now(),
+                &keys,
+            )? {
+                Ok(record) => Ok(record),
+                Err(e) => abort(e),
+            }
+        })
+        .unwrap();
+    assert_eq!(store.drafts.scan_prefix(ref_key(r)).count(), 1, "the race");
+    store.sweep_erased(r).unwrap();
+    assert_eq!(store.drafts.scan_prefix(ref_key(r)).count(), 0);
+    assert_eq!(store.access.scan_prefix(ref_key(r)).count(), 0);
+}
+
+#[test]
+fn a_writer_saving_drafts_throughout_an_erasure_leaves_none() {
+    let (_d, store) = open();
+    let policy = fixtures::policy();
+    let (r, erase) = closed_for_erasure(&store, &policy);
+    std::thread::scope(|s| {
+        let writer = s.spawn(|| {
+            let mut n = 0u32;
+            while store.save_draft(r, "anne", &format!("draft {n}")).is_ok() {
+                n += 1;
+            }
+            n
+        });
+        while store.draft(r, "anne").unwrap().is_none() {
+            std::thread::yield_now();
+        }
+        store
+            .execute(&policy, &dora(), r, 4, &erase, now())
+            .unwrap();
+        assert!(writer.join().unwrap() > 0);
+    });
+    assert_eq!(store.drafts.scan_prefix(ref_key(r)).count(), 0);
 }

@@ -84,14 +84,22 @@ pub enum Action {
     RejectItem,
     /// In a checklist: back to the stored state.
     UndoItem,
+    /// In the classify checklist: confirm every suggestion shown.
+    AcceptSuggestions,
+    /// After a conflict: read the case as it now is, and go back to the dialog.
+    ReloadCase,
     /// In a multi-line text field: a line break.
     Newline,
+    /// A case command that takes a text (note, answer, close, …): see `tui::command`.
+    Command(super::command::CaseCommand),
     /// Does nothing; a user keymap binds a key to it to unbind the default.
     Nothing,
 
     // Events.
     Key(Key),
     InputChar(char),
+    /// Text pasted (bracketed paste): for the focused field, never keys.
+    Paste(String),
     Resize(u16, u16),
     /// A timer tick: the date (it may have changed at midnight) and cases others changed.
     Tick {
@@ -124,6 +132,11 @@ pub enum Action {
     Failed(String),
     /// Something was done that is worth saying in the status bar.
     Notice(String),
+    /// Someone changed the case since it was read: reload or keep editing.
+    Conflict {
+        reference: Reference,
+        message: String,
+    },
     /// The store refused a route, with every reason.
     Refused {
         reference: Reference,
@@ -135,6 +148,8 @@ pub enum Action {
         text: Option<String>,
     },
 }
+
+use super::command::CaseCommand;
 
 /// Every named action: its name in keymaps and the palette.
 pub const NAMED: &[(&str, Action)] = &[
@@ -184,7 +199,22 @@ pub const NAMED: &[(&str, Action)] = &[
     ("confirm_item", Action::ConfirmItem),
     ("reject_item", Action::RejectItem),
     ("undo_item", Action::UndoItem),
+    ("accept_suggestions", Action::AcceptSuggestions),
+    ("reload_case", Action::ReloadCase),
     ("newline", Action::Newline),
+    ("note", Action::Command(CaseCommand::Note)),
+    ("answer", Action::Command(CaseCommand::Answer)),
+    ("close", Action::Command(CaseCommand::Close)),
+    ("extend", Action::Command(CaseCommand::Extend)),
+    ("restrict", Action::Command(CaseCommand::Restrict)),
+    ("unrestrict", Action::Command(CaseCommand::Unrestrict)),
+    ("hold", Action::Command(CaseCommand::Hold)),
+    ("release_hold", Action::Command(CaseCommand::ReleaseHold)),
+    ("pause", Action::Command(CaseCommand::Pause)),
+    ("resume", Action::Command(CaseCommand::Resume)),
+    ("assign", Action::Command(CaseCommand::Assign)),
+    ("withdraw", Action::Command(CaseCommand::Withdraw)),
+    ("decide", Action::Command(CaseCommand::Decide)),
     ("none", Action::Nothing),
 ];
 
@@ -214,6 +244,8 @@ impl Action {
                 | Action::ConfirmItem
                 | Action::RejectItem
                 | Action::UndoItem
+                | Action::AcceptSuggestions
+                | Action::ReloadCase
                 | Action::Newline
                 | Action::Nothing
         )

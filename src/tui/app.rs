@@ -1,6 +1,7 @@
 //! The interface's state and `update`: pure data and rules, no terminal and no store.
 
 use super::action::{Action, Effect, View};
+use super::command;
 use super::dialog::{self, ClassifyDialog, PurposePicker, RouteStep, RouteWizard};
 use super::i18n::{t, tf, Lang, Msg};
 use super::keymap::{Code, Context, Key, Keymap, Resolution};
@@ -80,6 +81,14 @@ pub enum Overlay {
     Classify(ClassifyDialog),
     Purpose(PurposePicker),
     Route(Box<RouteWizard>),
+    Command(super::command::CommandDialog),
+    /// Someone else changed the case since it was read; `before` is the dialog that was
+    /// being worked on, given back on Esc (or after a reload, on the new version).
+    Conflict {
+        reference: Reference,
+        message: String,
+        before: Option<Box<Overlay>>,
+    },
 }
 
 /// The last message for the status bar.
@@ -220,6 +229,10 @@ pub struct App {
     pub pending: Vec<Key>,
     /// A dialog to open over the case once it has been opened (and the open logged).
     pub after_open: Option<Action>,
+    /// What to say when the command just given on this case is saved ("Noted on …").
+    pub pending_done: Option<(Reference, String)>,
+    /// A case reloaded after a conflict: the dialog given back moves to its new version.
+    pub after_reload: Option<Reference>,
     pub size: (u16, u16),
     /// The screen is to be drawn whole again (it may hold another program's output).
     pub repaint: bool,
@@ -268,6 +281,8 @@ impl App {
             message,
             pending: Vec::new(),
             after_open: None,
+            pending_done: None,
+            after_reload: None,
             size: (80, 24),
             repaint: false,
             quit: false,
@@ -567,6 +582,8 @@ impl App {
                 RouteStep::Confirm => Context::Dialog,
                 _ => Context::Input,
             },
+            Some(Overlay::Command(d)) if d.confirming() => Context::Dialog,
+            Some(Overlay::Conflict { .. }) => Context::Dialog,
             Some(_) => Context::Input,
             None if self.case.is_some() => Context::Case,
             None => Context::Queue,
@@ -657,7 +674,7 @@ impl App {
             _ => "",
         };
         let matcher = Filter::new(input);
-        let mut out: Vec<(i64, Entry)> = super::action::NAMED
+        let mut out: Vec<((u8, i64), Entry)> = super::action::NAMED
             .iter()
             .filter(|(_, a)| !a.is_input_only())
             .filter_map(|(name, action)| {
@@ -675,12 +692,26 @@ impl App {
                     desc,
                 };
                 if matcher.is_empty() {
-                    return Some((0, e));
+                    return Some(((0, 0), e));
                 }
+                // What was typed as a name ranks first: the action of that name, then the
+                // names it begins, then everything else by the matcher.
+                let typed = model::fold(input.trim());
+                let name = model::fold(e.name);
+                let rank = if name == typed {
+                    0
+                } else if name.starts_with(&typed) {
+                    1
+                } else {
+                    2
+                };
                 let hay = model::fold(&format!("{} {}", e.name, e.desc));
                 let score = matcher.positions(&hay);
                 (!score.is_empty() && input_matches(&hay, input)).then_some((
-                    -(score.len() as i64) - (score.first().copied().unwrap_or(0) as i64),
+                    (
+                        rank,
+                        -(score.len() as i64) - (score.first().copied().unwrap_or(0) as i64),
+                    ),
                     e,
                 ))
             })
@@ -736,6 +767,29 @@ impl App {
         self.selected_row()
             .map(|r| vec![(r.reference, r.version, r.assignee().map(String::from))])
             .unwrap_or_default()
+    }
+
+    /// How many marked cases the current view (and filter) does not show: an action on the
+    /// marks acts on them too, so the status bar and the confirm step say so.
+    pub fn marks_out_of_view(&self) -> usize {
+        if self.marks.is_empty() {
+            return 0;
+        }
+        let shown = |i: usize| -> bool { self.list.contains(&i) };
+        let many: Option<std::collections::HashSet<usize>> =
+            (self.marks.len() > 64).then(|| self.list.iter().copied().collect());
+        self.marks
+            .iter()
+            .filter(|r| {
+                match self.rows.binary_search_by_key(*r, |row| row.reference) {
+                    Ok(i) => !many
+                        .as_ref()
+                        .map_or_else(|| shown(i), |set| set.contains(&i)),
+                    // Not loaded or gone: not on screen either.
+                    Err(_) => true,
+                }
+            })
+            .count()
     }
 
     /// Puts a changed case's row in place: in the rows shown and, while loading, in those
@@ -869,6 +923,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::CaseOpened { record, events } => {
+            if app.after_reload.take() == Some(record.reference()) {
+                command::rebase(app, record.version());
+            }
             let side = app.case.as_ref().map(|c| c.side).unwrap_or(false);
             app.case = Some(CaseView {
                 record: *record,
@@ -891,7 +948,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                     c.events = events;
                 }
             }
-            app.say(tf(lang, Msg::Saved, &[&reference.to_string()]));
+            match app.pending_done.take() {
+                Some((r, done)) if r == reference => app.say(done),
+                _ => app.say(tf(lang, Msg::Saved, &[&reference.to_string()])),
+            }
+            command::saved(app, reference);
             return dialog::saved(app, reference);
         }
         Action::Revealed(reference) => {
@@ -926,6 +987,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::DraftLoaded { reference, text } => dialog::draft_loaded(app, reference, text),
+        Action::Paste(text) => return paste(app, &text),
         Action::InputChar(ch) => match &mut app.overlay {
             Some(Overlay::Filter { .. }) => {
                 app.filter.push(ch);
@@ -944,6 +1006,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             Some(Overlay::Purpose(_)) | Some(Overlay::Route(_)) => {
                 return dialog::type_char(app, ch);
             }
+            Some(Overlay::Command(_)) => command::edit(app, &|s: &mut String| s.push(ch)),
             _ => {}
         },
         Action::Backspace | Action::ClearInput | Action::DeleteWord => {
@@ -966,15 +1029,52 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 Some(Overlay::Purpose(_)) | Some(Overlay::Route(_)) => {
                     return dialog::edit(app, &edit);
                 }
+                Some(Overlay::Command(_)) => command::edit(app, &edit),
                 _ => {}
             }
         }
+        Action::Conflict { reference, message } => {
+            let before = app.overlay.take().map(Box::new);
+            app.overlay = Some(Overlay::Conflict {
+                reference,
+                message,
+                before,
+            });
+        }
+        Action::ReloadCase | Action::Confirm
+            if matches!(app.overlay, Some(Overlay::Conflict { .. })) =>
+        {
+            if let Some(Overlay::Conflict {
+                reference, before, ..
+            }) = app.overlay.take()
+            {
+                app.overlay = before.map(|b| *b);
+                app.after_reload = Some(reference);
+                return vec![Effect::OpenCase(reference)];
+            }
+        }
+        Action::Cancel if matches!(app.overlay, Some(Overlay::Conflict { .. })) => {
+            if let Some(Overlay::Conflict { before, .. }) = app.overlay.take() {
+                app.overlay = before.map(|b| *b);
+            }
+        }
+        Action::Submit | Action::Confirm if matches!(app.overlay, Some(Overlay::Command(_))) => {
+            return command::submit(app);
+        }
+        Action::Cancel if matches!(app.overlay, Some(Overlay::Command(_))) => command::cancel(app),
+        Action::Command(kind) => return command::open(app, kind),
         Action::Submit => {
             if matches!(
                 app.overlay,
                 Some(Overlay::Classify(_) | Overlay::Purpose(_) | Overlay::Route(_))
             ) {
                 return dialog::submit(app);
+            }
+            if let Some(Overlay::Palette { input, .. }) = &app.overlay {
+                if input.trim().is_empty() {
+                    // Nothing asked for: Enter does nothing (it used to run the first entry).
+                    return Vec::new();
+                }
             }
             if let Some(Overlay::Palette { selected, .. }) = &app.overlay {
                 let chosen = app
@@ -1017,6 +1117,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 }
             }
         }
+        Action::ReloadCase => {}
         Action::Quit => app.quit = true,
         Action::Help => {
             app.overlay = Some(Overlay::Help {
@@ -1142,10 +1243,64 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::ConfirmItem => dialog::decide(app, Some(Verdict::Confirmed), false),
         Action::RejectItem => dialog::decide(app, Some(Verdict::Rejected), false),
         Action::UndoItem => dialog::decide(app, None, true),
+        Action::AcceptSuggestions => dialog::accept_suggestions(app),
+        Action::Newline if matches!(app.overlay, Some(Overlay::Command(_))) => {
+            command::edit(app, &|s: &mut String| s.push('\n'))
+        }
         Action::Newline => return dialog::newline(app),
         Action::Nothing => {}
     }
     Vec::new()
+}
+
+/// A paste into the focused field, as one edit: the filter runs once on the result, not
+/// once per character. With no field focused it is ignored: a paste is never keys.
+fn paste(app: &mut App, text: &str) -> Vec<Effect> {
+    let multiline = matches!(
+        &app.overlay,
+        Some(Overlay::Route(w)) if w.step == dialog::RouteStep::Justification
+    );
+    let (text, cut) = super::paste::fit(text, multiline, super::paste::PASTE_LIMIT);
+    let mut effects = Vec::new();
+    match &mut app.overlay {
+        Some(Overlay::Filter { .. }) => {
+            app.filter.push_str(&text);
+            app.compiled = Filter::new(&app.filter);
+            app.selected = 0;
+            app.rebuild_list(None);
+        }
+        Some(Overlay::Help { input, scroll }) => {
+            input.push_str(&text);
+            *scroll = 0;
+        }
+        Some(Overlay::Palette { input, selected }) => {
+            input.push_str(&text);
+            *selected = 0;
+        }
+        Some(Overlay::Purpose(_)) | Some(Overlay::Route(_)) => {
+            effects = dialog::type_text(app, &text);
+        }
+        _ => {
+            app.say(match app.lang {
+                Lang::Da => "indsat tekst ignoreret: intet tekstfelt er valgt",
+                Lang::En => "paste ignored: no text field has focus",
+            });
+            return effects;
+        }
+    }
+    if cut {
+        app.say(match app.lang {
+            Lang::Da => format!(
+                "indsat tekst afkortet til {} tegn",
+                super::paste::PASTE_LIMIT
+            ),
+            Lang::En => format!(
+                "pasted text cut to {} characters",
+                super::paste::PASTE_LIMIT
+            ),
+        });
+    }
+    effects
 }
 
 fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
@@ -1204,7 +1359,11 @@ fn movement(app: &mut App, action: Action) -> Vec<Effect> {
         Some(Overlay::Filter { .. }) => {
             // Up and down while filtering move the selection in the narrowed queue.
         }
-        Some(Overlay::Confirm { .. }) => return Vec::new(),
+        Some(Overlay::Command(_)) => {
+            command::move_choice(app, matches!(action, Action::Down | Action::PageDown));
+            return Vec::new();
+        }
+        Some(Overlay::Confirm { .. } | Overlay::Conflict { .. }) => return Vec::new(),
         Some(Overlay::Classify(_) | Overlay::Purpose(_) | Overlay::Route(_)) => {
             let delta = match action {
                 Action::Down => 1,
@@ -1273,8 +1432,26 @@ fn take(app: &mut App) -> Vec<Effect> {
             Some(h) => held.push((r, assign(r, v, Some(me.clone()), Some(h.clone())), h)),
         }
     }
-    if held.is_empty() {
+    let hidden = if app.case.is_none() {
+        app.marks_out_of_view()
+    } else {
+        0
+    };
+    if held.is_empty() && hidden == 0 {
         return now;
+    }
+    if held.is_empty() {
+        // Marks out of sight: say whose cases the key takes before taking them.
+        let n = now.len();
+        app.overlay = Some(Overlay::Confirm {
+            prompt: tf(
+                app.lang,
+                Msg::TakeMarkedHidden,
+                &[&n.to_string(), &hidden.to_string()],
+            ),
+            yes: OnYes::Effects(now),
+        });
+        return Vec::new();
     }
     // Taking a case from a colleague is a decision: ask, naming them.
     let prompt = match held.as_slice() {

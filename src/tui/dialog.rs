@@ -22,6 +22,8 @@ pub enum Stored {
     None,
     /// Found by detection, not yet decided; the confidence from 0 to 1.
     Suggested(f32),
+    /// Marked cases: suggested (and undecided) on this many of them.
+    SuggestedOn(usize),
     Confirmed,
     Rejected,
 }
@@ -53,6 +55,11 @@ pub struct ClassifyDialog {
     pub targets: Vec<(Reference, u64)>,
     pub lines: Vec<CategoryLine>,
     pub selected: usize,
+    /// For marked cases: each case's own undecided suggestions (of the categories the queue
+    /// knows: Art. 9, Art. 10, CPR), in the order of `targets`.
+    pub own: Vec<Vec<DataCategory>>,
+    /// Confirm each case's own suggestions, besides the choices made for all.
+    pub each_own: bool,
 }
 
 impl ClassifyDialog {
@@ -84,22 +91,34 @@ impl ClassifyDialog {
             targets: vec![(case.reference, case.version)],
             lines,
             selected: 0,
+            own: Vec::new(),
+            each_own: false,
         }
     }
 
-    /// The checklist for several cases: nothing pre-marked, the decisions apply to each.
-    pub fn for_many(targets: Vec<(Reference, u64)>) -> ClassifyDialog {
+    /// The checklist for several cases: nothing pre-marked, the decisions apply to each;
+    /// each line says on how many of them the category is suggested.
+    pub fn for_many(targets: Vec<(Reference, u64)>, own: Vec<Vec<DataCategory>>) -> ClassifyDialog {
         ClassifyDialog {
-            targets,
             lines: DataCategory::ALL
                 .iter()
-                .map(|&category| CategoryLine {
-                    category,
-                    stored: Stored::None,
-                    choice: None,
+                .map(|&category| {
+                    let n = own.iter().filter(|o| o.contains(&category)).count();
+                    CategoryLine {
+                        category,
+                        stored: if n > 0 {
+                            Stored::SuggestedOn(n)
+                        } else {
+                            Stored::None
+                        },
+                        choice: None,
+                    }
                 })
                 .collect(),
+            targets,
             selected: 0,
+            own,
+            each_own: false,
         }
     }
 
@@ -356,14 +375,24 @@ pub fn open_classify(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     }
     if !app.marks.is_empty() {
-        let mut targets: Vec<(Reference, u64)> = app
+        let mut marked: Vec<&super::model::Row> = app
             .rows
             .iter()
             .filter(|r| app.marks.contains(&r.reference))
-            .map(|r| (r.reference, r.version))
             .collect();
-        targets.sort_by_key(|x| x.0);
-        app.overlay = Some(Overlay::Classify(ClassifyDialog::for_many(targets)));
+        marked.sort_by_key(|r| r.reference);
+        let targets = marked.iter().map(|r| (r.reference, r.version)).collect();
+        let own = marked
+            .iter()
+            .map(|r| {
+                r.badges
+                    .iter()
+                    .filter(|(_, confirmed)| !confirmed)
+                    .map(|(c, _)| c)
+                    .collect()
+            })
+            .collect();
+        app.overlay = Some(Overlay::Classify(ClassifyDialog::for_many(targets, own)));
         return Vec::new();
     }
     open_then(app, super::action::Action::Classify)
@@ -445,6 +474,45 @@ pub fn move_in(app: &mut App, delta: isize) {
     };
     let to = (*selected as isize + delta).clamp(0, len.saturating_sub(1) as isize);
     *selected = to as usize;
+    // The bases checklist steps over rows that cannot be chosen for this case.
+    if let Some(Overlay::Route(w)) = &mut app.overlay {
+        if w.step == RouteStep::Bases {
+            let step = if delta < 0 { -1 } else { 1 };
+            w.selected = next_available(w, w.selected, step)
+                .or_else(|| next_available(w, w.selected, -step))
+                .unwrap_or(w.selected);
+        }
+    }
+}
+
+/// `a` in the classify checklist: every suggested category not yet decided in the dialog is
+/// confirmed (one key for the common case: detection was right).
+pub fn accept_suggestions(app: &mut App) {
+    if let Some(Overlay::Classify(d)) = &mut app.overlay {
+        if d.targets.len() > 1 {
+            // Marked cases: each gets its own suggestions confirmed, not everyone's.
+            d.each_own = !d.each_own;
+            return;
+        }
+        for l in &mut d.lines {
+            if matches!(l.stored, Stored::Suggested(_)) && l.choice.is_none() {
+                l.choice = Some(Verdict::Confirmed);
+            }
+        }
+    }
+}
+
+/// The next row of the route's bases at or after `from` in `step` direction that can be
+/// chosen; rows refused for the case are stepped over.
+fn next_available(w: &RouteWizard, from: usize, step: isize) -> Option<usize> {
+    let mut i = from as isize;
+    while i >= 0 && (i as usize) < w.options.len() {
+        if w.options[i as usize].refused.is_none() {
+            return Some(i as usize);
+        }
+        i += step;
+    }
+    None
 }
 
 /// y / n / u in a checklist.
@@ -479,6 +547,12 @@ pub fn decide(app: &mut App, choice: Option<Verdict>, undo: bool) {
                 w.chosen.push(b);
                 w.chosen.sort();
             }
+            // Deciding moves on, as in classify: one meaning of y everywhere.
+            if !undo {
+                if let Some(n) = next_available(w, w.selected + 1, 1) {
+                    w.selected = n;
+                }
+            }
         }
         _ => {}
     }
@@ -502,6 +576,34 @@ pub fn type_char(app: &mut App, ch: char) -> Vec<Effect> {
                 RouteStep::Justification => {
                     w.justification.push(ch);
                     return typed(w);
+                }
+                _ => {}
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Pasted text into a dialog's text field, as one edit (one draft save at most).
+pub fn type_text(app: &mut App, text: &str) -> Vec<Effect> {
+    match &mut app.overlay {
+        Some(Overlay::Purpose(p)) => {
+            p.input.push_str(text);
+            p.selected = 0;
+        }
+        Some(Overlay::Route(w)) => {
+            w.reasons.clear();
+            match w.step {
+                RouteStep::Recipient => {
+                    w.input.push_str(text);
+                    w.selected = 0;
+                }
+                RouteStep::Transfer => w.transfer.push_str(text),
+                RouteStep::Justification => {
+                    w.justification.push_str(text);
+                    w.unsaved = 0;
+                    return vec![save_draft(w)];
                 }
                 _ => {}
             }
@@ -561,19 +663,29 @@ pub fn submit(app: &mut App) -> Vec<Effect> {
     match app.overlay.take() {
         Some(Overlay::Classify(d)) => {
             let (confirm, reject) = d.changes();
-            if confirm.is_empty() && reject.is_empty() {
+            if confirm.is_empty() && reject.is_empty() && !d.each_own {
                 app.say(t(lang, Msg::NoChanges));
                 return Vec::new();
             }
             d.targets
                 .iter()
-                .map(|&(reference, expected)| Effect::Execute {
-                    reference,
-                    expected,
-                    command: Command::Classify {
-                        confirm: confirm.clone(),
-                        reject: reject.clone(),
-                    },
+                .enumerate()
+                .filter_map(|(i, &(reference, expected))| {
+                    let mut confirm = confirm.clone();
+                    if d.each_own {
+                        let own = d.own.get(i).map(Vec::as_slice).unwrap_or(&[]);
+                        confirm.extend(own.iter().filter(|c| !reject.contains(c)));
+                        confirm.sort();
+                        confirm.dedup();
+                    }
+                    (!confirm.is_empty() || !reject.is_empty()).then(|| Effect::Execute {
+                        reference,
+                        expected,
+                        command: Command::Classify {
+                            confirm,
+                            reject: reject.clone(),
+                        },
+                    })
                 })
                 .collect()
         }
@@ -883,6 +995,8 @@ mod tests {
                 ),
             ],
             selected: 0,
+            own: Vec::new(),
+            each_own: false,
         };
         assert_eq!(
             d.changes(),
@@ -891,6 +1005,25 @@ mod tests {
                 vec![DataCategory::Religion]
             )
         );
+    }
+
+    #[test]
+    fn the_bases_list_steps_over_rows_that_cannot_be_chosen() {
+        let case = crate::domain::fixtures::case("2026-11-20T10:00:00+01:00", "tekst");
+        let mut w = RouteWizard::new(&case);
+        let opt = |b: LegalBasis, refused: bool| BasisOption {
+            basis: b,
+            refused: refused.then(|| "not for this recipient".to_string()),
+        };
+        w.options = vec![
+            opt(LegalBasis::Gdpr6('c'), false),
+            opt(LegalBasis::Gdpr6('e'), true),
+            opt(LegalBasis::Gdpr9('f'), true),
+            opt(LegalBasis::Gdpr9('g'), false),
+        ];
+        assert_eq!(next_available(&w, 1, 1), Some(3));
+        assert_eq!(next_available(&w, 2, -1), Some(0));
+        assert_eq!(next_available(&w, 4, 1), None);
     }
 
     #[test]

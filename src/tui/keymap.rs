@@ -627,7 +627,7 @@ run = "none"
         let b = map
             .bindings
             .iter()
-            .find(|b| b.keys == [Key::char('x')])
+            .find(|b| b.keys == [Key::char('x')] && b.context == Context::Queue)
             .unwrap();
         assert_eq!(b.desc_en, base.describe(&Action::Mark).unwrap().desc_en);
     }

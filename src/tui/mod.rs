@@ -8,12 +8,15 @@
 
 pub mod action;
 pub mod app;
+pub mod caps;
+pub mod command;
 pub mod dialog;
 pub mod i18n;
 pub mod keymap;
 pub mod layout;
 pub mod model;
 pub mod paint;
+pub mod paste;
 pub mod term;
 pub mod text;
 pub mod view;
@@ -21,6 +24,7 @@ pub mod view;
 pub use i18n::Lang;
 
 use crate::domain::case::Status;
+use crate::domain::danish_time::DanishDay;
 use crate::store::api::Api;
 use crate::store::StoreError;
 use action::{Action, Effect, View};
@@ -53,6 +57,8 @@ pub struct TuiOptions {
 pub enum TuiError {
     #[error("the interface needs a terminal: start triage in one, or use its subcommands (triage --help) in scripts")]
     NotATerminal,
+    #[error("{0}")]
+    Unsuitable(String),
     #[error("cannot use the terminal: {0}")]
     Terminal(#[from] io::Error),
     #[error("{0}")]
@@ -66,6 +72,10 @@ pub fn run(api: &dyn Api, opts: TuiOptions) -> Result<(), TuiError> {
     if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
         return Err(TuiError::NotATerminal);
     }
+    if let Some(why) = caps::refusal(std::env::var("TERM").ok().as_deref()) {
+        return Err(TuiError::Unsuitable(why));
+    }
+    let ascii = !caps::utf8_locale(|k| std::env::var(k).ok());
     init_logging(opts.log_dir.clone());
     let (keymap, problems) = keymap::load(opts.keymap.as_deref());
     for p in &problems {
@@ -79,7 +89,7 @@ pub fn run(api: &dyn Api, opts: TuiOptions) -> Result<(), TuiError> {
             actor: api.actor().clone(),
             store: api.describe(),
             policy: api.policy().clone(),
-            today: api.now().date_naive(),
+            today: api.now().danish_day(),
             keymap,
             problems,
         },
@@ -109,7 +119,7 @@ pub fn run(api: &dyn Api, opts: TuiOptions) -> Result<(), TuiError> {
     term::enter(opts.mouse)?;
     let _guard = term::Guard;
     tracing::info!(store = %api.describe(), user = %api.actor().login, "interface started");
-    let result = event_loop(api, &mut app, &stop, opts.mouse);
+    let result = event_loop(api, &mut app, &stop, opts.mouse, ascii);
     term::restore();
     match &result {
         Ok(()) if stop.load(Ordering::SeqCst) => tracing::info!("stopped by a signal"),
@@ -169,11 +179,13 @@ fn event_loop(
     app: &mut App,
     stop: &AtomicBool,
     mouse: bool,
+    ascii: bool,
 ) -> Result<(), TuiError> {
     // `term::enter` cleared the screen.
     let mut terminal: Term = Painter::on_blank_screen(CrosstermBackend::new(
         BufWriter::with_capacity(1 << 16, io::stdout()),
     ))?;
+    terminal.set_ascii(ascii);
     let (width, height) = terminal.size()?;
     dispatch(api, app, Action::Resize(width, height));
     let mut dirty = true;
@@ -234,7 +246,7 @@ fn event_loop(
                 dirty = true;
             }
             Ok(false) => {
-                let today = api.now().date_naive();
+                let today = api.now().danish_day();
                 let mut changed = today != app.today;
                 let mut others = api.changed();
                 if !others.is_empty() {
@@ -263,6 +275,8 @@ fn to_action(ev: Event, mouse: bool) -> Option<Action> {
     match ev {
         Event::Key(k) => keymap::Key::from_event(&k).map(Action::Key),
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        // A paste is text for the focused field, never keys (bracketed paste is on).
+        Event::Paste(text) => Some(Action::Paste(text)),
         Event::Mouse(m) if mouse => match m.kind {
             MouseEventKind::ScrollDown => Some(Action::Down),
             MouseEventKind::ScrollUp => Some(Action::Up),
@@ -376,6 +390,10 @@ pub fn perform(api: &dyn Api, effect: Effect) -> Vec<Action> {
             Err(StoreError::Refused(crate::domain::command::Refusal::Routing(reasons))) => {
                 vec![Action::Refused { reference, reasons }]
             }
+            Err(e @ StoreError::Conflict { .. }) => vec![Action::Conflict {
+                reference,
+                message: e.to_string(),
+            }],
             Err(e) => failed(e),
         },
         Effect::SaveDraft { reference, text } => match api.save_draft(reference, &text) {

@@ -6,6 +6,7 @@ use crate::domain::calendar::Calendar;
 use crate::domain::case::{Case, CaseRecord, Status};
 use crate::domain::category::DataCategory;
 use crate::domain::clock::{Countdown, RetentionState};
+use crate::domain::danish_time::DanishDay;
 use crate::domain::enquiry::{Channel, Reference};
 use crate::domain::policy::Policy;
 use crate::domain::sanitize::sanitize_line;
@@ -67,7 +68,8 @@ impl Deadline {
     }
 }
 
-pub use crate::domain::summary::{display_line, mask_cprs};
+pub use crate::domain::cpr::mask_cprs;
+pub use crate::domain::summary::display_line;
 
 /// Lower-cases every character to one character (the first of its lower-case form), so
 /// positions in the folded string are positions in the original. "Å" → "å", "Ø" → "ø".
@@ -190,7 +192,7 @@ impl Row {
         }
         Row {
             reference: s.reference,
-            received: s.received.date_naive(),
+            received: s.received.danish_day(),
             channel: s.channel,
             status: s.status,
             badges: Badges::of(&s.badges),

@@ -29,6 +29,8 @@ pub struct Painter<W: Write> {
     shown_hashes: Vec<u64>,
     blank_hash: u64,
     out: Emitter,
+    /// The locale is not UTF-8: borders and markers go out as ASCII.
+    ascii: bool,
 }
 
 impl<W: Write> Painter<W> {
@@ -44,7 +46,14 @@ impl<W: Write> Painter<W> {
             shown_hashes: Vec::new(),
             blank_hash: 0,
             out: Emitter::default(),
+            ascii: false,
         }
+    }
+
+    /// Draws borders and markers in ASCII. Set before the first frame: what the screen
+    /// already shows is not redrawn.
+    pub fn set_ascii(&mut self, on: bool) {
+        self.ascii = on;
     }
 
     /// A painter for a terminal whose screen was just cleared (entering the interface does
@@ -115,6 +124,13 @@ impl<W: Write> Painter<W> {
         let out = &mut self.out;
         self.next.reset();
         render(area, &mut self.next);
+        if self.ascii {
+            for c in &mut self.next.content {
+                if let Some(a) = super::caps::ascii_symbol(c.symbol()) {
+                    c.set_symbol(a);
+                }
+            }
+        }
         hash_lines(&self.next, &mut self.next_hashes);
 
         if let Some(s) = find_scroll(&self.shown_hashes, &self.next_hashes, self.blank_hash) {

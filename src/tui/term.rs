@@ -1,7 +1,9 @@
 //! The terminal: entering and leaving the full-screen mode, and leaving it on every exit
 //! path (normal, panic, SIGTERM, SIGHUP).
 
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, Clear, ClearType, EndSynchronizedUpdate,
     EnterAlternateScreen, LeaveAlternateScreen,
@@ -24,7 +26,12 @@ pub fn restore_bytes(mouse: bool) -> Vec<u8> {
     if mouse {
         let _ = queue!(out, DisableMouseCapture);
     }
-    let _ = queue!(out, cursor::Show, LeaveAlternateScreen);
+    let _ = queue!(
+        out,
+        DisableBracketedPaste,
+        cursor::Show,
+        LeaveAlternateScreen
+    );
     out
 }
 
@@ -37,7 +44,9 @@ pub fn enter_bytes(mouse: bool) -> Vec<u8> {
         out,
         EnterAlternateScreen,
         Clear(ClearType::All),
-        cursor::Hide
+        cursor::Hide,
+        // A paste arrives as one event of text, so a newline in it is never Enter.
+        EnableBracketedPaste
     );
     if mouse {
         let _ = queue!(out, EnableMouseCapture);
@@ -118,6 +127,13 @@ mod tests {
             "{b:?}"
         );
         assert!(!b.contains("\x1b[?1000h"), "mouse is off by default: {b:?}");
+        assert!(b.contains("\x1b[?2004h"), "bracketed paste on: {b:?}");
+        assert!(
+            String::from_utf8(restore_bytes(false))
+                .unwrap()
+                .contains("\x1b[?2004l"),
+            "and off again"
+        );
     }
 
     #[test]

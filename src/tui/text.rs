@@ -3,7 +3,7 @@
 
 use crate::domain::case::Suggestion;
 use crate::domain::category::DataCategory;
-use crate::domain::detect::{find_cprs, mask_cpr};
+use crate::domain::cpr::{mask_cpr, mask_spans};
 use crate::domain::sanitize::sanitize_text;
 use unicode_width::UnicodeWidthChar;
 
@@ -67,10 +67,11 @@ pub fn pieces(body: &str, suggestions: &[Suggestion], revealed: bool) -> Vec<Pie
         push(&body[at..to], Mark::Plain);
     };
     let mut at = 0;
-    for hit in find_cprs(body) {
-        plain(at, hit.start, &mut push);
-        push(&body[hit.start..hit.end], Mark::Cpr { revealed });
-        at = hit.end;
+    // Every form the subject index files is masked too (`A0707614285`, `+45 0707614285`).
+    for span in mask_spans(body) {
+        plain(at, span.start, &mut push);
+        push(&body[span.clone()], Mark::Cpr { revealed });
+        at = span.end;
     }
     plain(at, body.len(), &mut push);
     out
@@ -180,6 +181,18 @@ mod tests {
         );
         let p = pieces(body, &[], true);
         assert_eq!(p[1].0, "120385-1234");
+    }
+
+    #[test]
+    fn the_awkward_forms_the_subject_index_files_are_masked_too() {
+        for body in ["kunde A0707614285 ringede", "ring +45 0707614285 i dag"] {
+            let shown: String = pieces(body, &[], false)
+                .iter()
+                .map(|(s, _)| s.as_str())
+                .collect();
+            assert!(!shown.contains("4285"), "{body} → {shown}");
+            assert!(shown.contains("070761-XXXX"), "{shown}");
+        }
     }
 
     #[test]

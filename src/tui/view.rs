@@ -16,6 +16,7 @@ use crate::domain::category::DataCategory;
 use crate::domain::clock;
 use crate::domain::command::Change;
 use crate::domain::command::MIN_JUSTIFICATION;
+use crate::domain::danish_time::DanishDay;
 use crate::domain::enquiry::RightKind;
 use crate::domain::sanitize::sanitize_line;
 use ratatui::buffer::Buffer;
@@ -119,6 +120,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Some(Overlay::Classify(d)) => draw_classify(app, d, area, buf, th),
         Some(Overlay::Purpose(p)) => draw_purpose(app, p, area, buf, th),
         Some(Overlay::Route(w)) => draw_route(app, w, area, buf, th),
+        Some(Overlay::Command(d)) => draw_command(app, d, area, buf, th),
+        Some(Overlay::Conflict { message, .. }) => draw_conflict(app, message, area, buf, th),
         Some(Overlay::Filter { .. }) | None => {}
     }
 }
@@ -215,7 +218,10 @@ fn draw_tabs(app: &App, area: Rect, buf: &mut Buffer, th: Theme) {
             Lang::Da => "hjælp",
         }
     );
-    let tabs = |with_keys: bool| -> Vec<(String, bool)> {
+    // Three forms, widest first: every tab with its key; without keys; and, where even that
+    // does not fit, the active view in full and the others by their keys only, so the
+    // active view and help are always on screen.
+    let tabs = |form: u8| -> Vec<(String, bool)> {
         View::ALL
             .iter()
             .map(|v| {
@@ -229,19 +235,26 @@ fn draw_tabs(app: &App, area: Rect, buf: &mut Buffer, th: Theme) {
                     .count_of(*v)
                     .map(|n| n.to_string())
                     .unwrap_or_else(|| "…".into());
-                let label = match (with_keys, key) {
-                    (true, Some(k)) => format!(" {k} {} {n} ", view_name(app.lang, *v)),
-                    _ => format!(" {} {n} ", view_name(app.lang, *v)),
+                let active = *v == app.view;
+                let name = view_name(app.lang, *v);
+                let label = match (form, key) {
+                    (0, Some(k)) => format!(" {k} {name} {n} "),
+                    (2, Some(k)) if !active => format!(" {k} "),
+                    (2, None) if !active => format!(" {} ", name.chars().next().unwrap_or(' ')),
+                    _ => format!(" {name} {n} "),
                 };
-                (label, *v == app.view)
+                (label, active)
             })
             .collect()
     };
     let width = area.width as usize;
     let total = |v: &[(String, bool)]| v.iter().map(|(s, _)| s.width() + 1).sum::<usize>();
-    let mut chosen = tabs(true);
-    if total(&chosen) + help.width() > width {
-        chosen = tabs(false);
+    let mut chosen = tabs(0);
+    for form in [1, 2] {
+        if total(&chosen) + help.width() <= width {
+            break;
+        }
+        chosen = tabs(form);
     }
     let mut spans: Vec<Span> = Vec::new();
     for (label, active) in chosen {
@@ -346,6 +359,28 @@ fn sorted_by(c: Col) -> Option<SortKey> {
         Col::Due => SortKey::Urgency,
         _ => return None,
     })
+}
+
+/// The deadline cell's text in `width` columns: the full countdown where it fits, else the
+/// narrow form, so a number is never cut ("overdue 13…" hid how late a case was).
+fn deadline_cell(lang: Lang, d: &Deadline, width: usize) -> String {
+    let full = deadline_text(lang, d);
+    if full.width() <= width {
+        return full;
+    }
+    match d {
+        Deadline::Answer {
+            countdown, paused, ..
+        } => {
+            let s = i18n::countdown_narrow(lang, countdown);
+            if *paused {
+                format!("{s}‖")
+            } else {
+                s
+            }
+        }
+        _ => full,
+    }
 }
 
 /// The deadline cell's text: countdown, retention step, or nothing.
@@ -513,7 +548,7 @@ fn draw_row(
             Col::Status => spans.push(Span::styled(fit(i18n::status(lang, row.status), w), base)),
             Col::Assignee => spans.push(Span::styled(fit(row.assignee().unwrap_or(""), w), base)),
             Col::Due => spans.push(Span::styled(
-                fit(&deadline_text(lang, &row.deadline), w),
+                fit(&deadline_cell(lang, &row.deadline, w), w),
                 base.patch(th.urgency(row.deadline.urgency())),
             )),
         }
@@ -585,6 +620,10 @@ fn draw_status(app: &App, area: Rect, buf: &mut Buffer, th: Theme) {
             app.marks.len(),
             t(app.lang, Msg::Marked)
         ));
+        let hidden = app.marks_out_of_view();
+        if hidden > 0 {
+            counts.push_str(&format!(" ({hidden} {})", t(app.lang, Msg::MarkedHidden)));
+        }
     }
     if app.loading.is_some() {
         counts.push_str(&format!(" · {}…", t(app.lang, Msg::Loading)));
@@ -679,7 +718,7 @@ fn draw_case_header(app: &App, c: &CaseView, case: &Case, area: Rect, buf: &mut 
     from.push_str(&format!(
         " · {} · {} · {} · {}",
         i18n::channel(lang, case.enquiry.channel),
-        case.enquiry.received.date_naive(),
+        case.enquiry.received.danish_day(),
         i18n::status(lang, case.status),
         case.assignee
             .as_deref()
@@ -844,13 +883,21 @@ pub fn side_lines(app: &App, c: &CaseView, width: usize) -> Vec<(String, SideKin
     }
     if let Some(f) = &case.restriction {
         push(
-            format!("{}: {}", t(lang, Msg::Restricted), sanitize_line(&f.reason)),
+            format!(
+                "{}: {}",
+                t(lang, Msg::Restricted),
+                model::display_line(&f.reason)
+            ),
             SideKind::Warn,
         );
     }
     if let Some(f) = &case.legal_hold {
         push(
-            format!("{}: {}", t(lang, Msg::LegalHold), sanitize_line(&f.reason)),
+            format!(
+                "{}: {}",
+                t(lang, Msg::LegalHold),
+                model::display_line(&f.reason)
+            ),
             SideKind::Warn,
         );
     }
@@ -882,6 +929,12 @@ pub fn side_lines(app: &App, c: &CaseView, width: usize) -> Vec<(String, SideKin
                     SideKind::Normal
                 },
             );
+            if let Some(d) = a.complaint_date {
+                push(
+                    format!(" {} {d}", t(lang, Msg::ComplaintDate)),
+                    SideKind::Normal,
+                );
+            }
             if a.delay_letter_due {
                 push(format!(" {}", t(lang, Msg::DelayLetter)), SideKind::Warn);
             }
@@ -959,7 +1012,7 @@ pub fn side_lines(app: &App, c: &CaseView, width: usize) -> Vec<(String, SideKin
         let mut s = format!(
             " #{} {} → {} ({})",
             d.id,
-            d.made.at.date_naive(),
+            d.made.at.danish_day(),
             recipient,
             bases.join(", ")
         );
@@ -968,7 +1021,7 @@ pub fn side_lines(app: &App, c: &CaseView, width: usize) -> Vec<(String, SideKin
         }
         push(s, kind);
         push(
-            format!("   {}", sanitize_line(&d.justification)),
+            format!("   {}", model::display_line(&d.justification)),
             SideKind::Dim,
         );
     }
@@ -989,7 +1042,7 @@ pub fn side_lines(app: &App, c: &CaseView, width: usize) -> Vec<(String, SideKin
         let shown = if c.revealed {
             sanitize_line(cpr).into_owned()
         } else {
-            crate::domain::detect::mask_cpr(cpr)
+            crate::domain::cpr::mask_cpr(cpr)
         };
         push(format!(" CPR {shown}"), SideKind::Normal);
     }
@@ -1201,6 +1254,149 @@ fn draw_confirm(app: &App, prompt: &str, area: Rect, buf: &mut Buffer, th: Theme
     );
 }
 
+/// Someone changed the case meanwhile: reload it, or go back to what was being written.
+fn draw_conflict(app: &App, message: &str, area: Rect, buf: &mut Buffer, th: Theme) {
+    let w = area.width.saturating_sub(8).min(64);
+    let lines = wrap_plain(&sanitize_line(message), w.saturating_sub(3) as usize);
+    let inner = overlay_box(
+        t(app.lang, Msg::ConflictTitle),
+        area,
+        w,
+        lines.len() as u16 + 4,
+        buf,
+    );
+    if inner.height < 2 {
+        return;
+    }
+    for (y, line) in (inner.y..inner.y + inner.height - 1).zip(lines.iter()) {
+        buf.set_stringn(inner.x + 1, y, line, inner.width as usize - 1, th.bold());
+    }
+    let hint = hints(
+        app,
+        Context::Dialog,
+        &[
+            (Action::ReloadCase, Msg::HintReload),
+            (Action::Cancel, Msg::HintKeepEditing),
+        ],
+    );
+    buf.set_stringn(
+        inner.x + 1,
+        inner.y + inner.height - 1,
+        &hint,
+        inner.width as usize - 1,
+        th.dim(),
+    );
+}
+
+/// A case command: the text being written, or what will happen when it is given.
+fn draw_command(
+    app: &App,
+    d: &crate::tui::command::CommandDialog,
+    area: Rect,
+    buf: &mut Buffer,
+    th: Theme,
+) {
+    let lang = app.lang;
+    let w = area.width.saturating_sub(4).min(72);
+    let inner_w = w.saturating_sub(3) as usize;
+    use crate::tui::command::Stage;
+    let (mut lines, hint) = match d.stage {
+        Stage::Confirm => {
+            let mut l = wrap_plain(&d.will_text(lang), inner_w);
+            for field in [&d.text, &d.ground] {
+                if !field.trim().is_empty() {
+                    l.push(String::new());
+                    for line in wrap_plain(&sanitize_lines(field.trim()), inner_w.saturating_sub(2))
+                    {
+                        l.push(format!("  {line}"));
+                    }
+                }
+            }
+            let hint = hints(
+                app,
+                Context::Dialog,
+                &[
+                    (Action::Confirm, Msg::HintConfirm),
+                    (Action::Cancel, Msg::HintBack),
+                ],
+            );
+            (l, hint)
+        }
+        Stage::Pick => {
+            let l = d
+                .choices
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    format!(
+                        "{}{}",
+                        if i == d.selected { '>' } else { ' ' },
+                        sanitize_line(&c.label)
+                    )
+                })
+                .collect();
+            let hint = hints(
+                app,
+                Context::Input,
+                &[
+                    (Action::Down, Msg::HintMove),
+                    (Action::Submit, Msg::HintChoose),
+                    (Action::Cancel, Msg::HintCancel),
+                ],
+            );
+            (l, hint)
+        }
+        Stage::Text | Stage::Ground => {
+            let ask = d.ask(lang);
+            let mut first = ask.chars();
+            let label: String = first
+                .next()
+                .map(|c| c.to_uppercase().chain(first).collect())
+                .unwrap_or_default();
+            let mut l = vec![format!("{label}:")];
+            l.extend(wrap_plain(
+                &format!("{}▏", sanitize_lines(d.field())),
+                inner_w,
+            ));
+            let hint = hints(
+                app,
+                Context::Input,
+                &[
+                    (Action::Submit, Msg::HintSave),
+                    (Action::Newline, Msg::HintNewline),
+                    (Action::Cancel, Msg::HintCancel),
+                ],
+            );
+            (l, hint)
+        }
+    };
+    let room = area.height.saturating_sub(6).max(1) as usize;
+    if lines.len() > room {
+        if d.stage == Stage::Pick {
+            // The choice under the cursor stays in view.
+            let start = d.selected.saturating_sub(room - 1).min(lines.len() - room);
+            lines = lines[start..start + room].to_vec();
+        } else {
+            // The end of a long text stays in view while it is written.
+            lines.drain(..lines.len() - room);
+        }
+    }
+    let inner = overlay_box(&d.title(lang), area, w, lines.len() as u16 + 4, buf);
+    if inner.height < 2 {
+        return;
+    }
+    for (y, line) in (inner.y..inner.y + inner.height - 1).zip(lines.iter()) {
+        buf.set_stringn(inner.x + 1, y, line, inner.width as usize - 1, th.bold());
+    }
+    buf.set_stringn(
+        inner.x + 1,
+        inner.y + inner.height - 1,
+        &hint,
+        inner.width as usize - 1,
+        th.dim(),
+    );
+}
+
 /// "keys word · keys word", the keys as bound in `ctx`.
 fn hints(app: &App, ctx: Context, items: &[(Action, Msg)]) -> String {
     items
@@ -1240,6 +1436,7 @@ fn stored_text(lang: Lang, s: Stored) -> String {
     match s {
         Stored::None => t(lang, Msg::None).to_string(),
         Stored::Suggested(c) => format!("{} {:.0}%", t(lang, Msg::Suggested), c * 100.0),
+        Stored::SuggestedOn(n) => tf(lang, Msg::SuggestedOn, &[&n.to_string()]),
         Stored::Confirmed => t(lang, Msg::Confirmed).to_string(),
         Stored::Rejected => t(lang, Msg::Rejected).to_string(),
     }
@@ -1315,7 +1512,10 @@ fn draw_classify(app: &App, d: &ClassifyDialog, area: Rect, buf: &mut Buffer, th
     }
     let mut y = inner.y;
     if many {
-        let msg = tf(lang, Msg::ClassifyMany, &[&d.targets.len().to_string()]);
+        let mut msg = tf(lang, Msg::ClassifyMany, &[&d.targets.len().to_string()]);
+        if d.each_own {
+            msg = format!("{msg} {}", t(lang, Msg::ClassifyEachOwn));
+        }
         buf.set_stringn(inner.x + 1, y, msg, inner.width as usize - 1, th.bold());
         y += 2;
     }
@@ -1328,7 +1528,7 @@ fn draw_classify(app: &App, d: &ClassifyDialog, area: Rect, buf: &mut Buffer, th
             let shown = match (l.choice, l.stored) {
                 (Some(Verdict::Confirmed), _) | (None, Stored::Confirmed) => "[✓]",
                 (Some(Verdict::Rejected), _) | (None, Stored::Rejected) => "[✗]",
-                (None, Stored::Suggested(_)) => "[?]",
+                (None, Stored::Suggested(_) | Stored::SuggestedOn(_)) => "[?]",
                 (None, Stored::None) => "[ ]",
             };
             let mut state = stored_text(lang, l.stored);
@@ -1351,7 +1551,7 @@ fn draw_classify(app: &App, d: &ClassifyDialog, area: Rect, buf: &mut Buffer, th
                 th.bold()
             } else {
                 match l.stored {
-                    Stored::Suggested(_) => th.fg(Color::Yellow),
+                    Stored::Suggested(_) | Stored::SuggestedOn(_) => th.fg(Color::Yellow),
                     Stored::Rejected => th.dim(),
                     _ => Style::new(),
                 }

@@ -47,7 +47,7 @@ pub fn init(api: &Embedded, lang: Lang, color: bool) -> Init {
         actor: api.actor().clone(),
         store: api.describe(),
         policy: api.policy().clone(),
-        today: api.now().date_naive(),
+        today: triage::domain::danish_time::danish_date(&api.now()),
         keymap: Keymap::default_map(),
         problems: Vec::new(),
     }

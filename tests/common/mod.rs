@@ -31,6 +31,46 @@ pub fn policy_file(dir: &Path) -> PathBuf {
     path
 }
 
+/// HOME and every XDG directory (config, data, state, cache, runtime) inside `dir`, and a
+/// UTF-8 locale: a test never reads the user's settings (a `lang = "da"` in their
+/// config) and never writes into their directories.
+pub fn hermetic_env(dir: &Path) -> Vec<(&'static str, std::ffi::OsString)> {
+    let mut env = Vec::new();
+    for (var, sub) in [
+        ("HOME", "home"),
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_STATE_HOME", "state"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_RUNTIME_DIR", "runtime"),
+    ] {
+        let p = dir.join(sub);
+        std::fs::create_dir_all(&p).unwrap();
+        env.push((var, p.into_os_string()));
+    }
+    env.push(("LANG", "C.UTF-8".into()));
+    env
+}
+
+/// Variables a test never inherits: they would override [`hermetic_env`]'s locale or point
+/// the binary at the user's store, policy or server.
+pub const UNSET: [&str; 6] = [
+    "LC_ALL",
+    "LC_CTYPE",
+    "TRIAGE_POLICY",
+    "TRIAGE_DB",
+    "TRIAGE_SERVER",
+    "TRIAGE_NOW",
+];
+
+/// Applies [`hermetic_env`] and [`UNSET`] to a command.
+pub fn hermetic<'a>(cmd: &'a mut Command, dir: &Path) -> &'a mut Command {
+    for v in UNSET {
+        cmd.env_remove(v);
+    }
+    cmd.envs(hermetic_env(dir))
+}
+
 /// A temporary, empty store with the runner in its policy.
 pub struct TestStore {
     pub dir: tempfile::TempDir,
@@ -43,7 +83,7 @@ impl TestStore {
         let db = dir.path().join("db");
         let policy = policy_file(dir.path());
         let s = TestStore { dir, db };
-        s.ok(&["policy", "--install", policy.to_str().unwrap()]);
+        s.ok(&["init", "--policy", policy.to_str().unwrap(), "--test-clock"]);
         s
     }
 
@@ -61,9 +101,13 @@ impl TestStore {
             .args(args)
             .arg("--db")
             .arg(&self.db)
-            .env("TRIAGE_NOW", NOW)
+            .envs(hermetic_env(&self.dir.path().join("env")))
+            .env_remove("LC_ALL")
+            .env_remove("LC_CTYPE")
             .env_remove("TRIAGE_POLICY")
             .env_remove("TRIAGE_DB")
+            .env_remove("TRIAGE_SERVER")
+            .env("TRIAGE_NOW", NOW)
             .env("NO_COLOR", "1")
             .output()
             .unwrap()
@@ -99,6 +143,53 @@ impl TestStore {
     }
 
     /// References listed by `triage cases --json`.
+    /// Runs the binary with stdin, stdout and stderr on a pseudo-terminal, as a person
+    /// would, and returns every byte the terminal received (the tty turns `\n` into
+    /// `\r\n`) and whether it succeeded.
+    pub fn pty(&self, args: &[&str]) -> (Vec<u8>, bool) {
+        use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+        use std::io::Read;
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 50,
+                cols: 200,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.cwd(self.dir.path());
+        cmd.args(args);
+        cmd.arg("--db");
+        cmd.arg(&self.db);
+        for v in UNSET {
+            cmd.env_remove(v);
+        }
+        for (k, v) in hermetic_env(&self.dir.path().join("env")) {
+            cmd.env(k, v);
+        }
+        cmd.env("TRIAGE_NOW", NOW);
+        cmd.env("TERM", "xterm-256color");
+        let mut child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let collect = std::thread::spawn(move || {
+            let mut all = Vec::new();
+            let mut buf = [0u8; 8192];
+            // The read ends with EIO once the child has gone and the slave is closed.
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                all.extend_from_slice(&buf[..n]);
+            }
+            all
+        });
+        let status = child.wait().unwrap();
+        drop(pair.master);
+        (collect.join().unwrap(), status.success())
+    }
+
     pub fn cases(&self) -> Vec<serde_json::Value> {
         self.ok(&["cases", "--json"])
             .lines()

@@ -6,6 +6,6 @@ use triage::store::codec;
 fuzz_target!(|data: &[u8]| {
     let _ = codec::decode::<triage::domain::case::CaseRecord>(data);
     let _ = codec::decode::<triage::domain::command::Event>(data);
-    let _ = codec::decode::<triage::store::audit::AuditEntry>(data);
+    let _ = triage::store::audit::AuditEntry::decode(data);
     let _ = codec::decode::<triage::domain::summary::CaseSummary>(data);
 });

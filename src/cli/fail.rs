@@ -1,0 +1,98 @@
+//! How a failed command ends: one message, each cause said once, and an exit code by kind.
+//!
+//! Exit codes: 0 done, 1 refused (the rules or a role said no, a conflict, a case not there),
+//! 2 bad input or usage (a file, an argument, a query), 3 a store or server problem.
+
+use crate::domain::sanitize::sanitize_text;
+use crate::import::ImportError;
+use crate::store::StoreError;
+
+pub const REFUSED: u8 = 1;
+pub const BAD_INPUT: u8 = 2;
+pub const STORE: u8 = 3;
+
+/// The message for a person: the error and its causes, a cause left out where the text
+/// before already says it (thiserror messages often quote their source), made safe for a
+/// terminal (an argument or a file's content may be quoted in it).
+pub fn message(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if text.is_empty() || out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    sanitize_text(&out).into_owned()
+}
+
+/// The exit code for an error, from the first cause whose kind is known.
+pub fn code(e: &anyhow::Error) -> u8 {
+    for cause in e.chain() {
+        if let Some(s) = cause.downcast_ref::<StoreError>() {
+            return match s {
+                StoreError::Refused(_)
+                | StoreError::Hidden(_)
+                | StoreError::Conflict { .. }
+                | StoreError::NotFound(_)
+                | StoreError::Erased(_) => REFUSED,
+                _ => STORE,
+            };
+        }
+        if cause.downcast_ref::<ImportError>().is_some()
+            || cause
+                .downcast_ref::<crate::domain::policy::PolicyError>()
+                .is_some()
+            || cause
+                .downcast_ref::<crate::domain::enquiry::BadReference>()
+                .is_some()
+        {
+            return BAD_INPUT;
+        }
+    }
+    REFUSED
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn a_cause_the_message_already_quotes_is_said_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file or directory");
+        let e = anyhow::Error::new(ImportError::Io {
+            file: PathBuf::from("in.jsonl"),
+            source: io,
+        });
+        let m = message(&e);
+        assert_eq!(m.matches("No such file").count(), 1, "{m}");
+        assert!(m.starts_with("in.jsonl"), "{m}");
+        assert_eq!(code(&e), BAD_INPUT);
+        let wrapped = e.context("cannot import");
+        assert_eq!(message(&wrapped), format!("cannot import: {m}"));
+    }
+
+    #[test]
+    fn a_hostile_argument_in_a_message_is_defused() {
+        let e = anyhow::anyhow!("unknown status `\u{1b}]0;pwned\u{7}\u{202e}`");
+        let m = message(&e);
+        assert!(
+            !m.contains('\u{1b}') && !m.contains('\u{7}') && !m.contains('\u{202e}'),
+            "{m:?}"
+        );
+    }
+
+    #[test]
+    fn kinds_give_their_codes() {
+        let refused = anyhow::Error::new(StoreError::NotFound(
+            crate::domain::enquiry::Reference::new(2026, 1),
+        ));
+        assert_eq!(code(&refused), REFUSED);
+        let store = anyhow::Error::new(StoreError::Server("gone".into()));
+        assert_eq!(code(&store), STORE);
+    }
+}

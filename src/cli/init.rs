@@ -1,0 +1,62 @@
+//! `triage init`: the one way (besides `triage demo`) a store comes into being.
+
+use super::{db_path, Global};
+use crate::domain::policy::{Policy, Role};
+use crate::store::Store;
+use anyhow::{anyhow, bail, Context as _, Result};
+use std::process::ExitCode;
+
+/// Creates the store at `--db` (mode 0700) under the policy `--policy`, refusing a path that
+/// already holds anything and a policy that does not make the caller an administrator.
+/// `test_clock` marks the store as one whose clock tests and demos may fix (TRIAGE_NOW).
+pub fn run(global: &Global, test_clock: bool) -> Result<ExitCode> {
+    let db = db_path(global)?;
+    let Some(policy_path) = &global.policy else {
+        bail!("`triage init` needs the policy the store will work under: give --policy FILE (see demo-data/policy.toml for its shape)");
+    };
+    if Store::exists(&db) {
+        bail!(
+            "{} already holds a triage store; `triage init` makes new ones only (change the policy with `triage policy --install FILE`)",
+            db.display()
+        );
+    }
+    if db.exists() && std::fs::read_dir(&db).map(|mut d| d.next().is_some())? {
+        bail!(
+            "{} exists and is not empty; give `triage init` a new or empty directory",
+            db.display()
+        );
+    }
+    let text = std::fs::read_to_string(policy_path)
+        .with_context(|| format!("cannot read the policy {}", policy_path.display()))?;
+    let policy = Policy::from_toml(&text, &policy_path.display().to_string())?;
+    let login = crate::identity::os_login().map_err(|e| anyhow!(e))?;
+    if !policy.roles_of(&login).contains(&Role::Admin) {
+        bail!(
+            "{} does not make you (`{login}`) an admin: whoever creates the store must be able to manage it. Add login = \"{login}\" with roles = [\"admin\"] to its [[staff]] list; nothing was created.",
+            policy_path.display()
+        );
+    }
+    let store = Store::open(&db)?;
+    let actor = crate::store::Actor {
+        roles: policy.roles_of(&login),
+        login,
+    };
+    let now = super::fixed_now()?.unwrap_or_else(chrono::Utc::now);
+    crate::store::api::install_policy(&store, &actor, &text, false, now)?;
+    if test_clock {
+        store.set_flag("test-clock")?;
+    }
+    store.flush()?;
+    println!(
+        "store created at {} under {} ({} staff){}",
+        db.display(),
+        policy_path.display(),
+        policy.staff.len(),
+        if test_clock { "; a test store" } else { "" }
+    );
+    println!(
+        "  serve it to your staff with `triage serve --db {}`",
+        db.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
