@@ -182,6 +182,8 @@ enum Cmd {
     },
     /// Rewrite the store into fresh files so nothing erased survives in them
     Compact,
+    /// Rebuild a damaged store from its journal (the old files are moved aside, not deleted)
+    Recover,
     /// Apply a stream of commands, acknowledging each once durable (for the crash test)
     #[command(hide = true)]
     Stress {
@@ -350,6 +352,7 @@ fn main() -> ExitCode {
         Some(Cmd::Filter { query, file }) => cli::filter::run(&file, &query),
         Some(Cmd::Bench { cases, keep, only }) => cli::bench::run(&global, cases, keep, only),
         Some(Cmd::Compact) => cli::compact(&global),
+        Some(Cmd::Recover) => cli::recover::run(&global),
         Some(Cmd::Stress { ops }) => cli::stress::run(&global, ops),
         Some(Cmd::Serve {
             socket,

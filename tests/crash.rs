@@ -1,5 +1,6 @@
 //! The crash test: kill a process applying commands with SIGKILL at random moments; after
-//! every kill the store opens, every acknowledged command is there, and the chain verifies.
+//! every kill the store opens, every acknowledged command is there, the chain verifies, and
+//! (every tenth round) the journal replays to the same store.
 //! Rounds: `TRIAGE_CRASH_ROUNDS` (default 100).
 
 mod common;
@@ -15,6 +16,39 @@ fn next(seed: &mut u64) -> u64 {
     *seed ^= *seed >> 7;
     *seed ^= *seed << 17;
     *seed
+}
+
+/// A copy of the store rebuilt from its journal alone shows the same cases and chain.
+fn journal_replays_to_the_same_store(s: &TestStore, round: u64) {
+    let copy = TestStore {
+        dir: tempfile::tempdir().unwrap(),
+        db: s.dir.path().join(format!("replay-{round}")),
+    };
+    copy_dir(&s.db, &copy.db);
+    copy.ok(&["recover"]);
+    assert_eq!(
+        copy.ok(&["cases", "--json"]),
+        s.ok(&["cases", "--json"]),
+        "round {round}: the journal replays to another store"
+    );
+    assert_eq!(
+        copy.ok(&["audit", "verify"]),
+        s.ok(&["audit", "verify"]),
+        "round {round}"
+    );
+    let _ = std::fs::remove_dir_all(&copy.db);
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
 }
 
 #[test]
@@ -93,6 +127,9 @@ fn sigkill_at_random_moments_loses_no_acknowledged_command() {
                 check.contains("no problems found"),
                 "round {round}: {check}"
             );
+        }
+        if round % 10 == 9 {
+            journal_replays_to_the_same_store(&s, round);
         }
     }
     assert!(

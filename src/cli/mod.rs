@@ -14,6 +14,7 @@ pub mod fail;
 pub mod filter;
 pub mod gen;
 pub mod init;
+pub mod recover;
 pub mod report;
 pub mod retention;
 pub mod search;

@@ -142,6 +142,8 @@ impl Store {
             trees[tree].insert(k, v).map_err(StoreError::from)?;
             Ok(())
         })?;
+        // The restored keys were written past the journal: it starts anew from them.
+        store.rebase_journal()?;
         store.flush()?;
         Ok(summary)
     }

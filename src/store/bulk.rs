@@ -15,6 +15,8 @@
 
 use super::audit::{self, AuditEntry, Head};
 use super::codec::{self, CodecError};
+use super::durability::{op, JOURNAL_SEQ};
+use super::journal::Op;
 use super::{
     counter_key, event_key, order_key, ref_from_key, ref_key, subject_identifiers, subject_key,
     NewEnquiry, Registration, Store, StoreError, HEAD,
@@ -309,17 +311,23 @@ impl Store {
             let _ = self.undo_pending(pending);
             return Err(e);
         }
+        let head = codec::encode(head).map_err(StoreError::Encode)?;
+        // The journal gets the unit before the head moves: a crash in between leaves the
+        // unit undone by the next open and then replayed from the journal.
+        let (journal, seq) =
+            self.journal_bulk(unit_ops(cases, audit, pending.audit.0, &head, counters))?;
         let mut done = sled::Batch::default();
-        done.insert(HEAD, codec::encode(head).map_err(StoreError::Encode)?);
+        done.insert(HEAD, head);
         for (year, seq) in counters {
             done.insert(counter_key(*year), &seq.to_be_bytes());
         }
+        done.insert(JOURNAL_SEQ, &seq.to_be_bytes());
         done.remove(PENDING);
         // Not undone on failure: the batch is atomic on disk, and the next open finds
         // either all of it or the record.
         self.meta.apply_batch(done)?;
         self.db.flush()?;
-        Ok(())
+        self.done_bulk(journal)
     }
 
     /// Cases, queue entries and events on one thread; audit entries and index keys on the
@@ -401,6 +409,35 @@ impl Store {
         );
         self.undo_pending(&pending)
     }
+}
+
+/// A unit's writes as the journal records them: the same keys and values as `write_keys`
+/// and the meta batch.
+fn unit_ops(
+    cases: &[Encoded],
+    audit: &[IVec],
+    first_seq: u64,
+    head: &[u8],
+    counters: &HashMap<u16, u32>,
+) -> Vec<Op> {
+    let mut ops = Vec::with_capacity(cases.len() * 8 + 2);
+    for ((c, entry), seq) in cases.iter().zip(audit).zip(first_seq..) {
+        let r = ref_key(c.reference);
+        ops.push(op("cases", &r, &c.case));
+        ops.push(op("queue", &r, &c.summary));
+        ops.push(op("order", &c.order, &r));
+        ops.push(op("events", &event_key(c.reference, 1), &c.event));
+        ops.push(op("audit", &seq.to_be_bytes(), entry));
+        ops.push(op("dedup", &c.dedup, &r));
+        for k in &c.subjects {
+            ops.push(op("subjects", k, &[]));
+        }
+    }
+    ops.push(op("meta", HEAD, head));
+    for (year, seq) in counters {
+        ops.push(op("meta", &counter_key(*year), &seq.to_be_bytes()));
+    }
+    ops
 }
 
 fn encode_case(
@@ -539,12 +576,15 @@ pub(super) mod tests {
             .into_iter()
             .map(|name| {
                 let tree = store.db.open_tree(&name).unwrap();
+                // Each store has its own identity, and its journal numbers records its way.
+                let own = [super::super::highwater::STORE_ID, JOURNAL_SEQ];
                 let kvs = tree
                     .iter()
                     .map(|kv| {
                         let (k, v) = kv.unwrap();
                         (k.to_vec(), v.to_vec())
                     })
+                    .filter(|(k, _)| !own.contains(&k.as_slice()))
                     .collect();
                 (name.to_vec(), kvs)
             })

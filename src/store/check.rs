@@ -46,6 +46,9 @@ pub fn check_store(db: &Path) -> Result<CheckReport, StoreError> {
         path: db.to_path_buf(),
         cause,
     })?;
+    // Every journal record must read back (an open reads only the last segment, and sets
+    // a damaged journal aside): read before the copy is opened.
+    let journal = super::journal::scan(&copy.join(super::journal::DIR), 0, |_| {}).err();
     let mut report = match Store::open(&copy) {
         Ok(store) => check_open(&store),
         Err(StoreError::Open { cause, .. }) => CheckReport {
@@ -55,11 +58,27 @@ pub fn check_store(db: &Path) -> Result<CheckReport, StoreError> {
             )],
             ..Default::default()
         },
+        // The comparison with the high-water record, about the store and not the copy.
+        Err(StoreError::Damaged { should, shows, .. }) => CheckReport {
+            problems: vec![StoreError::Damaged {
+                path: db.to_path_buf(),
+                should,
+                shows,
+            }
+            .to_string()],
+            ..Default::default()
+        },
         Err(e) => CheckReport {
             problems: vec![format!("the store does not open: {e}")],
             ..Default::default()
         },
     };
+    if let Some(e) = journal {
+        report.problems.push(
+            e.to_string()
+                .replace(&copy.display().to_string(), &db.display().to_string()),
+        );
+    }
     report.checked = db.to_path_buf();
     let _ = std::fs::remove_dir_all(&tmp);
     Ok(report)
@@ -125,7 +144,7 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
 }
 
 /// sled holds an exclusive flock on `<store>/db` while open.
-fn held_by_another_process(db: &Path) -> bool {
+pub(super) fn held_by_another_process(db: &Path) -> bool {
     use std::os::unix::io::AsRawFd;
     let Ok(f) = std::fs::File::open(db.join("db")) else {
         return false;

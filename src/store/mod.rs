@@ -8,7 +8,11 @@ pub mod backup;
 mod bulk;
 pub mod check;
 pub mod codec;
+mod durability;
+pub mod highwater;
+pub mod journal;
 pub mod lifecycle;
+pub mod recovery;
 
 use crate::domain::calendar::Calendar;
 use crate::domain::case::{Case, CaseRecord, Stamp, Status, Suggestion};
@@ -22,9 +26,10 @@ use crate::domain::summary::CaseSummary;
 use audit::{AuditEntry, Broken, Head, HeadLine, Verification};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use codec::CodecError;
+use durability::Rec;
 use serde::{Deserialize, Serialize};
-use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
-use sled::{Transactional, Tree};
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+use sled::Tree;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -69,6 +74,15 @@ pub enum StoreError {
     Refused(#[from] Refusal),
     #[error("{0}")]
     Encode(CodecError),
+    /// Sled shows less than the high-water record says it holds; nothing was opened.
+    #[error("the store at {} is damaged: it should hold {should} and shows {shows}; nothing was changed; run `triage recover` or restore a backup (`triage recover --db {}`)", .path.display(), .path.display())]
+    Damaged {
+        path: PathBuf,
+        should: String,
+        shows: String,
+    },
+    #[error("{0}")]
+    Journal(#[from] journal::JournalError),
     /// The server keeps this case from the acting user (see `server::rules`).
     #[error("{0} is restricted (Art. 23): only the DPO, an administrator, its assignee and whoever restricted it may see it")]
     Hidden(Reference),
@@ -255,25 +269,26 @@ struct ErasureKeys {
     requests: Vec<(Reference, Option<RightKind>, NaiveDate)>,
 }
 
-/// The trees one command touches, inside a transaction.
+/// The trees one command touches, inside a transaction; every write is noted for the
+/// journal.
 struct Tx<'a> {
-    cases: &'a TransactionalTree,
-    events: &'a TransactionalTree,
-    audit: &'a TransactionalTree,
-    meta: &'a TransactionalTree,
-    dedup: &'a TransactionalTree,
-    subjects: &'a TransactionalTree,
-    access: &'a TransactionalTree,
-    drafts: &'a TransactionalTree,
-    queue: &'a TransactionalTree,
-    order: &'a TransactionalTree,
+    cases: Rec<'a>,
+    events: Rec<'a>,
+    audit: Rec<'a>,
+    meta: Rec<'a>,
+    dedup: Rec<'a>,
+    subjects: Rec<'a>,
+    access: Rec<'a>,
+    drafts: Rec<'a>,
+    queue: Rec<'a>,
+    order: Rec<'a>,
 }
 
 impl Tx<'_> {
     /// Writes a case's queue summary and moves its place in the urgency order.
     fn put_summary(&self, summary: &CaseSummary) -> TxResult<()> {
         let key = ref_key(summary.reference);
-        if let Some(old) = self.queue.get(key)? {
+        if let Some(old) = self.queue.get(&key)? {
             // An old entry that does not decode is replaced; its order key goes with the
             // rebuild `triage check` asks for.
             if let Ok(old) = codec::decode::<CaseSummary>(&old) {
@@ -314,7 +329,7 @@ impl Tx<'_> {
         };
         let previous = match head.seq {
             0 => None,
-            seq => match self.audit.get(seq.to_be_bytes())? {
+            seq => match self.audit.get(&seq.to_be_bytes())? {
                 Some(b) => match AuditEntry::decode(&b) {
                     Ok(e) => Some(e.at),
                     Err(e) => return abort(StoreError::corrupt("the last audit entry")(e)),
@@ -363,7 +378,7 @@ impl Tx<'_> {
         now: DateTime<Utc>,
         erase_keys: &ErasureKeys,
     ) -> TxResult<Result<CaseRecord, StoreError>> {
-        let Some(bytes) = self.cases.get(ref_key(reference))? else {
+        let Some(bytes) = self.cases.get(&ref_key(reference))? else {
             return Ok(Err(StoreError::NotFound(reference)));
         };
         let record: CaseRecord = match codec::decode(&bytes) {
@@ -424,7 +439,7 @@ impl Tx<'_> {
                     self.events.remove(&event_key(reference, v))?;
                 }
                 for id in subject_identifiers(&case.enquiry) {
-                    self.subjects.remove(subject_key(&id, reference))?;
+                    self.subjects.remove(&subject_key(&id, reference))?;
                 }
                 for k in &erase_keys.access {
                     self.access.remove(k)?;
@@ -482,12 +497,21 @@ pub struct Store {
     gate: std::sync::RwLock<()>,
     /// The full-text index, once attached (`search::attach`): kept in step after each commit.
     text_index: std::sync::OnceLock<std::sync::Arc<crate::search::TextIndex>>,
+    journal: std::sync::Mutex<durability::Journal>,
+    /// Set once an open has checked the store; only then does dropping it record a clean
+    /// close (a refused store must keep the record that refused it).
+    settled: std::sync::atomic::AtomicBool,
 }
 
 impl Store {
     /// Opens (or creates) the store at `path`, a directory kept private to its owner.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         prepare_dir(path)?;
+        // Before sled touches its files: what should be there, and whether it is.
+        let expected = durability::expected(path)?;
+        if let Some(hw) = &expected {
+            durability::check_before_open(path, hw)?;
+        }
         let db = open_sled(path).map_err(|source| {
             let locked = matches!(&source, sled::Error::Io(e) if e.kind() == std::io::ErrorKind::WouldBlock)
                 || source.to_string().contains("could not acquire lock");
@@ -498,6 +522,10 @@ impl Store {
             }
         })?;
         let tree = |name: &str| db.open_tree(name);
+        let (writer, torn) = durability::open_journal(path)?;
+        if let Some((segment, offset, bytes)) = torn {
+            tracing::warn!(segment = %segment.display(), offset, bytes, "cut off a journal record a crash left half-written");
+        }
         let store = Store {
             cases: tree("cases")?,
             events: tree("events")?,
@@ -514,6 +542,11 @@ impl Store {
             flush_each: std::sync::atomic::AtomicBool::new(true),
             gate: std::sync::RwLock::new(()),
             text_index: std::sync::OnceLock::new(),
+            journal: std::sync::Mutex::new(durability::Journal {
+                writer,
+                hw: expected.clone().unwrap_or_default(),
+            }),
+            settled: std::sync::atomic::AtomicBool::new(false),
         };
         let marker = path.join(MARKER_FILE);
         match store.meta.get(FORMAT_KEY)? {
@@ -545,6 +578,10 @@ impl Store {
             }
         }
         store.undo_interrupted_bulk()?;
+        store.settle(expected.as_ref())?;
+        store
+            .settled
+            .store(true, std::sync::atomic::Ordering::Relaxed);
         Ok(store)
     }
 
@@ -552,40 +589,28 @@ impl Store {
         &self.path
     }
 
+    /// One transaction over every tree, journaled (see `durability::journaled`): the
+    /// journal is synced before the caller may say "saved".
     fn transaction<T>(&self, f: impl Fn(&Tx) -> TxResult<T>) -> Result<T, StoreError> {
-        let _shared = self.gate.read().unwrap_or_else(|p| p.into_inner());
-        let trees = [
-            &self.cases,
-            &self.events,
-            &self.audit,
-            &self.meta,
-            &self.dedup,
-            &self.subjects,
-            &self.access,
-            &self.drafts,
-            &self.queue,
-            &self.order,
-        ];
-        let result = trees[..].transaction(|t| {
+        let value = self.journaled(|t, log| {
+            let rec = |id: usize| Rec {
+                tree: &t[id],
+                id: id as u8,
+                log,
+            };
             f(&Tx {
-                cases: &t[0],
-                events: &t[1],
-                audit: &t[2],
-                meta: &t[3],
-                dedup: &t[4],
-                subjects: &t[5],
-                access: &t[6],
-                drafts: &t[7],
-                queue: &t[8],
-                order: &t[9],
+                cases: rec(0),
+                events: rec(1),
+                audit: rec(2),
+                meta: rec(3),
+                dedup: rec(4),
+                subjects: rec(5),
+                access: rec(6),
+                drafts: rec(7),
+                queue: rec(8),
+                order: rec(9),
             })
-        });
-        let value = unwrap_tx(result)?;
-        // Durable before the caller may say "saved" (against a process crash; see README).
-        if self.flush_each.load(std::sync::atomic::Ordering::Relaxed) {
-            self.db.flush()?;
-        }
-        drop(_shared);
+        })?;
         self.committed();
         Ok(value)
     }
@@ -674,7 +699,7 @@ impl Store {
                     .clamp(0, u16::MAX as i32) as u16;
                 let seq = match counters.get(&year) {
                     Some(s) => *s,
-                    None => match tx.meta.get(counter_key(year))? {
+                    None => match tx.meta.get(&counter_key(year))? {
                         Some(b) if b.len() == 4 => u32::from_be_bytes([b[0], b[1], b[2], b[3]]),
                         Some(_) => {
                             return abort(StoreError::Corrupt {
@@ -735,12 +760,12 @@ impl Store {
                     tx.dedup.insert(a.as_slice(), &ref_key(reference))?;
                 }
                 for id in identifiers {
-                    tx.subjects.insert(subject_key(id, reference), &[])?;
+                    tx.subjects.insert(&subject_key(id, reference), &[])?;
                 }
                 out.registered.push(reference);
             }
             for (year, seq) in &counters {
-                tx.meta.insert(counter_key(*year), &seq.to_be_bytes())?;
+                tx.meta.insert(&counter_key(*year), &seq.to_be_bytes())?;
             }
             Ok(out)
         })
@@ -1304,7 +1329,7 @@ impl Store {
         let mut k = ref_key(reference).to_vec();
         k.extend_from_slice(login.as_bytes());
         self.transaction(|tx| {
-            match tx.cases.get(ref_key(reference))? {
+            match tx.cases.get(&ref_key(reference))? {
                 None => return abort(StoreError::NotFound(reference)),
                 Some(b) if matches!(codec::decode(&b), Ok(CaseRecord::Erased(_))) => {
                     return abort(StoreError::Erased(reference))
@@ -1348,7 +1373,7 @@ impl Store {
             let erased = self.transaction(|tx| {
                 let erased = tx
                     .cases
-                    .get(prefix)?
+                    .get(&prefix)?
                     .is_some_and(|b| matches!(codec::decode(&b), Ok(CaseRecord::Erased(_))));
                 if erased {
                     for k in &left.access {
@@ -1385,9 +1410,7 @@ impl Store {
 
     /// Records the policy the store works under, so every later opener uses the same one.
     pub fn set_policy_text(&self, text: &str) -> Result<(), StoreError> {
-        self.meta.insert(POLICY_KEY, text.as_bytes())?;
-        self.db.flush()?;
-        Ok(())
+        self.journaled_meta(POLICY_KEY, text.as_bytes())
     }
 
     /// Bulk seeding (the demo) may skip the flush per transaction and flush once at the end.
@@ -1402,9 +1425,7 @@ impl Store {
     }
 
     pub fn set_flag(&self, name: &str) -> Result<(), StoreError> {
-        self.meta.insert(format!("flag/{name}"), &[1u8])?;
-        self.db.flush()?;
-        Ok(())
+        self.journaled_meta(format!("flag/{name}").as_bytes(), &[1u8])
     }
 
     /// Rewrites every audit entry through `change` and re-links the whole chain and its
@@ -1439,9 +1460,20 @@ impl Store {
         Ok(self.db.open_tree(name)?)
     }
 
+    /// Everything written so far durable: the journal, sled, the high-water record.
     pub fn flush(&self) -> Result<(), StoreError> {
-        self.db.flush()?;
-        Ok(())
+        self.settle_flush()
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        if !self.settled.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
+        if let Err(e) = self.close_cleanly() {
+            tracing::warn!(error = %e, "the store was not closed cleanly; the next open checks a copy first");
+        }
     }
 }
 
