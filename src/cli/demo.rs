@@ -212,7 +212,37 @@ pub fn seed(
         ..Default::default()
     };
     let mut later: Vec<(DateTime<Utc>, Step)> = Vec::new();
+    // Steps are taken in time order with the registrations, so the audit chain reads as the
+    // days went: no entry dated before the one it follows.
+    let act_until = |later: &mut Vec<(DateTime<Utc>, Step)>,
+                     refs: &[Option<Reference>],
+                     until: Option<DateTime<Utc>>| {
+        later.sort_by_key(|(t, _)| std::cmp::Reverse(*t));
+        while let Some((at, _)) = later.last() {
+            if until.is_some_and(|u| *at > u) {
+                break;
+            }
+            let Some((at, Step::Act(i, mut cmd))) = later.pop() else {
+                continue;
+            };
+            let Some(r) = refs[i] else { continue };
+            let Ok(case) = store.live_case(r) else {
+                continue;
+            };
+            if let Command::Route(req) = &mut cmd {
+                req.bases = pick_bases(policy, &req.recipient, &case);
+            }
+            let login = match &cmd {
+                Command::Hold { .. } => dpo.clone(),
+                _ => case.assignee.clone().unwrap_or_else(|| worker(i)),
+            };
+            // A step the rules refuse (e.g. a basis the recipient lacks) is skipped, as staff
+            // would.
+            let _ = store.execute(policy, &actor_for(&login), r, case.version, &cmd, at);
+        }
+    };
     for (at, step) in timeline {
+        act_until(&mut later, &refs, Some(at));
         let Step::Register(i) = step else { continue };
         let reg = register_batch(
             store,
@@ -368,25 +398,7 @@ pub fn seed(
             ));
         }
     }
-    later.sort_by_key(|(t, _)| *t);
-    for (at, step) in later {
-        let Step::Act(i, mut cmd) = step else {
-            continue;
-        };
-        let Some(r) = refs[i] else { continue };
-        let Ok(case) = store.live_case(r) else {
-            continue;
-        };
-        if let Command::Route(req) = &mut cmd {
-            req.bases = pick_bases(policy, &req.recipient, &case);
-        }
-        let login = match &cmd {
-            Command::Hold { .. } => dpo.clone(),
-            _ => case.assignee.clone().unwrap_or_else(|| worker(i)),
-        };
-        // A step the rules refuse (e.g. a basis the recipient lacks) is skipped, as staff would.
-        let _ = store.execute(policy, &actor_for(&login), r, case.version, &cmd, at);
-    }
+    act_until(&mut later, &refs, None);
     store.set_flush_each(true);
     store.flush()?;
     for rec in store.cases() {
