@@ -170,7 +170,6 @@ fn every_report_export_and_audit_count_is_the_same_through_the_server_as_embedde
         &["export", "--format", "csv"],
         &["cases", "--json"],
         &["cases", "--status", "new"],
-        &["retention", "--json"],
         &["policy"],
         &["audit", "verify"],
     ];
@@ -497,7 +496,7 @@ fn no_command_but_init_and_demo_creates_a_store() {
     assert!(!run(&["restore", b], Some(&missing)).status.success());
     assert_eq!(tree(h), before);
     // init creates, privately; a second init refuses.
-    let out = run(&["init", "--policy", p], Some(&missing));
+    let out = run(&["init", "--policy", p, "--test-clock"], Some(&missing));
     assert!(
         out.status.success(),
         "{}",
@@ -506,7 +505,7 @@ fn no_command_but_init_and_demo_creates_a_store() {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(&missing).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o700);
-    let again = run(&["init", "--policy", p], Some(&missing));
+    let again = run(&["init", "--policy", p, "--test-clock"], Some(&missing));
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("already holds a triage store"));
     assert!(run(&["cases"], Some(&missing)).status.success());

@@ -281,7 +281,11 @@ pub fn run(
         },
         now,
     )?;
-    attach(store)?.search(store, text, limit.min(MAX_LIMIT), visible)
+    // Commits leave the index behind (see `after_commit`): a search first catches up, so it
+    // always sees what was committed before it.
+    let index = attach(store)?;
+    index.catch_up(store)?;
+    index.search(store, text, limit.min(MAX_LIMIT), visible)
 }
 
 /// Opens the store's index (building or bringing it up to date, with a line on stderr) and
@@ -299,14 +303,34 @@ impl TextIndex {
     /// Opens the index of `store`; rebuilds it when missing, damaged or not of this chain, and
     /// brings it up to date. `tell` prints what it does on stderr.
     pub fn open(store: &Store, tell: bool) -> Result<TextIndex, StoreError> {
+        match Self::open_at(store, tell, false) {
+            Ok(index) => Ok(index),
+            // The index is derived from the store: one that cannot be read (a damaged
+            // segment shows only when a reader opens it) is made anew, never trusted.
+            Err(e) => {
+                if tell {
+                    eprintln!(
+                        "triage: the search index could not be read ({}); rebuilding it",
+                        crate::domain::sanitize::sanitize_line(&e.to_string())
+                    );
+                }
+                Self::open_at(store, tell, true)
+            }
+        }
+    }
+
+    fn open_at(store: &Store, tell: bool, fresh: bool) -> Result<TextIndex, StoreError> {
         let dir = store.path().join(DIR);
         let (schema, fields) = Fields::schema();
-        let existing = Index::open_in_dir(&dir)
-            .ok()
+        let existing = (!fresh)
+            .then(|| Index::open_in_dir(&dir).ok())
+            .flatten()
             .filter(|i| i.schema() == schema);
         let why = match &existing {
             Some(_) => None,
-            None if dir.join("meta.json").exists() => Some("it was damaged or of an older version"),
+            None if fresh || dir.join("meta.json").exists() => {
+                Some("it was damaged or of an older version")
+            }
             None => Some("there was none"),
         };
         let index = match existing {
@@ -459,6 +483,30 @@ impl TextIndex {
         self.catch_up_telling(store, false)
     }
 
+    /// After a commit: an erasure reaches the index files at once (its words must leave
+    /// them); anything else waits for the next search or open, so no command waits on the
+    /// index (a tantivy commit per command cost more than the store's own).
+    pub fn after_commit(&self, store: &Store) -> Result<(), StoreError> {
+        let from = self.lock().mark.seq;
+        let head = Self::head(store)?;
+        if head.seq <= from {
+            return Ok(());
+        }
+        let audit = store.raw_tree("audit")?;
+        let mut erased = false;
+        for item in audit.range((from + 1).to_be_bytes()..=head.seq.to_be_bytes()) {
+            let (_, bytes) = item?;
+            if AuditEntry::decode(&bytes).is_ok_and(|e| e.action == "erase") {
+                erased = true;
+                break;
+            }
+        }
+        if erased {
+            self.catch_up(store)?;
+        }
+        Ok(())
+    }
+
     fn catch_up_telling(&self, store: &Store, tell: bool) -> Result<usize, StoreError> {
         let mut st = self.lock();
         let head = Self::head(store)?;
@@ -476,7 +524,8 @@ impl TextIndex {
             st.mark = head;
             return Ok(0);
         }
-        if tell {
+        // Commits leave the index a little behind as a rule; only a long catch-up is said.
+        if tell && changed.len() > 1000 {
             eprintln!(
                 "triage: bringing the search index up to date ({} changed cases)…",
                 changed.len()

@@ -619,7 +619,7 @@ impl Store {
     /// wrong: the next commit or the next open catches up from the audit entries.
     pub(crate) fn committed(&self) {
         if let Some(index) = self.text_index.get() {
-            if let Err(e) = index.catch_up(self) {
+            if let Err(e) = index.after_commit(self) {
                 tracing::warn!("the search index is behind the store: {e}");
             }
         }
