@@ -322,10 +322,14 @@ impl TextIndex {
     fn open_at(store: &Store, tell: bool, fresh: bool) -> Result<TextIndex, StoreError> {
         let dir = store.path().join(DIR);
         let (schema, fields) = Fields::schema();
+        // Every file's checksum is checked before a reader touches it: tantivy trusts its
+        // files (a flipped bit in a term dictionary panics), and the index is only derived
+        // data, so a damaged one is rebuilt from the store.
         let existing = (!fresh)
             .then(|| Index::open_in_dir(&dir).ok())
             .flatten()
-            .filter(|i| i.schema() == schema);
+            .filter(|i| i.schema() == schema)
+            .filter(|i| i.validate_checksum().is_ok_and(|bad| bad.is_empty()));
         let why = match &existing {
             Some(_) => None,
             None if fresh || dir.join("meta.json").exists() => {
