@@ -859,6 +859,12 @@ impl Store {
         if !matches!(cmd, Command::Erase { .. }) {
             return Ok(ErasureKeys::default());
         }
+        self.keys_of(reference)
+    }
+
+    /// The access records and drafts kept under a case's reference (a scan, outside any
+    /// transaction).
+    fn keys_of(&self, reference: Reference) -> Result<ErasureKeys, StoreError> {
         let prefix = ref_key(reference);
         Ok(ErasureKeys {
             access: self
@@ -1352,28 +1358,15 @@ impl Store {
     /// is left. A transaction cannot scan; each round deletes in one that first checks the
     /// case is still erased. No new draft can arrive once the tombstone is in place.
     fn sweep_erased(&self, reference: Reference) -> Result<(), StoreError> {
-        let prefix = ref_key(reference);
         loop {
-            let left = ErasureKeys {
-                access: self
-                    .access
-                    .scan_prefix(prefix)
-                    .keys()
-                    .collect::<Result<_, _>>()?,
-                drafts: self
-                    .drafts
-                    .scan_prefix(prefix)
-                    .keys()
-                    .collect::<Result<_, _>>()?,
-                requests: Vec::new(),
-            };
+            let left = self.keys_of(reference)?;
             if left.access.is_empty() && left.drafts.is_empty() {
                 return Ok(());
             }
             let erased = self.transaction(|tx| {
                 let erased = tx
                     .cases
-                    .get(&prefix)?
+                    .get(&ref_key(reference))?
                     .is_some_and(|b| matches!(codec::decode(&b), Ok(CaseRecord::Erased(_))));
                 if erased {
                     for k in &left.access {
