@@ -10,3 +10,4 @@ pub mod search;
 pub mod server;
 pub mod store;
 pub mod tui;
+pub mod usecase;

@@ -242,6 +242,25 @@ fn admin_commands_are_decided_by_the_server_from_the_callers_identity() {
         assert!(err.contains("you have caseworker"), "{args:?}: {err}");
         assert_eq!(err.matches(needs).count(), 1, "said once: {err}");
     }
+    // Archival versions too: the client asks, the server refuses, nothing is made or fetched.
+    let out_dir = f.dir.path().join("packages");
+    let out = f.served(&["archive", "create", "--out", out_dir.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "archive create was allowed");
+    assert!(
+        err.contains("archive needs the role dpo or admin") && err.contains("you have caseworker"),
+        "{err}"
+    );
+    assert!(tree(&out_dir).is_empty(), "{:?}", tree(&out_dir));
+    let out = f.served(&[
+        "archive",
+        "receipt",
+        "AVID.SA.18000",
+        "--approved",
+        "2026-11-01",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("archive needs the role dpo or admin"), "{err}");
     assert!(!backup.exists(), "a refused backup left a file");
     // What a caseworker may do still works.
     assert!(f.served_ok(&["cases"]).lines().count() > 100);
@@ -465,6 +484,7 @@ fn no_command_but_init_and_demo_creates_a_store() {
         vec!["report", "ruling", "2024-00001"],
         vec!["retention"],
         vec!["retention", "--apply"],
+        vec!["archive", "list"],
         vec!["backup", b],
         vec!["check"],
         vec!["policy"],
@@ -556,4 +576,101 @@ fn a_store_without_a_policy_is_refused() {
         err.contains("no policy installed") && err.contains("policy --install"),
         "{err}"
     );
+}
+
+/// After the demo's archive period (2022–2026) has ended.
+const AFTER_PERIOD: &str = "2027-02-01T10:00:00+01:00";
+
+/// `triage` at `now`, run in `cwd` (so `--out out` names the same folder on both sides).
+fn at(db: &Path, now: &str, cwd: &Path, args: &[&str]) -> Command {
+    let mut cmd = triage(db, args);
+    cmd.env("TRIAGE_NOW", now).current_dir(cwd);
+    cmd
+}
+
+#[test]
+fn retention_and_archival_versions_are_the_same_through_the_server_as_embedded() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    ok(triage(&db, &["demo", "--no-ui"]).output().unwrap(), "demo");
+    let mut f = Fixture {
+        socket: dir.path().join("db.sock"),
+        db,
+        dir,
+        server: None,
+    };
+    let twin = f.dir.path().join("twin");
+    f.copy_to(&twin);
+    let (here_dir, there_dir) = (f.dir.path().join("here"), f.dir.path().join("there"));
+    std::fs::create_dir_all(&here_dir).unwrap();
+    std::fs::create_dir_all(&there_dir).unwrap();
+    // The server keeps the demo's clock: after the archive period.
+    let log = std::fs::File::create(f.dir.path().join("serve.log")).unwrap();
+    f.server = Some(
+        at(&f.db, AFTER_PERIOD, f.dir.path(), &["serve"])
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .unwrap(),
+    );
+    let start = Instant::now();
+    while UnixStream::connect(&f.socket).is_err() {
+        assert!(start.elapsed() < Duration::from_secs(20), "{}", f.log());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let both = |args: &[&str]| -> String {
+        let here = ok(
+            at(&twin, AFTER_PERIOD, &here_dir, args).output().unwrap(),
+            &format!("{args:?}"),
+        );
+        let there = ok(
+            at(&f.db, AFTER_PERIOD, &there_dir, args)
+                .env_remove("TRIAGE_NOW")
+                .output()
+                .unwrap(),
+            &format!("{args:?} through the server (log: {})", f.log()),
+        );
+        assert_eq!(here, there, "{args:?} differs through the server");
+        there
+    };
+    let apply = ["retention", "--apply", "--yes", "--json"];
+    let listed = both(&["retention", "--json"]);
+    assert!(listed.contains("package-due"), "{listed}");
+    both(&apply);
+    let made = both(&["archive", "create", "--out", "out"]);
+    assert!(made.starts_with("out/AVID.SA.18000.1: "), "{made}");
+    let package = there_dir.join("out/AVID.SA.18000.1");
+    assert!(package.is_dir());
+    // Fetched, verified and renamed here; the server's copy is gone from its outbox.
+    let outbox = triage::server::outbox(&f.db);
+    assert!(tree(&outbox).is_empty(), "{:?}", tree(&outbox));
+    assert_eq!(tree(&package), tree(&here_dir.join("out/AVID.SA.18000.1")));
+    ok(
+        at(
+            &f.db,
+            AFTER_PERIOD,
+            &there_dir,
+            &["archive", "verify", "out/AVID.SA.18000.1"],
+        )
+        .output()
+        .unwrap(),
+        "verify the fetched package",
+    );
+    both(&["archive", "list", "--json"]);
+    // Packaged but not approved: nothing the package holds is erased, either way.
+    let waiting = both(&apply);
+    assert!(waiting.contains("packaged"), "{waiting}");
+    assert!(!waiting.contains("\"applied\": \"erased\""), "{waiting}");
+    // The approval, given with the folder (verified where it is), then deletion is due.
+    both(&[
+        "archive",
+        "receipt",
+        "out/AVID.SA.18000.1",
+        "--approved",
+        "2027-02-01",
+    ]);
+    let erased = both(&apply);
+    assert!(erased.contains("\"applied\": \"erased\""), "{erased}");
+    both(&["audit", "verify"]);
+    assert!(f.stop() < Duration::from_secs(5));
 }

@@ -16,7 +16,7 @@ use triage::domain::enquiry::Reference;
 use triage::server::protocol::{self, Greeting, Hello, ServerMessage, MAX_REPLY, PROTOCOL};
 use triage::server::Client;
 use triage::store::api::Api;
-use triage::store::StoreError;
+use triage::store::api_error::ApiError;
 
 fn is_root() -> bool {
     unsafe { libc::geteuid() == 0 }
@@ -370,7 +370,7 @@ fn note_with_retry(api: &dyn Api, r: Reference, text: &str) -> usize {
         let version = live(api.case(r).unwrap()).version;
         match api.execute(r, version, &note(text)) {
             Ok(_) => return conflicts,
-            Err(StoreError::Conflict { .. }) => conflicts += 1,
+            Err(ApiError::Conflict { .. }) => conflicts += 1,
             Err(e) => panic!("{e}"),
         }
     }
@@ -1229,4 +1229,53 @@ fn a_server_clock_behind_the_head_keeps_the_chain_in_order() {
     );
     let v = s.embedded_ok(&["audit", "verify"]);
     assert!(v.contains("audit chain verified"), "{v}");
+}
+
+#[test]
+fn a_long_request_whose_client_leaves_is_cancelled_and_the_server_keeps_serving() {
+    let mut s = Served::start();
+    // A backup snapshot asked for by a client that is gone before the server starts on it
+    // (killed right after sending): the server drops the work rather than copying the store
+    // for no one.
+    let mut raw = greeted(&s.socket);
+    let call = triage::server::protocol::Call {
+        id: 1,
+        request: triage::server::protocol::Request::Snapshot,
+    };
+    raw.write_all(&protocol::frame(&call, 1 << 20).unwrap())
+        .unwrap();
+    drop(raw);
+    let start = Instant::now();
+    while !s
+        .log_text()
+        .contains("snapshot request cancelled: the client went away")
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no cancellation in the log: {}",
+            s.log_text()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        !s.log_text().contains("backup snapshot of"),
+        "{}",
+        s.log_text()
+    );
+    // Nothing of the snapshot is left beside the store, and the server answers at once.
+    let parent = s.db.parent().unwrap();
+    let left: Vec<_> = std::fs::read_dir(parent)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(".snapshot-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    let asked = Instant::now();
+    assert!(s.client().queue_bound().unwrap() > 0);
+    assert!(asked.elapsed() < Duration::from_secs(2));
+    // A backup from a client that stays is taken as before.
+    let file = parent.join("after.triage");
+    let said = s.ok(&None, &["backup", file.to_str().unwrap()]);
+    assert!(said.contains("entries"), "{said}");
+    assert!(s.stop().success());
 }

@@ -85,6 +85,8 @@ pub enum ArchiveError {
     Verify(String),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Api(#[from] crate::store::api_error::ApiError),
 }
 
 pub fn io(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> ArchiveError + '_ {

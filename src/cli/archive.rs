@@ -1,9 +1,7 @@
 //! `triage archive`: write, verify, list and record the approval of archival versions.
 
-use super::{open, Global};
-use crate::archive::{create, receipt, registry, verify};
-use crate::domain::policy::Role;
-use crate::store::api::Api;
+use super::{connect_or_open, find_server, Global};
+use crate::archive::verify;
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use clap::Subcommand;
@@ -29,20 +27,18 @@ pub enum ArchiveCmd {
         #[arg(long)]
         approved: NaiveDate,
     },
+    /// Take a package a cut-off `archive create` left waiting on the server
+    Fetch {
+        package: String,
+        /// The folder to write AVID.<code>.<n>.1/ into
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
+    },
     /// The archival versions this store has made
     List {
         #[arg(long)]
         json: bool,
     },
-}
-
-fn may_archive(roles: &[Role]) -> Result<()> {
-    if !roles.iter().any(|r| matches!(r, Role::Dpo | Role::Admin)) {
-        bail!(
-            "archival versions are made and approved by the dpo or an admin; you have neither role"
-        );
-    }
-    Ok(())
 }
 
 pub fn run(global: &Global, cmd: ArchiveCmd) -> Result<ExitCode> {
@@ -63,11 +59,11 @@ pub fn run(global: &Global, cmd: ArchiveCmd) -> Result<ExitCode> {
                 Ok(ExitCode::from(2))
             }
         },
+        // Through the server when one runs (it decides the roles and records the package; the
+        // files come here, written as the caller), else on the store opened here.
         ArchiveCmd::Create { out, context_doc } => {
-            let api = open(global)?;
-            may_archive(&api.actor.roles)?;
-            let today = api.now().date_naive();
-            let c = create::create(&api, &out, &context_doc, today)?;
+            let api = connect_or_open(global)?;
+            let c = api.archive_create(&out, &context_doc)?;
             println!(
                 "{}: {} cases, {} bytes of tables; fileIndex.xml MD5 {}",
                 c.path.display(),
@@ -85,19 +81,40 @@ pub fn run(global: &Global, cmd: ArchiveCmd) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         ArchiveCmd::Receipt { package, approved } => {
-            let api = open(global)?;
-            may_archive(&api.actor.roles)?;
-            let today = api.now().date_naive();
-            let r = receipt::approve(&api, &package, approved, today)?;
+            let api = connect_or_open(global)?;
+            // A folder is verified here, where it is, and must be the package the store made.
+            let folder = std::path::Path::new(&package);
+            let md5 = if folder.is_dir() {
+                if let Err(p) = verify::verify(folder) {
+                    bail!(
+                        "{}: the package fails verification: {p}; nothing was recorded",
+                        folder.display()
+                    );
+                }
+                let index = folder.join("Indices").join("fileIndex.xml");
+                Some(crate::archive::xml::md5_file(&index)?)
+            } else {
+                None
+            };
+            let id = crate::archive::parse_package_id(&package).unwrap_or(package);
+            let r = api.archive_receipt(&id, approved, md5)?;
             println!(
                 "{} approved on {}: {} cases handed over; their deletion is due from that day (`triage retention`)",
                 r.package.id, approved, r.cases
             );
             Ok(ExitCode::SUCCESS)
         }
+        ArchiveCmd::Fetch { package, out } => {
+            let Some(client) = find_server(global)? else {
+                bail!("no triage server runs for this store: `archive create` on the store itself writes the package straight into --out, so there is nothing to fetch");
+            };
+            let path = client.fetch_archive(&package, &out)?;
+            println!("{}: fetched and verified", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
         ArchiveCmd::List { json } => {
-            let api = open(global)?;
-            let packages = registry::packages(&api.store)?;
+            let api = connect_or_open(global)?;
+            let packages = api.archive_packages()?;
             if json {
                 let v: Vec<_> = packages
                     .iter()

@@ -92,6 +92,8 @@ pub enum Only {
     Search,
     /// Package every closed case of --db into an archival version (the bench runs it on a copy)
     Archive,
+    /// `cases --json` through a server alone: first line, server memory, SIGTERM mid-stream
+    Served,
 }
 
 pub fn run(
@@ -132,6 +134,12 @@ pub fn run(
         }
     }
     let mut rows = Vec::new();
+    if only == Some(Only::Served) {
+        let rows = super::bench_served::rows(&db, &tmp)?;
+        print_table(&rows, 0);
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Ok(ExitCode::SUCCESS);
+    }
     if only == Some(Only::Search) {
         let global = Global {
             db: Some(db.clone()),

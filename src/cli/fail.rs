@@ -5,6 +5,7 @@
 
 use crate::domain::sanitize::sanitize_text;
 use crate::import::ImportError;
+use crate::store::api_error::ApiError;
 use crate::store::StoreError;
 
 pub const REFUSED: u8 = 1;
@@ -32,6 +33,13 @@ pub fn message(e: &anyhow::Error) -> String {
 /// The exit code for an error, from the first cause whose kind is known.
 pub fn code(e: &anyhow::Error) -> u8 {
     for cause in e.chain() {
+        if let Some(a) = cause.downcast_ref::<ApiError>() {
+            return match a {
+                _ if a.is_refusal() => REFUSED,
+                ApiError::BadInput(_) => BAD_INPUT,
+                _ => STORE,
+            };
+        }
         if let Some(s) = cause.downcast_ref::<StoreError>() {
             return match s {
                 StoreError::Refused(_)
@@ -94,5 +102,14 @@ mod tests {
         assert_eq!(code(&refused), REFUSED);
         let store = anyhow::Error::new(StoreError::Server("gone".into()));
         assert_eq!(code(&store), STORE);
+        // Through the `Api` the same kinds give the same codes.
+        let conflict = anyhow::Error::new(ApiError::from(StoreError::NotFound(
+            crate::domain::enquiry::Reference::new(2026, 1),
+        )));
+        assert_eq!(code(&conflict), REFUSED);
+        let damaged = anyhow::Error::new(ApiError::Damaged("broken".into()));
+        assert_eq!(code(&damaged), STORE);
+        let bad = anyhow::Error::new(ApiError::BadInput("no such query".into()));
+        assert_eq!(code(&bad), BAD_INPUT);
     }
 }

@@ -221,7 +221,7 @@ pub fn as_user(store: Store, global: &Global) -> Result<Embedded> {
         );
     }
     Ok(Embedded {
-        store,
+        store: std::sync::Arc::new(store),
         policy,
         actor: Actor { login, roles },
         fixed_now: fixed,
@@ -451,6 +451,7 @@ pub fn cases(global: &Global, json: bool, status: Option<&str>) -> Result<ExitCo
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     // A page at a time, filtered where the store is: the first line prints at once and
     // neither side ever holds the whole list.
+    let mut first = true;
     for rec in pages(&*api, want) {
         let rec = rec?;
         if json {
@@ -459,6 +460,10 @@ pub fn cases(global: &Global, json: bool, status: Option<&str>) -> Result<ExitCo
                 "{}",
                 safe_json::to_line(&summary_json(&rec, api.policy(), &cal, today))?
             )?;
+            // The first line goes out at once; the rest in the buffer's blocks.
+            if std::mem::take(&mut first) {
+                out.flush()?;
+            }
             continue;
         }
         match &rec {
@@ -486,14 +491,19 @@ pub fn cases(global: &Global, json: bool, status: Option<&str>) -> Result<ExitCo
     Ok(ExitCode::SUCCESS)
 }
 
+/// Records in the first page a list asks for.
+const FIRST_PAGE: usize = 25;
+
 /// Every case record the caller may read (with `status` when given), a page at a time.
 pub fn pages(
     api: &dyn Api,
     status: Option<Status>,
-) -> impl Iterator<Item = Result<CaseRecord, StoreError>> + '_ {
+) -> impl Iterator<Item = Result<CaseRecord, crate::store::api_error::ApiError>> + '_ {
     let mut after = None;
     let mut done = false;
     let mut page = std::collections::VecDeque::new();
+    // The first page small, so the first line comes at once; then doubling up to a full page.
+    let mut size = FIRST_PAGE;
     std::iter::from_fn(move || loop {
         if let Some(rec) = page.pop_front() {
             return Some(Ok(rec));
@@ -501,7 +511,9 @@ pub fn pages(
         if done {
             return None;
         }
-        match api.cases_page(after, crate::store::api::PAGE, status) {
+        let asked = size;
+        size = (size * 2).min(crate::store::api::PAGE);
+        match api.cases_page(after, asked, status) {
             Ok((records, next)) => {
                 page.extend(records);
                 done = next.is_none();

@@ -10,7 +10,7 @@ use super::policy::{Policy, RetentionRule};
 use chrono::NaiveDate;
 
 /// What the archive registry says of a case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ArchiveState {
     NotPackaged,
     Packaged,

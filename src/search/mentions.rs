@@ -4,7 +4,7 @@ use super::Hit;
 use crate::domain::enquiry::Reference;
 use crate::domain::report::SubjectId;
 use crate::store::api::Api;
-use crate::store::StoreError;
+use crate::store::api_error::ApiError;
 use std::collections::BTreeMap;
 
 /// Most cases listed per identifier.
@@ -33,7 +33,7 @@ pub fn mentioning(
     api: &dyn Api,
     ids: &[SubjectId],
     own: &[Reference],
-) -> Result<Vec<Hit>, StoreError> {
+) -> Result<Vec<Hit>, ApiError> {
     let mut found: BTreeMap<Reference, Hit> = BTreeMap::new();
     for id in ids {
         for q in queries(id) {

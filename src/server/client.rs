@@ -13,12 +13,13 @@ use crate::domain::policy::{Policy, PolicyError};
 use crate::domain::summary::CaseSummary;
 use crate::store::api::Api;
 use crate::store::api::{Page, PolicyChange, PAGE};
+use crate::store::api_error::ApiError;
 use crate::store::audit::HeadLine;
 use crate::store::audit::Verification;
 use crate::store::backup::BackupSummary;
 use crate::store::check::CheckReport;
 use crate::store::lifecycle::AuditLine;
-use crate::store::{AccessRecord, Actor, NewEnquiry, Registration, StoreError};
+use crate::store::{AccessRecord, Actor, NewEnquiry, Registration};
 use chrono::{DateTime, Utc};
 use std::io;
 use std::os::unix::net::UnixStream;
@@ -32,7 +33,7 @@ const CALL_TIMEOUT: Duration = Duration::from_secs(60);
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Whole-store work (a snapshot, a check, the chain recomputed) takes minutes at a million
 /// cases; the answer is waited for this long.
-const LONG_CALL_TIMEOUT: Duration = Duration::from_secs(3600);
+pub(super) const LONG_CALL_TIMEOUT: Duration = Duration::from_secs(3600);
 /// Queue summaries per request when the whole queue is gathered (they are small).
 const SUMMARY_PAGE: usize = 5000;
 /// Bytes of a snapshot fetched per request.
@@ -224,36 +225,40 @@ impl Client {
         self.ended.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    fn lost(&self, detail: &str) -> StoreError {
+    fn lost(&self, detail: &str) -> ApiError {
         let why = self.ended().unwrap_or_else(|| detail.to_string());
-        StoreError::Server(format!(
+        ApiError::Unavailable(format!(
             "the connection to the triage server at {} is lost ({why}); nothing more was saved. Restart triage to reconnect.",
             self.socket.display()
         ))
     }
 
-    fn call(&self, request: Request) -> Result<Answer, StoreError> {
+    pub(super) fn call(&self, request: Request) -> Result<Answer, ApiError> {
         self.call_within(request, CALL_TIMEOUT)
     }
 
-    fn call_within(&self, request: Request, timeout: Duration) -> Result<Answer, StoreError> {
+    pub(super) fn call_within(
+        &self,
+        request: Request,
+        timeout: Duration,
+    ) -> Result<Answer, ApiError> {
         let mut link = self.link.lock().unwrap_or_else(|p| p.into_inner());
         let id = link.next_id;
         link.next_id += 1;
         let bytes = protocol::frame(&Call { id, request }, MAX_REQUEST).map_err(|e| match e {
             FrameError::TooBig { .. } => {
-                StoreError::Server(format!("the request is too large to send: {e}"))
+                ApiError::Unavailable(format!("the request is too large to send: {e}"))
             }
-            e => StoreError::Server(e.to_string()),
+            e => ApiError::Unavailable(e.to_string()),
         })?;
         unix::send_all(&link.stream, &bytes).map_err(|e| self.lost(&e.to_string()))?;
         loop {
             match link.replies.recv_timeout(timeout) {
-                Ok((rid, result)) if rid == id => return result.map_err(StoreError::from),
+                Ok((rid, result)) if rid == id => return result.map_err(ApiError::from),
                 // The late answer to an earlier call that timed out.
                 Ok(_) => continue,
                 Err(RecvTimeoutError::Timeout) => {
-                    return Err(StoreError::Server(format!(
+                    return Err(ApiError::Unavailable(format!(
                         "the triage server at {} did not answer within {} s; the request may or may not have been done: reload before deciding again",
                         self.socket.display(),
                         timeout.as_secs()
@@ -273,7 +278,7 @@ impl Drop for Client {
     }
 }
 
-fn unexpected(a: Answer) -> StoreError {
+pub(super) fn unexpected(a: Answer) -> ApiError {
     // Names the kind only: the answer itself may hold personal data.
     let kind = match a {
         Answer::Summaries(_) => "summaries",
@@ -296,8 +301,13 @@ fn unexpected(a: Answer) -> StoreError {
         Answer::Head(_) => "head",
         Answer::Extends(_) => "extends",
         Answer::Hits(_) => "hits",
+        Answer::ArchiveStates(_) => "archive-states",
+        Answer::Packages(_) => "packages",
+        Answer::ArchiveMade { .. } => "archive-made",
+        Answer::ArchiveFiles(_) => "archive-files",
+        Answer::Approved(_) => "approved",
     };
-    StoreError::Server(format!(
+    ApiError::Unavailable(format!(
         "the server answered with the wrong kind of reply ({kind})"
     ))
 }
@@ -316,7 +326,7 @@ impl Api for Client {
         &self.policy
     }
     /// Every case, gathered here a page at a time: the server never holds the list.
-    fn cases(&self) -> Result<Vec<CaseRecord>, StoreError> {
+    fn cases(&self) -> Result<Vec<CaseRecord>, ApiError> {
         let (mut all, mut after) = (Vec::new(), None);
         loop {
             let (page, next) = self.cases_page(after, PAGE, None)?;
@@ -328,7 +338,7 @@ impl Api for Client {
         }
     }
     /// The whole queue, gathered here a page at a time (see `cases`).
-    fn summaries(&self) -> Result<Vec<CaseSummary>, StoreError> {
+    fn summaries(&self) -> Result<Vec<CaseSummary>, ApiError> {
         let (mut all, mut after) = (Vec::new(), None);
         loop {
             let page = self.summaries_page(after, SUMMARY_PAGE)?;
@@ -343,33 +353,33 @@ impl Api for Client {
         &self,
         after: Option<Reference>,
         n: usize,
-    ) -> Result<Vec<CaseSummary>, StoreError> {
+    ) -> Result<Vec<CaseSummary>, ApiError> {
         let n = u32::try_from(n).unwrap_or(u32::MAX);
         match self.call(Request::SummariesPage { after, n })? {
             Answer::Summaries(v) => Ok(v),
             a => Err(unexpected(a)),
         }
     }
-    fn urgent(&self, status: Option<Status>, n: usize) -> Result<Vec<CaseSummary>, StoreError> {
+    fn urgent(&self, status: Option<Status>, n: usize) -> Result<Vec<CaseSummary>, ApiError> {
         let n = u32::try_from(n).unwrap_or(u32::MAX);
         match self.call(Request::Urgent { status, n })? {
             Answer::Summaries(v) => Ok(v),
             a => Err(unexpected(a)),
         }
     }
-    fn queue_bound(&self) -> Result<u64, StoreError> {
+    fn queue_bound(&self) -> Result<u64, ApiError> {
         match self.call(Request::QueueBound)? {
             Answer::Count(n) => Ok(n),
             a => Err(unexpected(a)),
         }
     }
-    fn case(&self, reference: Reference) -> Result<Option<CaseRecord>, StoreError> {
+    fn case(&self, reference: Reference) -> Result<Option<CaseRecord>, ApiError> {
         match self.call(Request::Case(reference))? {
             Answer::Case(v) => Ok(v),
             a => Err(unexpected(a)),
         }
     }
-    fn events(&self, reference: Reference) -> Result<Vec<Event>, StoreError> {
+    fn events(&self, reference: Reference) -> Result<Vec<Event>, ApiError> {
         match self.call(Request::Events(reference))? {
             Answer::Events(v) => Ok(v),
             a => Err(unexpected(a)),
@@ -380,7 +390,7 @@ impl Api for Client {
         reference: Reference,
         expected: u64,
         cmd: &Command,
-    ) -> Result<CaseRecord, StoreError> {
+    ) -> Result<CaseRecord, ApiError> {
         match self.call(Request::Execute {
             reference,
             expected,
@@ -390,7 +400,7 @@ impl Api for Client {
             a => Err(unexpected(a)),
         }
     }
-    fn log_access(&self, reference: Option<Reference>, access: &Access) -> Result<(), StoreError> {
+    fn log_access(&self, reference: Option<Reference>, access: &Access) -> Result<(), ApiError> {
         match self.call(Request::LogAccess {
             reference,
             access: access.clone(),
@@ -399,7 +409,7 @@ impl Api for Client {
             a => Err(unexpected(a)),
         }
     }
-    fn save_draft(&self, reference: Reference, text: &str) -> Result<(), StoreError> {
+    fn save_draft(&self, reference: Reference, text: &str) -> Result<(), ApiError> {
         match self.call(Request::SaveDraft {
             reference,
             text: text.to_string(),
@@ -408,7 +418,7 @@ impl Api for Client {
             a => Err(unexpected(a)),
         }
     }
-    fn draft(&self, reference: Reference) -> Result<Option<String>, StoreError> {
+    fn draft(&self, reference: Reference) -> Result<Option<String>, ApiError> {
         match self.call(Request::Draft(reference))? {
             Answer::Draft(v) => Ok(v),
             a => Err(unexpected(a)),
@@ -417,7 +427,7 @@ impl Api for Client {
     fn now(&self) -> DateTime<Utc> {
         self.fixed_now.unwrap_or_else(Utc::now)
     }
-    fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::search::Hit>, StoreError> {
+    fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::search::Hit>, ApiError> {
         // Said here, in the same words as the embedded store, rather than as a frame too big.
         crate::search::query::parse(query).map_err(crate::search::refused)?;
         let limit = u32::try_from(limit).unwrap_or(u32::MAX);
@@ -444,29 +454,26 @@ impl Api for Client {
         after: Option<Reference>,
         n: usize,
         status: Option<Status>,
-    ) -> Result<Page<CaseRecord, Reference>, StoreError> {
+    ) -> Result<Page<CaseRecord, Reference>, ApiError> {
         let n = n.min(PAGE) as u32;
         match self.call(Request::CasesPage { after, n, status })? {
             Answer::CasesPage { records, next } => Ok((records, next)),
             a => Err(unexpected(a)),
         }
     }
-    fn subject_records(&self, keys: &[String]) -> Result<Vec<CaseRecord>, StoreError> {
+    fn subject_records(&self, keys: &[String]) -> Result<Vec<CaseRecord>, ApiError> {
         match self.call(Request::SubjectRecords(keys.to_vec()))? {
             Answer::Records(v) => Ok(v),
             a => Err(unexpected(a)),
         }
     }
-    fn access_records(
-        &self,
-        reference: Option<Reference>,
-    ) -> Result<Vec<AccessRecord>, StoreError> {
+    fn access_records(&self, reference: Option<Reference>) -> Result<Vec<AccessRecord>, ApiError> {
         match self.call(Request::AccessRecords(reference))? {
             Answer::AccessRecords(v) => Ok(v),
             a => Err(unexpected(a)),
         }
     }
-    fn register(&self, batch: Vec<NewEnquiry>) -> Result<Registration, StoreError> {
+    fn register(&self, batch: Vec<NewEnquiry>) -> Result<Registration, ApiError> {
         let batch = batch
             .into_iter()
             .map(|n| Arrival {
@@ -488,19 +495,19 @@ impl Api for Client {
             a => Err(unexpected(a)),
         }
     }
-    fn audit_verify(&self) -> Result<Verification, StoreError> {
+    fn audit_verify(&self) -> Result<Verification, ApiError> {
         match self.call_within(Request::AuditVerify, LONG_CALL_TIMEOUT)? {
             Answer::Verified(v) => Ok(v),
             a => Err(unexpected(a)),
         }
     }
-    fn audit_head(&self) -> Result<HeadLine, StoreError> {
+    fn audit_head(&self) -> Result<HeadLine, ApiError> {
         match self.call(Request::AuditHead)? {
-            Answer::Head(line) => line.parse().map_err(StoreError::Server),
+            Answer::Head(line) => line.parse().map_err(ApiError::Unavailable),
             a => Err(unexpected(a)),
         }
     }
-    fn audit_extends(&self, line: &HeadLine) -> Result<Option<String>, StoreError> {
+    fn audit_extends(&self, line: &HeadLine) -> Result<Option<String>, ApiError> {
         match self.call(Request::AuditExtends(line.to_string()))? {
             Answer::Extends(problem) => Ok(problem),
             a => Err(unexpected(a)),
@@ -511,7 +518,7 @@ impl Api for Client {
         case: Option<Reference>,
         after: u64,
         n: usize,
-    ) -> Result<Page<AuditLine, u64>, StoreError> {
+    ) -> Result<Page<AuditLine, u64>, ApiError> {
         let n = n.min(PAGE) as u32;
         match self.call(Request::AuditPage { case, after, n })? {
             Answer::AuditPage { lines, next } => Ok((lines, next)),
@@ -520,7 +527,7 @@ impl Api for Client {
     }
     /// The server takes the snapshot (commits wait only meanwhile); its bytes come here in
     /// parts, into `FILE.partial`, renamed once whole and its checksum verified.
-    fn backup(&self, file: &Path) -> Result<BackupSummary, StoreError> {
+    fn backup(&self, file: &Path) -> Result<BackupSummary, ApiError> {
         let summary = match self.call_within(Request::Snapshot, LONG_CALL_TIMEOUT)? {
             Answer::Snapshot(s) => s,
             a => return Err(unexpected(a)),
@@ -530,13 +537,53 @@ impl Api for Client {
         written?;
         Ok(summary)
     }
-    fn check(&self) -> Result<CheckReport, StoreError> {
+    fn check(&self) -> Result<CheckReport, ApiError> {
         match self.call_within(Request::Check, LONG_CALL_TIMEOUT)? {
             Answer::Checked(r) => Ok(r),
             a => Err(unexpected(a)),
         }
     }
-    fn install_policy(&self, text: &str, force: bool) -> Result<PolicyChange, StoreError> {
+    fn archive_states(
+        &self,
+        cases: &[Reference],
+    ) -> Result<Vec<crate::domain::handover::ArchiveState>, ApiError> {
+        match self.call(Request::ArchiveStates(cases.to_vec()))? {
+            Answer::ArchiveStates(v) => Ok(v),
+            a => Err(unexpected(a)),
+        }
+    }
+    fn archive_packages(&self) -> Result<Vec<crate::archive::registry::PackageRecord>, ApiError> {
+        match self.call(Request::ArchivePackages)? {
+            Answer::Packages(v) => Ok(v),
+            a => Err(unexpected(a)),
+        }
+    }
+    fn archive_create(
+        &self,
+        out: &Path,
+        context_docs: &[PathBuf],
+    ) -> Result<crate::store::api::ArchiveMade, ApiError> {
+        self.create_archive(out, context_docs)
+    }
+    fn archive_receipt(
+        &self,
+        package: &str,
+        approved: chrono::NaiveDate,
+        file_index_md5: Option<String>,
+    ) -> Result<crate::store::api::ArchiveApproval, ApiError> {
+        match self.call_within(
+            Request::ArchiveReceipt {
+                package: package.to_string(),
+                approved,
+                file_index_md5,
+            },
+            LONG_CALL_TIMEOUT,
+        )? {
+            Answer::Approved(a) => Ok(a),
+            a => Err(unexpected(a)),
+        }
+    }
+    fn install_policy(&self, text: &str, force: bool) -> Result<PolicyChange, ApiError> {
         match self.call_within(
             Request::InstallPolicy {
                 text: text.to_string(),
@@ -551,11 +598,11 @@ impl Api for Client {
 }
 
 impl Client {
-    fn fetch_snapshot(&self, file: &Path, bytes: u64) -> Result<(), StoreError> {
+    fn fetch_snapshot(&self, file: &Path, bytes: u64) -> Result<(), ApiError> {
         use std::io::Write;
         let partial = file.with_extension("partial");
         let failed = |e: io::Error| {
-            StoreError::Server(format!(
+            ApiError::Unavailable(format!(
                 "cannot write the backup {}: {e}",
                 partial.display()
             ))
@@ -569,7 +616,7 @@ impl Client {
                 a => return Err(unexpected(a)),
             };
             if part.is_empty() {
-                return Err(StoreError::Server(format!(
+                return Err(ApiError::Unavailable(format!(
                     "the server's snapshot ended at {offset} of {bytes} bytes"
                 )));
             }

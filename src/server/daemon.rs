@@ -113,7 +113,7 @@ struct Connection {
 }
 
 pub(super) struct Shared {
-    pub(super) store: Store,
+    pub(super) store: Arc<Store>,
     /// The policy in force and its text; `policy --install` through the server replaces both.
     pub(super) policy: std::sync::RwLock<(Arc<Policy>, Arc<String>)>,
     fixed_now: Option<DateTime<Utc>>,
@@ -128,6 +128,16 @@ pub(super) struct Shared {
 impl Shared {
     pub(super) fn now(&self) -> DateTime<Utc> {
         self.fixed_now.unwrap_or_else(Utc::now)
+    }
+
+    /// The store as the use cases see it, acting as `actor` under the policy in force.
+    pub(super) fn embedded(&self, actor: &Actor) -> crate::store::api::Embedded {
+        crate::store::api::Embedded {
+            store: self.store.clone(),
+            policy: (*self.policy()).clone(),
+            actor: actor.clone(),
+            fixed_now: self.fixed_now,
+        }
     }
 
     fn policy(&self) -> Arc<Policy> {
@@ -285,7 +295,7 @@ impl Server {
         )?;
         Ok(Server {
             shared: Arc::new(Shared {
-                store,
+                store: Arc::new(store),
                 policy: std::sync::RwLock::new((Arc::new(policy), Arc::new(policy_text))),
                 fixed_now: config.fixed_now,
                 max_clients: config.max_clients,
@@ -668,8 +678,21 @@ fn request_loop(
         };
         shared.requests.fetch_add(1, Ordering::Relaxed);
         let name = call.request.name();
+        let long = is_long(&call.request);
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            handle(shared, actor, id, call.request, &mut snapshot)
+            if !long {
+                return handle(shared, actor, id, call.request, &mut snapshot);
+            }
+            let (result, why) = watched(shared, stream, || {
+                handle(shared, actor, id, call.request, &mut snapshot)
+            });
+            if let Some(why) = why {
+                log(&format!(
+                    "connection {id} ({}): {name} request cancelled: {why}",
+                    actor.login
+                ));
+            }
+            result
         }))
         .unwrap_or_else(|_| {
             log(&format!("connection {id}: a {name} request panicked"));
@@ -696,6 +719,78 @@ fn request_loop(
             return None;
         }
     }
+}
+
+/// Requests that read the whole store and may take minutes at a million cases: they run
+/// watched, so a client that leaves (or a stop) cancels them instead of leaving them to run.
+fn is_long(r: &Request) -> bool {
+    matches!(
+        r,
+        Request::Snapshot | Request::AuditVerify | Request::Check | Request::ArchiveCreate { .. }
+    )
+}
+
+/// True when the peer has hung up (or the socket failed), waiting at most `ms` to see.
+fn hung_up(fd: std::os::unix::io::RawFd, ms: i32) -> bool {
+    let mut p = libc::pollfd {
+        fd,
+        events: libc::POLLRDHUP,
+        revents: 0,
+    };
+    // SAFETY: one pollfd on a descriptor the caller keeps open for the call.
+    let n = unsafe { libc::poll(&mut p, 1, ms) };
+    n > 0 && p.revents & (libc::POLLRDHUP | libc::POLLHUP | libc::POLLERR) != 0
+}
+
+/// Runs long work with a watcher that cancels it (see `store::cancel`) when the client
+/// hangs up or the server starts stopping; says why when it did.
+fn watched<T>(
+    shared: &Shared,
+    stream: &UnixStream,
+    work: impl FnOnce() -> T,
+) -> (T, Option<&'static str>) {
+    use std::os::unix::io::AsRawFd;
+    const LEFT: u8 = 1;
+    const STOPPING: u8 = 2;
+    let fd = stream.as_raw_fd();
+    let cancel = Arc::new(AtomicBool::new(false));
+    let why = Arc::new(std::sync::atomic::AtomicU8::new(0));
+    let done = Arc::new(AtomicBool::new(false));
+    // A client that sent its request and died is cancelled before any work starts.
+    if hung_up(fd, 0) {
+        why.store(LEFT, Ordering::SeqCst);
+        cancel.store(true, Ordering::SeqCst);
+    }
+    let watcher = {
+        let (cancel, why, done) = (cancel.clone(), why.clone(), done.clone());
+        let stopping = shared.stopping.clone();
+        std::thread::Builder::new()
+            .name("watch".into())
+            .spawn(move || {
+                while !done.load(Ordering::SeqCst) && !cancel.load(Ordering::SeqCst) {
+                    let reason = if stopping.load(Ordering::SeqCst) {
+                        STOPPING
+                    } else if hung_up(fd, 100) {
+                        LEFT
+                    } else {
+                        continue;
+                    };
+                    why.store(reason, Ordering::SeqCst);
+                    cancel.store(true, Ordering::SeqCst);
+                }
+            })
+    };
+    let out = crate::store::cancel::scope(cancel.clone(), work);
+    done.store(true, Ordering::SeqCst);
+    if let Ok(w) = watcher {
+        let _ = w.join();
+    }
+    let why = match why.load(Ordering::SeqCst) {
+        LEFT => Some("the client went away"),
+        STOPPING => Some("the server is stopping"),
+        _ => None,
+    };
+    (out, why)
 }
 
 pub(super) fn hidden_check(

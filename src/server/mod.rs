@@ -1,6 +1,7 @@
 //! The multi-user daemon (`triage serve`) and its client, speaking the store's `Api` over a Unix socket.
 
 pub mod anchor;
+mod archive;
 pub mod client;
 pub mod daemon;
 pub mod protocol;
@@ -8,6 +9,7 @@ pub mod rules;
 pub mod unix;
 mod whole;
 
+pub use archive::outbox;
 pub use client::{Client, ConnectError};
 pub use daemon::{Config, ServeError, Server, Stopper};
 

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use std::io::{self, Read};
 
 /// Bumped whenever a message below changes shape.
-pub const PROTOCOL: u32 = 4;
+pub const PROTOCOL: u32 = 5;
 
 /// The largest frame the server reads from a client: a command with a long note fits many
 /// times over, and a client cannot make the server allocate more.
@@ -142,6 +142,30 @@ pub enum Request {
         query: String,
         limit: u32,
     },
+    /// The archive register's state of each case (at most a page).
+    ArchiveStates(Vec<Reference>),
+    ArchivePackages,
+    /// Writes the next archival version into the server's outbox (beside the store) and
+    /// records it; the client then fetches its files and says `ArchiveFetched`. The
+    /// authority's own context documents travel as (file name, bytes).
+    ArchiveCreate {
+        context_docs: Vec<(String, Vec<u8>)>,
+    },
+    /// The files of a package waiting in the outbox: (path inside the package, bytes).
+    ArchiveFiles(String),
+    ArchivePart {
+        package: String,
+        path: String,
+        offset: u64,
+        len: u32,
+    },
+    /// The client holds a verified copy: the outbox's copy is removed.
+    ArchiveFetched(String),
+    ArchiveReceipt {
+        package: String,
+        approved: chrono::NaiveDate,
+        file_index_md5: Option<String>,
+    },
 }
 
 /// An enquiry to register, with what detection on the client suggested.
@@ -180,6 +204,13 @@ impl Request {
             Request::AuditHead => "audit-head",
             Request::AuditExtends(_) => "audit-extends",
             Request::Search { .. } => "search",
+            Request::ArchiveStates(_) => "archive-states",
+            Request::ArchivePackages => "archive-packages",
+            Request::ArchiveCreate { .. } => "archive-create",
+            Request::ArchiveFiles(_) => "archive-files",
+            Request::ArchivePart { .. } => "archive-part",
+            Request::ArchiveFetched(_) => "archive-fetched",
+            Request::ArchiveReceipt { .. } => "archive-receipt",
         }
     }
 }
@@ -220,6 +251,15 @@ pub enum Answer {
     /// None when the chain extends the head asked about, else what is wrong.
     Extends(Option<String>),
     Hits(Vec<crate::search::Hit>),
+    ArchiveStates(Vec<crate::domain::handover::ArchiveState>),
+    Packages(Vec<crate::archive::registry::PackageRecord>),
+    /// A package made and waiting in the outbox, with its files (path inside it, bytes).
+    ArchiveMade {
+        made: crate::store::api::ArchiveMade,
+        files: Vec<(String, u64)>,
+    },
+    ArchiveFiles(Vec<(String, u64)>),
+    Approved(crate::store::api::ArchiveApproval),
 }
 
 /// Everything the server sends after the handshake.
@@ -341,6 +381,7 @@ const ACTIONS: &[&str] = &[
     "check",
     "install-policy",
     "audit",
+    "archive",
 ];
 const NEEDS: &[&str] = &["dpo or admin", "dpo", "caseworker, dpo or admin", "admin"];
 
@@ -393,6 +434,13 @@ impl From<WireError> for StoreError {
                 WireRefusal::Routing(v) => Refusal::Routing(v),
             }),
         }
+    }
+}
+
+/// A server's answer as the client's `Api` reports it: kinds kept, the rest in words.
+impl From<WireError> for crate::store::api_error::ApiError {
+    fn from(e: WireError) -> Self {
+        StoreError::from(e).into()
     }
 }
 

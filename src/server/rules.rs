@@ -72,6 +72,8 @@ pub enum Operation {
     InstallPolicy,
     /// The audit chain and the log of reads (who looked at what).
     ReadAudit,
+    /// Make an archival version (every packaged case leaves the store) or record its approval.
+    Archive,
 }
 
 impl Operation {
@@ -81,6 +83,7 @@ impl Operation {
             Operation::Check => "check",
             Operation::InstallPolicy => "install-policy",
             Operation::ReadAudit => "audit",
+            Operation::Archive => "archive",
         }
     }
 
@@ -89,7 +92,9 @@ impl Operation {
             Operation::Backup | Operation::Check | Operation::InstallPolicy => {
                 (&[Role::Admin], "admin")
             }
-            Operation::ReadAudit => (&[Role::Dpo, Role::Admin], "dpo or admin"),
+            Operation::ReadAudit | Operation::Archive => {
+                (&[Role::Dpo, Role::Admin], "dpo or admin")
+            }
         }
     }
 }

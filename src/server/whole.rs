@@ -175,6 +175,13 @@ pub fn handle(
             ));
             Ok(Answer::PolicyInstalled(change))
         }
+        request @ (Request::ArchiveStates(_)
+        | Request::ArchivePackages
+        | Request::ArchiveCreate { .. }
+        | Request::ArchiveFiles(_)
+        | Request::ArchivePart { .. }
+        | Request::ArchiveFetched(_)
+        | Request::ArchiveReceipt { .. }) => super::archive::handle(shared, actor, conn, request),
         // The per-case requests are answered in `daemon::handle`.
         other => Err(WireError::Failed(format!(
             "the server cannot answer a {} request here",

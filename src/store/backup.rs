@@ -79,6 +79,8 @@ impl Store {
     /// Writes a consistent copy of the store to `path` (through a temporary file, then a
     /// rename, so a half-written backup never has the final name). Commits wait meanwhile.
     pub fn backup(&self, path: &Path) -> Result<BackupSummary, BackupError> {
+        // Asked for by a client that has already gone: nothing to do.
+        super::cancel::check()?;
         let _quiet = self.gate.write().unwrap_or_else(|p| p.into_inner());
         // Taken while commits wait, so it is the head of exactly what the copy holds.
         let head = self.audit_head()?.to_string();
@@ -103,6 +105,13 @@ impl Store {
                     .map_err(io(&tmp))?;
                 w.write_all(&v).map_err(io(&tmp))?;
                 entries += 1;
+                if entries % 1024 == 0 {
+                    if let Err(e) = super::cancel::check() {
+                        drop(w);
+                        let _ = std::fs::remove_file(&tmp);
+                        return Err(e.into());
+                    }
+                }
             }
         }
         w.write_all(&[END]).map_err(io(&tmp))?;

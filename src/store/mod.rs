@@ -1,11 +1,14 @@
 //! The sled store: every command is one transaction that writes the case, its event, the
 //! audit entry and the indexes together, then flushes before anyone is told "saved".
 
-pub mod access_report;
+/// Moved above the `Api` (see `usecase`); kept here for the paths that name it.
+pub use crate::usecase::access_report;
 pub mod api;
+pub mod api_error;
 pub mod audit;
 pub mod backup;
 mod bulk;
+pub mod cancel;
 pub mod check;
 pub mod codec;
 mod durability;
@@ -92,6 +95,9 @@ pub enum StoreError {
     /// The full-text index could not be read or written (the store itself is fine).
     #[error("{0}")]
     Search(String),
+    /// Long work stopped because whoever asked for it went away or the server is stopping.
+    #[error("cancelled: the client went away or the server is stopping; nothing was changed")]
+    Cancelled,
 }
 
 /// "3 s ago", "5 min ago", "2 h ago"; older (or a clock that disagrees) gives the time.
@@ -1134,6 +1140,9 @@ impl Store {
         let mut erased: HashMap<Reference, bool> = HashMap::new();
         let broken = |seq: u64, problem: String| Some(Broken { seq, problem });
         for (expected_seq, kv) in (1u64..).zip(self.audit.iter()) {
+            if expected_seq % 1024 == 0 {
+                cancel::check()?;
+            }
             let (k, bytes) = kv?;
             let key_seq = k.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
             let entry = match AuditEntry::decode(&bytes) {

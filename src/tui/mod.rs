@@ -26,7 +26,7 @@ pub use i18n::Lang;
 use crate::domain::case::Status;
 use crate::domain::danish_time::DanishDay;
 use crate::store::api::Api;
-use crate::store::StoreError;
+use crate::store::api_error::ApiError;
 use action::{Action, Effect, View};
 use app::{update, App, Init};
 use crossterm::event::{self, Event, MouseEventKind};
@@ -62,7 +62,7 @@ pub enum TuiError {
     #[error("cannot use the terminal: {0}")]
     Terminal(#[from] io::Error),
     #[error("{0}")]
-    Store(#[from] StoreError),
+    Store(#[from] ApiError),
 }
 
 type Term = Painter<BufWriter<Stdout>>;
@@ -131,7 +131,7 @@ pub fn run(api: &dyn Api, opts: TuiOptions) -> Result<(), TuiError> {
 
 /// The interface with its first page: the most urgent new cases (or, with none, the most
 /// urgent of all) from the store's urgency index. The rest loads after the first frame.
-pub fn start(api: &dyn Api, init: Init) -> Result<App, StoreError> {
+pub fn start(api: &dyn Api, init: Init) -> Result<App, ApiError> {
     let new = api.urgent(Some(Status::New), app::FIRST_PAGE)?;
     Ok(if new.is_empty() {
         let all = api.urgent(None, app::FIRST_PAGE)?;
@@ -294,7 +294,7 @@ pub fn changed_cases(api: &dyn Api, references: &[crate::domain::enquiry::Refere
     for &r in references {
         match api.case(r) {
             Ok(Some(record)) => records.push((record, api.events(r).unwrap_or_default())),
-            Ok(None) | Err(StoreError::Hidden(_)) => gone.push(r),
+            Ok(None) | Err(ApiError::Hidden(_)) => gone.push(r),
             Err(e) => return Action::Failed(e.to_string()),
         }
     }
@@ -351,7 +351,7 @@ pub fn dispatch(api: &dyn Api, app: &mut App, action: Action) {
 /// Carries out one effect against the store; its outcome comes back as actions.
 pub fn perform(api: &dyn Api, effect: Effect) -> Vec<Action> {
     use crate::domain::command::Access;
-    let failed = |e: StoreError| vec![Action::Failed(e.to_string())];
+    let failed = |e: ApiError| vec![Action::Failed(e.to_string())];
     match effect {
         Effect::OpenCase(r) => {
             // The read is logged before anything of the case reaches the screen.
@@ -363,7 +363,7 @@ pub fn perform(api: &dyn Api, effect: Effect) -> Vec<Action> {
                     record: Box::new(record),
                     events: api.events(r).unwrap_or_default(),
                 }],
-                Ok(None) => failed(StoreError::NotFound(r)),
+                Ok(None) => failed(ApiError::NotFound(r)),
                 Err(e) => failed(e),
             }
         }
@@ -387,10 +387,10 @@ pub fn perform(api: &dyn Api, effect: Effect) -> Vec<Action> {
                 record: Box::new(record),
                 events: api.events(reference).unwrap_or_default(),
             }],
-            Err(StoreError::Refused(crate::domain::command::Refusal::Routing(reasons))) => {
+            Err(ApiError::Refused(crate::domain::command::Refusal::Routing(reasons))) => {
                 vec![Action::Refused { reference, reasons }]
             }
-            Err(e @ StoreError::Conflict { .. }) => vec![Action::Conflict {
+            Err(e @ ApiError::Conflict { .. }) => vec![Action::Conflict {
                 reference,
                 message: e.to_string(),
             }],

@@ -28,7 +28,7 @@ pub fn demo_api() -> (tempfile::TempDir, Embedded) {
     .unwrap();
     triage::cli::demo::seed(&store, &policy, records, now, "tester").unwrap();
     let api = Embedded {
-        store,
+        store: std::sync::Arc::new(store),
         policy,
         actor: Actor {
             login: "tester".into(),

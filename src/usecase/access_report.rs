@@ -101,7 +101,7 @@ fn reads_of(
     api: &dyn Api,
     cases: &[Case],
     ids: &[SubjectId],
-) -> Result<Vec<Read>, crate::store::StoreError> {
+) -> Result<Vec<Read>, crate::store::api_error::ApiError> {
     let mut reads = Vec::new();
     for c in cases.iter().filter(|c| report::reportable(c)) {
         for rec in api.access_records(Some(c.reference))? {
