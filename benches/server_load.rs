@@ -15,7 +15,8 @@ use triage::domain::policy::Policy;
 use triage::import;
 use triage::server::{Client, Config, Server};
 use triage::store::api::Api;
-use triage::store::{Store, StoreError};
+use triage::store::api_error::ApiError;
+use triage::store::Store;
 
 /// No run goes on longer than this, whatever the machine.
 const TIME_LIMIT: Duration = Duration::from_secs(180);
@@ -86,7 +87,7 @@ fn phase(
                                     versions[i] = rec.version();
                                     break;
                                 }
-                                Err(StoreError::Conflict { actual, .. }) => {
+                                Err(ApiError::Conflict { actual, .. }) => {
                                     conflicts += 1;
                                     versions[i] = actual;
                                 }
