@@ -5,6 +5,7 @@ pub mod cli;
 pub mod domain;
 pub mod identity;
 pub mod import;
+pub mod letter;
 pub mod parallel;
 pub mod search;
 pub mod server;

@@ -1,6 +1,6 @@
 //! The `triage` command line: parses arguments and dispatches; the work happens in the library.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use triage::cli::{self, CaseAction, Global};
@@ -68,6 +68,7 @@ enum Cmd {
     },
     /// Import enquiries: JSON Lines (.jsonl), e-mails (.eml), mbox files, maildir folders
     Import {
+        /// Files or maildir folders to import, each all or nothing
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Write refused messages (with the reason) to this folder and import the rest
@@ -76,6 +77,7 @@ enum Cmd {
     },
     /// List cases
     Cases {
+        /// One JSON object a line instead of a table
         #[arg(long)]
         json: bool,
         /// Only cases with this status (new, triaged, routed, answered, closed, handed-over, erased)
@@ -84,12 +86,21 @@ enum Cmd {
     },
     /// Show one case
     Show {
+        /// The case reference, e.g. 2026-000012
         reference: String,
+        /// The case as JSON (CPR numbers masked)
         #[arg(long)]
         json: bool,
     },
     /// Give a command on a case (the same commands the interface gives)
+    #[command(after_help = "Examples:
+  triage case 2026-000012 classify --confirm health,cpr
+  triage case 2026-000012 purpose data-subject-rights --right access
+  triage case 2026-000012 route --to immigration-service --basis gdpr-6-1-e --why \"The Service decides the residence case\"
+  triage case 2026-000012 decide granted
+  triage case 2026-000012 close --why \"Answered by letter\"")]
     Case {
+        /// The case reference, e.g. 2026-000012
         reference: String,
         /// The case version you decided on (default: the current one)
         #[arg(long = "at-version")]
@@ -99,6 +110,7 @@ enum Cmd {
     },
     /// Export every case
     Export {
+        /// JSON Lines (one case a line) or CSV
         #[arg(long, value_enum, default_value = "jsonl")]
         format: ExportFormat,
         /// Show CPR numbers in clear (logged as a reveal in the access log)
@@ -117,7 +129,9 @@ enum Cmd {
     },
     /// Full-text search over every enquiry: "phrases", -word, subject:/body:/from:/note:/attachment:
     Search {
+        /// Words, "a phrase", -word to exclude, field:word (subject, body, from, note, attachment)
         query: String,
+        /// Hits as JSON
         #[arg(long)]
         json: bool,
         /// Show at most N cases, best first
@@ -125,14 +139,21 @@ enum Cmd {
         limit: usize,
     },
     /// Write a consistent, checksummed copy of the store to FILE
-    Backup { file: PathBuf },
+    Backup {
+        /// Where to write the backup (and FILE.manifest beside it)
+        file: PathBuf,
+    },
     /// Restore a backup into a new store (the --db path must not hold a store)
-    Restore { file: PathBuf },
+    Restore {
+        /// The backup file to restore
+        file: PathBuf,
+    },
     /// Read every value of the store (or of a backup), check indexes and the audit chain; changes nothing
     Check {
         /// Check this backup file instead of the store
         #[arg(long)]
         backup: Option<PathBuf>,
+        /// The findings as JSON
         #[arg(long)]
         json: bool,
     },
@@ -147,6 +168,7 @@ enum Cmd {
         /// Apply without asking for confirmation
         #[arg(long)]
         yes: bool,
+        /// The list as JSON
         #[arg(long)]
         json: bool,
     },
@@ -157,15 +179,19 @@ enum Cmd {
     },
     /// Generate a synthetic store of N cases (for benchmarks and demos at scale)
     Gen {
+        /// How many cases to generate
         #[arg(long)]
         cases: u64,
+        /// The random seed: the same seed gives the same store
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
     /// Fuzzy-filter the lines of FILE like `fzf --filter` (best match first)
     Filter {
+        /// The fuzzy query
         #[arg(long)]
         query: String,
+        /// The file whose lines are filtered
         file: PathBuf,
     },
     /// Measure the performance figures on a generated store and print them with their targets
@@ -187,6 +213,7 @@ enum Cmd {
     /// Apply a stream of commands, acknowledging each once durable (for the crash test)
     #[command(hide = true)]
     Stress {
+        /// How many commands to apply
         #[arg(long, default_value_t = 1000)]
         ops: u64,
     },
@@ -210,6 +237,22 @@ enum Cmd {
         /// Stop after this many seconds (default: until interrupted)
         #[arg(long)]
         seconds: Option<u64>,
+    },
+    /// Print a shell completion script (see the README for where to put it)
+    #[command(
+        after_help = "Example: triage completions bash > ~/.local/share/bash-completion/completions/triage"
+    )]
+    Completions {
+        /// The shell to complete for
+        #[arg(value_enum)]
+        shell: cli::docs::Shell,
+    },
+    /// Print the manual page (roff), or write one page per subcommand into --dir
+    #[command(after_help = "Example: triage man | man -l -")]
+    Man {
+        /// Write triage.1 and a triage-SUBCOMMAND.1 for every subcommand into this folder
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
     /// The policy in force: purposes, recipients, staff
     Policy {
@@ -235,8 +278,10 @@ enum AuditCmd {
     Head,
     /// Print the audit log
     Log {
+        /// Only the entries of this case reference
         #[arg(long = "case")]
         case: Option<String>,
+        /// The entries as JSON
         #[arg(long)]
         json: bool,
     },
@@ -279,6 +324,27 @@ fn main() -> ExitCode {
     }
     // A policy is installed in the store, not passed: `--policy` may only dry-run reports
     // and checks, never decide a write (its roles would be the caller's own invention).
+    // Generated from the command tree alone: no store, no configuration.
+    match &args.command {
+        Some(Cmd::Completions { shell }) => {
+            cli::docs::completions(&mut Cli::command(), *shell, &mut std::io::stdout());
+            return ExitCode::SUCCESS;
+        }
+        Some(Cmd::Man { dir }) => {
+            let done = match dir {
+                Some(d) => cli::docs::man_pages(Cli::command(), d).map(|_| ()),
+                None => cli::docs::man_page(Cli::command(), &mut std::io::stdout()),
+            };
+            return match done {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("triage: {}", cli::fail::message(&e));
+                    ExitCode::from(cli::fail::BAD_INPUT)
+                }
+            };
+        }
+        _ => {}
+    }
     let writes = match &args.command {
         None | Some(Cmd::Import { .. }) | Some(Cmd::Case { .. }) | Some(Cmd::Serve { .. }) => true,
         Some(Cmd::Compact)
@@ -296,6 +362,10 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(2);
     }
+    let explicit_lang = args.global.lang.map(|l| match l {
+        LangArg::En => triage::domain::enquiry::Language::En,
+        LangArg::Da => triage::domain::enquiry::Language::Da,
+    });
     let global = Global {
         db: args.global.db,
         policy: args.global.policy,
@@ -370,7 +440,8 @@ fn main() -> ExitCode {
         ),
         Some(Cmd::Watch { seconds }) => cli::watch(&global, seconds),
         Some(Cmd::Policy { install, force }) => cli::policy(&global, install.as_deref(), force),
-        Some(Cmd::Report { what }) => cli::report::run(&global, what),
+        Some(Cmd::Report { what }) => cli::report::run(&global, what, explicit_lang),
+        Some(Cmd::Completions { .. }) | Some(Cmd::Man { .. }) => Ok(ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,
@@ -378,5 +449,27 @@ fn main() -> ExitCode {
             eprintln!("triage: {}", cli::fail::message(&e));
             ExitCode::from(cli::fail::code(&e))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_subcommand_and_option_has_a_description() {
+        Cli::command().debug_assert();
+        let missing = cli::docs::undescribed(&Cli::command());
+        assert!(missing.is_empty(), "no description in --help: {missing:#?}");
+    }
+
+    #[test]
+    fn the_walk_finds_an_undescribed_option() {
+        let cmd = clap::Command::new("t").about("a tool").subcommand(
+            clap::Command::new("sub")
+                .about("a sub")
+                .arg(clap::Arg::new("to").long("to")),
+        );
+        assert_eq!(cli::docs::undescribed(&cmd), vec!["t sub --to".to_string()]);
     }
 }

@@ -319,7 +319,7 @@ fn access_report_markdown_has_items_a_to_g_in_english_and_danish() {
     let en = s.ok(&["report", "access", "--subject", SUBJECT]);
     for item in [
         "# Access to your personal data (GDPR Article 15)",
-        "## Case 2026-000001",
+        "### Case 2026-000001",
         "(a) Purpose and legal basis",
         "Citizen enquiries",
         "GDPR Art. 6(1)(c)",
@@ -351,7 +351,7 @@ fn access_report_markdown_has_items_a_to_g_in_english_and_danish() {
     let da = s.ok(&["report", "access", "--subject", SUBJECT, "--lang", "da"]);
     for item in [
         "# Indsigt i dine personoplysninger",
-        "## Sag 2026-000001",
+        "### Sag 2026-000001",
         "(a) Formål og retsgrundlag",
         "Henvendelser fra borgere",
         "(b) Kategorier af personoplysninger",
@@ -381,7 +381,16 @@ fn access_report_from_the_request_case_with_a_log_extract_without_staff() {
     s.ok(&["show", "2026-000001"]);
     s.ok(&["show", "2026-000002"]); // a read of the restricted case: not in the extract
     s.ok(&["case", "2026-000004", "reveal"]);
-    let md = s.ok(&["report", "access", "--case", "2026-000007", "--log"]);
+    // The request is in Danish; --lang asks for the English answer.
+    let md = s.ok(&[
+        "--lang",
+        "en",
+        "report",
+        "access",
+        "--case",
+        "2026-000007",
+        "--log",
+    ]);
     assert!(md.contains("## Log of reads of your data"), "{md}");
     assert!(md.contains("(2026-000001): the case was opened"), "{md}");
     assert!(
@@ -472,7 +481,7 @@ fn refusing_without_a_ruling_is_refused_and_the_ruling_is_shown_and_reported() {
         shown.contains("Data Protection Act § 22") && shown.contains(reasons),
         "{shown}"
     );
-    let letter = s.ok(&["report", "ruling", r]);
+    let letter = s.ok(&["report", "ruling", r, "--lang", "en"]);
     for item in [
         "partly granted",
         "access",
@@ -773,7 +782,7 @@ fn the_interface_path_through_the_api_finds_the_same_cases_as_the_index() {
     let report = triage::cli::report::access_for_request(
         &api,
         "2026-000007".parse().unwrap(),
-        triage::domain::enquiry::Language::En,
+        Some(triage::domain::enquiry::Language::En),
     )
     .unwrap();
     let via_api = serde_json::to_value(&report).unwrap();

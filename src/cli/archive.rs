@@ -20,10 +20,15 @@ pub enum ArchiveCmd {
         context_doc: Vec<PathBuf>,
     },
     /// Check a package: file list, every MD5, the schemas, indices and every table row
-    Verify { path: PathBuf },
+    Verify {
+        /// The package's folder (AVID.…)
+        path: PathBuf,
+    },
     /// Record the National Archives' approval of a package (by id, or its folder to verify it too)
     Receipt {
+        /// The package's id (AVID.…) or its folder
         package: String,
+        /// The day the National Archives approved it (YYYY-MM-DD)
         #[arg(long)]
         approved: NaiveDate,
     },
@@ -36,6 +41,7 @@ pub enum ArchiveCmd {
     },
     /// The archival versions this store has made
     List {
+        /// The list as JSON
         #[arg(long)]
         json: bool,
     },

@@ -10,6 +10,7 @@ pub mod bench_ui;
 pub mod compact;
 pub mod config;
 pub mod demo;
+pub mod docs;
 pub mod fail;
 pub mod filter;
 pub mod gen;
@@ -771,29 +772,49 @@ fn reason(v: &Option<String>, what: &str) -> Result<String> {
 #[derive(Subcommand, Debug)]
 pub enum CaseAction {
     /// Confirm or reject data categories (comma-separated ids, e.g. health,cpr)
+    #[command(
+        after_help = "Example: triage case 2026-000012 classify --confirm health,cpr --reject criminal"
+    )]
     Classify {
-        #[arg(long, value_delimiter = ',')]
+        /// Categories the case holds (ids: general, contact, cpr, health, criminal, …)
+        #[arg(long, value_delimiter = ',', value_name = "IDS")]
         confirm: Vec<DataCategory>,
-        #[arg(long, value_delimiter = ',')]
+        /// Categories detection suggested that the case does not hold
+        #[arg(long, value_delimiter = ',', value_name = "IDS")]
         reject: Vec<DataCategory>,
         /// Confirm every suggestion detection made
         #[arg(long)]
         accept_suggestions: bool,
     },
     /// Set the processing purpose (an id from the policy)
+    #[command(
+        after_help = "Example: triage case 2026-000012 purpose data-subject-rights --right access"
+    )]
     Purpose {
+        /// The purpose's id (see `triage policy`)
         purpose: String,
         /// For data-subject-rights: access, rectification, erasure, restriction, objection
         #[arg(long)]
         right: Option<RightKind>,
     },
     /// Disclose the case to a recipient with legal bases and a justification
+    #[command(
+        after_help = "Example: triage case 2026-000012 route --to immigration-service --basis gdpr-6-1-e --why \"The Service decides the residence case\""
+    )]
     Route {
-        #[arg(long = "to")]
+        /// The recipient's id (see `triage policy`)
+        #[arg(long = "to", value_name = "RECIPIENT")]
         to: String,
-        #[arg(long = "basis", value_delimiter = ',', required = true)]
+        /// Legal bases of the disclosure, comma-separated ids (e.g. gdpr-6-1-e,gdpr-9-2-f)
+        #[arg(
+            long = "basis",
+            value_delimiter = ',',
+            required = true,
+            value_name = "IDS"
+        )]
         bases: Vec<LegalBasis>,
-        #[arg(long = "why")]
+        /// Why the recipient needs the data: the justification kept on record
+        #[arg(long = "why", value_name = "TEXT")]
         why: String,
         /// Transfer basis, for recipients outside the EU/EEA or international organisations
         #[arg(long)]
@@ -813,85 +834,113 @@ pub enum CaseAction {
     },
     /// Withdraw a disclosure made by mistake (it stays on record)
     Withdraw {
+        /// The disclosure's number on the case (see `triage show`)
         disclosure: u32,
+        /// Why it is withdrawn, kept on record
         #[arg(long)]
         why: Option<String>,
     },
     /// Take the case (from its holder, with --from)
     Take {
-        #[arg(long)]
+        /// The login of the colleague who holds it now
+        #[arg(long, value_name = "LOGIN")]
         from: Option<String>,
     },
     /// Release the case you hold
     Release,
     /// Give the case to a colleague
     Assign {
+        /// The colleague's login
         login: String,
-        #[arg(long)]
+        /// The login of the colleague who holds it now
+        #[arg(long, value_name = "LOGIN")]
         from: Option<String>,
     },
     /// Add a note
     Note {
+        /// The note's text
         text: String,
     },
     /// Decide a data-subject-rights request
+    #[command(
+        after_help = "Example: triage case 2026-000012 decide refused --ground \"GDPR Art. 17(3)(b)\" --reasons \"The data is needed for the pending case.\""
+    )]
     Decide {
+        /// granted, partly-granted or refused
         outcome: OutcomeArg,
-        #[arg(long)]
+        /// The reasons, written to the citizen (needed unless granted)
+        #[arg(long, value_name = "TEXT")]
         reasons: Option<String>,
-        #[arg(long)]
+        /// The legal ground the decision rests on (needed unless granted)
+        #[arg(long, value_name = "TEXT")]
         ground: Option<String>,
     },
     /// Record that the enquiry was answered
     Answer {
+        /// What the answer said, in a sentence
         summary: String,
     },
+    /// Close the case (its retention clock starts)
     Close {
+        /// Why, kept on record
         #[arg(long)]
         why: Option<String>,
     },
     /// Restrict under Art. 23 (left out of access reports)
     Restrict {
+        /// The Art. 23 reason, kept on record
         #[arg(long)]
         why: Option<String>,
     },
+    /// Lift an Art. 23 restriction (the case shows in access reports again)
     Unrestrict {
+        /// Why the restriction no longer applies, kept on record
         #[arg(long)]
         why: Option<String>,
     },
     /// Put under legal hold (stops the deletion clock)
     Hold {
+        /// The claim or proceedings the data may be needed for
         #[arg(long)]
         why: Option<String>,
     },
+    /// Release a legal hold (the deletion clock runs again)
     ReleaseHold {
+        /// Why the hold ends, kept on record
         #[arg(long)]
         why: Option<String>,
     },
     /// Extend a data-subject-rights deadline by two months (Art. 12(3))
     Extend {
+        /// The reason the citizen is told
         #[arg(long)]
         why: Option<String>,
     },
     /// Pause the answer clock (waiting for identity verification)
     Pause {
+        /// What the case waits for
         #[arg(long)]
         why: Option<String>,
     },
+    /// Restart a paused answer clock
     Resume,
     /// Record the handover to the state archives
     HandOver,
     /// Record the specific assessment after handover
     Assess {
+        /// keep a copy or delete it
         decision: KeepArg,
+        /// The assessment's reasons
         #[arg(long)]
         why: Option<String>,
-        #[arg(long)]
+        /// When to assess a kept copy again (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
         review: Option<NaiveDate>,
     },
     /// Erase the case's personal data, leaving a tombstone
     Erase {
-        #[arg(long)]
+        /// The legal ground for erasing (e.g. GDPR Art. 17(1)(a))
+        #[arg(long, value_name = "TEXT")]
         ground: Option<String>,
     },
     /// Print the CPR numbers of the case unmasked (audited)
@@ -900,14 +949,19 @@ pub enum CaseAction {
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
 pub enum OutcomeArg {
+    /// The request is granted in full
     Granted,
+    /// Granted in part; a ruling with reasons is needed
     PartlyGranted,
+    /// Refused; a ruling with reasons is needed
     Refused,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
 pub enum KeepArg {
+    /// Keep a copy until the review date
     Keep,
+    /// Delete the copy
     Delete,
 }
 

@@ -28,6 +28,18 @@ pub enum Format {
     Json,
 }
 
+/// How a letter to a citizen is written out.
+#[derive(Clone, Copy, Debug, Default, ValueEnum, PartialEq, Eq)]
+pub enum LetterFormat {
+    /// Markdown, for print and review
+    #[default]
+    Md,
+    /// JSON with the same content
+    Json,
+    /// A PDF on A4 with the letterhead and page numbers, ready for Digital Post
+    Pdf,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum ReportCmd {
     /// The answer to an access request (GDPR Art. 15) for one person
@@ -42,11 +54,16 @@ pub enum ReportCmd {
         /// Add an extract of the log: when the person's data was read (no staff names)
         #[arg(long)]
         log: bool,
+        /// How to write the letter (a PDF needs --out FILE or a redirected output)
         #[arg(long, value_enum, default_value = "md")]
-        format: Format,
+        format: LetterFormat,
+        /// Write the letter to this file (mode 0600) instead of the standard output
+        #[arg(long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
     },
     /// The record of processing activities (GDPR Art. 30), from the policy
     Ropa {
+        /// Markdown for print, or JSON
         #[arg(long, value_enum, default_value = "md")]
         format: Format,
     },
@@ -64,19 +81,26 @@ pub enum ReportCmd {
         /// Also restricted cases and restricted recipients (Art. 23); data protection officer only
         #[arg(long)]
         include_restricted: bool,
+        /// Markdown for print, or JSON (which adds the ids of bases and categories)
         #[arg(long, value_enum, default_value = "md")]
         format: Format,
     },
     /// Open cases by the state of their answer clock
     Deadlines {
+        /// Markdown for print, or JSON
         #[arg(long, value_enum, default_value = "md")]
         format: Format,
     },
     /// The decision and written ruling on a rights request, as a letter
     Ruling {
+        /// The case reference, e.g. 2026-000012
         reference: String,
+        /// How to write the letter (a PDF needs --out FILE or a redirected output)
         #[arg(long, value_enum, default_value = "md")]
-        format: Format,
+        format: LetterFormat,
+        /// Write the letter to this file (mode 0600) instead of the standard output
+        #[arg(long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
     },
 }
 
@@ -106,20 +130,59 @@ fn print<T: Serialize>(
     Ok(())
 }
 
-/// The access answer: the subject's own numbers stay (the report masks everyone else's).
-fn print_unmasked<T: Serialize>(
-    format: Format,
+/// Writes a letter to a citizen as Markdown, JSON or PDF, to `out` or the standard output.
+/// `mask` masks every CPR number (a ruling); the access answer masks only other people's
+/// itself, so the subject's own numbers stay.
+fn write_letter<T: Serialize>(
+    format: LetterFormat,
+    out: Option<&std::path::Path>,
     value: &T,
     markdown: impl FnOnce(&T) -> String,
+    lang: Language,
+    mask: bool,
 ) -> Result<()> {
-    match format {
-        Format::Md => print!("{}", markdown(value)),
-        Format::Json => println!("{}", safe_json::to_pretty(value)?),
+    use std::io::IsTerminal;
+    let md = || {
+        let m = markdown(value);
+        if mask {
+            mask_cprs(&m)
+        } else {
+            m
+        }
+    };
+    let bytes = match format {
+        LetterFormat::Md => md().into_bytes(),
+        LetterFormat::Json => {
+            let mut v = serde_json::to_value(value)?;
+            if mask {
+                safe_json::mask_cprs_in(&mut v);
+            }
+            format!("{}\n", safe_json::to_pretty(&v)?).into_bytes()
+        }
+        LetterFormat::Pdf => {
+            if out.is_none() && std::io::stdout().is_terminal() {
+                bail!("--format pdf writes a binary file: give --out FILE (or redirect the output to a file)");
+            }
+            let m = md();
+            let t = report::texts(lang);
+            let title = m
+                .lines()
+                .find_map(|l| l.strip_prefix("# "))
+                .unwrap_or_default()
+                .to_string();
+            crate::letter::letter_pdf(&m, &title, report::lang_code(lang), t.page_of)?
+        }
+    };
+    match out {
+        Some(path) => write_private(path, &bytes)?,
+        None => std::io::stdout().lock().write_all(&bytes)?,
     }
     Ok(())
 }
 
-pub fn run(global: &Global, cmd: ReportCmd) -> Result<ExitCode> {
+/// `explicit` is the `--lang` given on the command line: it wins over a letter's default,
+/// the language the citizen wrote in.
+pub fn run(global: &Global, cmd: ReportCmd, explicit: Option<Language>) -> Result<ExitCode> {
     let api = connect_or_open(global)?;
     let api = &*api;
     let lang = lang(global);
@@ -129,23 +192,35 @@ pub fn run(global: &Global, cmd: ReportCmd) -> Result<ExitCode> {
             case,
             log,
             format,
+            out,
         } => {
+            let mut letter_lang = explicit;
             let mut ids = subjects
                 .iter()
                 .map(|s| SubjectId::parse(s))
                 .collect::<Result<Vec<_>, _>>()?;
             if let Some(c) = case {
                 let r = parse_ref(&c)?;
-                ids.extend(request_subjects(&live_case(api, r)?)?);
+                let request = live_case(api, r)?;
+                letter_lang = letter_lang.or(Some(request.enquiry.language));
+                ids.extend(request_subjects(&request)?);
             }
             if ids.is_empty() {
                 bail!("name the person: --subject cpr:DDMMYY-SSSS | email:ADDRESS | \"name:NAME|ADDRESS\", or --case REF of their access request");
             }
             ids.sort();
             ids.dedup();
-            let report = access(api, &ids, lang, log)?;
-            print_unmasked(format, &report, report::access_markdown)?;
-            dpo_mentions(api, &ids, &report, format)?;
+            let letter_lang = letter_lang.unwrap_or(lang);
+            let report = access(api, &ids, letter_lang, log)?;
+            write_letter(
+                format,
+                out.as_deref(),
+                &report,
+                report::access_markdown,
+                letter_lang,
+                false,
+            )?;
+            dpo_mentions(api, &ids, &report, format == LetterFormat::Json)?;
         }
         ReportCmd::Ropa { format } => {
             let r = report::ropa(api.policy(), lang, today(api));
@@ -216,9 +291,14 @@ pub fn run(global: &Global, cmd: ReportCmd) -> Result<ExitCode> {
             let r = report::deadlines(&cases, lang, day);
             print(format, &r, report::deadlines_markdown)?;
         }
-        ReportCmd::Ruling { reference, format } => {
+        ReportCmd::Ruling {
+            reference,
+            format,
+            out,
+        } => {
             let r = parse_ref(&reference)?;
             let case = live_case(api, r)?;
+            let lang = explicit.unwrap_or(case.enquiry.language);
             let letter = report::ruling_letter(api.policy(), &case, lang).ok_or_else(|| {
                 anyhow!("{r} has no decision yet: decide it first (`triage case {r} decide …`)")
             })?;
@@ -228,10 +308,32 @@ pub fn run(global: &Global, cmd: ReportCmd) -> Result<ExitCode> {
                     what: format!("ruling on {r}"),
                 },
             )?;
-            print(format, &letter, report::ruling_markdown)?;
+            write_letter(
+                format,
+                out.as_deref(),
+                &letter,
+                report::ruling_markdown,
+                lang,
+                true,
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A letter holds personal data: only its owner may read the file.
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| anyhow!("cannot write {}: {}", path.display(), e))?;
+    f.write_all(bytes)
+        .map_err(|e| anyhow!("cannot write {}: {}", path.display(), e))?;
+    Ok(())
 }
 
 fn roles(api: &dyn Api) -> String {
@@ -290,7 +392,7 @@ pub fn access(
 pub fn access_for_request(
     api: &dyn Api,
     reference: Reference,
-    lang: Language,
+    lang: Option<Language>,
 ) -> Result<AccessReport> {
     crate::store::access_report::access_for_request(api, reference, lang).map_err(|e| anyhow!(e))
 }
@@ -299,12 +401,7 @@ pub use crate::store::access_report::access_report_what;
 
 /// For the DPO, on stderr so it never lands in the letter on stdout: other cases whose text
 /// mentions the person (name, address, CPR number, e-mail), to review before answering.
-fn dpo_mentions(
-    api: &dyn Api,
-    ids: &[SubjectId],
-    report: &AccessReport,
-    format: Format,
-) -> Result<()> {
+fn dpo_mentions(api: &dyn Api, ids: &[SubjectId], report: &AccessReport, json: bool) -> Result<()> {
     let own: Vec<Reference> = report
         .cases
         .iter()
@@ -312,7 +409,7 @@ fn dpo_mentions(
         .collect();
     let hits = crate::search::mentions::mentioning(api, ids, &own)?;
     let mut err = std::io::stderr().lock();
-    if matches!(format, Format::Json) {
+    if json {
         writeln!(
             err,
             "{}",

@@ -47,6 +47,21 @@ pub struct Authority {
     pub supervisory_authority: String,
     #[serde(default)]
     pub security_measures: Vec<String>,
+    /// The same measures in Danish, for a Danish Art. 30 record (the English ones are used
+    /// when these are missing).
+    #[serde(default)]
+    pub security_measures_da: Vec<String>,
+    /// The authority's English name inside a sentence ("the Ministry of …"); by default
+    /// "the " and `name_en`.
+    #[serde(default)]
+    pub name_en_in_text: Option<String>,
+    /// Who signs letters (name), and their title in each language: the letters' closing.
+    #[serde(default)]
+    pub signer: String,
+    #[serde(default)]
+    pub signer_title_en: String,
+    #[serde(default)]
+    pub signer_title_da: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

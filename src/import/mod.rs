@@ -279,7 +279,7 @@ fn read_jsonl_line(raw: &[u8], line: usize, file: &Path) -> Result<Option<Record
     if text.trim().is_empty() {
         return Ok(None);
     }
-    let enquiry: Enquiry = serde_json::from_str(text).map_err(|e| format!("{e}"))?;
+    let enquiry: Enquiry = serde_json::from_str(text).map_err(|e| jsonl_problem(text, &e))?;
     let enquiry = clean(enquiry)?;
     Ok(Some(Record {
         enquiry,
@@ -287,6 +287,89 @@ fn read_jsonl_line(raw: &[u8], line: usize, file: &Path) -> Result<Option<Record
         what: format!("line {line}"),
         flags: Vec::new(),
     }))
+}
+
+/// Why a line is not an enquiry, naming the field and the form expected; only on the error
+/// path, so the common case parses once.
+fn jsonl_problem(text: &str, e: &serde_json::Error) -> String {
+    use crate::domain::sanitize::sanitize_line;
+    let value: serde_json::Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(_) => return format!("not a JSON object ({e})"),
+    };
+    let Some(obj) = value.as_object() else {
+        return "not a JSON object: each line must be one enquiry {\"received\": …, \"sender\": …}"
+            .into();
+    };
+    let shown = |v: &serde_json::Value| {
+        let s = v.to_string();
+        let s = if s.chars().count() > 60 {
+            format!("{}…", s.chars().take(60).collect::<String>())
+        } else {
+            s
+        };
+        sanitize_line(&s).into_owned()
+    };
+    if let Some(v) = obj.get("received") {
+        let ok = v
+            .as_str()
+            .is_some_and(|s| chrono::DateTime::parse_from_rfc3339(s).is_ok());
+        if !ok {
+            return format!(
+                "\"received\": {} is not a date-time like 2026-11-30T09:14:00+01:00",
+                shown(v)
+            );
+        }
+    }
+    for (field, form) in [
+        (
+            "channel",
+            "one of e-boks, email, letter, phone, contact-form, in-person",
+        ),
+        ("language", "da or en"),
+        (
+            "right",
+            "one of access, rectification, erasure, restriction, objection",
+        ),
+    ] {
+        if let Some(v) = obj.get(field) {
+            let mut one = serde_json::Map::new();
+            one.insert(field.to_string(), v.clone());
+            let alone = serde_json::Value::Object(one);
+            let probe = match field {
+                "channel" => serde_json::from_value::<ChannelProbe>(alone).is_ok(),
+                "language" => serde_json::from_value::<LanguageProbe>(alone).is_ok(),
+                _ => serde_json::from_value::<RightProbe>(alone).is_ok(),
+            };
+            if !probe {
+                return format!("\"{field}\": {} is not {form}", shown(v));
+            }
+        }
+    }
+    let message = e.to_string();
+    // serde_json ends with "at line 1 column N": the line is the file's line, said already.
+    let message = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(&message)
+        .to_string();
+    sanitize_line(&message).into_owned()
+}
+
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct ChannelProbe {
+    channel: crate::domain::enquiry::Channel,
+}
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct LanguageProbe {
+    language: crate::domain::enquiry::Language,
+}
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct RightProbe {
+    right: Option<crate::domain::enquiry::RightKind>,
 }
 
 /// Parses one RFC 5322 message into an enquiry, received now when it carries no

@@ -314,7 +314,6 @@ fn report_dir() -> Option<PathBuf> {
 fn write_access_report(
     api: &dyn Api,
     reference: crate::domain::enquiry::Reference,
-    lang: crate::domain::enquiry::Language,
 ) -> Result<PathBuf, String> {
     use crate::store::access_report::{access_for_request, access_report_what, request_subjects};
     let case = api.case(reference).map_err(|e| e.to_string())?;
@@ -322,7 +321,8 @@ fn write_access_report(
         Some(c) => request_subjects(c)?,
         None => return Err(format!("{reference} is not a live case")),
     };
-    let report = access_for_request(api, reference, lang)?;
+    // In the request's language, whatever the interface speaks (Art. 12(1): intelligible).
+    let report = access_for_request(api, reference, None)?;
     // The read is on the record before anything is written out.
     let what = access_report_what(&ids, &report);
     api.log_access(
@@ -400,8 +400,7 @@ pub fn perform(api: &dyn Api, effect: Effect) -> Vec<Action> {
             Ok(()) => Vec::new(),
             Err(e) => failed(e),
         },
-        Effect::AccessReport { reference, lang } => match write_access_report(api, reference, lang)
-        {
+        Effect::AccessReport { reference, lang } => match write_access_report(api, reference) {
             Ok(path) => {
                 let l = match lang {
                     crate::domain::enquiry::Language::Da => Lang::Da,

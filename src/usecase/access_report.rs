@@ -25,11 +25,12 @@ pub fn request_subjects(case: &Case) -> Result<Vec<SubjectId>, String> {
 
 /// The access answer for the requester of `reference`, through the subject index: for
 /// the interface, which speaks the `Api` and may be a client of the server. The caller
-/// logs the read with `Access::Report` (see `access_report_what`).
+/// logs the read with `Access::Report` (see `access_report_what`). The answer is in the
+/// request's language unless `lang` names another.
 pub fn access_for_request(
     api: &dyn Api,
     reference: Reference,
-    lang: Language,
+    lang: Option<Language>,
 ) -> Result<AccessReport, String> {
     let request = match api.case(reference).map_err(|e| e.to_string())? {
         Some(CaseRecord::Live(c)) => c,
@@ -37,6 +38,7 @@ pub fn access_for_request(
         None => return Err(format!("no case {reference}")),
     };
     let ids = request_subjects(&request)?;
+    let lang = lang.unwrap_or(request.enquiry.language);
     let cases = subject_cases(api, &ids)?;
     Ok(report::access_report(
         api.policy(),
