@@ -1,5 +1,5 @@
 //! The sled store: every command is one transaction that writes the case, its event, the
-//! audit entry and the indexes together, then flushes before anyone is told "saved".
+//! audit entry and the indexes together, then syncs its journal before anyone is told "saved".
 
 pub mod access_report;
 pub mod api;
@@ -13,6 +13,7 @@ pub mod highwater;
 pub mod journal;
 pub mod lifecycle;
 pub mod recovery;
+pub mod rollforward;
 
 use crate::domain::calendar::Calendar;
 use crate::domain::case::{Case, CaseRecord, Stamp, Status, Suggestion};
@@ -545,6 +546,7 @@ impl Store {
             journal: std::sync::Mutex::new(durability::Journal {
                 writer,
                 hw: expected.clone().unwrap_or_default(),
+                settled: std::time::Instant::now(),
             }),
             settled: std::sync::atomic::AtomicBool::new(false),
         };
@@ -1349,7 +1351,6 @@ impl Store {
             }
             Ok(())
         })?;
-        self.db.flush()?;
         Ok(())
     }
 
