@@ -147,6 +147,13 @@ enum Cmd {
     Restore {
         /// The backup file to restore
         file: PathBuf,
+        /// Then replay the journal records written after the backup, from this journal (or
+        /// store) directory, e.g. the damaged store's: every acknowledged command comes back
+        #[arg(long, value_name = "DIR")]
+        journal: Option<PathBuf>,
+        /// With --journal: replay up to a damaged record instead of refusing
+        #[arg(long, requires = "journal")]
+        until_damage: bool,
     },
     /// Read every value of the store (or of a backup), check indexes and the audit chain; changes nothing
     Check {
@@ -408,7 +415,11 @@ fn main() -> ExitCode {
             action: AuditCmd::Log { case, json },
         }) => cli::audit_log(&global, case.as_deref(), json),
         Some(Cmd::Backup { file }) => cli::backup(&global, &file),
-        Some(Cmd::Restore { file }) => cli::restore(&global, &file),
+        Some(Cmd::Restore {
+            file,
+            journal,
+            until_damage,
+        }) => cli::restore(&global, &file, journal.as_deref(), until_damage),
         Some(Cmd::Search { query, json, limit }) => cli::search::run(&global, &query, json, limit),
         Some(Cmd::Check { backup, json }) => cli::check(&global, backup.as_deref(), json),
         Some(Cmd::Retention {

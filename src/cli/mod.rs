@@ -1438,9 +1438,25 @@ pub fn backup(global: &Global, file: &Path) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn restore(global: &Global, file: &Path) -> Result<ExitCode> {
+pub fn restore(
+    global: &Global,
+    file: &Path,
+    journal: Option<&Path>,
+    until_damage: bool,
+) -> Result<ExitCode> {
     let db = db_path(global)?;
-    let s = Store::restore(file, &db)?;
+    let s = match journal {
+        Some(j) => {
+            let roll = crate::store::rollforward::RollForward {
+                journal: j.to_path_buf(),
+                until_damage,
+            };
+            let (s, r) = Store::restore_rolled_forward(file, &db, &roll)?;
+            recover::say_rolled_forward(&r);
+            s
+        }
+        None => Store::restore(file, &db)?,
+    };
     let store = Store::open(&db)?;
     let v = store.verify_audit()?;
     println!(

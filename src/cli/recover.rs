@@ -29,3 +29,35 @@ pub fn run(global: &Global) -> Result<ExitCode> {
     );
     Ok(ExitCode::SUCCESS)
 }
+
+/// What `restore --journal` replayed after the backup.
+pub fn say_rolled_forward(r: &crate::store::rollforward::RolledForward) {
+    if let Some((segment, offset, bytes)) = &r.torn {
+        println!(
+            "left out a half-written last journal record ({bytes} bytes at byte {offset} of {}): it was never acknowledged",
+            segment.display()
+        );
+    }
+    if r.records == 0 {
+        println!(
+            "the journal in {} holds nothing after the backup's record {}",
+            r.journal.display(),
+            r.backup_record
+        );
+    } else {
+        println!(
+            "replayed journal records {}–{} from {} after the backup's record {} ({} erasures among them)",
+            r.backup_record + 1,
+            r.last,
+            r.journal.display(),
+            r.backup_record,
+            r.erasures
+        );
+    }
+    if let Some(damage) = &r.stopped {
+        println!(
+            "warning: stopped before a damaged record: {damage}; commands after record {} are not restored",
+            r.last
+        );
+    }
+}

@@ -45,6 +45,11 @@ pub enum BackupError {
     Damaged(std::path::PathBuf, String),
     #[error("{}: a store already exists there; restore into a new path", .0.display())]
     TargetExists(std::path::PathBuf),
+    #[error("{}: cannot roll the backup forward with this journal: {why}; nothing was restored", .journal.display())]
+    RollForward {
+        journal: std::path::PathBuf,
+        why: String,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -84,6 +89,7 @@ impl Store {
         let _quiet = self.gate.write().unwrap_or_else(|p| p.into_inner());
         // Taken while commits wait, so it is the head of exactly what the copy holds.
         let head = self.audit_head()?.to_string();
+        let journal = self.journal_seq()?;
         let tmp = path.with_extension("partial");
         let file = std::fs::File::create(&tmp).map_err(io(&tmp))?;
         let mut w = Hashing {
@@ -131,12 +137,23 @@ impl Store {
             checksum: super::audit::hex(&checksum),
             head: Some(head),
         };
-        write_manifest(path, &summary)?;
+        write_manifest(path, &summary, journal)?;
         Ok(summary)
     }
 
     /// Restores a backup into a new store at `db` after checking its checksum whole.
     pub fn restore(backup: &Path, db: &Path) -> Result<BackupSummary, BackupError> {
+        Store::restore_then(backup, db, |_, _| false, |_| Ok(()))
+    }
+
+    /// As `restore`, leaving out the entries `skip` names (tree index in `TREES`, key), and
+    /// running `then` on the restored store before its journal is begun.
+    pub(super) fn restore_then(
+        backup: &Path,
+        db: &Path,
+        skip: impl Fn(usize, &[u8]) -> bool,
+        then: impl FnOnce(&Store) -> Result<(), StoreError>,
+    ) -> Result<BackupSummary, BackupError> {
         let summary = read_backup(backup, |_, _, _| Ok(()))?;
         if db.exists() && std::fs::read_dir(db).map_err(io(db))?.next().is_some() {
             return Err(BackupError::TargetExists(db.to_path_buf()));
@@ -148,9 +165,12 @@ impl Store {
             .collect::<Result<_, _>>()
             .map_err(StoreError::from)?;
         read_backup(backup, |tree, k, v| {
-            trees[tree].insert(k, v).map_err(StoreError::from)?;
+            if !skip(tree, k) {
+                trees[tree].insert(k, v).map_err(StoreError::from)?;
+            }
             Ok(())
         })?;
+        then(&store)?;
         // The restored keys were written past the journal: it starts anew from them.
         store.rebase_journal()?;
         store.flush()?;
@@ -212,14 +232,14 @@ pub fn read_backup(
 /// A few lines of text beside the backup: what it holds and the audit head it carries, so
 /// the head can be kept with the backup's records and checked later
 /// (`triage audit verify --against "$(grep triage-audit-head FILE.manifest)"`).
-fn write_manifest(backup: &Path, summary: &BackupSummary) -> Result<(), BackupError> {
+fn write_manifest(backup: &Path, summary: &BackupSummary, journal: u64) -> Result<(), BackupError> {
     let path = manifest_path(backup);
     let name = backup
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let text = format!(
-        "triage backup manifest\nfile {}\nentries {}\nbytes {}\nblake3 {}\n{}\n",
+        "triage backup manifest\nfile {}\nentries {}\nbytes {}\nblake3 {}\njournal record {journal} (`triage restore --journal` replays what came after it)\n{}\n",
         crate::domain::sanitize::sanitize_line(&name),
         summary.entries,
         summary.bytes,

@@ -18,10 +18,17 @@ pub(super) const JOURNAL_SEQ: &[u8] = b"journal-seq";
 /// A snapshot record holds about this many bytes of keys and values.
 const SNAPSHOT_RECORD_BYTES: usize = 4 * 1024 * 1024;
 
+/// How often, at most, a commit also flushes sled and moves the high-water record. The
+/// journal's fdatasync is what makes a commit durable; sled's own flush (and its background
+/// flusher) only spares a replay, and the record may lag what sled holds, never lead it.
+const SETTLE_EVERY: std::time::Duration = std::time::Duration::from_millis(1000);
+
 /// The journal writer and the high-water record it keeps up to date; one commit at a time.
 pub(super) struct Journal {
     pub writer: Writer,
     pub hw: HighWater,
+    /// When sled was last flushed and the record moved.
+    pub settled: std::time::Instant,
 }
 
 /// A tree inside a transaction that notes every write for the journal.
@@ -63,14 +70,28 @@ pub(super) fn tree_id(name: &str) -> u8 {
     TREES.iter().position(|t| *t == name).expect("a known tree") as u8
 }
 
+/// Whether a write is a case's tombstone.
+pub(super) fn is_tombstone(o: &Op) -> bool {
+    o.tree == 0
+        && o.value
+            .as_deref()
+            .is_some_and(|v| matches!(codec::decode(v), Ok(CaseRecord::Erased(_))))
+}
+
 /// Whether a write set erases a case (writes a tombstone): then the journal is rewritten.
 fn erases(ops: &[Op]) -> bool {
-    ops.iter().any(|o| {
-        o.tree == 0
-            && o.value
-                .as_deref()
-                .is_some_and(|v| matches!(codec::decode(v), Ok(CaseRecord::Erased(_))))
-    })
+    ops.iter().any(is_tombstone)
+}
+
+/// What the journal's rewrite after an erasure takes out (see `journal::Erasure`).
+fn erasure_scope() -> journal::Erasure {
+    journal::Erasure {
+        is_tombstone,
+        per_case: ["events", "access", "drafts", "queue"]
+            .into_iter()
+            .map(tree_id)
+            .collect(),
+    }
 }
 
 /// Applies a record's writes to sled's trees (in `TREES` order).
@@ -250,7 +271,7 @@ fn copy_sled_files(from: &Path, to: &Path) -> std::io::Result<()> {
 }
 
 impl Store {
-    fn trees(&self) -> [&sled::Tree; 10] {
+    pub(super) fn trees(&self) -> [&sled::Tree; 10] {
         [
             &self.cases,
             &self.events,
@@ -326,14 +347,14 @@ impl Store {
             self.db.flush()?;
         }
         if let Some(seq) = j.writer.pending_scrub() {
-            j.writer.scrub(seq).map_err(journal_err)?;
+            j.writer.scrub(seq, &erasure_scope()).map_err(journal_err)?;
         }
         // Not synced: losing it to a power cut leaves the record before, whose digests no
         // longer match the files, so the next open checks a copy either way.
         self.note_highwater(&mut j, false)
     }
 
-    fn journal_seq(&self) -> Result<u64, StoreError> {
+    pub(super) fn journal_seq(&self) -> Result<u64, StoreError> {
         Ok(self
             .meta
             .get(JOURNAL_SEQ)?
@@ -348,7 +369,8 @@ impl Store {
         for (_, seg) in journal::segments(j.writer.dir()).map_err(journal_err)? {
             let _ = std::fs::remove_file(seg);
         }
-        let (writer, _) = Writer::open(&self.path.join(journal::DIR)).map_err(journal_err)?;
+        let (mut writer, _) = Writer::open(&self.path.join(journal::DIR)).map_err(journal_err)?;
+        writer.start_at(self.journal_seq()? + 1);
         j.writer = writer;
         let mut ops = Vec::new();
         let mut bytes = 0usize;
@@ -388,6 +410,7 @@ impl Store {
 
     /// Brings the high-water record up to what sled now holds durably.
     fn note_highwater(&self, j: &mut Journal, durable: bool) -> Result<(), StoreError> {
+        j.settled = std::time::Instant::now();
         let head: Head = match self.meta.get(HEAD)? {
             Some(b) => codec::decode(&b).map_err(StoreError::corrupt("the audit head"))?,
             None => Head::default(),
@@ -453,11 +476,12 @@ impl Store {
         }
         let sync = self.flush_each.load(std::sync::atomic::Ordering::Relaxed);
         j.writer.append(ops, sync).map_err(journal_err)?;
-        if sync {
+        // An erasure's rewrite needs sled to hold the erasure durably first.
+        if sync && (erasure || j.settled.elapsed() >= SETTLE_EVERY) {
             self.db.flush()?;
             self.note_highwater(j, false)?;
             if erasure {
-                j.writer.scrub(seq).map_err(journal_err)?;
+                j.writer.scrub(seq, &erasure_scope()).map_err(journal_err)?;
             }
         }
         Ok(())
@@ -506,7 +530,7 @@ impl Store {
         j.writer.sync().map_err(journal_err)?;
         self.db.flush()?;
         if let Some(seq) = j.writer.pending_scrub() {
-            j.writer.scrub(seq).map_err(journal_err)?;
+            j.writer.scrub(seq, &erasure_scope()).map_err(journal_err)?;
         }
         self.note_highwater(&mut j, false)
     }

@@ -1,5 +1,5 @@
 //! The sled store: every command is one transaction that writes the case, its event, the
-//! audit entry and the indexes together, then flushes before anyone is told "saved".
+//! audit entry and the indexes together, then syncs its journal before anyone is told "saved".
 
 /// Moved above the `Api` (see `usecase`); kept here for the paths that name it.
 pub use crate::usecase::access_report;
@@ -16,6 +16,7 @@ pub mod highwater;
 pub mod journal;
 pub mod lifecycle;
 pub mod recovery;
+pub mod rollforward;
 
 use crate::domain::calendar::Calendar;
 use crate::domain::case::{Case, CaseRecord, Stamp, Status, Suggestion};
@@ -551,6 +552,7 @@ impl Store {
             journal: std::sync::Mutex::new(durability::Journal {
                 writer,
                 hw: expected.clone().unwrap_or_default(),
+                settled: std::time::Instant::now(),
             }),
             settled: std::sync::atomic::AtomicBool::new(false),
         };
@@ -1358,7 +1360,6 @@ impl Store {
             }
             Ok(())
         })?;
-        self.db.flush()?;
         Ok(())
     }
 
