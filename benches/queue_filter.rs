@@ -77,18 +77,18 @@ fn main() {
                     update(&mut app, Action::Filter);
                     for ch in setup.chars() {
                         update(&mut app, Action::InputChar(ch));
-                        while app.searching() {
-                            app.search_step();
+                        while app.queue.searching() {
+                            app.queue.search_step();
                         }
                     }
                     let t = Instant::now();
                     update(&mut app, Action::InputChar(key));
-                    while app.searching() && (whole || app.list.is_empty()) {
-                        app.search_step();
+                    while app.queue.searching() && (whole || app.queue.list.is_empty()) {
+                        app.queue.search_step();
                     }
                     total += t.elapsed();
-                    while app.searching() {
-                        app.search_step();
+                    while app.queue.searching() {
+                        app.queue.search_step();
                     }
                 }
                 total
@@ -119,7 +119,7 @@ fn main() {
         b.iter(|| {
             update(&mut app, Action::ShowView(View::New));
             update(&mut app, Action::ShowView(View::All));
-            app.list.len()
+            app.queue.list.len()
         })
     });
     c.final_summary();

@@ -44,9 +44,10 @@ fn esc(api: &Embedded, app: &mut App) {
 fn open_first(api: &Embedded, app: &mut App, view: View, status: Status) -> Reference {
     dispatch(api, app, Action::ShowView(view));
     let pos = app
+        .queue
         .list
         .iter()
-        .position(|&i| app.rows[i].status == status)
+        .position(|&i| app.queue.rows[i].status == status)
         .expect("such a case in the demo");
     for _ in 0..pos {
         dispatch(api, app, Action::Down);
@@ -261,10 +262,11 @@ fn classify_confirms_every_suggestion_with_one_key() {
     let mut app = app(&api, Lang::En, (120, 40));
     dispatch(&api, &mut app, Action::ShowView(View::New));
     let pos = app
+        .queue
         .list
         .iter()
         .position(|&i| {
-            let r = app.rows[i].reference;
+            let r = app.queue.rows[i].reference;
             api.case(r)
                 .unwrap()
                 .unwrap()
@@ -311,21 +313,21 @@ fn marks_out_of_view_are_said_and_taking_them_asks() {
     let mut app = app(&api, Lang::En, (120, 40));
     dispatch(&api, &mut app, Action::ShowView(View::New));
     // Mark two unassigned new cases, then look at another view.
-    let free: Vec<usize> = (0..app.list.len())
-        .filter(|&p| app.rows[app.list[p]].assignee().is_none())
+    let free: Vec<usize> = (0..app.queue.list.len())
+        .filter(|&p| app.queue.rows[app.queue.list[p]].assignee().is_none())
         .take(2)
         .collect();
     assert_eq!(free.len(), 2, "two unassigned new cases");
     for &p in &free {
-        app.selected = p;
+        app.queue.selected = p;
         dispatch(&api, &mut app, Action::Mark);
     }
-    assert_eq!(app.marks_out_of_view(), 0);
+    assert_eq!(app.queue.marks_out_of_view(), 0);
     dispatch(&api, &mut app, Action::ShowView(View::Routed));
-    assert_eq!(app.marks_out_of_view(), 2);
+    assert_eq!(app.queue.marks_out_of_view(), 2);
     let shown = format!("{:?}", screen(&app));
     assert!(shown.contains("2 marked (2 not in view)"), "{shown}");
-    let marked: Vec<Reference> = app.marks.iter().copied().collect();
+    let marked: Vec<Reference> = app.queue.marks.iter().copied().collect();
     keys(&api, &mut app, "t");
     match &app.overlay {
         Some(Overlay::Confirm { prompt, .. }) => {
@@ -496,11 +498,12 @@ fn assign_withdraw_and_decide_pick_then_write_then_confirm() {
     let r = *requests.first().expect("an undecided request in the demo");
     dispatch(&api, &mut app, Action::ShowView(View::All));
     let pos = app
+        .queue
         .list
         .iter()
-        .position(|&i| app.rows[i].reference == r)
+        .position(|&i| app.queue.rows[i].reference == r)
         .unwrap();
-    app.selected = pos;
+    app.queue.selected = pos;
     enter(&api, &mut app);
     keys(&api, &mut app, "D");
     down(&api, &mut app);
@@ -538,15 +541,20 @@ fn bulk_classify_counts_suggestions_and_confirms_each_cases_own() {
     let (_dir, api) = common::interface::demo_api();
     let mut app = app(&api, Lang::En, (120, 40));
     dispatch(&api, &mut app, Action::ShowView(View::New));
-    let with: Vec<usize> = (0..app.list.len())
-        .filter(|&p| app.rows[app.list[p]].badges.iter().any(|(_, ok)| !ok))
+    let with: Vec<usize> = (0..app.queue.list.len())
+        .filter(|&p| {
+            app.queue.rows[app.queue.list[p]]
+                .badges
+                .iter()
+                .any(|(_, ok)| !ok)
+        })
         .take(2)
         .collect();
     assert_eq!(with.len(), 2, "two new cases with suggestions");
     let mut marked = Vec::new();
     for &p in &with {
-        app.selected = p;
-        marked.push(app.rows[app.list[p]].reference);
+        app.queue.selected = p;
+        marked.push(app.queue.rows[app.queue.list[p]].reference);
         dispatch(&api, &mut app, Action::Mark);
     }
     keys(&api, &mut app, "c");

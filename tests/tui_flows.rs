@@ -62,10 +62,11 @@ fn opening_and_revealing_are_audited_before_the_text_is_drawn() {
     // A case whose text holds a CPR number.
     dispatch(&api, &mut app, Action::ShowView(View::All));
     let pos = app
+        .queue
         .list
         .iter()
         .position(|&i| {
-            let r = app.rows[i].reference;
+            let r = app.queue.rows[i].reference;
             let case = api.case(r).unwrap().unwrap();
             case.live()
                 .is_some_and(|c| !triage::domain::detect::find_cprs(&c.enquiry.body).is_empty())
@@ -111,7 +112,7 @@ fn a_filter_is_logged_once_on_enter_not_per_keystroke() {
     let before = reads(&api).len();
     type_text(&api, &mut app, "/åse");
     assert!(matches!(app.overlay, Some(Overlay::Filter { .. })));
-    assert_eq!(app.filter, "åse");
+    assert_eq!(app.queue.filter, "åse");
     assert_eq!(reads(&api).len(), before, "typing logs nothing");
     key(&api, &mut app, Key::plain(Code::Enter));
     assert_eq!(
@@ -125,7 +126,7 @@ fn a_filter_is_logged_once_on_enter_not_per_keystroke() {
     );
     // Esc in the queue clears it again.
     key(&api, &mut app, Key::plain(Code::Esc));
-    assert!(app.filter.is_empty());
+    assert!(app.queue.filter.is_empty());
 }
 
 #[test]
@@ -134,14 +135,15 @@ fn taking_and_releasing_are_saved_and_releasing_asks_first() {
     let mut app = app(&api);
     dispatch(&api, &mut app, Action::ShowView(View::New));
     let pos = app
+        .queue
         .list
         .iter()
-        .position(|&i| app.rows[i].assignee().is_none())
+        .position(|&i| app.queue.rows[i].assignee().is_none())
         .expect("an unassigned new case");
     for _ in 0..pos {
         dispatch(&api, &mut app, Action::Down);
     }
-    let r = app.selected_row().unwrap().reference;
+    let r = app.queue.selected_row().unwrap().reference;
     key(&api, &mut app, Key::char('t'));
     let case = api.case(r).unwrap().unwrap();
     assert_eq!(case.live().unwrap().assignee.as_deref(), Some("tester"));
@@ -150,7 +152,7 @@ fn taking_and_releasing_are_saved_and_releasing_asks_first() {
         format!("saved {r}"),
         "the status bar says it is saved"
     );
-    assert!(app.counts[View::Mine.index()] > 0);
+    assert!(app.queue.counts[View::Mine.index()] > 0);
 
     // Release: a question first; no changes nothing.
     key(&api, &mut app, Key::char('T'));
@@ -169,18 +171,18 @@ fn marks_take_every_marked_case_each_with_its_own_command() {
     let (_dir, api) = setup();
     let mut app = app(&api);
     dispatch(&api, &mut app, Action::ShowView(View::New));
-    let free: Vec<usize> = (0..app.list.len())
-        .filter(|&p| app.rows[app.list[p]].assignee().is_none())
+    let free: Vec<usize> = (0..app.queue.list.len())
+        .filter(|&p| app.queue.rows[app.queue.list[p]].assignee().is_none())
         .take(3)
         .collect();
     assert_eq!(free.len(), 3);
     let mut refs = Vec::new();
     for p in free {
-        app.selected = p;
-        refs.push(app.selected_row().unwrap().reference);
+        app.queue.selected = p;
+        refs.push(app.queue.selected_row().unwrap().reference);
         key(&api, &mut app, Key::char(' '));
     }
-    assert_eq!(app.marks.len(), 3);
+    assert_eq!(app.queue.marks.len(), 3);
     key(&api, &mut app, Key::char('t'));
     for r in refs {
         let c = api.case(r).unwrap().unwrap();
@@ -190,7 +192,7 @@ fn marks_take_every_marked_case_each_with_its_own_command() {
     key(&api, &mut app, Key::char('u'));
     assert!(matches!(app.overlay, Some(Overlay::Confirm { .. })));
     key(&api, &mut app, Key::plain(Code::Enter));
-    assert!(app.marks.is_empty());
+    assert!(app.queue.marks.is_empty());
 }
 
 #[test]
@@ -200,13 +202,19 @@ fn a_refused_command_shows_the_stores_reason() {
     dispatch(&api, &mut app, Action::ShowView(View::All));
     // A case that is closed: taking it is refused by the store.
     let pos = app
+        .queue
         .list
         .iter()
-        .position(|&i| !app.rows[i].status.is_open())
+        .position(|&i| !app.queue.rows[i].status.is_open())
         .unwrap();
-    app.selected = pos;
-    let r = app.selected_row().unwrap().reference;
-    let held = app.selected_row().unwrap().assignee().map(String::from);
+    app.queue.selected = pos;
+    let r = app.queue.selected_row().unwrap().reference;
+    let held = app
+        .queue
+        .selected_row()
+        .unwrap()
+        .assignee()
+        .map(String::from);
     key(&api, &mut app, Key::char('t'));
     if held.is_some() && held.as_deref() != Some("tester") {
         key(&api, &mut app, Key::char('y'));
@@ -224,14 +232,14 @@ fn sequences_and_unknown_keys() {
     let mut app = app(&api);
     dispatch(&api, &mut app, Action::ShowView(View::All));
     type_text(&api, &mut app, "jjj");
-    assert_eq!(app.selected, 3);
+    assert_eq!(app.queue.selected, 3);
     type_text(&api, &mut app, "gg");
-    assert_eq!(app.selected, 0);
+    assert_eq!(app.queue.selected, 0);
     // "g" then "j": the sequence is dropped and j still moves.
     type_text(&api, &mut app, "gj");
-    assert_eq!(app.selected, 1);
+    assert_eq!(app.queue.selected, 1);
     type_text(&api, &mut app, "G");
-    assert_eq!(app.selected, app.list.len() - 1);
+    assert_eq!(app.queue.selected, app.queue.list.len() - 1);
     // Keys bound nowhere do nothing.
     type_text(&api, &mut app, "zZ");
     assert!(!app.quit);
@@ -252,11 +260,12 @@ use triage::tui::dialog::{RouteStep, Stored};
 fn select(api: &Embedded, app: &mut App, r: Reference) {
     dispatch(api, app, Action::ShowView(View::All));
     let pos = app
+        .queue
         .list
         .iter()
-        .position(|&i| app.rows[i].reference == r)
+        .position(|&i| app.queue.rows[i].reference == r)
         .expect("the case is in the queue");
-    app.selected = pos;
+    app.queue.selected = pos;
 }
 
 fn live(api: &Embedded, r: Reference) -> Case {
@@ -385,9 +394,9 @@ fn classify_on_marked_cases_gives_each_its_own_command() {
     let (_dir, api) = setup();
     let mut app = app(&api);
     dispatch(&api, &mut app, Action::ShowView(View::New));
-    let refs: Vec<Reference> = app.list[..2]
+    let refs: Vec<Reference> = app.queue.list[..2]
         .iter()
-        .map(|&i| app.rows[i].reference)
+        .map(|&i| app.queue.rows[i].reference)
         .collect();
     type_text(&api, &mut app, "  ");
     key(&api, &mut app, Key::char('c'));
@@ -858,10 +867,15 @@ fn changes_by_others_update_only_their_rows() {
             api.now(),
         )
         .unwrap();
-    let rows_before = app.rows.len();
+    let rows_before = app.queue.rows.len();
     let reads_before = reads(&api).len();
     dispatch(&api, &mut app, triage::tui::changed_cases(&api, &[r]));
-    let row = app.rows.iter().find(|row| row.reference == r).unwrap();
+    let row = app
+        .queue
+        .rows
+        .iter()
+        .find(|row| row.reference == r)
+        .unwrap();
     assert_eq!(row.assignee(), Some("anne"));
     let open = app.case.as_ref().unwrap();
     assert_eq!(
@@ -872,13 +886,14 @@ fn changes_by_others_update_only_their_rows() {
         open.events.iter().any(|e| e.actor == "anne"),
         "the history shows the colleague's change"
     );
-    assert_eq!(app.rows.len(), rows_before);
+    assert_eq!(app.queue.rows.len(), rows_before);
     assert_eq!(
         reads(&api).len(),
         reads_before,
         "a pushed change is not a read by this user"
     );
     let other = app
+        .queue
         .rows
         .iter()
         .find(|row| row.reference != r)
@@ -892,8 +907,8 @@ fn changes_by_others_update_only_their_rows() {
             gone: vec![other],
         },
     );
-    assert_eq!(app.rows.len(), rows_before - 1);
-    assert!(app.rows.iter().all(|row| row.reference != other));
+    assert_eq!(app.queue.rows.len(), rows_before - 1);
+    assert!(app.queue.rows.iter().all(|row| row.reference != other));
 }
 
 fn init(api: &Embedded) -> Init {
@@ -901,7 +916,11 @@ fn init(api: &Embedded) -> Init {
 }
 
 fn listed(app: &App) -> Vec<Reference> {
-    app.list.iter().map(|&i| app.rows[i].reference).collect()
+    app.queue
+        .list
+        .iter()
+        .map(|&i| app.queue.rows[i].reference)
+        .collect()
 }
 
 /// The list a filter gives when matched in one go, for comparison.
@@ -912,7 +931,10 @@ fn matched_at_once(api: &Embedded, filter: &str) -> Vec<Reference> {
     for c in filter.chars() {
         dispatch(api, &mut a, Action::InputChar(c));
     }
-    assert!(!a.searching(), "215 rows are matched in the first chunk");
+    assert!(
+        !a.queue.searching(),
+        "215 rows are matched in the first chunk"
+    );
     listed(&a)
 }
 
@@ -920,28 +942,28 @@ fn matched_at_once(api: &Embedded, filter: &str) -> Vec<Reference> {
 fn the_filter_matches_in_chunks_narrows_as_it_grows_and_starts_over_when_it_changes() {
     let (_d, api) = setup();
     let mut app = app(&api);
-    app.search_chunk = 20;
-    app.search_budget = None;
+    app.queue.search_chunk = 20;
+    app.queue.search_budget = None;
     dispatch(&api, &mut app, Action::ShowView(View::All));
     dispatch(&api, &mut app, Action::Filter);
     dispatch(&api, &mut app, Action::InputChar('s'));
-    assert!(app.searching(), "one chunk of 20 is not all 215 rows");
+    assert!(app.queue.searching(), "one chunk of 20 is not all 215 rows");
     let mut steps = 1;
-    let mut seen = app.list.len();
-    while app.searching() {
-        app.search_step();
+    let mut seen = app.queue.list.len();
+    while app.queue.searching() {
+        app.queue.search_step();
         steps += 1;
-        assert!(app.list.len() >= seen, "results only ever arrive");
-        seen = app.list.len();
+        assert!(app.queue.list.len() >= seen, "results only ever arrive");
+        seen = app.queue.list.len();
     }
     assert_eq!(steps, 215usize.div_ceil(20));
     let first = listed(&app);
     assert_eq!(first, matched_at_once(&api, "s"));
     // The query grew: only the earlier matches are looked at.
     dispatch(&api, &mut app, Action::InputChar('ø'));
-    assert_eq!(app.search_narrowed(), Some(first.len()));
-    while app.searching() {
-        app.search_step();
+    assert_eq!(app.queue.search_narrowed(), Some(first.len()));
+    while app.queue.searching() {
+        app.queue.search_step();
     }
     let narrowed = listed(&app);
     assert!(narrowed.len() < first.len() && !narrowed.is_empty());
@@ -951,17 +973,17 @@ fn the_filter_matches_in_chunks_narrows_as_it_grows_and_starts_over_when_it_chan
     dispatch(&api, &mut app, Action::Backspace);
     dispatch(&api, &mut app, Action::Backspace);
     dispatch(&api, &mut app, Action::InputChar('k'));
-    assert!(app.searching());
+    assert!(app.queue.searching());
     dispatch(&api, &mut app, Action::InputChar('o'));
-    assert_eq!(app.search_narrowed(), None);
-    while app.searching() {
-        app.search_step();
+    assert_eq!(app.queue.search_narrowed(), None);
+    while app.queue.searching() {
+        app.queue.search_step();
     }
     assert_eq!(listed(&app), matched_at_once(&api, "ko"));
     // Clearing the filter gives the whole view back at once.
     dispatch(&api, &mut app, Action::Cancel);
-    assert!(!app.searching());
-    assert_eq!(app.list.len(), 215);
+    assert!(!app.queue.searching());
+    assert_eq!(app.queue.list.len(), 215);
 }
 
 #[test]
@@ -969,26 +991,31 @@ fn the_queue_starts_from_its_first_page_and_loads_the_rest_between_keys() {
     let (_d, api) = setup();
     let whole = app(&api);
     let mut app = triage::tui::start(&api, init(&api)).unwrap();
-    app.page_size = 150;
+    app.queue.page_size = 150;
     dispatch(&api, &mut app, Action::Resize(80, 24));
-    assert_eq!(app.view, View::New);
-    assert!(app.loading.is_some());
+    assert_eq!(app.queue.view, View::New);
+    assert!(app.queue.loading.is_some());
     assert_eq!(
-        app.count_of(View::New),
+        app.queue.count_of(View::New),
         None,
         "no counts until everything is read"
     );
-    let new = whole.counts[View::New.index()];
-    assert_eq!(app.rows.len(), new.min(triage::tui::app::FIRST_PAGE));
+    let new = whole.queue.counts[View::New.index()];
+    assert_eq!(
+        app.queue.rows.len(),
+        new.min(triage::tui::queue::FIRST_PAGE)
+    );
     assert!(app
+        .queue
         .rows
         .iter()
         .all(|r| r.status == triage::domain::case::Status::New));
     // The first page is the most urgent: by deadline, none last.
     let dues: Vec<_> = app
+        .queue
         .list
         .iter()
-        .map(|&i| match app.rows[i].deadline {
+        .map(|&i| match app.queue.rows[i].deadline {
             triage::tui::model::Deadline::Answer { due, .. } => Some(due),
             _ => None,
         })
@@ -999,16 +1026,19 @@ fn the_queue_starts_from_its_first_page_and_loads_the_rest_between_keys() {
     // Keys work while it loads; the selection stays on its case when the rest arrives.
     dispatch(&api, &mut app, Action::Down);
     dispatch(&api, &mut app, Action::Down);
-    let chosen = app.selected_row().unwrap().reference;
+    let chosen = app.queue.selected_row().unwrap().reference;
     // Someone else takes a case while the queue loads: after one page, one of the cases
     // it read is changed, and the change must survive the rest of the load.
     assert!(triage::tui::pump(&api, &mut app));
     // Room for the whole queue was made before the first page: no row list is copied as
     // it grows.
-    let whole_rows = whole.rows.len();
-    assert!(whole_rows > app.page_size, "more than one page to read");
-    assert!(app.loading.as_ref().unwrap().rows.capacity() >= whole_rows);
-    let (loaded_ref, holder) = app.loading.as_ref().unwrap().rows[..150]
+    let whole_rows = whole.queue.rows.len();
+    assert!(
+        whole_rows > app.queue.page_size,
+        "more than one page to read"
+    );
+    assert!(app.queue.loading.as_ref().unwrap().rows.capacity() >= whole_rows);
+    let (loaded_ref, holder) = app.queue.loading.as_ref().unwrap().rows[..150]
         .iter()
         .find(|r| r.status.is_open() && r.assignee() != Some("anne"))
         .map(|r| (r.reference, r.assignee().map(String::from)))
@@ -1041,11 +1071,16 @@ fn the_queue_starts_from_its_first_page_and_loads_the_rest_between_keys() {
         pages += 1;
     }
     assert_eq!(pages, 215usize.div_ceil(150));
-    assert!(app.loading.is_none());
-    assert_eq!(app.rows.len(), 215);
-    assert_eq!(app.count_of(View::New), Some(new));
-    assert_eq!(app.selected_row().unwrap().reference, chosen);
-    let row = app.rows.iter().find(|r| r.reference == loaded_ref).unwrap();
+    assert!(app.queue.loading.is_none());
+    assert_eq!(app.queue.rows.len(), 215);
+    assert_eq!(app.queue.count_of(View::New), Some(new));
+    assert_eq!(app.queue.selected_row().unwrap().reference, chosen);
+    let row = app
+        .queue
+        .rows
+        .iter()
+        .find(|r| r.reference == loaded_ref)
+        .unwrap();
     assert_eq!(row.assignee(), Some("anne"));
     // The same list as reading everything at start would give.
     let mut again = self::app(&api);

@@ -44,8 +44,8 @@ fn at_80x24_and_60x20_deadlines_are_whole_and_the_view_and_help_show() {
             assert!(tabs.contains(due), "{size:?} {lang:?}: {tabs}");
             // Every visible row shows its whole countdown, full or narrow.
             let mut checked = 0;
-            for &i in app.list.iter().take(size.1 as usize - 4) {
-                let row = &app.rows[i];
+            for &i in app.queue.list.iter().take(size.1 as usize - 4) {
+                let row = &app.queue.rows[i];
                 let Deadline::Answer { countdown, .. } = &row.deadline else {
                     continue;
                 };

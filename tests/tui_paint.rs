@@ -207,8 +207,8 @@ fn the_terminal_always_shows_the_frame() {
                     for c in query.chars() {
                         dispatch(&api, &mut a, Action::InputChar(c));
                         s.frame(&a, &format!("step {step}: typing {c:?}"));
-                        while a.searching() {
-                            a.search_step();
+                        while a.queue.searching() {
+                            a.queue.search_step();
                             s.frame(&a, &format!("step {step}: matching"));
                         }
                     }
@@ -240,15 +240,15 @@ fn one_step_writes_at_most_400_bytes_at_120x40() {
         dispatch(&api, &mut a, Action::ShowView(View::All));
         let mut s = Screen::new((120, 40));
         s.frame(&a, "the first frame");
-        let rows = a.list.len();
+        let rows = a.queue.list.len();
         assert!(rows > 100, "the demo queue scrolls at 120x40");
         let (mut within, mut scrolling) = (Vec::new(), Vec::new());
         for action in [Action::Down, Action::Up] {
             for _ in 0..rows - 1 {
-                let offset = a.offset;
+                let offset = a.queue.offset;
                 dispatch(&api, &mut a, action.clone());
                 let n = s.frame(&a, &format!("{action:?}")).len();
-                if a.offset == offset {
+                if a.queue.offset == offset {
                     within.push(n);
                 } else {
                     scrolling.push(n);

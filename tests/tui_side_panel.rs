@@ -20,10 +20,11 @@ fn an_access_to_documents_case_shows_its_section_39_date() {
     dispatch(&api, &mut app, Action::Resize(120, 40));
     dispatch(&api, &mut app, Action::ShowView(View::All));
     let pos = app
+        .queue
         .list
         .iter()
         .position(|&i| {
-            let case = api.case(app.rows[i].reference).unwrap().unwrap();
+            let case = api.case(app.queue.rows[i].reference).unwrap().unwrap();
             case.live().is_some_and(|c| {
                 c.status.is_open() && c.answer_purpose() == Some("access-to-documents")
             })

@@ -139,9 +139,12 @@ fn taking_a_colleagues_case_asks_first() {
     act(&mut a, &[Action::ShowView(View::All)]);
     let me = a.actor.login.clone();
     let pos = a
+        .queue
         .list
         .iter()
-        .position(|&i| a.rows[i].status.is_open() && a.rows[i].assignee().is_some_and(|h| h != me))
+        .position(|&i| {
+            a.queue.rows[i].status.is_open() && a.queue.rows[i].assignee().is_some_and(|h| h != me)
+        })
         .expect("the demo has open cases held by others");
     for _ in 0..pos {
         act(&mut a, &[Action::Down]);
@@ -201,16 +204,17 @@ fn route_bases_screens() {
             act(&mut a, &[Action::ShowView(View::All)]);
             // An open case with health data confirmed: the Art. 9 need is said.
             let pos =
-                a.list
+                a.queue
+                    .list
                     .iter()
                     .position(|&i| {
-                        a.rows[i].status.is_open()
-                            && a.rows[i].badges.iter().any(|b| {
+                        a.queue.rows[i].status.is_open()
+                            && a.queue.rows[i].badges.iter().any(|b| {
                                 b == (triage::domain::category::DataCategory::Health, true)
                             })
                     })
                     .expect("the demo has an open case with health data confirmed");
-            a.selected = pos;
+            a.queue.selected = pos;
             act(&mut a, &[Action::Open, Action::Route]);
             keys(&mut a, "politi");
             act(&mut a, &[Action::Submit, Action::ConfirmItem]);

@@ -238,7 +238,7 @@ pub fn run(
             ui.filter_longest_ms,
             ui.filter_p99_ms,
             ui.filter_frames,
-            crate::tui::app::STEP_BUDGET.as_millis()
+            crate::tui::queue::STEP_BUDGET.as_millis()
         ),
         met: Some(ui.filter_longest_ms <= 16.0),
     });
@@ -248,7 +248,7 @@ pub fn run(
         measured: format!(
             "{:.0} ms in pages of {}; the longest page + frame {:.1} ms",
             ui.load_ms,
-            crate::tui::app::LOAD_PAGE,
+            crate::tui::queue::LOAD_PAGE,
             ui.longest_load_step_ms
         ),
         met: None,

@@ -61,7 +61,7 @@ fn frame(t: &mut Term, app: &App) -> std::io::Result<()> {
 /// One matching step and the frame after it, as the run loop does between keys; in ms.
 fn step(t: &mut Term, app: &mut App) -> std::io::Result<f64> {
     let s0 = Instant::now();
-    app.search_step();
+    app.queue.search_step();
     frame(t, app)?;
     Ok(s0.elapsed().as_secs_f64() * 1000.0)
 }
@@ -95,14 +95,14 @@ pub fn measure(
     // The rest of the queue, a page at a time between frames, as the run loop reads it.
     let t0 = Instant::now();
     let mut longest_load_step = 0f64;
-    while app.loading.is_some() {
+    while app.queue.loading.is_some() {
         let s0 = Instant::now();
         crate::tui::pump(api, &mut app);
         frame(&mut t, &app)?;
         longest_load_step = longest_load_step.max(s0.elapsed().as_secs_f64() * 1000.0);
     }
     let load_ms = t0.elapsed().as_secs_f64() * 1000.0;
-    let rows = app.rows.len();
+    let rows = app.queue.rows.len();
     let rss_mb = rss();
     // The All view: every case, so moving and filtering work over the whole queue.
     update(&mut app, Action::ShowView(View::All));
@@ -159,16 +159,16 @@ pub fn measure(
         update(&mut app, Action::InputChar(c));
         frame(&mut t, &app)?;
         frames.push(t0.elapsed().as_secs_f64() * 1000.0);
-        while app.list.is_empty() && app.searching() {
+        while app.queue.list.is_empty() && app.queue.searching() {
             frames.push(step(&mut t, &mut app)?);
         }
         firsts.push(t0.elapsed().as_secs_f64() * 1000.0);
-        while app.searching() {
+        while app.queue.searching() {
             frames.push(step(&mut t, &mut app)?);
         }
         whole.push(t0.elapsed().as_secs_f64() * 1000.0);
     }
-    let hits = app.list.len();
+    let hits = app.queue.list.len();
     frames.sort_by(f64::total_cmp);
     let filter_p99_ms = frames[(frames.len() * 99) / 100];
     let longest = frames.last().copied().unwrap_or(0.0);

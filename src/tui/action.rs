@@ -1,6 +1,6 @@
 //! What can happen to the interface (`Action`) and what it asks of the store (`Effect`).
 
-use super::keymap::Key;
+use super::key::Key;
 use crate::domain::case::CaseRecord;
 use crate::domain::command::{Access, Command, Event};
 use crate::domain::enquiry::Reference;

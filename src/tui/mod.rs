@@ -10,13 +10,17 @@ pub mod action;
 pub mod app;
 pub mod caps;
 pub mod command;
+pub mod details;
 pub mod dialog;
 pub mod i18n;
+pub mod key;
 pub mod keymap;
 pub mod layout;
 pub mod model;
 pub mod paint;
 pub mod paste;
+pub mod queue;
+pub mod state;
 pub mod term;
 pub mod text;
 pub mod view;
@@ -132,9 +136,9 @@ pub fn run(api: &dyn Api, opts: TuiOptions) -> Result<(), TuiError> {
 /// The interface with its first page: the most urgent new cases (or, with none, the most
 /// urgent of all) from the store's urgency index. The rest loads after the first frame.
 pub fn start(api: &dyn Api, init: Init) -> Result<App, ApiError> {
-    let new = api.urgent(Some(Status::New), app::FIRST_PAGE)?;
+    let new = api.urgent(Some(Status::New), queue::FIRST_PAGE)?;
     Ok(if new.is_empty() {
-        let all = api.urgent(None, app::FIRST_PAGE)?;
+        let all = api.urgent(None, queue::FIRST_PAGE)?;
         App::starting(init, View::All, &all)
     } else {
         App::starting(init, View::New, &new)
@@ -144,15 +148,15 @@ pub fn start(api: &dyn Api, init: Init) -> Result<App, ApiError> {
 /// Does one piece of the work that goes on between keys: a page of the queue while it
 /// loads, else a chunk of the filter's matching. False when there is none.
 pub fn pump(api: &dyn Api, app: &mut App) -> bool {
-    if let Some(after) = app.page_wanted() {
+    if let Some(after) = app.queue.page_wanted() {
         if after.is_none() {
             // Room for every row before the first page: a list of a million rows grown by
             // doubling is copied into fresh memory, a stall of a tenth of a second. A hint.
             if let Ok(bound) = api.queue_bound() {
-                app.reserve_rows(bound);
+                app.queue.reserve_rows(bound);
             }
         }
-        let n = app.page_size.max(1);
+        let n = app.queue.page_size.max(1);
         let action = match api.summaries_page(after, n) {
             Ok(summaries) => {
                 let last = summaries.len() < n;
@@ -160,15 +164,15 @@ pub fn pump(api: &dyn Api, app: &mut App) -> bool {
             }
             Err(e) => {
                 // Keep what is shown; the message says why the rest is missing.
-                app.loading = None;
+                app.queue.loading = None;
                 Action::Failed(e.to_string())
             }
         };
         dispatch(api, app, action);
         return true;
     }
-    if app.searching() {
-        app.search_step();
+    if app.queue.searching() {
+        app.queue.search_step();
         return true;
     }
     false
@@ -212,7 +216,7 @@ fn event_loop(
             dirty = false;
         }
         // With work going on between keys, only look for keys; else wait for them.
-        let busy = app.page_wanted().is_some() || app.searching();
+        let busy = app.queue.page_wanted().is_some() || app.queue.searching();
         let wait = if busy {
             Duration::ZERO
         } else {

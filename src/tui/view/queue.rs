@@ -1,0 +1,317 @@
+//! The queue pane: its columns, the rows and the deadline cell in its narrow forms.
+
+use super::parts::{cell, fit};
+use super::theme::Theme;
+use crate::tui::i18n::{self, t, Lang, Msg};
+use crate::tui::layout;
+use crate::tui::model::{self, Deadline, Row, SortKey};
+use crate::tui::state::App;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Col {
+    Ref,
+    Received,
+    Channel,
+    Sender,
+    Subject,
+    Badges,
+    Status,
+    Assignee,
+    Due,
+}
+
+pub(super) const GUTTER: usize = 2;
+
+pub(super) const MIN_SUBJECT: usize = 16;
+
+/// The queue's columns and their widths for a terminal width; the subject takes what is
+/// left, and columns are dropped (channel first) until it has enough.
+pub(super) fn columns(width: usize) -> Vec<(Col, usize)> {
+    let narrow = width < layout::WIDE as usize;
+    let mut cols = vec![
+        (Col::Ref, 11),
+        (Col::Received, 10),
+        (Col::Channel, 8),
+        (Col::Sender, if narrow { 13 } else { 18 }),
+        (Col::Subject, 0),
+        (Col::Badges, 9),
+        (Col::Status, if narrow { 8 } else { 11 }),
+        (Col::Assignee, 8),
+        (Col::Due, if narrow { 11 } else { 13 }),
+    ];
+    let drop_order = [
+        Col::Channel,
+        Col::Assignee,
+        Col::Received,
+        Col::Badges,
+        Col::Sender,
+    ];
+    let rest = |cols: &[(Col, usize)]| {
+        let fixed: usize = cols.iter().map(|(_, w)| w + 1).sum();
+        width.saturating_sub(GUTTER + fixed)
+    };
+    for d in drop_order {
+        if rest(&cols) >= MIN_SUBJECT {
+            break;
+        }
+        cols.retain(|(c, _)| *c != d);
+    }
+    let subject = rest(&cols);
+    for c in cols.iter_mut() {
+        if c.0 == Col::Subject {
+            c.1 = subject;
+        }
+    }
+    cols
+}
+
+pub(super) fn col_title(lang: Lang, c: Col) -> &'static str {
+    t(
+        lang,
+        match c {
+            Col::Ref => Msg::ColRef,
+            Col::Received => Msg::ColReceived,
+            Col::Channel => Msg::ColChannel,
+            Col::Sender => Msg::ColSender,
+            Col::Subject => Msg::ColSubject,
+            Col::Badges => Msg::ColCategories,
+            Col::Status => Msg::ColStatus,
+            Col::Assignee => Msg::ColAssignee,
+            Col::Due => Msg::ColDue,
+        },
+    )
+}
+
+pub(super) fn sorted_by(c: Col) -> Option<SortKey> {
+    Some(match c {
+        Col::Ref => SortKey::Reference,
+        Col::Received => SortKey::Received,
+        Col::Sender => SortKey::Sender,
+        Col::Subject => SortKey::Subject,
+        Col::Status => SortKey::Status,
+        Col::Assignee => SortKey::Assignee,
+        Col::Due => SortKey::Urgency,
+        _ => return None,
+    })
+}
+
+/// The deadline cell's text in `width` columns: the full countdown where it fits, else the
+/// narrow form, so a number is never cut ("overdue 13…" hid how late a case was).
+pub(super) fn deadline_cell(lang: Lang, d: &Deadline, width: usize) -> String {
+    let full = deadline_text(lang, d);
+    if full.width() <= width {
+        return full;
+    }
+    match d {
+        Deadline::Answer {
+            countdown, paused, ..
+        } => {
+            let s = i18n::countdown_narrow(lang, countdown);
+            if *paused {
+                format!("{s}‖")
+            } else {
+                s
+            }
+        }
+        _ => full,
+    }
+}
+
+/// The deadline cell's text: countdown, retention step, or nothing.
+pub fn deadline_text(lang: Lang, d: &Deadline) -> String {
+    match d {
+        Deadline::Answer {
+            countdown, paused, ..
+        } => {
+            let s = i18n::countdown(lang, countdown);
+            if *paused {
+                format!("{s} ‖")
+            } else {
+                s
+            }
+        }
+        Deadline::Retention(s) => i18n::retention(lang, *s).to_string(),
+        Deadline::None => String::new(),
+    }
+}
+
+pub(super) fn badges_text(row: &Row) -> String {
+    row.badges
+        .iter()
+        .map(|(c, confirmed)| {
+            if confirmed {
+                c.badge().to_string()
+            } else {
+                c.badge().to_lowercase()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub(super) fn draw_queue(app: &App, area: Rect, buf: &mut Buffer, th: Theme) {
+    if area.height < 2 {
+        return;
+    }
+    let cols = columns(area.width as usize);
+    // Header.
+    let mut spans = vec![Span::raw(" ".repeat(GUTTER))];
+    for (i, (c, w)) in cols.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw(" "));
+        }
+        let mut title = col_title(app.lang, *c).to_string();
+        if sorted_by(*c) == Some(app.queue.sort) {
+            title.push(if app.queue.reverse { '▼' } else { '▲' });
+        }
+        spans.push(Span::styled(fit(&title, *w), th.header()));
+    }
+    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+
+    let body = Rect {
+        y: area.y + 1,
+        height: area.height - 1,
+        ..area
+    };
+    if app.queue.list.is_empty() {
+        let msg = if app.queue.filter.is_empty() {
+            t(app.lang, Msg::NoCases)
+        } else {
+            t(app.lang, Msg::NoMatch)
+        };
+        buf.set_stringn(
+            body.x + 2,
+            body.y + 1,
+            msg,
+            body.width as usize - 2,
+            th.dim(),
+        );
+        return;
+    }
+    let visible = app
+        .queue
+        .list
+        .iter()
+        .enumerate()
+        .skip(app.queue.offset)
+        .take(body.height as usize);
+    for (y, (pos, &i)) in (body.y..).zip(visible) {
+        let row = &app.queue.rows[i];
+        let selected = pos == app.queue.selected;
+        let marked = app.queue.marks.contains(&row.reference);
+        draw_row(
+            app,
+            row,
+            selected,
+            marked,
+            &cols,
+            Rect {
+                y,
+                height: 1,
+                ..body
+            },
+            buf,
+            th,
+        );
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn draw_row(
+    app: &App,
+    row: &Row,
+    selected: bool,
+    marked: bool,
+    cols: &[(Col, usize)],
+    area: Rect,
+    buf: &mut Buffer,
+    th: Theme,
+) {
+    let lang = app.lang;
+    let hl = |k: usize| {
+        if app.queue.compiled.is_empty() {
+            Vec::new()
+        } else {
+            // Folded per field for the visible rows only: positions are the drawn ones.
+            let field = match k {
+                0 => row.reference_text(),
+                1 => row.sender(),
+                _ => row.subject(),
+            };
+            app.queue.compiled.positions(&model::fold(field))
+        }
+    };
+    // The markers are bold; a row with neither keeps its gutter plain, since bold on blanks
+    // shows nothing and costs bytes on every row a frame rewrites.
+    let mut spans: Vec<Span> = vec![Span::styled(
+        format!(
+            "{}{}",
+            if selected { '>' } else { ' ' },
+            if marked { '*' } else { ' ' }
+        ),
+        if selected || marked {
+            th.bold()
+        } else {
+            Style::new()
+        },
+    )];
+    let base = if marked { th.bold() } else { Style::new() };
+    for (n, (c, w)) in cols.iter().enumerate() {
+        if n > 0 {
+            spans.push(Span::raw(" "));
+        }
+        let w = *w;
+        match c {
+            Col::Ref => spans.extend(cell(row.reference_text(), w, base, &hl(0), th.matched())),
+            Col::Received => spans.push(Span::styled(fit(&row.received.to_string(), w), base)),
+            Col::Channel => spans.push(Span::styled(
+                fit(i18n::channel(lang, row.channel), w),
+                base.patch(th.dim()),
+            )),
+            Col::Sender => spans.extend(cell(row.sender(), w, base, &hl(1), th.matched())),
+            Col::Subject => spans.extend(cell(row.subject(), w, base, &hl(2), th.matched())),
+            Col::Badges => {
+                let style = if row.badges.iter().any(|(c, _)| c.is_criminal()) {
+                    th.fg(Color::Red)
+                } else if row.badges.iter().any(|(c, _)| c.is_special()) {
+                    th.fg(Color::Magenta)
+                } else {
+                    th.fg(Color::Cyan)
+                };
+                spans.push(Span::styled(fit(&badges_text(row), w), base.patch(style)))
+            }
+            Col::Status => spans.push(Span::styled(fit(i18n::status(lang, row.status), w), base)),
+            Col::Assignee => spans.push(Span::styled(fit(row.assignee().unwrap_or(""), w), base)),
+            Col::Due => spans.push(Span::styled(
+                fit(&deadline_cell(lang, &row.deadline, w), w),
+                base.patch(th.urgency(row.deadline.urgency())),
+            )),
+        }
+    }
+    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+    if selected {
+        buf.set_style(area, th.selected());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_fill_the_width_and_drop_the_channel_first() {
+        for w in [60usize, 80, 100, 120, 200] {
+            let cols = columns(w);
+            let total: usize = GUTTER + cols.iter().map(|(_, w)| w + 1).sum::<usize>();
+            assert!(total <= w + 1, "{w}: {total}");
+            assert!(cols.iter().any(|(c, _)| *c == Col::Due));
+        }
+        assert!(!columns(80).iter().any(|(c, _)| *c == Col::Channel));
+        assert!(columns(120).iter().any(|(c, _)| *c == Col::Channel));
+    }
+}
