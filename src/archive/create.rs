@@ -7,8 +7,9 @@
 use super::indices::{self, ArchiveFacts, ContextDoc, FileEntry, TableStats};
 use super::pages::{self, Block};
 use super::registry::{self, PackageRecord};
+use super::table_writer::Tables;
 use super::tables::{self, RowSink, Value, TABLES};
-use super::xml::{esc, table_ns, table_xsd, HashedFile, XSI_NS};
+use super::xml::HashedFile;
 use super::{io, ArchiveError, ArchiveSettings, STANDARD_SCHEMAS};
 use crate::domain::case::{CaseRecord, Status};
 use crate::domain::category::DataCategory;
@@ -31,103 +32,9 @@ pub struct Created {
     pub file_index_md5: String,
     pub rows: Vec<(&'static str, u64)>,
     pub bytes: u64,
-}
-
-/// One table file being written, with what tableIndex.xml will say of it.
-struct TableFile {
-    file: HashedFile,
-    stats: TableStats,
-}
-
-struct Tables {
-    files: Vec<TableFile>,
-    dir: PathBuf,
-}
-
-impl Tables {
-    fn open(dir: &Path) -> Result<Tables, ArchiveError> {
-        let mut files = Vec::new();
-        for (i, t) in TABLES.iter().enumerate() {
-            let n = i + 1;
-            let folder = dir.join(format!("table{n}"));
-            std::fs::create_dir_all(&folder).map_err(io(&folder))?;
-            let path = folder.join(format!("table{n}.xml"));
-            let mut file = HashedFile::create(&path).map_err(io(&path))?;
-            let ns = table_ns(n);
-            write!(
-                file,
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<table xmlns=\"{ns}\" xmlns:xsi=\"{XSI_NS}\" \
-                 xsi:schemaLocation=\"{ns} table{n}.xsd\">\n"
-            )
-            .map_err(io(&path))?;
-            files.push(TableFile {
-                file,
-                stats: TableStats {
-                    rows: 0,
-                    max_chars: vec![0; t.columns.len()],
-                },
-            });
-        }
-        Ok(Tables {
-            files,
-            dir: dir.to_path_buf(),
-        })
-    }
-
-    /// Closes every table and writes its schema; returns (relative folder, file, md5) entries.
-    fn finish(self) -> Result<(Vec<FileEntry>, Vec<TableStats>, u64), ArchiveError> {
-        let mut entries = Vec::new();
-        let mut stats = Vec::new();
-        let mut bytes = 0;
-        for (i, mut tf) in self.files.into_iter().enumerate() {
-            let n = i + 1;
-            let folder = self.dir.join(format!("table{n}"));
-            let xml = folder.join(format!("table{n}.xml"));
-            tf.file.write_all(b"</table>\n").map_err(io(&xml))?;
-            bytes += tf.file.bytes;
-            let md5 = tf.file.finish().map_err(io(&xml))?;
-            entries.push(FileEntry {
-                folder: format!("Tables\\table{n}"),
-                name: format!("table{n}.xml"),
-                md5,
-            });
-            let xsd_path = folder.join(format!("table{n}.xsd"));
-            let md5 = write_hashed(&xsd_path, table_xsd(n, &TABLES[i]).as_bytes())?;
-            entries.push(FileEntry {
-                folder: format!("Tables\\table{n}"),
-                name: format!("table{n}.xsd"),
-                md5,
-            });
-            stats.push(tf.stats);
-        }
-        Ok((entries, stats, bytes))
-    }
-}
-
-impl RowSink for Tables {
-    fn row(&mut self, table: usize, values: &[Value<'_>]) -> std::io::Result<()> {
-        let tf = &mut self.files[table];
-        tf.stats.rows += 1;
-        let mut line = String::with_capacity(256);
-        line.push_str("  <row>");
-        for (j, v) in values.iter().enumerate() {
-            let c = j + 1;
-            match v.lexical() {
-                None => line.push_str(&format!("<c{c} xsi:nil=\"true\"/>")),
-                Some(text) => {
-                    if let Value::Text(_) = v {
-                        let n = text.chars().count();
-                        if n > tf.stats.max_chars[j] {
-                            tf.stats.max_chars[j] = n;
-                        }
-                    }
-                    line.push_str(&format!("<c{c}>{}</c{c}>", esc(&text)));
-                }
-            }
-        }
-        line.push_str("</row>\n");
-        tf.file.write_all(line.as_bytes())
-    }
+    /// Seconds spent in each phase, for the bench: tables and indices, the verification, the
+    /// events on the cases.
+    pub phases: Vec<(&'static str, f64)>,
 }
 
 fn write_hashed(path: &Path, bytes: &[u8]) -> Result<String, ArchiveError> {
@@ -189,7 +96,14 @@ pub fn create(
         // Left by an interrupted run of ours: it never became a package.
         std::fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
     }
+    let mut phases = Vec::new();
+    let mut started = std::time::Instant::now();
+    let mut lap = |name: &'static str| {
+        phases.push((name, started.elapsed().as_secs_f64()));
+        started = std::time::Instant::now();
+    };
     let result = write_package(api, &settings, &id, &tmp, context_docs, today);
+    lap("write");
     let written = match result {
         Ok(w) => w,
         Err(e) => {
@@ -201,6 +115,7 @@ pub fn create(
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(ArchiveError::Verify(problem.to_string()));
     }
+    lap("verify");
     super::xml::sync_filesystem(&tmp).map_err(io(&tmp))?;
     std::fs::rename(&tmp, &target).map_err(io(&target))?;
     if let Ok(d) = std::fs::File::open(out) {
@@ -232,6 +147,7 @@ pub fn create(
             what: format!("archival version {id} ({} cases)", written.cases.len()),
         },
     )?;
+    lap("events");
     Ok(Created {
         id,
         path: target,
@@ -243,6 +159,7 @@ pub fn create(
             .map(|(t, s)| (t.name, s.rows))
             .collect(),
         bytes: written.bytes,
+        phases,
     })
 }
 
@@ -311,11 +228,15 @@ fn write_package(
             Some((x, y)) => (x.min(a), y.max(b)),
         });
     };
+    // Every packaged case read once, instead of a look-up per case.
+    let packaged = registry::packaged_cases(store)
+        .map(|r| r.map(|(reference, _)| reference))
+        .collect::<Result<std::collections::HashSet<Reference>, _>>()?;
     for rec in store.cases() {
         let CaseRecord::Live(case) = rec? else {
             continue;
         };
-        if !due(policy, &case, today) || registry::case_package(store, case.reference)?.is_some() {
+        if !due(policy, &case, today) || packaged.contains(&case.reference) {
             continue;
         }
         let events = store.events(case.reference)?;

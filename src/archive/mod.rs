@@ -7,6 +7,7 @@ pub mod pages;
 pub mod receipt;
 pub mod registry;
 pub mod table_check;
+pub mod table_writer;
 pub mod tables;
 pub mod verify;
 pub mod xml;

@@ -66,7 +66,7 @@ pub fn verify_as(path: &Path, folder: &str) -> Result<Verified, Problem> {
             return problem(format!("extra file {} (not in fileIndex.xml)", shown(rel)));
         }
     }
-    for (rel, md5) in &listed {
+    in_parallel(&listed, |(rel, md5)| {
         let actual =
             md5_file(&local(path, rel)).map_err(|e| Problem(format!("{}: {e}", shown(rel))))?;
         if !actual.eq_ignore_ascii_case(md5) {
@@ -75,7 +75,8 @@ pub fn verify_as(path: &Path, folder: &str) -> Result<Verified, Problem> {
                 shown(rel)
             ));
         }
-    }
+        Ok(())
+    })?;
     for (name, bytes) in STANDARD_SCHEMAS {
         let rel = format!("Schemas\\standard\\{name}");
         let on_disk = std::fs::read(local(path, &rel))
@@ -114,7 +115,6 @@ pub fn verify_as(path: &Path, folder: &str) -> Result<Verified, Problem> {
     let table_index = read(path, "Indices\\tableIndex.xml", folder)?;
     let tables = check_table_index(&table_index)
         .map_err(|p| Problem(format!("{}: {}", shown("Indices\\tableIndex.xml"), p.0)))?;
-    let mut counts = Vec::new();
     for (i, t) in tables.iter().enumerate() {
         let n = i + 1;
         if t.folder != format!("table{n}") {
@@ -125,6 +125,10 @@ pub fn verify_as(path: &Path, folder: &str) -> Result<Verified, Problem> {
                 t.folder
             ));
         }
+    }
+    let numbered: Vec<_> = tables.iter().enumerate().collect();
+    let counts = in_parallel(&numbered, |&(i, t)| {
+        let n = i + 1;
         let xsd_rel = format!("Tables\\table{n}\\table{n}.xsd");
         let xsd = read(path, &xsd_rel, folder)?;
         let expected = table_xsd_from(n, t.columns.iter().map(|c| (c.xsd, c.nullable)));
@@ -145,12 +149,55 @@ pub fn verify_as(path: &Path, folder: &str) -> Result<Verified, Problem> {
                 t.rows
             ));
         }
-        counts.push((t.name.clone(), rows));
-    }
+        Ok((t.name.clone(), rows))
+    })?;
     Ok(Verified {
         files: present.len(),
         tables: counts,
     })
+}
+
+/// Runs `check` on every item on up to four threads (the table files dominate, and there are
+/// as many cores to read them as the machine has); returns the results in order, or the problem
+/// of the first item, in order, that has one: the same answer a loop would give.
+fn in_parallel<T: Sync, R: Send>(
+    items: &[T],
+    check: impl Fn(&T) -> Result<R, Problem> + Sync,
+) -> Result<Vec<R>, Problem> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4)
+        .min(items.len().max(1));
+    let next = AtomicUsize::new(0);
+    // The lowest index that failed so far: later items need not be checked.
+    let failed = AtomicUsize::new(usize::MAX);
+    let results: Mutex<Vec<Option<Result<R, Problem>>>> =
+        Mutex::new(items.iter().map(|_| None).collect());
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= items.len() || i > failed.load(Ordering::Relaxed) {
+                    break;
+                }
+                let r = check(&items[i]);
+                if r.is_err() {
+                    failed.fetch_min(i, Ordering::Relaxed);
+                }
+                results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(r);
+            });
+        }
+    });
+    let mut out = Vec::with_capacity(items.len());
+    for r in results.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        match r {
+            Some(r) => out.push(r?),
+            None => break,
+        }
+    }
+    Ok(out)
 }
 
 fn local(root: &Path, rel: &str) -> PathBuf {

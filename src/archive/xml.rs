@@ -1,6 +1,7 @@
 //! Writing the package's XML: escaping, MD5 while writing, and the per-table schema.
 
-use super::tables::Table;
+use super::tables::{Table, Value};
+use chrono::{Datelike, Timelike};
 use md5::{Digest, Md5};
 use std::borrow::Cow;
 use std::fs::File;
@@ -37,6 +38,43 @@ pub fn esc(s: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Appends `<cN>value</cN>` for a value of a table row (escaped, in its XML Schema form) and
+/// returns true; appends nothing and returns false for NULL. Writes into `out` without
+/// allocating, so a large table costs no allocation per value.
+pub fn push_value(out: &mut String, c: usize, v: &Value<'_>) -> bool {
+    use std::fmt::Write as _;
+    if let Value::Null = v {
+        return false;
+    }
+    let _ = write!(out, "<c{c}>");
+    match v {
+        Value::Text(s) => out.push_str(&esc(s)),
+        Value::Int(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Date(d) if (0..=9999).contains(&d.year()) => {
+            let _ = write!(out, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
+        }
+        Value::Time(t) if (0..=9999).contains(&t.year()) => {
+            let _ = write!(
+                out,
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+                t.year(),
+                t.month(),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second()
+            );
+        }
+        // Years outside 0–9999 (never in a real record) take the general path.
+        other => out.push_str(&esc(&other.lexical().unwrap_or_default())),
+    }
+    let _ = write!(out, "</c{c}>");
+    true
 }
 
 /// A character XML 1.0 allows (a CR is left out: parsers would turn it into a line feed).
@@ -159,6 +197,30 @@ mod tests {
         assert_eq!(esc("a<b & \"c\">"), "a&lt;b &amp; &quot;c&quot;&gt;");
         assert_eq!(esc("x\u{1}y\rz\u{FFFE}"), "xyz");
         assert!(matches!(esc("æøå ÆØÅ"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn values_are_written_as_their_lexical_form_escaped() {
+        use chrono::TimeZone;
+        let t = chrono::Utc.with_ymd_and_hms(2026, 3, 2, 9, 5, 7).unwrap()
+            + chrono::Duration::milliseconds(250);
+        let values = [
+            Value::Int(-42),
+            Value::Bool(false),
+            Value::Text("a<b & æ".into()),
+            Value::Date(chrono::NaiveDate::from_ymd_opt(987, 1, 31).unwrap()),
+            Value::Time(t),
+            Value::Time(chrono::Utc.with_ymd_and_hms(12000, 1, 1, 0, 0, 0).unwrap()),
+        ];
+        for v in &values {
+            let mut out = String::from("x");
+            assert!(push_value(&mut out, 12, v));
+            let lexical = v.lexical().unwrap();
+            assert_eq!(out, format!("x<c12>{}</c12>", esc(&lexical)), "{v:?}");
+        }
+        let mut out = String::new();
+        assert!(!push_value(&mut out, 1, &Value::Null));
+        assert_eq!(out, "");
     }
 
     #[test]
