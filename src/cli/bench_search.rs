@@ -10,21 +10,27 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
-/// Queries of each kind: a word few cases hold, one most hold, a two-word phrase.
-const QUERIES: [(&str, &str); 3] = [
-    ("rare word", "fingeraftryk"),
+/// Queries of each kind: a word few cases hold (a case number: about three bodies in a
+/// million generated cases), one some hold (about one case in twelve), one most Danish
+/// enquiries hold, and a two-word phrase about as common.
+const QUERIES: [(&str, &str); 4] = [
+    ("rare word", "01234"),
+    ("uncommon word", "fingeraftryk"),
     ("common word", "sag"),
     ("two-word phrase", "\"min familie\""),
 ];
 
-/// Per query: its label, its text, the hits shown, and the sorted milliseconds.
-type Timings = Vec<(&'static str, &'static str, usize, Vec<f64>)>;
+/// Per query: its label, its text, the cases matching, the hits shown, and the sorted
+/// milliseconds.
+type Timings = Vec<(&'static str, &'static str, usize, usize, Vec<f64>)>;
 
-/// Times each query `runs` times (after one warm-up).
+/// Times each query `runs` times (after one warm-up), on the index alone: top 20 with
+/// snippets, each hit's case read from the store.
 fn latencies(store: &Store, runs: usize) -> Result<Timings> {
     let index = crate::search::attach(store)?;
     let mut out = Vec::new();
     for (label, q) in QUERIES {
+        let matching = index.count(q)?;
         let hits = index.search(store, q, 20, &|_| true)?.len();
         let mut times = Vec::with_capacity(runs);
         for _ in 0..runs {
@@ -33,9 +39,22 @@ fn latencies(store: &Store, runs: usize) -> Result<Timings> {
             times.push(t.elapsed().as_secs_f64() * 1000.0);
         }
         times.sort_by(f64::total_cmp);
-        out.push((label, q, hits, times));
+        out.push((label, q, matching, hits, times));
     }
     Ok(out)
+}
+
+/// Peak resident memory of this process so far (VmHWM), in MB.
+fn peak_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
 }
 
 fn dir_bytes(p: &Path) -> u64 {
@@ -56,20 +75,67 @@ fn dir_bytes(p: &Path) -> u64 {
 pub fn rows(store: &Store, tmp: &Path, percentile: fn(&[f64], f64) -> f64) -> Result<Vec<Row>> {
     let mut rows = Vec::new();
     let live = store.case_count().max(1);
-    for (label, q, hits, times) in latencies(store, 200)? {
+    // Attached (built or caught up, with a line on stderr) when the store was opened; here
+    // the cost every later open pays: every file's checksum, then the audit head compared.
+    let index = crate::search::attach(store)?;
+    // In step on disk first (the bench's own commands left it behind), so the second open
+    // below has nothing to write.
+    index.catch_up(store)?;
+    let (docs, _) = index.status();
+    drop(index);
+    let t = Instant::now();
+    drop(crate::search::TextIndex::open(store, false)?);
+    let open_s = t.elapsed().as_secs_f64();
+    rows.push(Row {
+        figure: "search index opened when in step (checksums of every file)",
+        target: "(figure)",
+        measured: format!(
+            "{:.0} ms for {docs} cases; peak memory so far {:.0} MB",
+            open_s * 1000.0,
+            peak_mb()
+        ),
+        met: None,
+    });
+    for (label, q, matching, hits, times) in latencies(store, 200)? {
         let p50 = percentile(&times, 0.5);
         let p99 = percentile(&times, 0.99);
         rows.push(Row {
             figure: match label {
                 "rare word" => "search: a rare word (p50, p99; top 20 with snippets)",
+                "uncommon word" => "search: an uncommon word (p50, p99; top 20 with snippets)",
                 "common word" => "search: a common word (p50, p99; top 20 with snippets)",
                 _ => "search: a two-word phrase (p50, p99; top 20 with snippets)",
             },
             target: "≤ 20 ms p50, ≤ 100 ms p99",
-            measured: format!("{p50:.2} ms p50, {p99:.2} ms p99 over 200 runs ({q}: {hits} shown)"),
+            measured: format!(
+                "{p50:.2} ms p50, {p99:.2} ms p99 over 200 runs ({q}: {matching} cases match, {hits} shown)"
+            ),
             met: Some(p50 <= 20.0 && p99 <= 100.0),
         });
     }
+    // As staff meet it: through the Api's path, the terms written to the read log first.
+    let (_, q) = QUERIES[2];
+    let mut times = Vec::with_capacity(100);
+    for _ in 0..100 {
+        let t = Instant::now();
+        std::hint::black_box(crate::search::run(
+            store,
+            "bench",
+            q,
+            20,
+            &|_| true,
+            Utc::now(),
+        )?);
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    let (p50, p99) = (percentile(&times, 0.5), percentile(&times, 0.99));
+    rows.push(Row {
+        figure: "… the common word as a search is made (read logged, then the index)",
+        target: "≤ 20 ms p50, ≤ 100 ms p99",
+        measured: format!("{p50:.2} ms p50, {p99:.2} ms p99 over 100 runs"),
+        met: Some(p50 <= 20.0 && p99 <= 100.0),
+    });
     let index_bytes = dir_bytes(&store.path().join(crate::search::DIR));
     rows.push(Row {
         figure: "search index size per case",
@@ -93,7 +159,7 @@ pub fn rows(store: &Store, tmp: &Path, percentile: fn(&[f64], f64) -> f64) -> Re
         }
         out.flush()?;
     }
-    let word = QUERIES[0].1;
+    let word = QUERIES[1].1;
     let index = crate::search::attach(store)?;
     let mut ours = Vec::new();
     let mut count = 0;
@@ -131,10 +197,17 @@ pub fn rows(store: &Store, tmp: &Path, percentile: fn(&[f64], f64) -> f64) -> Re
     });
     let _ = std::fs::remove_file(&bodies);
     rows.push(import_with_index(tmp)?);
+    rows.push(Row {
+        figure: "peak memory of the bench process after the search figures",
+        target: "(figure)",
+        measured: format!("{:.0} MB (VmHWM)", peak_mb()),
+        met: None,
+    });
     Ok(rows)
 }
 
-/// Import from JSON Lines with detection into a fresh store whose index is kept in step.
+/// Import from JSON Lines with detection into a fresh store, timed until its index holds
+/// every enquiry imported (commits leave the index to catch up; the clock waits for it).
 fn import_with_index(tmp: &Path) -> Result<Row> {
     let file = tmp.join("import-search.jsonl");
     let count = 20_000;
@@ -142,22 +215,29 @@ fn import_with_index(tmp: &Path) -> Result<Row> {
     let fresh = tmp.join("import-search-store");
     let store = Store::open(&fresh)?;
     store.set_policy_text(super::DEFAULT_POLICY)?;
-    crate::search::attach(&store)?;
+    let index = crate::search::attach(&store)?;
     let policy = crate::domain::policy::Policy::from_toml(super::DEFAULT_POLICY, "policy")?;
     let t = Instant::now();
     let records = crate::import::read_path(&file)?;
     let detector = Detector::from_policy(&policy);
     let reg = super::register_batch(&store, &policy, &detector, records, "bench", Utc::now())?;
+    let imported = t.elapsed().as_secs_f64();
+    index.catch_up(&store)?;
     let secs = t.elapsed().as_secs_f64();
     let rate = reg.registered.len() as f64 / secs;
-    let (docs, _) = crate::search::attach(&store)?.status();
+    let (docs, _) = index.status();
+    drop(index);
+    drop(store);
+    let _ = std::fs::remove_dir_all(&fresh);
+    let _ = std::fs::remove_file(&file);
     Ok(Row {
         figure: "import from JSON Lines, with detection and the search index",
         target: "≥ 20,000 enquiries/s",
         measured: format!(
-            "{rate:.0} enquiries/s ({} in {secs:.2} s; {docs} indexed)",
-            reg.registered.len()
+            "{rate:.0} enquiries/s ({} in {secs:.2} s: {imported:.2} s to store, {:.2} s to index; {docs} in the index)",
+            reg.registered.len(),
+            secs - imported
         ),
-        met: Some(rate >= 20_000.0),
+        met: Some(rate >= 20_000.0 && docs as usize == reg.registered.len()),
     })
 }

@@ -12,6 +12,7 @@
 pub mod analyzer;
 mod inspect;
 pub mod mentions;
+mod pairs;
 pub mod query;
 mod snippet;
 
@@ -89,6 +90,8 @@ struct Fields {
     subject_en: Field,
     body_en: Field,
     attachment_en: Field,
+    /// Each text field beside the field of its adjacent word pairs (see `pairs`).
+    pairs: [(Field, Field); 8],
 }
 
 impl Fields {
@@ -103,7 +106,7 @@ impl Fields {
         };
         let da = text(analyzer::DANISH);
         let en = text(analyzer::ENGLISH);
-        let fields = Fields {
+        let mut fields = Fields {
             reference: b.add_u64_field("reference", INDEXED | STORED),
             subject: b.add_text_field("subject", da.clone()),
             body: b.add_text_field("body", da.clone()),
@@ -113,8 +116,48 @@ impl Fields {
             subject_en: b.add_text_field("subject_en", en.clone()),
             body_en: b.add_text_field("body_en", en.clone()),
             attachment_en: b.add_text_field("attachment_en", en),
+            pairs: [(Field::from_field_id(0), Field::from_field_id(0)); 8],
         };
+        // Pairs need no positions: a two-word phrase is one pair, matched as a word is.
+        let pairs_of = |name: &str| {
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(name)
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            )
+        };
+        let plain = fields.of(Scope::Everywhere);
+        let names = [
+            "subject",
+            "body",
+            "attachment",
+            "from",
+            "note",
+            "subject_en",
+            "body_en",
+            "attachment_en",
+        ];
+        for ((slot, f), name) in fields.pairs.iter_mut().zip(plain).zip(names) {
+            let tokenizer = if name.ends_with("_en") {
+                pairs::ENGLISH_PAIRS
+            } else {
+                pairs::DANISH_PAIRS
+            };
+            *slot = (
+                f,
+                b.add_text_field(&format!("{name}_pairs"), pairs_of(tokenizer)),
+            );
+        }
         (b.build(), fields)
+    }
+
+    /// The field of word pairs beside text field `f`.
+    fn pairs_of(&self, f: Field) -> Field {
+        self.pairs
+            .iter()
+            .find(|(plain, _)| *plain == f)
+            .map(|(_, p)| *p)
+            .expect("a pair field for every text field")
     }
 
     fn of(&self, scope: Scope) -> Vec<Field> {
@@ -149,17 +192,21 @@ impl Fields {
         };
         let mut d = TantivyDocument::new();
         d.add_u64(self.reference, key(case.reference));
-        d.add_text(subject, &e.subject);
-        d.add_text(body, &e.body);
+        let mut add = |f: Field, text: &str| {
+            d.add_text(f, text);
+            d.add_text(self.pairs_of(f), text);
+        };
+        add(subject, &e.subject);
+        add(body, &e.body);
         for a in &e.attachments {
-            d.add_text(attachment, a);
+            add(attachment, a);
         }
-        d.add_text(self.from, &e.sender.name);
+        add(self.from, &e.sender.name);
         if let Some(mail) = &e.sender.email {
-            d.add_text(self.from, mail);
+            add(self.from, mail);
         }
         for n in &case.notes {
-            d.add_text(self.note, &n.text);
+            add(self.note, &n.text);
         }
         d
     }
@@ -354,6 +401,14 @@ impl TextIndex {
         index
             .tokenizers()
             .register(analyzer::ENGLISH, analyzer::english());
+        index.tokenizers().register(
+            pairs::DANISH_PAIRS,
+            pairs::Pairs::analyzer(analyzer::danish()),
+        );
+        index.tokenizers().register(
+            pairs::ENGLISH_PAIRS,
+            pairs::Pairs::analyzer(analyzer::english()),
+        );
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -458,6 +513,12 @@ impl TextIndex {
             }
         }
         self.commit(&mut st, head)?;
+        // A build leaves dozens of segments, each a cost to every query; the merges it
+        // started are let finish (the writer is made again when next needed).
+        if let Some(w) = st.writer.take() {
+            w.wait_merging_threads().map_err(failed(&self.dir))?;
+            self.reader.reload().map_err(failed(&self.dir))?;
+        }
         st.after_rebuild = true;
         drop(st);
         if why.is_some() {
@@ -611,7 +672,8 @@ impl TextIndex {
         visible: &dyn Fn(&CaseRecord) -> bool,
     ) -> Result<Vec<Hit>, StoreError> {
         let clauses = query::parse(query).map_err(refused)?;
-        let Some(q) = self.build(&clauses) else {
+        let (Some(q), Some(words)) = (self.build(&clauses, true), self.build(&clauses, false))
+        else {
             return Ok(Vec::new());
         };
         if limit == 0 {
@@ -619,7 +681,7 @@ impl TextIndex {
         }
         let searcher = self.reader.searcher();
         let fail = failed(&self.dir);
-        let snippets = snippet::Snippets::new(&searcher, &*q, &self.fields)?;
+        let snippets = snippet::Snippets::new(&searcher, &*words, &self.fields)?;
         let mut hits = Vec::new();
         // Cases the asker may not see are skipped: ask for more than `limit` at once.
         let mut want = limit.saturating_mul(2).saturating_add(10);
@@ -661,7 +723,7 @@ impl TextIndex {
     /// How many cases match `query`, without reading them (the bench's side by side with grep).
     pub fn count(&self, query: &str) -> Result<usize, StoreError> {
         let clauses = query::parse(query).map_err(refused)?;
-        let Some(q) = self.build(&clauses) else {
+        let Some(q) = self.build(&clauses, true) else {
             return Ok(0);
         };
         self.reader
@@ -671,7 +733,11 @@ impl TextIndex {
     }
 
     /// The tantivy query for `clauses`, or None when no clause holds a word to look for.
-    fn build(&self, clauses: &[Clause]) -> Option<Box<dyn Query>> {
+    ///
+    /// With `use_pairs`, a two-word phrase is looked up as one term of the pair fields (fast at
+    /// any size); without, as a phrase of the text fields, which is what snippets need to
+    /// find the words to highlight.
+    fn build(&self, clauses: &[Clause], use_pairs: bool) -> Option<Box<dyn Query>> {
         let mut da = analyzer::danish();
         let mut en = analyzer::english();
         let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -683,7 +749,8 @@ impl TextIndex {
                 } else {
                     &mut da
                 };
-                let terms: Vec<Term> = analyzer::tokens(analyzer, &c.text)
+                let words = analyzer::tokens(analyzer, &c.text);
+                let terms: Vec<Term> = words
                     .iter()
                     .map(|t| Term::from_field_text(field, t))
                     .collect();
@@ -691,6 +758,13 @@ impl TextIndex {
                     0 => continue,
                     1 => Box::new(TermQuery::new(
                         terms.into_iter().next().expect("one term"),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                    2 if use_pairs => Box::new(TermQuery::new(
+                        Term::from_field_text(
+                            self.fields.pairs_of(field),
+                            &pairs::pair(&words[0], &words[1]),
+                        ),
                         IndexRecordOption::WithFreqs,
                     )),
                     _ => Box::new(PhraseQuery::new(terms)),
@@ -709,6 +783,12 @@ impl TextIndex {
         }
         if !parts.iter().any(|(o, _)| *o == Occur::Must) {
             return None;
+        }
+        // One required clause alone is its own query: a plain union of per-field terms lets
+        // tantivy skip blocks that cannot reach the top (block-max WAND), where a union
+        // nested under a Must scores every matching case (all of them for a common word).
+        if parts.len() == 1 {
+            return parts.pop().map(|(_, q)| q);
         }
         Some(Box::new(BooleanQuery::new(parts)))
     }

@@ -485,7 +485,7 @@ fn case_section(
                 DisclosureKind::Forward => t.forwarded,
                 DisclosureKind::EmployerNotice => t.employer_notice,
             };
-            let mut text = fill(
+            let text = fill(
                 template,
                 &[
                     ("recipient", r.name(lang)),
@@ -590,7 +590,7 @@ fn case_section(
     }
 }
 
-fn ruling_text(r: &Ruling, t: &Texts) -> RulingText {
+pub(super) fn ruling_text(r: &Ruling, t: &Texts) -> RulingText {
     RulingText {
         reasons_heading: t.reasons.into(),
         reasons: sanitize_text(&r.reasons).trim().to_string(),

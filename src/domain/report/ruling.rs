@@ -1,5 +1,6 @@
 //! The ruling on a rights request as a letter.
 
+use super::access::ruling_text;
 use super::access_md::{md_letterhead, md_ruling, md_signature};
 use super::*;
 
