@@ -22,7 +22,13 @@ fn completions_generate_for_bash_zsh_and_fish() {
         assert!(out.status.success(), "{shell}: {out:?}");
         let text = String::from_utf8(out.stdout).unwrap();
         assert!(text.contains(marker), "{shell}: no `{marker}`");
-        for word in ["report", "completions", "--format", "release-hold"] {
+        // fish names a long option `-l format`, the others `--format`.
+        let format = if shell == "fish" {
+            "-l format"
+        } else {
+            "--format"
+        };
+        for word in ["report", "completions", format, "release-hold"] {
             assert!(text.contains(word), "{shell} completion lacks `{word}`");
         }
     }

@@ -182,9 +182,10 @@ fn the_hostile_corpus_reaches_no_cli_surface_through_a_pty() {
     let (raw, ok) = s.pty(&["import", bad.to_str().unwrap()]);
     let text = String::from_utf8_lossy(&raw);
     assert!(!ok && text.contains("bad.jsonl:1:"), "{text}");
+    // The field's value is quoted as JSON writes it: the escape visible as `\u001b`, inert.
     assert!(
-        text.contains("unknown variant `\u{fffd}`"),
-        "the escape sequence with its payload became one placeholder: {text}"
+        text.contains(r#"bad.jsonl:1: "channel": "\u001b]0;pwned\u0007" is not one of"#),
+        "the escape sequence is quoted inert, as JSON escapes: {text}"
     );
     let (raw, ok) = s.pty(&["show", "2026-\u{1b}]0;pwned\u{7}1"]);
     let text = String::from_utf8_lossy(&raw);

@@ -34,6 +34,7 @@ pub enum ArchiveCmd {
     },
     /// Take a package a cut-off `archive create` left waiting on the server
     Fetch {
+        /// The package's name, AVID.<code>.<n>.1 (as `archive list` shows it)
         package: String,
         /// The folder to write AVID.<code>.<n>.1/ into
         #[arg(long, default_value = ".")]

@@ -12,6 +12,19 @@ pub const REFUSED: u8 = 1;
 pub const BAD_INPUT: u8 = 2;
 pub const STORE: u8 = 3;
 
+/// Input the command could not use as a whole (every file of an import refused, say), when
+/// the details were already said one by one: exit code 2.
+#[derive(Debug)]
+pub struct BadInput(pub String);
+
+impl std::fmt::Display for BadInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadInput {}
+
 /// The message for a person: the error and its causes, a cause left out where the text
 /// before already says it (thiserror messages often quote their source), made safe for a
 /// terminal (an argument or a file's content may be quoted in it).
@@ -51,6 +64,7 @@ pub fn code(e: &anyhow::Error) -> u8 {
             };
         }
         if cause.downcast_ref::<ImportError>().is_some()
+            || cause.downcast_ref::<BadInput>().is_some()
             || cause
                 .downcast_ref::<crate::domain::policy::PolicyError>()
                 .is_some()

@@ -298,13 +298,14 @@ fn import_each(
         }
     }
     if refused == files.len() {
-        anyhow::bail!("nothing was imported");
+        return Err(fail::BadInput("nothing was imported".into()).into());
     }
     if refused > 0 {
-        anyhow::bail!(
+        return Err(fail::BadInput(format!(
             "{refused} of {} files were refused; the others were imported",
             files.len()
-        );
+        ))
+        .into());
     }
     Ok(ExitCode::SUCCESS)
 }
