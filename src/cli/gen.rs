@@ -250,7 +250,7 @@ fn cpr(rng: &mut Rng) -> String {
             .map(|(b, w)| (b - b'0') as u32 * w)
             .sum();
         // About a third fail modulus 11, as numbers issued since 2007 may.
-        if sum % 11 == 0 || rng.chance(30) {
+        if sum.is_multiple_of(11) || rng.chance(30) {
             return format!("{}-{}", &digits[..6], &digits[6..]);
         }
     }

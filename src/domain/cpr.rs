@@ -66,7 +66,7 @@ fn decode_cpr(d: [u8; 10]) -> Option<(NaiveDate, bool)> {
         n(0) * 10 + n(1),
     )?;
     let sum: u32 = (0..10).map(|i| WEIGHTS[i] * n(i)).sum();
-    Some((date, sum % 11 == 0))
+    Some((date, sum.is_multiple_of(11)))
 }
 
 /// The ten digits of `DDMMYY-SSSS` or `DDMMYYSSSS`, or None for any other shape.

@@ -532,7 +532,7 @@ impl TextIndex {
                     .map_err(failed(&self.dir))?;
             }
             done += 1;
-            if why.is_some() && done % 100_000 == 0 {
+            if why.is_some() && done.is_multiple_of(100_000) {
                 eprintln!("triage: search index: {done} of {total} cases");
             }
         }

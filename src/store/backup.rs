@@ -111,7 +111,7 @@ impl Store {
                     .map_err(io(&tmp))?;
                 w.write_all(&v).map_err(io(&tmp))?;
                 entries += 1;
-                if entries % 1024 == 0 {
+                if entries.is_multiple_of(1024) {
                     if let Err(e) = super::cancel::check() {
                         drop(w);
                         let _ = std::fs::remove_file(&tmp);

@@ -514,7 +514,7 @@ mod tests {
         let today: NaiveDate = "2026-11-24".parse().unwrap();
         let mut c = fixtures::case("2026-11-20T09:00:00+01:00", "x");
         c.reference = Reference::new(2026, i);
-        c.enquiry.subject = if i % 3 == 0 {
+        c.enquiry.subject = if i.is_multiple_of(3) {
             format!("klage nummer {i}")
         } else {
             format!("spørgsmål {i}")
