@@ -53,6 +53,34 @@ impl Step {
     }
 }
 
+/// The step a case shows, from its retention state and the archive register alone (no case
+/// read): what the interface's Retention view needs for every row. `decide` is the rule for
+/// erasing; this only names where the case stands, and agrees with it.
+pub fn step_of(state: RetentionState, archive: ArchiveState) -> Step {
+    match state {
+        RetentionState::Open => Step::Open,
+        RetentionState::Waiting => Step::PeriodRunning,
+        RetentionState::HandoverDue | RetentionState::HandedOver => match archive {
+            ArchiveState::NotPackaged => Step::PackageDue,
+            ArchiveState::Packaged => Step::Packaged,
+            ArchiveState::Approved(_) => Step::Approved,
+        },
+        RetentionState::Kept { .. } => Step::Approved,
+        RetentionState::AssessmentDue => Step::AssessmentDue,
+        RetentionState::DeletionDue => Step::DeletionDue,
+        RetentionState::Held => Step::Held,
+    }
+}
+
+/// Whether the step of a case in `state` depends on the archive register (else `step_of`
+/// gives the same answer for any register state).
+pub fn needs_register(state: RetentionState) -> bool {
+    matches!(
+        state,
+        RetentionState::HandoverDue | RetentionState::HandedOver
+    )
+}
+
 /// The step, and whether retention may erase the case now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
@@ -141,6 +169,55 @@ pub fn decide(
 mod tests {
     use super::*;
     use crate::domain::fixtures;
+
+    #[test]
+    fn the_step_of_a_row_follows_the_register_only_where_it_matters() {
+        let all = [
+            ArchiveState::NotPackaged,
+            ArchiveState::Packaged,
+            ArchiveState::Approved(day("2032-03-01")),
+        ];
+        assert_eq!(
+            all.map(|a| step_of(RetentionState::HandoverDue, a)),
+            [Step::PackageDue, Step::Packaged, Step::Approved]
+        );
+        for (state, step) in [
+            (RetentionState::Open, Step::Open),
+            (RetentionState::Waiting, Step::PeriodRunning),
+            (RetentionState::DeletionDue, Step::DeletionDue),
+            (RetentionState::AssessmentDue, Step::AssessmentDue),
+            (RetentionState::Kept { review: None }, Step::Approved),
+            (RetentionState::Held, Step::Held),
+        ] {
+            assert!(!needs_register(state));
+            for a in all {
+                assert_eq!(step_of(state, a), step, "{state:?} {a:?}");
+            }
+        }
+        assert!(needs_register(RetentionState::HandoverDue));
+    }
+
+    #[test]
+    fn the_row_step_agrees_with_the_decision_on_a_closed_case() {
+        let policy = fixtures::policy();
+        let c = closed_case("citizen-enquiries", "2026-04-01T10:00:00+02:00");
+        let mut seen = Vec::new();
+        for (today, archive) in [
+            ("2026-12-31", ArchiveState::NotPackaged),
+            ("2027-01-01", ArchiveState::NotPackaged),
+            ("2040-01-01", ArchiveState::Packaged),
+        ] {
+            let today = day(today);
+            let d = decide(&c, &policy, today, archive).unwrap();
+            seen.push(d.step);
+            let state = clock::retention_clock(&c, &policy, today).unwrap().state;
+            assert_eq!(step_of(state, archive), d.step, "{today} {archive:?}");
+        }
+        assert_eq!(
+            seen,
+            [Step::PeriodRunning, Step::PackageDue, Step::Packaged]
+        );
+    }
 
     fn closed_case(purpose: &str, closed: &str) -> Case {
         let mut c = fixtures::case("2026-03-02T10:00:00+01:00", "Hej");

@@ -130,6 +130,8 @@ pub enum Action {
     Revealed(Reference),
     /// The store refused or failed; the text is for the person at the keyboard.
     Failed(String),
+    /// The archive register's answer for rows the Retention view shows, or why it failed.
+    ArchiveStates(Result<Vec<(Reference, crate::domain::handover::ArchiveState)>, String>),
     /// Something was done that is worth saying in the status bar.
     Notice(String),
     /// Someone changed the case since it was read: reload or keep editing.

@@ -86,6 +86,7 @@ pub enum Msg {
     ViewDue,
     ViewRouted,
     ViewRetention,
+    ArchiveUnavailable,
     ViewAll,
     ColRef,
     ColReceived,
@@ -308,7 +309,7 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
         Msg::ViewMine => ("Mine", "Mine"),
         Msg::ViewDue => ("Due soon", "Frist nærmer sig"),
         Msg::ViewRouted => ("Routed", "Videregivet"),
-        Msg::ViewRetention => ("Retention due", "Opbevaring"),
+        Msg::ViewRetention => ("Retention", "Opbevaring"),
         Msg::ViewAll => ("All", "Alle"),
         Msg::ColRef => ("Reference", "Sagsnr."),
         Msg::ColReceived => ("Received", "Modtaget"),
@@ -406,6 +407,10 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
         ),
         Msg::NothingMarked => ("no case marked", "ingen sag markeret"),
         Msg::Reloaded => ("reloaded", "genindlæst"),
+        Msg::ArchiveUnavailable => (
+            "the archive register could not be read ({}); steps are not shown (r reloads)",
+            "arkivregistret kunne ikke læses ({}); trinene vises ikke (r genindlæser)",
+        ),
         Msg::ClearMarks => ("Clear {} marks?", "Fjern {} markeringer?"),
         Msg::NoBinding => ("(no key)", "(ingen tast)"),
         Msg::SidePanel => ("Details", "Detaljer"),
@@ -592,6 +597,30 @@ pub fn retention(lang: Lang, s: RetentionState) -> &'static str {
         (Lang::Da, RetentionState::Kept { .. }) => "bevaret",
         (Lang::Da, RetentionState::Held) => "tilbageholdt",
         (Lang::Da, RetentionState::HandedOver) => "afleveret",
+    }
+}
+
+/// A case's step on its way to the archives and deletion, as the Retention view's deadline
+/// column shows it (at most 11 columns, the column's narrow width).
+pub fn step(lang: Lang, s: crate::domain::handover::Step) -> &'static str {
+    use crate::domain::handover::Step as S;
+    match (lang, s) {
+        (Lang::En, S::Open) => "open",
+        (Lang::En, S::PeriodRunning) => "in period",
+        (Lang::En, S::PackageDue) => "package due",
+        (Lang::En, S::Packaged) => "packaged",
+        (Lang::En, S::Approved) => "approved",
+        (Lang::En, S::AssessmentDue) => "assess",
+        (Lang::En, S::DeletionDue) => "delete",
+        (Lang::En, S::Held) => "legal hold",
+        (Lang::Da, S::Open) => "åben",
+        (Lang::Da, S::PeriodRunning) => "i perioden",
+        (Lang::Da, S::PackageDue) => "skal pakkes",
+        (Lang::Da, S::Packaged) => "pakket",
+        (Lang::Da, S::Approved) => "godkendt",
+        (Lang::Da, S::AssessmentDue) => "vurdér",
+        (Lang::Da, S::DeletionDue) => "slet",
+        (Lang::Da, S::Held) => "bev.pligt",
     }
 }
 

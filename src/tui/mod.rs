@@ -171,6 +171,15 @@ pub fn pump(api: &dyn Api, app: &mut App) -> bool {
         dispatch(api, app, action);
         return true;
     }
+    let wanted = app.archive_wanted();
+    if !wanted.is_empty() {
+        let answer = api
+            .archive_states(&wanted)
+            .map(|states| wanted.iter().copied().zip(states).collect())
+            .map_err(|e| e.to_string());
+        dispatch(api, app, Action::ArchiveStates(answer));
+        return true;
+    }
     if app.queue.searching() {
         app.queue.search_step();
         return true;
@@ -216,7 +225,9 @@ fn event_loop(
             dirty = false;
         }
         // With work going on between keys, only look for keys; else wait for them.
-        let busy = app.queue.page_wanted().is_some() || app.queue.searching();
+        let busy = app.queue.page_wanted().is_some()
+            || app.queue.searching()
+            || !app.archive_wanted().is_empty();
         let wait = if busy {
             Duration::ZERO
         } else {

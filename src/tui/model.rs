@@ -271,14 +271,8 @@ pub fn in_view(row: &Row, view: View, me: &str) -> bool {
                 && row.deadline.urgency() <= Urgency::Soon
         }
         View::Routed => row.status == Status::Routed,
-        View::RetentionDue => matches!(
-            row.retention,
-            Some(
-                RetentionState::HandoverDue
-                    | RetentionState::DeletionDue
-                    | RetentionState::AssessmentDue
-            )
-        ),
+        // Every closed case on its way out: the step shows where it stands.
+        View::RetentionDue => row.retention.is_some_and(|r| r != RetentionState::Open),
         View::All => true,
     }
 }

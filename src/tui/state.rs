@@ -5,6 +5,7 @@ use crate::domain::calendar::Calendar;
 use crate::domain::case::CaseRecord;
 use crate::domain::command::Event;
 use crate::domain::enquiry::Reference;
+use crate::domain::handover::{self, ArchiveState, Step};
 use crate::domain::policy::Policy;
 use crate::domain::summary::CaseSummary;
 use crate::store::Actor;
@@ -131,6 +132,11 @@ pub struct App {
     /// The screen is to be drawn whole again (it may hold another program's output).
     pub repaint: bool,
     pub quit: bool,
+    /// What the archive register says of cases the Retention view has shown (asked for the
+    /// rows in sight only, a page at a time; forgotten when a case changes or on reload).
+    pub archive: std::collections::HashMap<Reference, ArchiveState>,
+    /// The register could not be read: the Retention view says so instead of asking again.
+    pub archive_unavailable: bool,
 }
 
 impl App {
@@ -165,6 +171,8 @@ impl App {
             size: (80, 24),
             repaint: false,
             quit: false,
+            archive: std::collections::HashMap::new(),
+            archive_unavailable: false,
         };
         let rows: Vec<Row> = records
             .iter()
@@ -207,8 +215,42 @@ impl App {
 
     /// Puts a changed case's row in place (or takes it out, when the case is gone).
     pub fn replace_row(&mut self, record: &CaseRecord) {
+        self.archive.remove(&record.reference());
         let row = model::row_of(record, &self.policy, &self.calendar, self.today);
         self.queue.replace_row(record.reference(), row);
+    }
+
+    /// Rows in sight in the Retention view whose step needs the archive register and is not
+    /// known yet (at most a page).
+    pub fn archive_wanted(&self) -> Vec<Reference> {
+        if self.queue.view != View::RetentionDue || self.archive_unavailable {
+            return Vec::new();
+        }
+        self.queue
+            .list
+            .iter()
+            .skip(self.queue.offset)
+            .take(self.queue.height.max(1))
+            .map(|&i| &self.queue.rows[i])
+            .filter(|r| {
+                r.retention.is_some_and(handover::needs_register)
+                    && !self.archive.contains_key(&r.reference)
+            })
+            .map(|r| r.reference)
+            .take(crate::store::api::PAGE)
+            .collect()
+    }
+
+    /// Where a row stands on its way to the archives and deletion; None while the register
+    /// has not answered for it (or for a case retention has not reached).
+    pub fn retention_step(&self, row: &Row) -> Option<Step> {
+        let state = row.retention?;
+        if handover::needs_register(state) {
+            let archive = self.archive.get(&row.reference)?;
+            Some(handover::step_of(state, *archive))
+        } else {
+            Some(handover::step_of(state, ArchiveState::NotPackaged))
+        }
     }
 
     /// The context keys are looked up in.

@@ -77,10 +77,16 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             if today != app.today {
                 // Countdowns and retention states move at midnight.
                 app.today = today;
+                app.archive.clear();
                 app.queue.reload();
             }
         }
         Action::Page { summaries, last } => app.load_page(&summaries, last),
+        Action::ArchiveStates(Ok(states)) => app.archive.extend(states),
+        Action::ArchiveStates(Err(why)) => {
+            app.archive_unavailable = true;
+            app.fail(tf(lang, Msg::ArchiveUnavailable, &[&why]));
+        }
         Action::Changed { records, gone } => {
             for (record, events) in records {
                 app.replace_row(&record);
@@ -336,6 +342,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.queue.rebuild_list(None);
         }
         Action::Refresh => {
+            app.archive.clear();
+            app.archive_unavailable = false;
             app.repaint = true;
             app.say(t(lang, Msg::Reloaded));
             app.queue.reload();

@@ -2,6 +2,7 @@
 
 use super::parts::{cell, fit};
 use super::theme::Theme;
+use crate::tui::action::View;
 use crate::tui::i18n::{self, t, Lang, Msg};
 use crate::tui::layout;
 use crate::tui::model::{self, Deadline, Row, SortKey};
@@ -120,6 +121,18 @@ pub(super) fn deadline_cell(lang: Lang, d: &Deadline, width: usize) -> String {
         }
         _ => full,
     }
+}
+
+/// The deadline column of a row: in the Retention view, the case's step on its way to the
+/// archives and deletion ("…" while the archive register is asked); elsewhere the clock.
+fn due_cell(app: &App, row: &Row, width: usize) -> String {
+    if app.queue.view == View::RetentionDue && row.retention.is_some() {
+        return match app.retention_step(row) {
+            Some(step) => i18n::step(app.lang, step).to_string(),
+            None => "\u{2026}".to_string(),
+        };
+    }
+    deadline_cell(app.lang, &row.deadline, width)
 }
 
 /// The deadline cell's text: countdown, retention step, or nothing.
@@ -288,7 +301,7 @@ pub(super) fn draw_row(
             Col::Status => spans.push(Span::styled(fit(i18n::status(lang, row.status), w), base)),
             Col::Assignee => spans.push(Span::styled(fit(row.assignee().unwrap_or(""), w), base)),
             Col::Due => spans.push(Span::styled(
-                fit(&deadline_cell(lang, &row.deadline, w), w),
+                fit(&due_cell(app, row, w), w),
                 base.patch(th.urgency(row.deadline.urgency())),
             )),
         }
