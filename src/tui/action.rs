@@ -130,6 +130,8 @@ pub enum Action {
     Revealed(Reference),
     /// The store refused or failed; the text is for the person at the keyboard.
     Failed(String),
+    /// The store refused or failed: said through the catalogue in the interface's language.
+    StoreFailed(crate::store::api_error::ApiError),
     /// Something was done that is worth saying in the status bar.
     Notice(String),
     /// Someone changed the case since it was read: reload or keep editing.
