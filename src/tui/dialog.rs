@@ -344,9 +344,10 @@ impl RouteWizard {
     /// The bases to suggest for this case and recipient: for each kind the case needs
     /// (Art. 6 always, Art. 9 for confirmed special categories, Art. 10 for criminal-offence
     /// data), the first offered basis of that kind the purpose rests on, else the first
-    /// offered one of that kind. Only rows the wizard offers are suggested; nothing where
-    /// the recipient may not receive the data at all.
-    pub fn suggested_bases(&self, purpose: &[LegalBasis]) -> Vec<LegalBasis> {
+    /// offered one of that kind. A confirmed CPR number adds Data Protection Act § 11 where
+    /// it is offered. Only rows the wizard offers are suggested; nothing where the recipient
+    /// may not receive the data at all.
+    pub fn suggested_bases(&self, purpose: &[LegalBasis], cpr: bool) -> Vec<LegalBasis> {
         let n = &self.needs;
         if (!n.special.is_empty() && !n.special_allowed) || (n.criminal && !n.criminal_allowed) {
             return Vec::new();
@@ -372,6 +373,11 @@ impl RouteWizard {
                     .or_else(|| offered(k).next())
             })
             .collect();
+        if cpr {
+            out.extend(
+                offered(BasisKind::Statute).find(|b| *b == LegalBasis::DataProtectionAct11),
+            );
+        }
         out.sort();
         out
     }
@@ -537,26 +543,31 @@ mod tests {
             ..Needs::default()
         };
         // Art. 6 only; the purpose's own basis first, else the first offered.
-        assert_eq!(w.suggested_bases(&[]), vec![LegalBasis::Gdpr6('c')]);
+        assert_eq!(w.suggested_bases(&[], false), vec![LegalBasis::Gdpr6('c')]);
         assert_eq!(
-            w.suggested_bases(&[LegalBasis::Gdpr6('e'), LegalBasis::Gdpr6('a')]),
+            w.suggested_bases(&[LegalBasis::Gdpr6('e'), LegalBasis::Gdpr6('a')], false),
             vec![LegalBasis::Gdpr6('e')]
         );
         // Special categories: an offered Art. 9 ground too (9(2)(f) is refused here).
         w.needs.special = vec![DataCategory::Health];
         w.needs.criminal = true;
         assert_eq!(
-            w.suggested_bases(&[]),
+            w.suggested_bases(&[], false),
             vec![
                 LegalBasis::Gdpr6('c'),
                 LegalBasis::Gdpr9('g'),
                 LegalBasis::Gdpr10
             ]
         );
-        w.chosen = w.suggested_bases(&[]);
+        w.chosen = w.suggested_bases(&[], false);
         assert!(w.basis_gaps(Lang::En).is_empty());
+        // A confirmed CPR number: § 11 where the recipient offers it.
+        assert!(!w.suggested_bases(&[], true).contains(&LegalBasis::DataProtectionAct11));
+        w.options.push(opt(LegalBasis::DataProtectionAct11, false));
+        assert!(w.suggested_bases(&[], true).contains(&LegalBasis::DataProtectionAct11));
+        assert!(!w.suggested_bases(&[], false).contains(&LegalBasis::DataProtectionAct11));
         // A recipient that may not receive them: nothing is suggested.
         w.needs.special_allowed = false;
-        assert!(w.suggested_bases(&[]).is_empty());
+        assert!(w.suggested_bases(&[], true).is_empty());
     }
 }

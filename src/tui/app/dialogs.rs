@@ -147,10 +147,14 @@ pub fn accept_suggestions(app: &mut App) {
         .and_then(|p| app.policy.purpose(p))
         .map(|p| p.bases().collect())
         .unwrap_or_default();
+    let cpr = open_case(app).is_some_and(|c| {
+        c.confirmed()
+            .contains(&crate::domain::category::DataCategory::Cpr)
+    });
     if let Some(Overlay::Route(w)) = &mut app.overlay {
         if w.step == RouteStep::Bases {
             w.reasons.clear();
-            for b in w.suggested_bases(&purpose) {
+            for b in w.suggested_bases(&purpose, cpr) {
                 if !w.chosen.contains(&b) {
                     w.chosen.push(b);
                 }
