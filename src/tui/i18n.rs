@@ -428,7 +428,7 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
         Msg::HintBack => ("back", "tilbage"),
         Msg::HintChoose => ("choose", "vælg"),
         Msg::HintLeaveOut => ("leave out", "fravælg"),
-        Msg::HintSuggested => ("suggested bases", "foreslåede grundlag"),
+        Msg::HintSuggested => ("suggested", "forslag"),
         Msg::HelpWorkingDays => (
             "wd: working days (Monday to Friday, public holidays not counted); d: calendar days",
             "hd: hverdage (mandag til fredag, helligdage ikke medregnet); d: kalenderdage",
