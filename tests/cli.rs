@@ -554,16 +554,35 @@ fn show_and_refusals_in_danish_with_lang_da() {
     let en = s.ok(&["show", r]);
     assert!(en.contains("classify") && en.contains("register"), "{en}");
     let da = s.ok(&["show", r, "--lang", "da"]);
-    for w in ["historik", "registreret", "klassificeret", "notat", "ansvarlig"] {
+    for w in [
+        "historik",
+        "registreret",
+        "klassificeret",
+        "notat",
+        "ansvarlig",
+    ] {
         assert!(da.contains(w), "{w} missing:\n{da}");
     }
-    let words: Vec<&str> = da.split(|c: char| !c.is_alphanumeric() && c != '-').collect();
-    for w in ["register", "classify", "note", "history", "assignee", "new", "triaged"] {
+    let words: Vec<&str> = da
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .collect();
+    for w in [
+        "register", "classify", "note", "history", "assignee", "new", "triaged",
+    ] {
         assert!(!words.contains(&w), "{w} in Danish:\n{da}");
     }
 
     // A refusal: a decision on a version since changed.
-    let err = s.fails(&["--lang", "da", "case", r, "--at-version", "1", "note", "For sent."]);
+    let err = s.fails(&[
+        "--lang",
+        "da",
+        "case",
+        r,
+        "--at-version",
+        "1",
+        "note",
+        "For sent.",
+    ]);
     assert!(err.contains("er ændret af"), "{err}");
     assert!(!err.contains("was changed"), "{err}");
     let err = s.fails(&["case", r, "--at-version", "1", "note", "Too late."]);

@@ -90,8 +90,7 @@ fn danish_store() -> (tempfile::TempDir, Embedded) {
     let danish: String = triage::cli::demo::DEMO_ENQUIRIES
         .lines()
         .filter(|l| {
-            serde_json::from_str::<serde_json::Value>(l)
-                .is_ok_and(|v| v["language"] == "da")
+            serde_json::from_str::<serde_json::Value>(l).is_ok_and(|v| v["language"] == "da")
         })
         .map(|l| format!("{l}\n"))
         .collect();
@@ -274,7 +273,12 @@ fn open(api: &Embedded, app: &mut App, r: Reference) {
 }
 
 /// Every main screen, and what the store said, as text: (what, screen).
-fn screens(api: &Embedded, lang: Lang, routed: Reference, closed: Reference) -> Vec<(String, String)> {
+fn screens(
+    api: &Embedded,
+    lang: Lang,
+    routed: Reference,
+    closed: Reference,
+) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut a = app(api, lang);
     for v in View::ALL {
@@ -345,17 +349,21 @@ fn screens(api: &Embedded, lang: Lang, routed: Reference, closed: Reference) -> 
 fn no_english_word_on_a_danish_screen() {
     let (_dir, api) = danish_store();
     let (routed, closed) = story(&api);
-    assert_eq!(
-        api.case(closed).unwrap().unwrap().status(),
-        Status::Closed
-    );
+    assert_eq!(api.case(closed).unwrap().unwrap().status(), Status::Closed);
 
     // The check can fail: the English screens say these words.
     let english: String = screens(&api, Lang::En, routed, closed)
         .into_iter()
         .map(|(_, s)| s)
         .collect();
-    for w in ["register", "route", "caseworker", "embedded", "saved", "due"] {
+    for w in [
+        "register",
+        "route",
+        "caseworker",
+        "embedded",
+        "saved",
+        "due",
+    ] {
         assert!(
             english_in(&english).contains(&w),
             "{w} not on the English screens"
@@ -369,5 +377,9 @@ fn no_english_word_on_a_danish_screen() {
             bad.push(format!("{what}: {found:?}\n{s}"));
         }
     }
-    assert!(bad.is_empty(), "English on Danish screens:\n{}", bad.join("\n\n"));
+    assert!(
+        bad.is_empty(),
+        "English on Danish screens:\n{}",
+        bad.join("\n\n")
+    );
 }

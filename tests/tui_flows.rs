@@ -1106,7 +1106,10 @@ fn a_in_the_bases_step_chooses_the_suggested_bases() {
     type_text(&api, &mut app, "politi");
     key(&api, &mut app, Key::plain(Code::Enter));
     assert_eq!(wizard(&app).step, RouteStep::Bases);
-    assert!(wizard(&app).chosen.is_empty(), "nothing chosen before the key");
+    assert!(
+        wizard(&app).chosen.is_empty(),
+        "nothing chosen before the key"
+    );
     key(&api, &mut app, Key::char('a'));
     let w = wizard(&app);
     // citizen-enquiries rests on Art. 6(1)(c) and (e); the police accept both.

@@ -716,7 +716,9 @@ fn a_new_case_goes_from_the_demo_start_to_routed_in_at_most_twenty_keys() {
         t.contains(": confirm") && t.contains("step")
     });
     press(&mut s, &mut keys, "\r");
-    s.wait_until("the wizard closed", |sc| !sc.contents().contains(": confirm"));
+    s.wait_until("the wizard closed", |sc| {
+        !sc.contents().contains(": confirm")
+    });
     s.settle(Duration::from_millis(300));
     let after = s.screen();
     s.send("q");

@@ -374,9 +374,7 @@ impl RouteWizard {
             })
             .collect();
         if cpr {
-            out.extend(
-                offered(BasisKind::Statute).find(|b| *b == LegalBasis::DataProtectionAct11),
-            );
+            out.extend(offered(BasisKind::Statute).find(|b| *b == LegalBasis::DataProtectionAct11));
         }
         out.sort();
         out
@@ -562,10 +560,16 @@ mod tests {
         w.chosen = w.suggested_bases(&[], false);
         assert!(w.basis_gaps(Lang::En).is_empty());
         // A confirmed CPR number: § 11 where the recipient offers it.
-        assert!(!w.suggested_bases(&[], true).contains(&LegalBasis::DataProtectionAct11));
+        assert!(!w
+            .suggested_bases(&[], true)
+            .contains(&LegalBasis::DataProtectionAct11));
         w.options.push(opt(LegalBasis::DataProtectionAct11, false));
-        assert!(w.suggested_bases(&[], true).contains(&LegalBasis::DataProtectionAct11));
-        assert!(!w.suggested_bases(&[], false).contains(&LegalBasis::DataProtectionAct11));
+        assert!(w
+            .suggested_bases(&[], true)
+            .contains(&LegalBasis::DataProtectionAct11));
+        assert!(!w
+            .suggested_bases(&[], false)
+            .contains(&LegalBasis::DataProtectionAct11));
         // A recipient that may not receive them: nothing is suggested.
         w.needs.special_allowed = false;
         assert!(w.suggested_bases(&[], true).is_empty());

@@ -731,9 +731,7 @@ pub fn retention_reason(lang: Lang, r: &crate::domain::clock::RetentionClock) ->
             "arkivperioden er slut: afleveres til Rigsarkivet (bevaringspligt) {}",
             date(r.handover_due)
         ),
-        RetentionState::DeletionDue => {
-            "myndighedens kopi skal slettes".to_string()
-        }
+        RetentionState::DeletionDue => "myndighedens kopi skal slettes".to_string(),
         RetentionState::AssessmentDue => {
             "bevaringsvurdering: skal sagen bevares eller slettes".to_string()
         }
@@ -800,7 +798,9 @@ fn roles_words(lang: Lang, s: &str) -> String {
                 "admin" => role(lang, Role::Admin),
                 "or" => "eller",
                 "none" => "ingen",
-                other => return format!("{}{comma}", crate::domain::sanitize::sanitize_line(other)),
+                other => {
+                    return format!("{}{comma}", crate::domain::sanitize::sanitize_line(other))
+                }
             };
             format!("{da}{comma}")
         })
@@ -834,7 +834,11 @@ pub fn api_error(lang: Lang, e: &crate::store::api_error::ApiError) -> String {
             .unwrap_or_else(|| crate::domain::sanitize::sanitize_line(a).into_owned())
     };
     match e {
-        E::Refused(Refusal::NotPermitted { action, needs, have }) => format!(
+        E::Refused(Refusal::NotPermitted {
+            action,
+            needs,
+            have,
+        }) => format!(
             "{} kræver rollen {}; du har {}",
             capitalise(&noun(action)),
             roles_words(lang, needs),
@@ -845,11 +849,9 @@ pub fn api_error(lang: Lang, e: &crate::store::api_error::ApiError) -> String {
             capitalise(&noun(action)),
             status(lang, *st)
         ),
-        E::Refused(Refusal::Routing(reasons)) => format!(
-            "{} {}",
-            t(lang, Msg::RouteRefused),
-            reasons.join("; ")
-        ),
+        E::Refused(Refusal::Routing(reasons)) => {
+            format!("{} {}", t(lang, Msg::RouteRefused), reasons.join("; "))
+        }
         E::Refused(Refusal::Invalid(text)) => text.clone(),
         E::Hidden(r) => format!(
             "{r} er begrænset (art. 23): kun databeskyttelsesrådgiveren, en administrator, \

@@ -284,7 +284,10 @@ pub(super) fn draw_row(
                 } else {
                     th.fg(Color::Cyan)
                 };
-                spans.push(Span::styled(fit(&badges_text(lang, row), w), base.patch(style)))
+                spans.push(Span::styled(
+                    fit(&badges_text(lang, row), w),
+                    base.patch(style),
+                ))
             }
             Col::Status => spans.push(Span::styled(fit(i18n::status(lang, row.status), w), base)),
             Col::Assignee => spans.push(Span::styled(fit(row.assignee().unwrap_or(""), w), base)),
