@@ -341,7 +341,16 @@ fn screens(
     dispatch(api, &mut a, Action::Cancel);
     dispatch(api, &mut a, Action::Back);
     dispatch(api, &mut a, Action::Help);
-    out.push(("help".into(), screen(&a)));
+    // Every page of it, down to the units of the deadline column.
+    for page in 0..8 {
+        out.push((format!("help page {page}"), screen(&a)));
+        dispatch(api, &mut a, Action::PageDown);
+    }
+    let last = screen(&a);
+    assert!(
+        last.contains("wd:") || last.contains("hd:"),
+        "the help ends with the units:\n{last}"
+    );
     out
 }
 
