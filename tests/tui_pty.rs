@@ -677,6 +677,8 @@ fn a_new_case_goes_from_the_demo_start_to_routed_in_at_most_twenty_keys() {
     s.settle(Duration::from_millis(300));
     let reference = reference_in(&s.row(2))
         .unwrap_or_else(|| panic!("no case on the first row:\n{}", s.screen()));
+    // The interface holds the store, so the screen says the case is new, not the CLI.
+    assert!(s.row(2).contains(" new "), "not a new case: {}", s.row(2));
     let mut keys = 0;
 
     // Classify: accept every suggestion, save.

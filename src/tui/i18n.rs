@@ -985,4 +985,100 @@ mod tests {
         assert_eq!(countdown(Lang::Da, &c), "overskredet 2d");
         assert_eq!(countdown(Lang::Da, &Countdown::DueToday), "i dag");
     }
+
+    #[test]
+    fn every_action_has_danish_words_for_the_history_and_refusals() {
+        for id in [
+            "register",
+            "classify",
+            "set-purpose",
+            "route",
+            "forward",
+            "employer-notice",
+            "withdraw",
+            "assign",
+            "note",
+            "decide",
+            "answer",
+            "close",
+            "restrict",
+            "unrestrict",
+            "hold",
+            "release-hold",
+            "extend",
+            "pause",
+            "resume",
+            "hand-over",
+            "assess",
+            "erase",
+            "archive-package",
+            "archive-approved",
+        ] {
+            assert_eq!(action(Lang::En, id), id);
+            assert_ne!(action(Lang::Da, id), id, "{id} has no Danish history name");
+            assert!(
+                id == "register" || action_noun_da(id).is_some(),
+                "{id} has no Danish noun for refusals"
+            );
+        }
+        // Something unknown (from a newer server) is shown as it came, made safe.
+        assert_eq!(action(Lang::Da, "new-thing"), "new-thing");
+        assert!(!action(Lang::Da, "x\u{1b}]0;t\u{7}").contains('\u{1b}'));
+    }
+
+    #[test]
+    fn the_stores_refusals_in_danish() {
+        use crate::domain::command::Refusal;
+        use crate::domain::enquiry::Reference;
+        use crate::store::api_error::ApiError;
+        let r = Reference::new(2026, 7);
+        let not_permitted = ApiError::Refused(Refusal::NotPermitted {
+            action: "erase",
+            needs: "dpo or admin",
+            have: "caseworker".into(),
+        });
+        assert_eq!(
+            api_error(Lang::Da, &not_permitted),
+            "Sletning kræver rollen DPO eller administrator; du har sagsbehandler"
+        );
+        assert_eq!(
+            api_error(Lang::En, &not_permitted),
+            not_permitted.to_string()
+        );
+        let wrong = ApiError::Refused(Refusal::WrongStatus {
+            action: "close",
+            status: Status::Closed,
+        });
+        assert_eq!(
+            api_error(Lang::Da, &wrong),
+            "Lukning kan ikke foretages på en sag, der er lukket"
+        );
+        let conflict = ApiError::Conflict {
+            reference: r,
+            expected: 3,
+            actual: 4,
+            by: "sofie".into(),
+            at: chrono::Utc::now(),
+        };
+        let da = api_error(Lang::Da, &conflict);
+        assert!(
+            da.starts_with("2026-000007 er ændret af sofie for "),
+            "{da}"
+        );
+        assert!(da.contains("version 3") && da.contains("version 4"), "{da}");
+        assert!(api_error(Lang::Da, &ApiError::Hidden(r)).contains("begrænset (art. 23)"));
+    }
+
+    #[test]
+    fn the_store_and_roles_in_danish() {
+        use crate::domain::policy::Role;
+        assert_eq!(store_place(Lang::Da, "embedded /srv/x"), "lokal /srv/x");
+        assert_eq!(
+            store_place(Lang::Da, "server /run/t.sock — disconnected: gone"),
+            "server /run/t.sock — afbrudt: gone"
+        );
+        assert_eq!(store_place(Lang::En, "embedded /srv/x"), "embedded /srv/x");
+        assert_eq!(role(Lang::Da, Role::Caseworker), "sagsbehandler");
+        assert_eq!(role(Lang::En, Role::Caseworker), "caseworker");
+    }
 }
