@@ -723,7 +723,7 @@ pub fn retention_reason(lang: Lang, r: &crate::domain::clock::RetentionClock) ->
             "sagen er ikke lukket; opbevaringsperioden regnes fra lukningen".to_string()
         }
         RetentionState::Waiting => match (r.handover_due, r.deletion_due) {
-            (Some(h), _) => format!("afleveres til Rigsarkivet senest {h} (bevaringspligt)"),
+            (Some(h), _) => format!("arkivperioden slutter {h}; derefter afleveres sagen til Rigsarkivet (bevaringspligt)"),
             (None, Some(d)) => format!("slettes {d}"),
             (None, None) => "intet forfalder endnu".to_string(),
         },
