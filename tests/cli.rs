@@ -587,4 +587,11 @@ fn show_and_refusals_in_danish_with_lang_da() {
     assert!(!err.contains("was changed"), "{err}");
     let err = s.fails(&["case", r, "--at-version", "1", "note", "Too late."]);
     assert!(err.contains("was changed by"), "{err}");
+
+    // The config's `lang = "da"` does the same where no --lang is given.
+    let config = s.dir.path().join("env/config/triage");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "lang = \"da\"\n").unwrap();
+    assert!(s.ok(&["show", r]).contains("klassificeret"));
+    assert!(s.ok(&["show", r, "--lang", "en"]).contains("classify"));
 }
