@@ -560,6 +560,7 @@ fn show_and_refusals_in_danish_with_lang_da() {
         "klassificeret",
         "notat",
         "ansvarlig",
+        "Kontaktoplysninger",
     ] {
         assert!(da.contains(w), "{w} missing:\n{da}");
     }

@@ -738,7 +738,11 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
             i18n::retention_reason(lang, &r)
         );
     }
-    let confirmed: Vec<&str> = c.confirmed().iter().map(|c| c.as_id()).collect();
+    let category = |d: DataCategory| match lang {
+        i18n::Lang::En => d.as_id(),
+        i18n::Lang::Da => d.name_da(),
+    };
+    let confirmed: Vec<&str> = c.confirmed().iter().map(|d| category(*d)).collect();
     println!(
         "{:<9} {}",
         label("confirmed"),
@@ -751,7 +755,7 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
     let suggested: Vec<String> = c
         .open_suggestions()
         .iter()
-        .map(|s| format!("{} ({:.0}%)", s.category, s.confidence * 100.0))
+        .map(|s| format!("{} ({:.0}%)", category(s.category), s.confidence * 100.0))
         .collect();
     if !suggested.is_empty() {
         println!("{:<9} {}", label("suggested"), suggested.join(", "));
