@@ -457,7 +457,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("triage: {}", cli::fail::message(&e));
+            eprintln!("triage: {}", cli::fail::message_in(global.lang(), &e));
             ExitCode::from(cli::fail::code(&e))
         }
     }

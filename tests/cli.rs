@@ -536,3 +536,63 @@ fn triage_now_is_refused_on_a_real_store_and_honoured_on_a_test_store() {
         "{last}"
     );
 }
+
+/// `--lang da` governs the command line's words too: the status, the history and what the
+/// store refused come from the interface's catalogue.
+#[test]
+fn show_and_refusals_in_danish_with_lang_da() {
+    let s = TestStore::new();
+    s.ok(&[
+        "import",
+        root().join("tests/data/three.jsonl").to_str().unwrap(),
+    ]);
+    let r = "2026-000001";
+    s.ok(&["case", r, "classify", "--confirm", "contact"]);
+    let saved = s.ok(&["--lang", "da", "case", r, "note", "Ringet til borgeren."]);
+    assert!(saved.starts_with(&format!("gemt {r} (notat,")), "{saved}");
+
+    let en = s.ok(&["show", r]);
+    assert!(en.contains("classify") && en.contains("register"), "{en}");
+    let da = s.ok(&["show", r, "--lang", "da"]);
+    for w in [
+        "historik",
+        "registreret",
+        "klassificeret",
+        "notat",
+        "ansvarlig",
+        "Kontaktoplysninger",
+    ] {
+        assert!(da.contains(w), "{w} missing:\n{da}");
+    }
+    let words: Vec<&str> = da
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .collect();
+    for w in [
+        "register", "classify", "note", "history", "assignee", "new", "triaged",
+    ] {
+        assert!(!words.contains(&w), "{w} in Danish:\n{da}");
+    }
+
+    // A refusal: a decision on a version since changed.
+    let err = s.fails(&[
+        "--lang",
+        "da",
+        "case",
+        r,
+        "--at-version",
+        "1",
+        "note",
+        "For sent.",
+    ]);
+    assert!(err.contains("er ændret af"), "{err}");
+    assert!(!err.contains("was changed"), "{err}");
+    let err = s.fails(&["case", r, "--at-version", "1", "note", "Too late."]);
+    assert!(err.contains("was changed by"), "{err}");
+
+    // The config's `lang = "da"` does the same where no --lang is given.
+    let config = s.dir.path().join("env/config/triage");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "lang = \"da\"\n").unwrap();
+    assert!(s.ok(&["show", r]).contains("klassificeret"));
+    assert!(s.ok(&["show", r, "--lang", "en"]).contains("classify"));
+}

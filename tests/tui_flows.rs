@@ -1087,3 +1087,42 @@ fn the_queue_starts_from_its_first_page_and_loads_the_rest_between_keys() {
     dispatch(&api, &mut again, Action::ShowView(View::New));
     assert_eq!(listed(&app), listed(&again));
 }
+
+/// `a` in the bases step chooses the suggested bases: an Art. 6 basis the purpose rests on
+/// and, for confirmed special categories, an Art. 9 ground; the wizard then goes on.
+#[test]
+fn a_in_the_bases_step_chooses_the_suggested_bases() {
+    let (_dir, api) = setup();
+    let case = open_cases(&api)
+        .into_iter()
+        .find(|c| c.disclosures.is_empty() && c.restriction.is_none())
+        .unwrap();
+    let r = case.reference;
+    prepare(&api, r, &[DataCategory::Health]);
+    let mut app = app(&api);
+    select(&api, &mut app, r);
+    key(&api, &mut app, Key::plain(Code::Enter));
+    key(&api, &mut app, Key::char('R'));
+    type_text(&api, &mut app, "politi");
+    key(&api, &mut app, Key::plain(Code::Enter));
+    assert_eq!(wizard(&app).step, RouteStep::Bases);
+    assert!(
+        wizard(&app).chosen.is_empty(),
+        "nothing chosen before the key"
+    );
+    key(&api, &mut app, Key::char('a'));
+    let w = wizard(&app);
+    // citizen-enquiries rests on Art. 6(1)(c) and (e); the police accept both.
+    assert!(w.chosen.contains(&LegalBasis::Gdpr6('c')), "{:?}", w.chosen);
+    assert!(
+        w.chosen.iter().any(|b| matches!(b, LegalBasis::Gdpr9(_))),
+        "{:?}",
+        w.chosen
+    );
+    for b in &w.chosen {
+        let o = w.options.iter().find(|o| o.basis == *b).unwrap();
+        assert!(o.refused.is_none(), "{b:?} suggested but not offered");
+    }
+    key(&api, &mut app, Key::plain(Code::Enter));
+    assert_eq!(wizard(&app).step, RouteStep::Justification);
+}

@@ -43,6 +43,41 @@ pub fn message(e: &anyhow::Error) -> String {
     sanitize_text(&out).into_owned()
 }
 
+/// As [`message`], with what the store refused said in `lang` through the catalogue (a
+/// role, a status, a restriction, a conflict); other causes as [`message`] says them.
+pub fn message_in(lang: crate::tui::i18n::Lang, e: &anyhow::Error) -> String {
+    if lang == crate::tui::i18n::Lang::Da {
+        for cause in e.chain() {
+            let refusal = cause.downcast_ref::<ApiError>().cloned().or_else(|| {
+                Some(match cause.downcast_ref::<StoreError>()? {
+                    StoreError::Refused(r) => ApiError::Refused(r.clone()),
+                    StoreError::Hidden(r) => ApiError::Hidden(*r),
+                    StoreError::NotFound(r) => ApiError::NotFound(*r),
+                    StoreError::Erased(r) => ApiError::Erased(*r),
+                    StoreError::Conflict {
+                        reference,
+                        expected,
+                        actual,
+                        by,
+                        at,
+                    } => ApiError::Conflict {
+                        reference: *reference,
+                        expected: *expected,
+                        actual: *actual,
+                        by: by.clone(),
+                        at: *at,
+                    },
+                    _ => return None,
+                })
+            });
+            if let Some(a) = refusal.filter(ApiError::is_refusal) {
+                return sanitize_text(&crate::tui::i18n::api_error(lang, &a)).into_owned();
+            }
+        }
+    }
+    message(e)
+}
+
 /// The exit code for an error, from the first cause whose kind is known.
 pub fn code(e: &anyhow::Error) -> u8 {
     for cause in e.chain() {

@@ -38,6 +38,7 @@ use crate::domain::summary::display_line;
 use crate::import;
 use crate::store::api::{Api, Embedded};
 use crate::store::{Actor, NewEnquiry, Registration, Store, StoreError};
+use crate::tui::i18n;
 use anyhow::{anyhow, bail, Context as _, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Subcommand;
@@ -55,6 +56,17 @@ pub struct Global {
     pub da: bool,
     /// The server to connect to (`--server`, `TRIAGE_SERVER`); found beside the store otherwise.
     pub server: Option<PathBuf>,
+}
+
+impl Global {
+    /// The language people read: `--lang`, else the config's `lang`.
+    pub fn lang(&self) -> i18n::Lang {
+        if self.da {
+            i18n::Lang::Da
+        } else {
+            i18n::Lang::En
+        }
+    }
 }
 
 /// Where the store lives unless `--db` says otherwise.
@@ -610,25 +622,40 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
     };
     let cal = Calendar::from_policy(api.policy());
     let e = &c.enquiry;
-    println!("{}  {}  version {}", c.reference, c.status, c.version);
+    // Status, clocks, history and refusals in the language asked for (`--lang`, config);
+    // the labels beside them too.
+    let lang = global.lang();
+    let label = |en: &'static str| i18n::cli_label(lang, en);
     println!(
-        "received  {} via {} (Danish day {})",
+        "{}  {}  version {}",
+        c.reference,
+        i18n::status(lang, c.status),
+        c.version
+    );
+    println!(
+        "{:<9} {} via {} ({} {})",
+        label("received"),
         e.received.format("%Y-%m-%d %H:%M %:z"),
-        e.channel,
+        i18n::channel(lang, e.channel),
+        label("Danish day"),
         e.received.danish_day()
     );
-    println!("from      {}", masked_sender(&c));
+    println!("{:<9} {}", label("from"), masked_sender(&c));
     // A display name can look like an address; the address it came from is shown too.
     if let Some(email) = e.sender.email.as_deref().filter(|m| *m != e.sender.name) {
         println!("address   <{}>", display_line(email));
     }
-    println!("subject   {}", display_line(&e.subject));
+    println!("{:<9} {}", label("subject"), display_line(&e.subject));
     println!(
-        "purpose   {}",
+        "{:<9} {}",
+        label("purpose"),
         display_line(c.purpose.as_deref().unwrap_or("-"))
     );
     if let Some(right) = c.right {
-        println!("right     {} ({})", right.as_id(), right.article());
+        match lang {
+            i18n::Lang::En => println!("right     {} ({})", right.as_id(), right.article()),
+            i18n::Lang::Da => println!("{:<9} {}", label("right"), i18n::right(lang, right)),
+        }
     }
     match c.duplicate_of {
         Some(first) if c.right.is_some() => println!(
@@ -640,14 +667,16 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
         ),
         None => {}
     }
+    let events = api.events(r)?;
     // How an imported message was read (its sender's Date:, a guessed sender, …).
-    for ev in api.events(r)? {
+    for ev in &events {
         if let crate::domain::command::Change::Registered { source } = &ev.change {
             println!("source    {}", display_line(source));
         }
     }
     println!(
-        "assignee  {}",
+        "{:<9} {}",
+        label("assignee"),
         display_line(c.assignee.as_deref().unwrap_or("-"))
     );
     if let Some(clock) = clock::answer_clock(&c, api.policy(), &cal, today(&*api)) {
@@ -678,9 +707,10 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
             format!("; {}", notes.join("; "))
         };
         println!(
-            "due       {} ({}){extra}",
+            "{:<9} {} ({}){extra}",
+            label("due"),
             clock.due,
-            clock.countdown.short()
+            i18n::countdown(lang, &clock.countdown)
         );
         if let Some(d) = clock.complaint_date {
             println!("§ 39      {d} (complaint about the processing time possible after 14 working days)");
@@ -688,20 +718,34 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
     }
     if let Some(r) = clock::retention_clock(&c, api.policy(), today(&*api)) {
         let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
+        let (state, held) = match lang {
+            i18n::Lang::En => (r.state.as_id(), ", held"),
+            i18n::Lang::Da => (i18n::retention(lang, r.state), ", tilbageholdt"),
+        };
         println!(
-            "retention received {} → closed {} → handover {} → deletion {}  [{}{}] {}",
+            "{} {} {} → {} {} → {} {} → {} {}  [{}{}] {}",
+            label("retention"),
+            label("received"),
             r.received,
+            label("closed"),
             date(r.closed),
+            label("handover"),
             date(r.handover_due),
+            label("deletion"),
             date(r.deletion_due),
-            r.state.as_id(),
-            if r.held { ", held" } else { "" },
-            r.reason
+            state,
+            if r.held { held } else { "" },
+            i18n::retention_reason(lang, &r)
         );
     }
-    let confirmed: Vec<&str> = c.confirmed().iter().map(|c| c.as_id()).collect();
+    let category = |d: DataCategory| match lang {
+        i18n::Lang::En => d.as_id(),
+        i18n::Lang::Da => d.name_da(),
+    };
+    let confirmed: Vec<&str> = c.confirmed().iter().map(|d| category(*d)).collect();
     println!(
-        "confirmed {}",
+        "{:<9} {}",
+        label("confirmed"),
         if confirmed.is_empty() {
             "-".into()
         } else {
@@ -711,10 +755,10 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
     let suggested: Vec<String> = c
         .open_suggestions()
         .iter()
-        .map(|s| format!("{} ({:.0}%)", s.category, s.confidence * 100.0))
+        .map(|s| format!("{} ({:.0}%)", category(s.category), s.confidence * 100.0))
         .collect();
     if !suggested.is_empty() {
-        println!("suggested {}", suggested.join(", "));
+        println!("{:<9} {}", label("suggested"), suggested.join(", "));
     }
     if let Some(r) = &c.restriction {
         println!("RESTRICTED (Art. 23): {}", display_line(&r.reason));
@@ -741,7 +785,7 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
         println!("    {}", display_line(&d.justification));
     }
     if let Some(dec) = &c.decision {
-        println!("decision  {}", dec.outcome.as_id());
+        println!("{:<9} {}", label("decision"), dec.outcome.as_id());
         if let Some(r) = &dec.ruling {
             println!(
                 "ruling    {} — {}",
@@ -752,10 +796,20 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
     }
     for n in &c.notes {
         println!(
-            "note      {} {}: {}",
+            "{:<9} {} {}: {}",
+            label("note"),
             n.made.at.format("%Y-%m-%d"),
             display_line(&n.made.by),
             display_line(&n.text)
+        );
+    }
+    for ev in &events {
+        println!(
+            "{:<9} {} {} {}",
+            label("history"),
+            ev.at.format("%Y-%m-%d %H:%M"),
+            display_line(&ev.actor),
+            i18n::action(lang, ev.change.action())
         );
     }
     println!();
@@ -994,7 +1048,13 @@ pub fn case(
     }
     let cmd = to_command(action, &current, &api.actor().login)?;
     let rec = api.execute(r, at_version.unwrap_or(current.version), &cmd)?;
-    println!("saved {} ({}, version {})", r, cmd.action(), rec.version());
+    let lang = global.lang();
+    println!(
+        "{} ({}, version {})",
+        i18n::tf(lang, i18n::Msg::Saved, &[&r.to_string()]),
+        i18n::action(lang, cmd.action()),
+        rec.version()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -132,6 +132,8 @@ pub enum Action {
     Failed(String),
     /// The archive register's answer for rows the Retention view shows, or why it failed.
     ArchiveStates(Result<Vec<(Reference, crate::domain::handover::ArchiveState)>, String>),
+    /// The store refused or failed: said through the catalogue in the interface's language.
+    StoreFailed(crate::store::api_error::ApiError),
     /// Something was done that is worth saying in the status bar.
     Notice(String),
     /// Someone changed the case since it was read: reload or keep editing.

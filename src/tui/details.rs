@@ -3,7 +3,6 @@
 
 use crate::domain::case::Verdict;
 use crate::domain::clock;
-use crate::domain::command::Change;
 use crate::domain::danish_time::DanishDay;
 use crate::domain::sanitize::sanitize_line;
 use crate::tui::i18n::{self, t, Lang, Msg};
@@ -46,7 +45,7 @@ pub fn side_lines(app: &App, c: &CaseView, width: usize) -> Vec<(String, SideKin
             format!(
                 " {mark} {} ({}){extra}",
                 name(d.category),
-                d.category.badge()
+                i18n::badge(lang, d.category)
             ),
             if d.verdict == Verdict::Confirmed {
                 SideKind::Normal
@@ -61,7 +60,7 @@ pub fn side_lines(app: &App, c: &CaseView, width: usize) -> Vec<(String, SideKin
             format!(
                 " ? {} ({}) · {} {:.0}%",
                 name(s.category),
-                s.category.badge(),
+                i18n::badge(lang, s.category),
                 t(lang, Msg::Suggested),
                 s.confidence * 100.0
             ),
@@ -109,7 +108,7 @@ pub fn side_lines(app: &App, c: &CaseView, width: usize) -> Vec<(String, SideKin
     }
     if let Some(r) = case.right {
         push(
-            format!(" {}: {} ({})", t(lang, Msg::Right), r.as_id(), r.article()),
+            format!(" {}: {}", t(lang, Msg::Right), i18n::right(lang, r)),
             SideKind::Normal,
         );
     }
@@ -185,7 +184,7 @@ pub fn side_lines(app: &App, c: &CaseView, width: usize) -> Vec<(String, SideKin
                 " {}: {} · {}",
                 t(lang, Msg::Retention),
                 i18n::retention(lang, r.state),
-                r.reason
+                i18n::retention_reason(lang, &r)
             ),
             if matches!(
                 r.state,
@@ -235,7 +234,7 @@ pub fn side_lines(app: &App, c: &CaseView, width: usize) -> Vec<(String, SideKin
             .recipient(&d.recipient)
             .map(|r| r.name(lang.language()).to_string())
             .unwrap_or_else(|| sanitize_line(&d.recipient).into_owned());
-        let bases: Vec<String> = d.bases.iter().map(|b| b.id()).collect();
+        let bases: Vec<String> = d.bases.iter().map(|b| i18n::basis(lang, *b)).collect();
         let kind = if d.withdrawn.is_some() {
             SideKind::Dim
         } else {
@@ -281,10 +280,7 @@ pub fn side_lines(app: &App, c: &CaseView, width: usize) -> Vec<(String, SideKin
 
     push(t(lang, Msg::History).into(), SideKind::Heading);
     for e in &c.events {
-        let what = match &e.change {
-            Change::Registered { .. } => "register".to_string(),
-            Change::Command(cmd) => cmd.action().to_string(),
-        };
+        let what = i18n::action(lang, e.change.action());
         push(
             format!(
                 " {} {} {}",

@@ -341,6 +341,45 @@ impl RouteWizard {
         why
     }
 
+    /// The bases to suggest for this case and recipient: for each kind the case needs
+    /// (Art. 6 always, Art. 9 for confirmed special categories, Art. 10 for criminal-offence
+    /// data), the first offered basis of that kind the purpose rests on, else the first
+    /// offered one of that kind. A confirmed CPR number adds Data Protection Act § 11 where
+    /// it is offered. Only rows the wizard offers are suggested; nothing where the recipient
+    /// may not receive the data at all.
+    pub fn suggested_bases(&self, purpose: &[LegalBasis], cpr: bool) -> Vec<LegalBasis> {
+        let n = &self.needs;
+        if (!n.special.is_empty() && !n.special_allowed) || (n.criminal && !n.criminal_allowed) {
+            return Vec::new();
+        }
+        let mut kinds = vec![BasisKind::Art6];
+        if !n.special.is_empty() {
+            kinds.push(BasisKind::Art9);
+        }
+        if n.criminal {
+            kinds.push(BasisKind::Art10);
+        }
+        let offered = |k: BasisKind| {
+            self.options
+                .iter()
+                .filter(move |o| o.refused.is_none() && o.basis.kind() == k)
+                .map(|o| o.basis)
+        };
+        let mut out: Vec<LegalBasis> = kinds
+            .into_iter()
+            .filter_map(|k| {
+                offered(k)
+                    .find(|b| purpose.contains(b))
+                    .or_else(|| offered(k).next())
+            })
+            .collect();
+        if cpr {
+            out.extend(offered(BasisKind::Statute).find(|b| *b == LegalBasis::DataProtectionAct11));
+        }
+        out.sort();
+        out
+    }
+
     /// The request the confirm step sends.
     pub fn request(&self) -> RouteRequest {
         RouteRequest {
@@ -478,5 +517,61 @@ mod tests {
             w.basis_gaps(Lang::Da),
             vec![t(Lang::Da, Msg::CannotReceive)]
         );
+    }
+
+    #[test]
+    fn suggested_bases_cover_what_the_case_needs_from_what_is_offered() {
+        let case = crate::domain::fixtures::case("2026-11-20T10:00:00+01:00", "tekst");
+        let mut w = RouteWizard::new(&case);
+        let opt = |b: LegalBasis, refused: bool| BasisOption {
+            basis: b,
+            refused: refused.then(|| "not for this recipient".to_string()),
+        };
+        w.options = vec![
+            opt(LegalBasis::Gdpr6('a'), true),
+            opt(LegalBasis::Gdpr6('c'), false),
+            opt(LegalBasis::Gdpr6('e'), false),
+            opt(LegalBasis::Gdpr9('f'), true),
+            opt(LegalBasis::Gdpr9('g'), false),
+            opt(LegalBasis::Gdpr10, false),
+        ];
+        w.needs = Needs {
+            special_allowed: true,
+            criminal_allowed: true,
+            ..Needs::default()
+        };
+        // Art. 6 only; the purpose's own basis first, else the first offered.
+        assert_eq!(w.suggested_bases(&[], false), vec![LegalBasis::Gdpr6('c')]);
+        assert_eq!(
+            w.suggested_bases(&[LegalBasis::Gdpr6('e'), LegalBasis::Gdpr6('a')], false),
+            vec![LegalBasis::Gdpr6('e')]
+        );
+        // Special categories: an offered Art. 9 ground too (9(2)(f) is refused here).
+        w.needs.special = vec![DataCategory::Health];
+        w.needs.criminal = true;
+        assert_eq!(
+            w.suggested_bases(&[], false),
+            vec![
+                LegalBasis::Gdpr6('c'),
+                LegalBasis::Gdpr9('g'),
+                LegalBasis::Gdpr10
+            ]
+        );
+        w.chosen = w.suggested_bases(&[], false);
+        assert!(w.basis_gaps(Lang::En).is_empty());
+        // A confirmed CPR number: § 11 where the recipient offers it.
+        assert!(!w
+            .suggested_bases(&[], true)
+            .contains(&LegalBasis::DataProtectionAct11));
+        w.options.push(opt(LegalBasis::DataProtectionAct11, false));
+        assert!(w
+            .suggested_bases(&[], true)
+            .contains(&LegalBasis::DataProtectionAct11));
+        assert!(!w
+            .suggested_bases(&[], false)
+            .contains(&LegalBasis::DataProtectionAct11));
+        // A recipient that may not receive them: nothing is suggested.
+        w.needs.special_allowed = false;
+        assert!(w.suggested_bases(&[], true).is_empty());
     }
 }

@@ -170,6 +170,9 @@ pub enum Msg {
     HintBack,
     HintChoose,
     HintLeaveOut,
+    HintSuggested,
+    HelpWorkingDays,
+    HelpOverdue,
     HintNewline,
     HintRoute,
     NoChanges,
@@ -430,6 +433,15 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
         Msg::HintBack => ("back", "tilbage"),
         Msg::HintChoose => ("choose", "vælg"),
         Msg::HintLeaveOut => ("leave out", "fravælg"),
+        Msg::HintSuggested => ("suggested", "forslag"),
+        Msg::HelpWorkingDays => (
+            "wd: working days (Monday to Friday, public holidays not counted); d: calendar days",
+            "hd: hverdage (mandag til fredag, helligdage ikke medregnet); d: kalenderdage",
+        ),
+        Msg::HelpOverdue => (
+            "−3 wd or \"overdue 3wd\": three working days past the deadline",
+            "−3 hd eller \"overskredet 3hd\": fristen er overskredet med tre hverdage",
+        ),
         Msg::HintNewline => ("new line", "ny linje"),
         Msg::HintRoute => ("route", "videregiv"),
         Msg::NoChanges => ("nothing changed", "intet ændret"),
@@ -624,6 +636,309 @@ pub fn step(lang: Lang, s: crate::domain::handover::Step) -> &'static str {
     }
 }
 
+/// A command's action as the history names it: the store's id in English, a past-tense
+/// phrase in Danish ("klassificeret", "videregivet").
+pub fn action(lang: Lang, id: &str) -> String {
+    let da = match id {
+        "register" => "registreret",
+        "classify" => "klassificeret",
+        "set-purpose" => "formål angivet",
+        "route" => "videregivet",
+        "forward" => "videresendt",
+        "employer-notice" => "underretning til arbejdsgiver",
+        "withdraw" => "videregivelse tilbagekaldt",
+        "assign" => "givet til en kollega",
+        "note" => "notat",
+        "decide" => "afgørelse truffet",
+        "answer" => "besvaret",
+        "close" => "lukket",
+        "restrict" => "begrænset (art. 23)",
+        "unrestrict" => "begrænsning ophævet",
+        "hold" => "retslig tilbageholdelse",
+        "release-hold" => "tilbageholdelse ophævet",
+        "extend" => "frist forlænget",
+        "pause" => "frist stillet i bero",
+        "resume" => "frist genoptaget",
+        "hand-over" => "afleveret til Rigsarkivet",
+        "assess" => "bevaringsvurdering",
+        "erase" => "slettet",
+        "archive-package" => "arkiveringsversion dannet",
+        "archive-approved" => "arkiveringsversion godkendt",
+        "reveal-cpr" => "CPR-numre vist",
+        "open" => "åbnet",
+        _ => "",
+    };
+    match lang {
+        Lang::Da if !da.is_empty() => da.to_string(),
+        _ => crate::domain::sanitize::sanitize_line(id).into_owned(),
+    }
+}
+
+/// A staff role.
+pub fn role(lang: Lang, r: crate::domain::policy::Role) -> &'static str {
+    use crate::domain::policy::Role;
+    match (lang, r) {
+        (Lang::En, _) => r.as_id(),
+        (Lang::Da, Role::Caseworker) => "sagsbehandler",
+        (Lang::Da, Role::Dpo) => "DPO",
+        (Lang::Da, Role::Admin) => "administrator",
+    }
+}
+
+/// Where the interface reads and writes, as the `Api` describes it ("embedded PATH",
+/// "server SOCKET — disconnected: WHY"), with its words in `lang`.
+pub fn store_place(lang: Lang, described: &str) -> String {
+    if lang == Lang::En {
+        return described.to_string();
+    }
+    let s = match described.strip_prefix("embedded ") {
+        Some(rest) => format!("lokal {rest}"),
+        None => described.to_string(),
+    };
+    s.replacen(" — disconnected: ", " — afbrudt: ", 1)
+}
+
+/// A data category's short badge: the English codes, or Danish ones.
+pub fn badge(lang: Lang, c: crate::domain::category::DataCategory) -> &'static str {
+    use crate::domain::category::DataCategory as C;
+    match (lang, c) {
+        (Lang::En, _) => c.badge(),
+        (Lang::Da, C::General) => "ALM",
+        (Lang::Da, C::Contact) => "KONT",
+        (Lang::Da, C::Cpr) => "CPR",
+        (Lang::Da, C::CaseNumber) => "SAG",
+        (Lang::Da, C::EthnicOrigin) => "ETN",
+        (Lang::Da, C::Political) => "POL",
+        (Lang::Da, C::Religion) => "REL",
+        (Lang::Da, C::TradeUnion) => "FAG",
+        (Lang::Da, C::Genetic) => "GEN9",
+        (Lang::Da, C::Biometric) => "BIO",
+        (Lang::Da, C::Health) => "HELB",
+        (Lang::Da, C::SexLife) => "SEKS",
+        (Lang::Da, C::Criminal) => "A10",
+    }
+}
+
+/// A legal basis by its short name: the id in English ("gdpr-6-1-e"), the citation as
+/// Danish caseworkers write it in Danish ("art. 6, stk. 1, litra e", "DBL § 8").
+pub fn basis(lang: Lang, b: crate::domain::basis::LegalBasis) -> String {
+    use crate::domain::basis::LegalBasis as B;
+    match (lang, b) {
+        (Lang::En, _) => b.id(),
+        (Lang::Da, B::Gdpr6(c)) => format!("art. 6, stk. 1, litra {c}"),
+        (Lang::Da, B::Gdpr9(c)) => format!("art. 9, stk. 2, litra {c}"),
+        (Lang::Da, B::Gdpr10) => "art. 10".into(),
+        (Lang::Da, B::DataProtectionAct) => "databeskyttelsesloven".into(),
+        (Lang::Da, B::DataProtectionAct7) => "DBL § 7".into(),
+        (Lang::Da, B::DataProtectionAct8) => "DBL § 8".into(),
+        (Lang::Da, B::DataProtectionAct11) => "DBL § 11".into(),
+        (Lang::Da, B::AliensAct) => "udlændingeloven".into(),
+        (Lang::Da, B::PublicAdministrationAct) => "forvaltningsloven".into(),
+        (Lang::Da, B::PublicAdministrationAct7) => "FVL § 7".into(),
+        (Lang::Da, B::AccessToFilesAct) => "offentlighedsloven".into(),
+        (Lang::Da, B::ArchivesAct) => "arkivloven".into(),
+    }
+}
+
+/// Why the retention clock stands where it does: the domain's sentence in English, one
+/// from the state and its dates in Danish.
+pub fn retention_reason(lang: Lang, r: &crate::domain::clock::RetentionClock) -> String {
+    if lang == Lang::En {
+        return r.reason.clone();
+    }
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let s = match r.state {
+        RetentionState::Open => {
+            "sagen er ikke lukket; opbevaringsperioden regnes fra lukningen".to_string()
+        }
+        RetentionState::Waiting => match (r.handover_due, r.deletion_due) {
+            (Some(h), _) => format!("arkivperioden slutter {h}; derefter afleveres sagen til Rigsarkivet (bevaringspligt)"),
+            (None, Some(d)) => format!("slettes {d}"),
+            (None, None) => "intet forfalder endnu".to_string(),
+        },
+        RetentionState::HandoverDue => format!(
+            "arkivperioden er slut: afleveres til Rigsarkivet (bevaringspligt) {}",
+            date(r.handover_due)
+        ),
+        RetentionState::DeletionDue => "myndighedens kopi skal slettes".to_string(),
+        RetentionState::AssessmentDue => {
+            "bevaringsvurdering: skal sagen bevares eller slettes".to_string()
+        }
+        RetentionState::Kept { review: Some(d) } => format!("bevares; vurderes igen {d}"),
+        RetentionState::Kept { review: None } => "bevares".to_string(),
+        RetentionState::Held => {
+            "retslig tilbageholdelse: intet slettes, før den ophæves".to_string()
+        }
+        RetentionState::HandedOver => "afleveret til Rigsarkivet".to_string(),
+    };
+    if r.held && r.state == RetentionState::HandoverDue {
+        format!("{s} (tilbageholdelsen standser sletning, ikke aflevering)")
+    } else {
+        s
+    }
+}
+
+/// An action as the thing done, for refusals ("lukning er ikke mulig …").
+fn action_noun_da(id: &str) -> Option<&'static str> {
+    Some(match id {
+        "classify" => "klassificering",
+        "set-purpose" => "angivelse af formål",
+        "route" => "videregivelse",
+        "forward" => "videresendelse",
+        "employer-notice" => "underretning til arbejdsgiver",
+        "withdraw" => "tilbagekaldelse af en videregivelse",
+        "assign" => "tildeling",
+        "note" => "notat",
+        "decide" => "afgørelse",
+        "answer" => "besvarelse",
+        "close" => "lukning",
+        "restrict" => "begrænsning",
+        "unrestrict" => "ophævelse af begrænsning",
+        "hold" => "retslig tilbageholdelse",
+        "release-hold" => "ophævelse af tilbageholdelse",
+        "extend" => "fristforlængelse",
+        "pause" => "berostillelse af fristen",
+        "resume" => "genoptagelse af fristen",
+        "hand-over" => "aflevering",
+        "assess" => "bevaringsvurdering",
+        "erase" => "sletning",
+        "archive-package" => "arkiveringsversion",
+        "archive-approved" => "godkendelse af arkiveringsversion",
+        "backup" => "sikkerhedskopi",
+        _ => return None,
+    })
+}
+
+/// Role ids in a refusal's words ("dpo or admin", "caseworker, dpo") in `lang`.
+fn roles_words(lang: Lang, s: &str) -> String {
+    use crate::domain::policy::Role;
+    if lang == Lang::En {
+        return s.to_string();
+    }
+    s.split(' ')
+        .map(|w| {
+            let (word, comma) = match w.strip_suffix(',') {
+                Some(x) => (x, ","),
+                None => (w, ""),
+            };
+            let da = match word {
+                "caseworker" => role(lang, Role::Caseworker),
+                "dpo" => role(lang, Role::Dpo),
+                "admin" => role(lang, Role::Admin),
+                "or" => "eller",
+                "none" => "ingen",
+                other => {
+                    return format!("{}{comma}", crate::domain::sanitize::sanitize_line(other))
+                }
+            };
+            format!("{da}{comma}")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// How long ago, in Danish, as the store says it in English ("12 s ago", "3 min ago").
+fn ago_da(at: &chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> String {
+    let secs = (now - *at).num_seconds();
+    match secs {
+        0..=119 => format!("for {secs} s siden"),
+        120..=7199 => format!("for {} min. siden", secs / 60),
+        7200..=86399 => format!("for {} t. siden", secs / 3600),
+        _ => format!("den {}", at.format("%Y-%m-%d %H:%M UTC")),
+    }
+}
+
+/// What the store said when it refused or failed, for the person at the keyboard. The
+/// refusals a caseworker meets (roles, status, restriction, conflict) are in the catalogue;
+/// words that come from elsewhere (a file, the server's link) are passed on as they are.
+pub fn api_error(lang: Lang, e: &crate::store::api_error::ApiError) -> String {
+    use crate::domain::command::Refusal;
+    use crate::store::api_error::ApiError as E;
+    if lang == Lang::En {
+        return e.to_string();
+    }
+    let noun = |a: &str| {
+        action_noun_da(a)
+            .map(str::to_string)
+            .unwrap_or_else(|| crate::domain::sanitize::sanitize_line(a).into_owned())
+    };
+    match e {
+        E::Refused(Refusal::NotPermitted {
+            action,
+            needs,
+            have,
+        }) => format!(
+            "{} kræver rollen {}; du har {}",
+            capitalise(&noun(action)),
+            roles_words(lang, needs),
+            roles_words(lang, have)
+        ),
+        E::Refused(Refusal::WrongStatus { action, status: st }) => format!(
+            "{} kan ikke foretages på en sag, der er {}",
+            capitalise(&noun(action)),
+            status(lang, *st)
+        ),
+        E::Refused(Refusal::Routing(reasons)) => {
+            format!("{} {}", t(lang, Msg::RouteRefused), reasons.join("; "))
+        }
+        E::Refused(Refusal::Invalid(text)) => text.clone(),
+        E::Hidden(r) => format!(
+            "{r} er begrænset (art. 23): kun databeskyttelsesrådgiveren, en administrator, \
+             sagsbehandleren og den, der begrænsede sagen, kan se den"
+        ),
+        E::NotFound(r) => format!("sagen {r} findes ikke"),
+        E::Erased(r) => format!("{r} er slettet; kun sletningsoplysningerne er tilbage"),
+        E::Conflict {
+            reference,
+            expected,
+            actual,
+            by,
+            at,
+        } => format!(
+            "{reference} er ændret af {} {}: genindlæs? (du tog stilling til version {expected}; \
+             nu er den version {actual}; genindlæs og tag stilling igen)",
+            crate::domain::sanitize::sanitize_line(by),
+            ago_da(at, chrono::Utc::now())
+        ),
+        E::BadInput(s) | E::Unavailable(s) | E::Damaged(s) => s.clone(),
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// A label of `triage show`: the English word as it stands, or its Danish one.
+pub fn cli_label(lang: Lang, en: &'static str) -> &'static str {
+    if lang == Lang::En {
+        return en;
+    }
+    match en {
+        "received" => "modtaget",
+        "Danish day" => "dansk dato",
+        "from" => "fra",
+        "subject" => "emne",
+        "purpose" => "formål",
+        "right" => "rettighed",
+        "assignee" => "ansvarlig",
+        "due" => "svarfrist",
+        "retention" => "opbevaring",
+        "closed" => "lukket",
+        "handover" => "aflevering",
+        "deletion" => "sletning",
+        "confirmed" => "bekræftet",
+        "suggested" => "foreslået",
+        "decision" => "afgørelse",
+        "note" => "notat",
+        "history" => "historik",
+        other => other,
+    }
+}
+
 /// A step of the retention timeline.
 pub fn milestone(lang: Lang, m: crate::domain::clock::Milestone) -> &'static str {
     use crate::domain::clock::Milestone as M;
@@ -698,5 +1013,101 @@ mod tests {
         assert_eq!(countdown(Lang::En, &c), "overdue 2d");
         assert_eq!(countdown(Lang::Da, &c), "overskredet 2d");
         assert_eq!(countdown(Lang::Da, &Countdown::DueToday), "i dag");
+    }
+
+    #[test]
+    fn every_action_has_danish_words_for_the_history_and_refusals() {
+        for id in [
+            "register",
+            "classify",
+            "set-purpose",
+            "route",
+            "forward",
+            "employer-notice",
+            "withdraw",
+            "assign",
+            "note",
+            "decide",
+            "answer",
+            "close",
+            "restrict",
+            "unrestrict",
+            "hold",
+            "release-hold",
+            "extend",
+            "pause",
+            "resume",
+            "hand-over",
+            "assess",
+            "erase",
+            "archive-package",
+            "archive-approved",
+        ] {
+            assert_eq!(action(Lang::En, id), id);
+            assert_ne!(action(Lang::Da, id), id, "{id} has no Danish history name");
+            assert!(
+                id == "register" || action_noun_da(id).is_some(),
+                "{id} has no Danish noun for refusals"
+            );
+        }
+        // Something unknown (from a newer server) is shown as it came, made safe.
+        assert_eq!(action(Lang::Da, "new-thing"), "new-thing");
+        assert!(!action(Lang::Da, "x\u{1b}]0;t\u{7}").contains('\u{1b}'));
+    }
+
+    #[test]
+    fn the_stores_refusals_in_danish() {
+        use crate::domain::command::Refusal;
+        use crate::domain::enquiry::Reference;
+        use crate::store::api_error::ApiError;
+        let r = Reference::new(2026, 7);
+        let not_permitted = ApiError::Refused(Refusal::NotPermitted {
+            action: "erase",
+            needs: "dpo or admin",
+            have: "caseworker".into(),
+        });
+        assert_eq!(
+            api_error(Lang::Da, &not_permitted),
+            "Sletning kræver rollen DPO eller administrator; du har sagsbehandler"
+        );
+        assert_eq!(
+            api_error(Lang::En, &not_permitted),
+            not_permitted.to_string()
+        );
+        let wrong = ApiError::Refused(Refusal::WrongStatus {
+            action: "close",
+            status: Status::Closed,
+        });
+        assert_eq!(
+            api_error(Lang::Da, &wrong),
+            "Lukning kan ikke foretages på en sag, der er lukket"
+        );
+        let conflict = ApiError::Conflict {
+            reference: r,
+            expected: 3,
+            actual: 4,
+            by: "sofie".into(),
+            at: chrono::Utc::now(),
+        };
+        let da = api_error(Lang::Da, &conflict);
+        assert!(
+            da.starts_with("2026-000007 er ændret af sofie for "),
+            "{da}"
+        );
+        assert!(da.contains("version 3") && da.contains("version 4"), "{da}");
+        assert!(api_error(Lang::Da, &ApiError::Hidden(r)).contains("begrænset (art. 23)"));
+    }
+
+    #[test]
+    fn the_store_and_roles_in_danish() {
+        use crate::domain::policy::Role;
+        assert_eq!(store_place(Lang::Da, "embedded /srv/x"), "lokal /srv/x");
+        assert_eq!(
+            store_place(Lang::Da, "server /run/t.sock — disconnected: gone"),
+            "server /run/t.sock — afbrudt: gone"
+        );
+        assert_eq!(store_place(Lang::En, "embedded /srv/x"), "embedded /srv/x");
+        assert_eq!(role(Lang::Da, Role::Caseworker), "sagsbehandler");
+        assert_eq!(role(Lang::En, Role::Caseworker), "caseworker");
     }
 }

@@ -165,7 +165,7 @@ pub fn pump(api: &dyn Api, app: &mut App) -> bool {
             Err(e) => {
                 // Keep what is shown; the message says why the rest is missing.
                 app.queue.loading = None;
-                Action::Failed(e.to_string())
+                Action::StoreFailed(e)
             }
         };
         dispatch(api, app, action);
@@ -310,7 +310,7 @@ pub fn changed_cases(api: &dyn Api, references: &[crate::domain::enquiry::Refere
         match api.case(r) {
             Ok(Some(record)) => records.push((record, api.events(r).unwrap_or_default())),
             Ok(None) | Err(ApiError::Hidden(_)) => gone.push(r),
-            Err(e) => return Action::Failed(e.to_string()),
+            Err(e) => return Action::StoreFailed(e),
         }
     }
     Action::Changed { records, gone }
@@ -366,7 +366,7 @@ pub fn dispatch(api: &dyn Api, app: &mut App, action: Action) {
 /// Carries out one effect against the store; its outcome comes back as actions.
 pub fn perform(api: &dyn Api, effect: Effect) -> Vec<Action> {
     use crate::domain::command::Access;
-    let failed = |e: ApiError| vec![Action::Failed(e.to_string())];
+    let failed = |e: ApiError| vec![Action::StoreFailed(e)];
     match effect {
         Effect::OpenCase(r) => {
             // The read is logged before anything of the case reaches the screen.
@@ -405,10 +405,6 @@ pub fn perform(api: &dyn Api, effect: Effect) -> Vec<Action> {
             Err(ApiError::Refused(crate::domain::command::Refusal::Routing(reasons))) => {
                 vec![Action::Refused { reference, reasons }]
             }
-            Err(e @ ApiError::Conflict { .. }) => vec![Action::Conflict {
-                reference,
-                message: e.to_string(),
-            }],
             Err(e) => failed(e),
         },
         Effect::SaveDraft { reference, text } => match api.save_draft(reference, &text) {

@@ -138,9 +138,31 @@ pub fn move_in(app: &mut App, delta: isize) {
     }
 }
 
-/// `a` in the classify checklist: every suggested category not yet decided in the dialog is
-/// confirmed (one key for the common case: detection was right).
+/// `a` in a checklist: in classify, every suggested category not yet decided in the dialog
+/// is confirmed (one key for the common case: detection was right); in the route's bases,
+/// the bases suggested for what the case holds are chosen as well.
 pub fn accept_suggestions(app: &mut App) {
+    let purpose: Vec<crate::domain::basis::LegalBasis> = open_case(app)
+        .and_then(|c| c.purpose.as_deref())
+        .and_then(|p| app.policy.purpose(p))
+        .map(|p| p.bases().collect())
+        .unwrap_or_default();
+    let cpr = open_case(app).is_some_and(|c| {
+        c.confirmed()
+            .contains(&crate::domain::category::DataCategory::Cpr)
+    });
+    if let Some(Overlay::Route(w)) = &mut app.overlay {
+        if w.step == RouteStep::Bases {
+            w.reasons.clear();
+            for b in w.suggested_bases(&purpose, cpr) {
+                if !w.chosen.contains(&b) {
+                    w.chosen.push(b);
+                }
+            }
+            w.chosen.sort();
+        }
+        return;
+    }
     if let Some(Overlay::Classify(d)) = &mut app.overlay {
         if d.targets.len() > 1 {
             // Marked cases: each gets its own suggestions confirmed, not everyone's.

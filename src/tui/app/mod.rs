@@ -8,9 +8,10 @@ pub use crate::tui::state::*;
 use crate::domain::case::Verdict;
 use crate::domain::command::{Access, Command};
 use crate::domain::enquiry::Reference;
+use crate::store::api_error::ApiError;
 use crate::tui::action::{Action, Effect, View};
 use crate::tui::dialog::{self};
-use crate::tui::i18n::{t, tf, Lang, Msg};
+use crate::tui::i18n::{self, t, tf, Lang, Msg};
 use crate::tui::keymap::{Code, Context, Key, Resolution};
 use crate::tui::layout;
 use crate::tui::model::{self, Filter};
@@ -158,6 +159,15 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
             None => app.fail(t(lang, Msg::OpenRequestFirst)),
         },
+        Action::StoreFailed(e) => {
+            let message = i18n::api_error(lang, &e);
+            return match e {
+                ApiError::Conflict { reference, .. } => {
+                    update(app, Action::Conflict { reference, message })
+                }
+                _ => update(app, Action::Failed(message)),
+            };
+        }
         Action::Failed(text) => {
             app.after_open = None;
             dialogs::refused(app, vec![text.clone()]);

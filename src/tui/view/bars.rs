@@ -4,7 +4,7 @@ use super::parts::fit;
 use super::theme::Theme;
 use crate::domain::sanitize::sanitize_line;
 use crate::tui::action::{Action, View};
-use crate::tui::i18n::{t, Lang, Msg};
+use crate::tui::i18n::{self, t, Lang, Msg};
 use crate::tui::keymap::Context;
 use crate::tui::state::{App, Overlay};
 use ratatui::buffer::Buffer;
@@ -124,14 +124,19 @@ pub(super) fn draw_status(app: &App, area: Rect, buf: &mut Buffer, th: Theme) {
         );
         return;
     }
-    let roles: Vec<&str> = app.actor.roles.iter().map(|r| r.as_id()).collect();
+    let roles: Vec<&str> = app
+        .actor
+        .roles
+        .iter()
+        .map(|r| i18n::role(app.lang, *r))
+        .collect();
     let mut place = view_name(app.lang, app.queue.view).to_string();
     if let Some(c) = &app.case {
         place = format!("{place} › {}", c.reference());
     }
     let mut parts = vec![
         format!("{} ({})", app.actor.login, roles.join(", ")),
-        sanitize_line(&app.store).into_owned(),
+        sanitize_line(&i18n::store_place(app.lang, &app.store)).into_owned(),
         place,
     ];
     if !app.queue.filter.is_empty() {

@@ -64,6 +64,13 @@ pub(super) fn draw_help(
             Style::new(),
         ));
     }
+    // The deadline column's units, after the keys.
+    if input.is_empty() {
+        lines.push((t(app.lang, Msg::Clocks).to_string(), th.header()));
+        for m in [Msg::HelpWorkingDays, Msg::HelpOverdue] {
+            lines.push((format!("  {}", t(app.lang, m)), Style::new()));
+        }
+    }
     let body_h = inner.height as usize - 1;
     let scroll = scroll.min(lines.len().saturating_sub(body_h));
     for (y, (s, st)) in (inner.y..).zip(lines.iter().skip(scroll).take(body_h)) {

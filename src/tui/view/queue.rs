@@ -153,14 +153,15 @@ pub fn deadline_text(lang: Lang, d: &Deadline) -> String {
     }
 }
 
-pub(super) fn badges_text(row: &Row) -> String {
+pub(super) fn badges_text(lang: Lang, row: &Row) -> String {
     row.badges
         .iter()
         .map(|(c, confirmed)| {
+            let badge = i18n::badge(lang, c);
             if confirmed {
-                c.badge().to_string()
+                badge.to_string()
             } else {
-                c.badge().to_lowercase()
+                badge.to_lowercase()
             }
         })
         .collect::<Vec<_>>()
@@ -296,7 +297,10 @@ pub(super) fn draw_row(
                 } else {
                     th.fg(Color::Cyan)
                 };
-                spans.push(Span::styled(fit(&badges_text(row), w), base.patch(style)))
+                spans.push(Span::styled(
+                    fit(&badges_text(lang, row), w),
+                    base.patch(style),
+                ))
             }
             Col::Status => spans.push(Span::styled(fit(i18n::status(lang, row.status), w), base)),
             Col::Assignee => spans.push(Span::styled(fit(row.assignee().unwrap_or(""), w), base)),

@@ -104,6 +104,7 @@ pub(super) fn draw_route(app: &App, w: &RouteWizard, area: Rect, buf: &mut Buffe
             ctx,
             &[
                 (Action::ConfirmItem, Msg::HintChoose),
+                (Action::AcceptSuggestions, Msg::HintSuggested),
                 (Action::RejectItem, Msg::HintLeaveOut),
                 (Action::Submit, Msg::HintNext),
                 (Action::Cancel, Msg::HintBack),
