@@ -1,6 +1,6 @@
 //! The decision dialogs over a case (classify, purpose, route): their state and its rules.
 
-use super::i18n::{t, Lang, Msg};
+use super::i18n::{t, tf, Lang, Msg};
 use super::model::{self, Filter};
 use crate::domain::basis::{BasisKind, LegalBasis};
 use crate::domain::case::{Case, DisclosureKind, Verdict};
@@ -230,6 +230,16 @@ pub struct Needs {
     pub no_purpose: bool,
     /// Nothing is classified: the store refuses a route until it is.
     pub unclassified: bool,
+    /// The policy's category rules the confirmed categories bring in (beyond the
+    /// recipient's own limits): each with the bases that satisfy it.
+    pub rules: Vec<RuleNeed>,
+}
+
+/// One category rule of the policy as the wizard checks it (taken from `routing::category_needs`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RuleNeed {
+    pub categories: Vec<DataCategory>,
+    pub accepts: Vec<LegalBasis>,
 }
 
 /// The route wizard: recipient, legal bases, transfer basis, justification, confirm.
@@ -332,11 +342,38 @@ impl RouteWizard {
         if !has(BasisKind::Art6) {
             why.push(t(lang, Msg::MissingArt6).to_string());
         }
-        if !self.needs.special.is_empty() && !has(BasisKind::Art9) {
-            why.push(t(lang, Msg::MissingArt9).to_string());
-        }
-        if self.needs.criminal && !has(BasisKind::Art10) {
-            why.push(t(lang, Msg::MissingArt10).to_string());
+        for need in &self.needs.rules {
+            if self.chosen.iter().any(|b| need.accepts.contains(b)) {
+                continue;
+            }
+            if need.accepts.is_empty() {
+                why.push(t(lang, Msg::CannotReceive).to_string());
+                continue;
+            }
+            if need.categories.iter().all(|c| c.is_special()) {
+                why.push(t(lang, Msg::MissingArt9).to_string());
+            } else if need.categories.iter().all(|c| c.is_criminal()) {
+                why.push(t(lang, Msg::MissingArt10).to_string());
+            } else {
+                let cite = |b: &LegalBasis| match lang {
+                    Lang::En => b.citation_en(),
+                    Lang::Da => b.citation_da(),
+                };
+                let bases: Vec<String> = need.accepts.iter().map(cite).collect();
+                let names: Vec<&str> = need
+                    .categories
+                    .iter()
+                    .map(|c| match lang {
+                        Lang::En => c.name_en(),
+                        Lang::Da => c.name_da(),
+                    })
+                    .collect();
+                why.push(tf(
+                    lang,
+                    Msg::MissingCategoryBasis,
+                    &[&bases.join(" / "), &names.join(", ")],
+                ));
+            }
         }
         why
     }
@@ -468,6 +505,10 @@ mod tests {
             criminal_allowed: true,
             no_purpose: false,
             unclassified: false,
+            rules: vec![RuleNeed {
+                categories: vec![DataCategory::Health],
+                accepts: vec![LegalBasis::Gdpr9('f')],
+            }],
         };
         w.chosen = vec![LegalBasis::Gdpr6('e')];
         assert_eq!(w.basis_gaps(Lang::En), vec![t(Lang::En, Msg::MissingArt9)]);

@@ -374,6 +374,14 @@ pub fn submit(app: &mut App) -> Vec<Effect> {
     }
 }
 
+/// The recipient's bases that satisfy a category rule.
+fn recipient_bases_for(
+    recipient: &crate::domain::policy::Recipient,
+    rule: &crate::domain::policy::CategoryRule,
+) -> Vec<crate::domain::basis::LegalBasis> {
+    recipient.bases().filter(|b| rule.accepts(*b)).collect()
+}
+
 fn route_submit(app: &mut App, w: &mut RouteWizard) -> Vec<Effect> {
     let lang = app.lang;
     w.reasons.clear();
@@ -388,7 +396,7 @@ fn route_submit(app: &mut App, w: &mut RouteWizard) -> Vec<Effect> {
                 return Vec::new();
             };
             let confirmed = case.confirmed();
-            let options = routing::basis_options(recipient, case);
+            let options = routing::basis_options(&app.policy, recipient, case);
             if w.recipient.as_deref() != Some(recipient.id()) {
                 w.chosen.clear();
             }
@@ -404,6 +412,13 @@ fn route_submit(app: &mut App, w: &mut RouteWizard) -> Vec<Effect> {
                 criminal_allowed: recipient.criminal,
                 no_purpose: case.purpose.is_none(),
                 unclassified: case.categories.is_empty(),
+                rules: routing::category_needs(&app.policy, &confirmed)
+                    .into_iter()
+                    .map(|n| crate::tui::dialog::RuleNeed {
+                        accepts: recipient_bases_for(recipient, n.rule),
+                        categories: n.categories,
+                    })
+                    .collect(),
             };
             // Keep only what is still offered for this recipient.
             w.chosen
