@@ -1,14 +1,14 @@
 //! The decision dialogs over a case (classify, purpose, route): their state and its rules.
 
-use super::i18n::{t, tf, Lang, Msg};
+use super::i18n::Lang;
 use super::model::{self, Filter};
-use crate::domain::basis::{BasisKind, LegalBasis};
+use crate::domain::basis::LegalBasis;
 use crate::domain::case::{Case, DisclosureKind, Verdict};
 use crate::domain::category::DataCategory;
 use crate::domain::command::RouteRequest;
 use crate::domain::enquiry::{Reference, RightKind};
 use crate::domain::policy::Policy;
-use crate::domain::routing::BasisOption;
+use crate::domain::routing::{self, BasisOption, RouteProblem};
 
 /// Keystrokes in the justification between two saves of the draft.
 pub const DRAFT_EVERY: usize = 20;
@@ -217,31 +217,6 @@ pub enum RouteStep {
     Confirm,
 }
 
-/// What the case's confirmed categories ask of a disclosure to the chosen recipient.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Needs {
-    /// Special categories confirmed on the case (ids).
-    pub special: Vec<DataCategory>,
-    pub criminal: bool,
-    /// The recipient may receive them at all.
-    pub special_allowed: bool,
-    pub criminal_allowed: bool,
-    /// No purpose is set: the store refuses a route until one is.
-    pub no_purpose: bool,
-    /// Nothing is classified: the store refuses a route until it is.
-    pub unclassified: bool,
-    /// The policy's category rules the confirmed categories bring in (beyond the
-    /// recipient's own limits): each with the bases that satisfy it.
-    pub rules: Vec<RuleNeed>,
-}
-
-/// One category rule of the policy as the wizard checks it (taken from `routing::category_needs`).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RuleNeed {
-    pub categories: Vec<DataCategory>,
-    pub accepts: Vec<LegalBasis>,
-}
-
 /// The route wizard: recipient, legal bases, transfer basis, justification, confirm.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RouteWizard {
@@ -255,7 +230,9 @@ pub struct RouteWizard {
     pub recipient: Option<String>,
     pub options: Vec<BasisOption>,
     pub chosen: Vec<LegalBasis>,
-    pub needs: Needs,
+    /// What a disclosure of the case to the chosen recipient needs before any basis is
+    /// chosen (the domain's problems with no basis named), shown above the bases.
+    pub needs: Vec<RouteProblem>,
     pub transfer: String,
     pub justification: String,
     /// Keystrokes in the justification since the draft was last saved.
@@ -277,7 +254,7 @@ impl RouteWizard {
             recipient: None,
             options: Vec::new(),
             chosen: Vec::new(),
-            needs: Needs::default(),
+            needs: Vec::new(),
             transfer: String::new(),
             justification: String::new(),
             unsaved: 0,
@@ -323,59 +300,15 @@ impl RouteWizard {
         i.checked_sub(1).map(|j| steps[j])
     }
 
-    /// What is missing from the chosen bases, in words; empty when they may go on.
-    pub fn basis_gaps(&self, lang: Lang) -> Vec<String> {
-        let has = |k: BasisKind| self.chosen.iter().any(|b| b.kind() == k);
-        let mut why = Vec::new();
-        if self.needs.no_purpose {
-            why.push(t(lang, Msg::PurposeFirst).to_string());
-        }
-        if self.needs.unclassified {
-            why.push(t(lang, Msg::ClassifyFirst).to_string());
-        }
-        if (!self.needs.special.is_empty() && !self.needs.special_allowed)
-            || (self.needs.criminal && !self.needs.criminal_allowed)
-        {
-            why.push(t(lang, Msg::CannotReceive).to_string());
-            return why;
-        }
-        if !has(BasisKind::Art6) {
-            why.push(t(lang, Msg::MissingArt6).to_string());
-        }
-        for need in &self.needs.rules {
-            if self.chosen.iter().any(|b| need.accepts.contains(b)) {
-                continue;
-            }
-            if need.accepts.is_empty() {
-                why.push(t(lang, Msg::CannotReceive).to_string());
-                continue;
-            }
-            if need.categories.iter().all(|c| c.is_special()) {
-                why.push(t(lang, Msg::MissingArt9).to_string());
-            } else if need.categories.iter().all(|c| c.is_criminal()) {
-                why.push(t(lang, Msg::MissingArt10).to_string());
-            } else {
-                let cite = |b: &LegalBasis| match lang {
-                    Lang::En => b.citation_en(),
-                    Lang::Da => b.citation_da(),
-                };
-                let bases: Vec<String> = need.accepts.iter().map(cite).collect();
-                let names: Vec<&str> = need
-                    .categories
-                    .iter()
-                    .map(|c| match lang {
-                        Lang::En => c.name_en(),
-                        Lang::Da => c.name_da(),
-                    })
-                    .collect();
-                why.push(tf(
-                    lang,
-                    Msg::MissingCategoryBasis,
-                    &[&bases.join(" / "), &names.join(", ")],
-                ));
-            }
-        }
-        why
+    /// What the chosen bases lack, as the domain's routing rules say; empty when they may go
+    /// on to the justification.
+    pub fn basis_gaps(&self, policy: &Policy, case: &Case) -> Vec<RouteProblem> {
+        let Some(recipient) = self.recipient.as_deref().and_then(|r| policy.recipient(r)) else {
+            return vec![RouteProblem::UnknownRecipient {
+                recipient: self.recipient.clone().unwrap_or_default(),
+            }];
+        };
+        routing::basis_problems(policy, recipient, case, &self.chosen)
     }
 
     /// The request the confirm step sends.
@@ -481,7 +414,7 @@ mod tests {
         let mut w = RouteWizard::new(&case);
         let opt = |b: LegalBasis, refused: bool| BasisOption {
             basis: b,
-            refused: refused.then(|| "not for this recipient".to_string()),
+            refused: refused.then_some(routing::BasisRefusal::NoCriminalDataConfirmed),
         };
         w.options = vec![
             opt(LegalBasis::Gdpr6('c'), false),
@@ -495,29 +428,42 @@ mod tests {
     }
 
     #[test]
-    fn basis_gaps_name_what_the_categories_need() {
-        let case = crate::domain::fixtures::case("2026-11-20T10:00:00+01:00", "tekst");
+    fn basis_gaps_are_the_domain_rules() {
+        use crate::domain::case::{CategoryDecision, Verdict};
+        use crate::domain::enquiry::Language;
+        let policy = crate::domain::fixtures::policy();
+        let mut case = crate::domain::fixtures::case("2026-11-20T10:00:00+01:00", "tekst");
+        case.purpose = Some("citizen-enquiries".into());
+        let decided = case.registered.clone();
+        case.categories = [DataCategory::Health, DataCategory::Cpr]
+            .into_iter()
+            .map(|category| CategoryDecision {
+                category,
+                verdict: Verdict::Confirmed,
+                decided: decided.clone(),
+            })
+            .collect();
         let mut w = RouteWizard::new(&case);
-        w.needs = Needs {
-            special: vec![DataCategory::Health],
-            criminal: false,
-            special_allowed: true,
-            criminal_allowed: true,
-            no_purpose: false,
-            unclassified: false,
-            rules: vec![RuleNeed {
-                categories: vec![DataCategory::Health],
-                accepts: vec![LegalBasis::Gdpr9('f')],
-            }],
-        };
+        w.recipient = Some("pet".into());
         w.chosen = vec![LegalBasis::Gdpr6('e')];
-        assert_eq!(w.basis_gaps(Lang::En), vec![t(Lang::En, Msg::MissingArt9)]);
-        w.chosen.push(LegalBasis::Gdpr9('f'));
-        assert!(w.basis_gaps(Lang::En).is_empty());
-        w.needs.special_allowed = false;
-        assert_eq!(
-            w.basis_gaps(Lang::Da),
-            vec![t(Lang::Da, Msg::CannotReceive)]
+        let gaps = w.basis_gaps(&policy, &case);
+        assert!(
+            matches!(gaps[0], RouteProblem::MissingArt9Basis { .. }),
+            "{gaps:?}"
         );
+        assert!(
+            gaps[1]
+                .text(Language::En)
+                .contains("Data Protection Act § 11"),
+            "{gaps:?}"
+        );
+        w.chosen
+            .extend([LegalBasis::Gdpr9('f'), LegalBasis::DataProtectionAct11]);
+        assert_eq!(w.basis_gaps(&policy, &case), vec![]);
+        w.recipient = Some("employers".into());
+        assert!(w
+            .basis_gaps(&policy, &case)
+            .iter()
+            .any(|p| matches!(p, RouteProblem::RecipientRefusesSpecialCategories { .. })));
     }
 }

@@ -374,14 +374,6 @@ pub fn submit(app: &mut App) -> Vec<Effect> {
     }
 }
 
-/// The recipient's bases that satisfy a category rule.
-fn recipient_bases_for(
-    recipient: &crate::domain::policy::Recipient,
-    rule: &crate::domain::policy::CategoryRule,
-) -> Vec<crate::domain::basis::LegalBasis> {
-    recipient.bases().filter(|b| rule.accepts(*b)).collect()
-}
-
 fn route_submit(app: &mut App, w: &mut RouteWizard) -> Vec<Effect> {
     let lang = app.lang;
     w.reasons.clear();
@@ -395,31 +387,16 @@ fn route_submit(app: &mut App, w: &mut RouteWizard) -> Vec<Effect> {
             let Some(case) = open_case(app) else {
                 return Vec::new();
             };
-            let confirmed = case.confirmed();
             let options = routing::basis_options(&app.policy, recipient, case);
             if w.recipient.as_deref() != Some(recipient.id()) {
                 w.chosen.clear();
             }
             w.recipient = Some(recipient.id().to_string());
-            w.needs = Needs {
-                special: confirmed
-                    .iter()
-                    .copied()
-                    .filter(|c| c.is_special())
-                    .collect(),
-                criminal: confirmed.iter().any(|c| c.is_criminal()),
-                special_allowed: recipient.special_categories,
-                criminal_allowed: recipient.criminal,
-                no_purpose: case.purpose.is_none(),
-                unclassified: case.categories.is_empty(),
-                rules: routing::category_needs(&app.policy, &confirmed)
-                    .into_iter()
-                    .map(|n| crate::tui::dialog::RuleNeed {
-                        accepts: recipient_bases_for(recipient, n.rule),
-                        categories: n.categories,
-                    })
-                    .collect(),
-            };
+            // What the case asks of any disclosure there, before a basis is chosen.
+            w.needs = routing::basis_problems(&app.policy, recipient, case, &[])
+                .into_iter()
+                .filter(|p| *p != routing::RouteProblem::NoBasis)
+                .collect();
             // Keep only what is still offered for this recipient.
             w.chosen
                 .retain(|b| options.iter().any(|o| o.basis == *b && o.refused.is_none()));
@@ -431,11 +408,14 @@ fn route_submit(app: &mut App, w: &mut RouteWizard) -> Vec<Effect> {
             w.step = RouteStep::Bases;
         }
         RouteStep::Bases => {
-            let gaps = w.basis_gaps(lang);
+            let Some(case) = open_case(app) else {
+                return Vec::new();
+            };
+            let gaps = w.basis_gaps(&app.policy, case);
             if gaps.is_empty() {
                 w.step = w.next_step(&app.policy);
             } else {
-                w.reasons = gaps;
+                w.reasons = gaps.iter().map(|p| p.text(lang.language())).collect();
             }
         }
         RouteStep::Transfer => {
