@@ -678,7 +678,10 @@ fn disclosures_report_filters_and_keeps_art_23_for_the_dpo() {
         ["immigration-service", "third-country-authorities", "police"]
     );
     assert_eq!(rows[0]["justification"], WHY);
-    assert_eq!(rows[0]["legal_bases"], serde_json::json!(["gdpr-6-1-e"]));
+    assert_eq!(
+        rows[0]["legal_bases"],
+        serde_json::json!(["gdpr-6-1-e", "dpa-11"])
+    );
     let police: Value = serde_json::from_str(&s.ok(&[
         "report",
         "disclosures",
