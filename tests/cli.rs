@@ -95,6 +95,69 @@ fn routing_special_categories_without_an_art9_ground_is_refused_with_the_reason(
 }
 
 #[test]
+fn a_confirmed_cpr_number_is_routed_only_on_data_protection_act_11() {
+    let s = TestStore::new();
+    s.ok(&[
+        "import",
+        root().join("tests/data/three.jsonl").to_str().unwrap(),
+    ]);
+    let r = "2026-000001";
+    s.ok(&["case", r, "classify", "--confirm", "cpr,contact"]);
+    s.ok(&["case", r, "purpose", "citizen-enquiries"]);
+    let route = |bases: &str| {
+        vec![
+            "case",
+            r,
+            "route",
+            "--to",
+            "local-authorities",
+            "--basis",
+            bases,
+            "--why",
+            "The municipality handles the citizen's services.",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>()
+    };
+    let args = route("gdpr-6-1-e");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let err = s.fails(&args);
+    assert!(
+        err.contains("the case holds a CPR number: Data Protection Act § 11 is required"),
+        "{err}"
+    );
+    assert_eq!(err.matches("§ 11").count(), 1, "{err}");
+    let args = route("gdpr-6-1-e,dpa-11");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    s.ok(&args);
+    let v = s.json(&["show", r, "--json"]);
+    assert_eq!(
+        v["disclosures"][0]["bases"],
+        serde_json::json!(["gdpr-6-1-e", "dpa-11"])
+    );
+}
+
+#[test]
+fn a_policy_whose_category_rule_names_an_unknown_basis_is_not_installed() {
+    let s = TestStore::new();
+    let text = std::fs::read_to_string(policy_file(s.dir.path())).unwrap();
+    assert!(text.contains("bases = [\"dpa-11\"]"));
+    let text = text.replacen("bases = [\"dpa-11\"]", "bases = [\"dpa-12\"]", 1);
+    let bad = s.dir.path().join("bad.toml");
+    std::fs::write(&bad, &text).unwrap();
+    let before = s.ok(&["policy"]);
+    let err = s.fails(&["policy", "--install", bad.to_str().unwrap()]);
+    let line = text.lines().position(|l| l.contains("dpa-12")).unwrap() + 1;
+    assert!(err.contains(&format!("bad.toml:{line}:")), "{err}");
+    assert!(
+        err.contains("category_rules: unknown legal basis `dpa-12`"),
+        "{err}"
+    );
+    assert_eq!(s.ok(&["policy"]), before, "the policy in force stays");
+}
+
+#[test]
 fn a_malformed_record_refuses_the_whole_file_with_its_line() {
     let s = TestStore::new();
     let file = root().join("tests/data/bad_line3.jsonl");

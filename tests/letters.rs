@@ -49,7 +49,7 @@ fn store(lang: &str) -> TestStore {
             "--to",
             to,
             "--basis",
-            "gdpr-6-1-e",
+            "gdpr-6-1-e,dpa-11",
             "--why",
             "The recipient decides the residence case.",
         ];

@@ -127,7 +127,7 @@ fn scenario() -> TestStore {
         "--to",
         "immigration-service",
         "--basis",
-        "gdpr-6-1-e",
+        "gdpr-6-1-e,dpa-11",
         "--why",
         WHY,
     ]);
@@ -138,7 +138,7 @@ fn scenario() -> TestStore {
         "--to",
         "third-country-authorities",
         "--basis",
-        "gdpr-6-1-e",
+        "gdpr-6-1-e,dpa-11",
         "--transfer",
         "GDPR Art. 49(1)(d): important reasons of public interest",
         "--why",
@@ -152,7 +152,7 @@ fn scenario() -> TestStore {
         "--to",
         "pet",
         "--basis",
-        "gdpr-6-1-e",
+        "gdpr-6-1-e,dpa-11",
         "--why",
         WHY,
     ]);
@@ -173,7 +173,7 @@ fn scenario() -> TestStore {
         "--to",
         "police",
         "--basis",
-        "gdpr-6-1-e",
+        "gdpr-6-1-e,dpa-11",
         "--why",
         WHY,
     ]);
@@ -184,7 +184,7 @@ fn scenario() -> TestStore {
         "--to",
         "pet",
         "--basis",
-        "gdpr-6-1-e",
+        "gdpr-6-1-e,dpa-11",
         "--why",
         WHY,
         "--waive-restriction",
@@ -678,7 +678,10 @@ fn disclosures_report_filters_and_keeps_art_23_for_the_dpo() {
         ["immigration-service", "third-country-authorities", "police"]
     );
     assert_eq!(rows[0]["justification"], WHY);
-    assert_eq!(rows[0]["legal_bases"], serde_json::json!(["gdpr-6-1-e"]));
+    assert_eq!(
+        rows[0]["legal_bases"],
+        serde_json::json!(["gdpr-6-1-e", "dpa-11"])
+    );
     let police: Value = serde_json::from_str(&s.ok(&[
         "report",
         "disclosures",

@@ -114,7 +114,7 @@ pub(crate) fn typical_route(purpose: &str) -> Option<(&'static str, &'static str
 }
 
 /// Picks bases the recipient accepts: an Art. 6 basis (the purpose's if it shares one),
-/// and an Art. 9 / Art. 10 basis where the confirmed categories need it.
+/// and a basis for each of the policy's category rules the confirmed categories bring in.
 pub(crate) fn pick_bases(policy: &Policy, recipient: &str, case: &Case) -> Vec<LegalBasis> {
     let Some(r) = policy.recipient(recipient) else {
         return vec![];
@@ -133,13 +133,19 @@ pub(crate) fn pick_bases(policy: &Policy, recipient: &str, case: &Case) -> Vec<L
             .or(candidates.first())
             .copied()
     };
-    let confirmed = case.confirmed();
     let mut bases: Vec<LegalBasis> = of(BasisKind::Art6).into_iter().collect();
-    if confirmed.iter().any(|c| c.is_special()) {
-        bases.extend(of(BasisKind::Art9));
-    }
-    if confirmed.iter().any(|c| c.is_criminal()) {
-        bases.extend(of(BasisKind::Art10));
+    for need in crate::domain::routing::category_needs(policy, &case.confirmed()) {
+        if bases.iter().any(|b| need.rule.accepts(*b)) {
+            continue;
+        }
+        let candidates: Vec<LegalBasis> = r.bases().filter(|b| need.rule.accepts(*b)).collect();
+        bases.extend(
+            candidates
+                .iter()
+                .find(|b| purpose_bases.contains(b))
+                .or(candidates.first())
+                .copied(),
+        );
     }
     bases
 }

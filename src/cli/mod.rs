@@ -1430,6 +1430,16 @@ pub fn policy(global: &Global, install: Option<&Path>, force: bool) -> Result<Ex
             }
         );
     }
+    println!("\ncategory rules (a disclosure needs, beyond its Art. 6 basis):");
+    for rule in &p.category_rules {
+        let mut needs: Vec<String> = rule
+            .basis_kinds
+            .iter()
+            .map(|k| k.get_ref().clone())
+            .collect();
+        needs.extend(rule.bases.iter().map(|b| b.get_ref().clone()));
+        println!("  {:<12} {}", rule.category.get_ref(), needs.join(" or "));
+    }
     println!("\nstaff:");
     for s in &p.staff {
         println!(

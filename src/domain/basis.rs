@@ -34,7 +34,8 @@ pub enum LegalBasis {
 }
 
 /// What a basis can carry: ordinary data, Art. 9 special categories, Art. 10 criminal data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum BasisKind {
     Art6,
     Art9,

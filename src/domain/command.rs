@@ -242,8 +242,16 @@ pub enum Refusal {
     },
     #[error("{0}")]
     Invalid(String),
-    #[error("routing refused: {}", .0.join("; "))]
-    Routing(Vec<String>),
+    #[error("routing refused: {}", routing_text(.0))]
+    Routing(Vec<routing::RouteProblem>),
+}
+
+fn routing_text(problems: &[routing::RouteProblem]) -> String {
+    problems
+        .iter()
+        .map(|p| p.to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The result of applying a command.

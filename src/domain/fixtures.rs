@@ -36,7 +36,7 @@ retention = { kind = "archive-then-delete" }
 id = "police"
 name_en = "Police"
 name_da = "Politiet"
-legal_bases = ["gdpr-6-1-e", "gdpr-10"]
+legal_bases = ["gdpr-6-1-e", "gdpr-10", "dpa-11"]
 special_categories = true
 criminal = true
 restricted = false
@@ -70,7 +70,7 @@ template = "employer-notice"
 id = "pet"
 name_en = "Danish Security and Intelligence Service"
 name_da = "Politiets Efterretningstjeneste"
-legal_bases = ["gdpr-6-1-e", "gdpr-9-2-f", "gdpr-10", "dpa-8"]
+legal_bases = ["gdpr-6-1-e", "gdpr-9-2-f", "gdpr-10", "dpa-8", "dpa-11"]
 special_categories = true
 criminal = true
 restricted = true
@@ -90,11 +90,23 @@ region = "international-eu-eea"
 id = "local-authorities"
 name_en = "Local authorities"
 name_da = "Kommuner"
-legal_bases = ["gdpr-6-1-e", "pal-7"]
+legal_bases = ["gdpr-6-1-e", "pal-7", "dpa-11"]
 special_categories = false
 criminal = false
 restricted = false
 region = "dk"
+
+[[category_rules]]
+category = "special"
+basis_kinds = ["art-9"]
+
+[[category_rules]]
+category = "criminal"
+basis_kinds = ["art-10"]
+
+[[category_rules]]
+category = "cpr"
+bases = ["dpa-11"]
 "#;
 
 pub fn policy() -> Policy {

@@ -14,6 +14,7 @@ pub mod handover;
 pub mod policy;
 pub mod purpose_cue;
 pub mod report;
+pub mod route_problem;
 pub mod routing;
 pub mod safe_json;
 pub mod sanitize;

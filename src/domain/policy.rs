@@ -4,7 +4,7 @@
 //! a string (the caller reads the file) and refuses anything inconsistent with the file,
 //! line and key so a person can fix it.
 
-use super::basis::LegalBasis;
+use super::basis::{BasisKind, LegalBasis};
 use super::category::DataCategory;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -30,6 +30,111 @@ pub struct Policy {
     /// Words that suggest an enquiry's purpose (see `purpose_cue`).
     #[serde(default)]
     pub purpose_cues: Vec<super::purpose_cue::PurposeCue>,
+    /// Which kind of basis a disclosure needs for each confirmed category. A policy from
+    /// before these rules existed (one without the key) gets the rules the code used to
+    /// hold: Art. 9 and Art. 10; so a store's installed policy means what it meant.
+    #[serde(default = "default_category_rules")]
+    pub category_rules: Vec<CategoryRule>,
+}
+
+/// A rule of the form "a disclosure of a case holding these categories needs one of these
+/// bases": the special categories need an Art. 9(2) ground, criminal-offence data an Art. 10
+/// basis, a CPR number Data Protection Act § 11.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryRule {
+    /// A category id (`cpr`, `health`) or a class: `special` (every GDPR Art. 9(1) category).
+    pub category: Spanned<String>,
+    /// Basis kinds that satisfy the rule: `art-9` (Art. 9(2), DPA § 7), `art-10` (Art. 10,
+    /// DPA § 8).
+    #[serde(default)]
+    pub basis_kinds: Vec<Spanned<String>>,
+    /// Bases by id that satisfy the rule (`dpa-11`).
+    #[serde(default)]
+    pub bases: Vec<Spanned<String>>,
+}
+
+/// What a category rule applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CategorySelector {
+    One(DataCategory),
+    /// The GDPR Art. 9(1) special categories.
+    Special,
+}
+
+impl CategorySelector {
+    pub fn parse(s: &str) -> Option<CategorySelector> {
+        match s {
+            "special" => Some(CategorySelector::Special),
+            _ => s.parse().ok().map(CategorySelector::One),
+        }
+    }
+
+    pub fn matches(self, c: DataCategory) -> bool {
+        match self {
+            CategorySelector::One(one) => one == c,
+            CategorySelector::Special => c.is_special(),
+        }
+    }
+}
+
+fn parse_kind(s: &str) -> Option<BasisKind> {
+    match s {
+        "art-6" => Some(BasisKind::Art6),
+        "art-9" => Some(BasisKind::Art9),
+        "art-10" => Some(BasisKind::Art10),
+        _ => None,
+    }
+}
+
+impl CategoryRule {
+    fn new(category: &str, kinds: &[&str], bases: &[&str]) -> CategoryRule {
+        let spanned = |s: &&str| Spanned::new(0..0, s.to_string());
+        CategoryRule {
+            category: spanned(&category),
+            basis_kinds: kinds.iter().map(spanned).collect(),
+            bases: bases.iter().map(spanned).collect(),
+        }
+    }
+
+    /// What the rule applies to; `None` only for a rule the loader would have refused.
+    pub fn selector(&self) -> Option<CategorySelector> {
+        CategorySelector::parse(self.category.get_ref())
+    }
+
+    pub fn kinds(&self) -> impl Iterator<Item = BasisKind> + '_ {
+        self.basis_kinds
+            .iter()
+            .filter_map(|k| parse_kind(k.get_ref()))
+    }
+
+    pub fn named_bases(&self) -> impl Iterator<Item = LegalBasis> + '_ {
+        self.bases.iter().filter_map(|b| b.get_ref().parse().ok())
+    }
+
+    /// Whether `basis` satisfies the rule.
+    pub fn accepts(&self, basis: LegalBasis) -> bool {
+        self.kinds().any(|k| k == basis.kind()) || self.named_bases().any(|b| b == basis)
+    }
+
+    /// The categories among `confirmed` the rule applies to.
+    pub fn applies_to(&self, confirmed: &[DataCategory]) -> Vec<DataCategory> {
+        match self.selector() {
+            Some(sel) => confirmed
+                .iter()
+                .copied()
+                .filter(|c| sel.matches(*c))
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+}
+
+fn default_category_rules() -> Vec<CategoryRule> {
+    vec![
+        CategoryRule::new("special", &["art-9"], &[]),
+        CategoryRule::new("criminal", &["art-10"], &[]),
+    ]
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -424,7 +529,92 @@ impl Policy {
                 return Err(err(at, format!("purpose_cues: empty term `{t}`")));
             }
         }
+        policy.check_category_rules(text.find("category_rules").unwrap_or(0), &err)?;
         Ok(policy)
+    }
+
+    /// Refuses a category rule naming an unknown category, kind or basis, one that no basis
+    /// could satisfy, and a policy that leaves a special category or criminal-offence data
+    /// without a rule (the law asks a basis of its own for them).
+    fn check_category_rules(
+        &self,
+        rules_at: usize,
+        err: &dyn Fn(usize, String) -> PolicyError,
+    ) -> Result<(), PolicyError> {
+        for rule in &self.category_rules {
+            let at = rule.category.span().start;
+            if rule.selector().is_none() {
+                return Err(err(
+                    at,
+                    format!(
+                        "category_rules: unknown category `{}` (a category id such as cpr or health, or `special` for every Art. 9 category)",
+                        rule.category.get_ref()
+                    ),
+                ));
+            }
+            if let Some(k) = rule
+                .basis_kinds
+                .iter()
+                .find(|k| parse_kind(k.get_ref()).is_none())
+            {
+                return Err(err(
+                    k.span().start,
+                    format!(
+                        "category_rules: unknown basis kind `{}` (art-6, art-9 or art-10)",
+                        k.get_ref()
+                    ),
+                ));
+            }
+            if let Some(b) = rule
+                .bases
+                .iter()
+                .find(|b| b.get_ref().parse::<LegalBasis>().is_err())
+            {
+                return Err(err(
+                    b.span().start,
+                    format!(
+                        "category_rules: unknown legal basis `{}` (e.g. gdpr-9-2-f, dpa-8, dpa-11)",
+                        b.get_ref()
+                    ),
+                ));
+            }
+            if rule.basis_kinds.is_empty() && rule.bases.is_empty() {
+                return Err(err(
+                    at,
+                    format!(
+                        "category_rules.{}: name the basis_kinds or bases a disclosure needs",
+                        rule.category.get_ref()
+                    ),
+                ));
+            }
+        }
+        let uncovered: Vec<&str> = DataCategory::ALL
+            .into_iter()
+            .filter(|c| c.is_special() || c.is_criminal())
+            .filter(|c| {
+                !self
+                    .category_rules
+                    .iter()
+                    .any(|r| r.selector().is_some_and(|s| s.matches(*c)))
+            })
+            .map(|c| c.as_id())
+            .collect();
+        if !uncovered.is_empty() {
+            let at = self
+                .category_rules
+                .first()
+                .map(|r| r.category.span().start)
+                .filter(|at| *at > 0)
+                .unwrap_or(rules_at);
+            return Err(err(
+                at,
+                format!(
+                    "category_rules: no rule for {} (special categories need an Art. 9(2) ground, criminal-offence data an Art. 10 basis)",
+                    uncovered.join(", ")
+                ),
+            ));
+        }
+        Ok(())
     }
 
     pub fn purpose(&self, id: &str) -> Option<&Purpose> {
@@ -491,7 +681,7 @@ mod tests {
     fn minimal_policy_loads() {
         let p = Policy::from_toml(MINIMAL, "p.toml").unwrap();
         assert_eq!(p.purposes.len(), 2);
-        assert_eq!(p.recipient("police").unwrap().bases().count(), 2);
+        assert_eq!(p.recipient("police").unwrap().bases().count(), 3);
         assert_eq!(p.roles_of("anne"), vec![Role::Caseworker]);
         assert!(p.roles_of("mallory").is_empty());
     }
@@ -499,8 +689,8 @@ mod tests {
     #[test]
     fn unknown_basis_is_refused_with_its_line() {
         let text = MINIMAL.replace(
-            r#"["gdpr-6-1-e", "gdpr-10"]"#,
-            r#"["gdpr-6-1-e", "gdpr-6-1-z"]"#,
+            r#"["gdpr-6-1-e", "gdpr-10", "#,
+            r#"["gdpr-6-1-e", "gdpr-6-1-z", "#,
         );
         let e = Policy::from_toml(&text, "p.toml").unwrap_err();
         let line = text.lines().position(|l| l.contains("gdpr-6-1-z")).unwrap() + 1;
@@ -585,5 +775,73 @@ retention = { kind = "archive-then-delete" }
             Policy::from_toml(&ok, "p").unwrap().lexicon[0].terms.len(),
             2
         );
+    }
+
+    #[test]
+    fn category_rule_with_an_unknown_basis_is_refused_with_its_line() {
+        let text = MINIMAL.replace("bases = [\"dpa-11\"]", "bases = [\"dpa-12\"]");
+        let e = Policy::from_toml(&text, "p.toml").unwrap_err();
+        let line = text.lines().position(|l| l.contains("dpa-12")).unwrap() + 1;
+        assert_eq!((e.file.as_str(), e.line), ("p.toml", line), "{e}");
+        assert!(
+            e.message
+                .starts_with("category_rules: unknown legal basis `dpa-12`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn category_rule_with_an_unknown_category_or_kind_is_refused_with_its_line() {
+        let text = MINIMAL.replace("category = \"cpr\"", "category = \"cpr-number\"");
+        let e = Policy::from_toml(&text, "p.toml").unwrap_err();
+        let line = text.lines().position(|l| l.contains("cpr-number")).unwrap() + 1;
+        assert_eq!(e.line, line, "{e}");
+        assert!(e.message.contains("unknown category `cpr-number`"), "{e}");
+        let text = MINIMAL.replace("basis_kinds = [\"art-10\"]", "basis_kinds = [\"art-11\"]");
+        let e = Policy::from_toml(&text, "p.toml").unwrap_err();
+        let line = text.lines().position(|l| l.contains("art-11")).unwrap() + 1;
+        assert_eq!(e.line, line, "{e}");
+        assert!(e.message.contains("unknown basis kind `art-11`"), "{e}");
+        let text = MINIMAL.replace("bases = [\"dpa-11\"]", "bases = []");
+        let e = Policy::from_toml(&text, "p.toml").unwrap_err();
+        assert!(e.message.contains("category_rules.cpr: name the"), "{e}");
+    }
+
+    #[test]
+    fn special_categories_and_criminal_data_must_have_a_rule() {
+        let text = MINIMAL.replace(
+            "[[category_rules]]\ncategory = \"criminal\"\nbasis_kinds = [\"art-10\"]\n",
+            "",
+        );
+        let e = Policy::from_toml(&text, "p.toml").unwrap_err();
+        assert!(e.message.contains("no rule for criminal"), "{e}");
+        // One special category alone does not cover the others.
+        let text = MINIMAL.replace("category = \"special\"", "category = \"health\"");
+        let e = Policy::from_toml(&text, "p.toml").unwrap_err();
+        assert!(e.message.contains("no rule for ethnic-origin"), "{e}");
+        assert!(!e.message.contains("health"), "{e}");
+    }
+
+    #[test]
+    fn a_policy_without_category_rules_keeps_the_art9_and_art10_rules() {
+        let cut = MINIMAL.find("[[category_rules]]").unwrap();
+        let p = Policy::from_toml(&MINIMAL[..cut], "p.toml").unwrap();
+        let rules: Vec<_> = p
+            .category_rules
+            .iter()
+            .map(|r| (r.selector().unwrap(), r.kinds().collect::<Vec<_>>()))
+            .collect();
+        assert_eq!(
+            rules,
+            vec![
+                (CategorySelector::Special, vec![BasisKind::Art9]),
+                (
+                    CategorySelector::One(DataCategory::Criminal),
+                    vec![BasisKind::Art10]
+                ),
+            ]
+        );
+        assert!(p.category_rules[0].accepts(LegalBasis::DataProtectionAct7));
+        assert!(!p.category_rules[0].accepts(LegalBasis::DataProtectionAct11));
     }
 }

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use std::io::{self, Read};
 
 /// Bumped whenever a message below changes shape.
-pub const PROTOCOL: u32 = 5;
+pub const PROTOCOL: u32 = 6;
 
 /// The largest frame the server reads from a client: a command with a long note fits many
 /// times over, and a client cannot make the server allocate more.
@@ -310,7 +310,7 @@ pub enum WireRefusal {
         status: Status,
     },
     Invalid(String),
-    Routing(Vec<String>),
+    Routing(Vec<crate::domain::routing::RouteProblem>),
 }
 
 impl From<&StoreError> for WireError {

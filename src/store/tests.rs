@@ -4,6 +4,7 @@ use crate::domain::category::DataCategory;
 use crate::domain::command::RouteRequest;
 use crate::domain::danish_time::DanishDay;
 use crate::domain::fixtures;
+use crate::domain::routing::RouteProblem;
 
 fn open() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
@@ -182,8 +183,8 @@ fn a_refused_command_writes_nothing() {
         .unwrap_err();
     match err {
         StoreError::Refused(Refusal::Routing(why)) => {
-            assert!(why.iter().any(|w| w.contains("purpose")), "{why:?}");
-            assert!(why.iter().any(|w| w.contains("classify")), "{why:?}");
+            assert!(why.contains(&RouteProblem::NoPurpose), "{why:?}");
+            assert!(why.contains(&RouteProblem::NotClassified), "{why:?}");
         }
         other => panic!("expected a routing refusal, got {other}"),
     }

@@ -144,7 +144,7 @@ pub enum Action {
     /// The store refused a route, with every reason.
     Refused {
         reference: Reference,
-        reasons: Vec<String>,
+        reasons: Vec<crate::domain::routing::RouteProblem>,
     },
     /// The draft justification saved for a case, read when the route wizard opened.
     DraftLoaded {

@@ -1,6 +1,6 @@
 //! The decision dialogs over a case (classify, purpose, route): their state and its rules.
 
-use super::i18n::{t, Lang, Msg};
+use super::i18n::Lang;
 use super::model::{self, Filter};
 use crate::domain::basis::{BasisKind, LegalBasis};
 use crate::domain::case::{Case, DisclosureKind, Verdict};
@@ -8,7 +8,7 @@ use crate::domain::category::DataCategory;
 use crate::domain::command::RouteRequest;
 use crate::domain::enquiry::{Reference, RightKind};
 use crate::domain::policy::Policy;
-use crate::domain::routing::BasisOption;
+use crate::domain::routing::{self, BasisOption, RouteProblem};
 
 /// Keystrokes in the justification between two saves of the draft.
 pub const DRAFT_EVERY: usize = 20;
@@ -217,21 +217,6 @@ pub enum RouteStep {
     Confirm,
 }
 
-/// What the case's confirmed categories ask of a disclosure to the chosen recipient.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Needs {
-    /// Special categories confirmed on the case (ids).
-    pub special: Vec<DataCategory>,
-    pub criminal: bool,
-    /// The recipient may receive them at all.
-    pub special_allowed: bool,
-    pub criminal_allowed: bool,
-    /// No purpose is set: the store refuses a route until one is.
-    pub no_purpose: bool,
-    /// Nothing is classified: the store refuses a route until it is.
-    pub unclassified: bool,
-}
-
 /// The route wizard: recipient, legal bases, transfer basis, justification, confirm.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RouteWizard {
@@ -245,7 +230,9 @@ pub struct RouteWizard {
     pub recipient: Option<String>,
     pub options: Vec<BasisOption>,
     pub chosen: Vec<LegalBasis>,
-    pub needs: Needs,
+    /// What a disclosure of the case to the chosen recipient needs before any basis is
+    /// chosen (the domain's problems with no basis named), shown above the bases.
+    pub needs: Vec<RouteProblem>,
     pub transfer: String,
     pub justification: String,
     /// Keystrokes in the justification since the draft was last saved.
@@ -267,7 +254,7 @@ impl RouteWizard {
             recipient: None,
             options: Vec::new(),
             chosen: Vec::new(),
-            needs: Needs::default(),
+            needs: Vec::new(),
             transfer: String::new(),
             justification: String::new(),
             unsaved: 0,
@@ -313,70 +300,59 @@ impl RouteWizard {
         i.checked_sub(1).map(|j| steps[j])
     }
 
-    /// What is missing from the chosen bases, in words; empty when they may go on.
-    pub fn basis_gaps(&self, lang: Lang) -> Vec<String> {
-        let has = |k: BasisKind| self.chosen.iter().any(|b| b.kind() == k);
-        let mut why = Vec::new();
-        if self.needs.no_purpose {
-            why.push(t(lang, Msg::PurposeFirst).to_string());
-        }
-        if self.needs.unclassified {
-            why.push(t(lang, Msg::ClassifyFirst).to_string());
-        }
-        if (!self.needs.special.is_empty() && !self.needs.special_allowed)
-            || (self.needs.criminal && !self.needs.criminal_allowed)
-        {
-            why.push(t(lang, Msg::CannotReceive).to_string());
-            return why;
-        }
-        if !has(BasisKind::Art6) {
-            why.push(t(lang, Msg::MissingArt6).to_string());
-        }
-        if !self.needs.special.is_empty() && !has(BasisKind::Art9) {
-            why.push(t(lang, Msg::MissingArt9).to_string());
-        }
-        if self.needs.criminal && !has(BasisKind::Art10) {
-            why.push(t(lang, Msg::MissingArt10).to_string());
-        }
-        why
+    /// What the chosen bases lack, as the domain's routing rules say; empty when they may go
+    /// on to the justification.
+    pub fn basis_gaps(&self, policy: &Policy, case: &Case) -> Vec<RouteProblem> {
+        let Some(recipient) = self.recipient.as_deref().and_then(|r| policy.recipient(r)) else {
+            return vec![RouteProblem::UnknownRecipient {
+                recipient: self.recipient.clone().unwrap_or_default(),
+            }];
+        };
+        routing::basis_problems(policy, recipient, case, &self.chosen)
     }
 
-    /// The bases to suggest for this case and recipient: for each kind the case needs
-    /// (Art. 6 always, Art. 9 for confirmed special categories, Art. 10 for criminal-offence
-    /// data), the first offered basis of that kind the purpose rests on, else the first
-    /// offered one of that kind. A confirmed CPR number adds Data Protection Act § 11 where
-    /// it is offered. Only rows the wizard offers are suggested; nothing where the recipient
-    /// may not receive the data at all.
-    pub fn suggested_bases(&self, purpose: &[LegalBasis], cpr: bool) -> Vec<LegalBasis> {
-        let n = &self.needs;
-        if (!n.special.is_empty() && !n.special_allowed) || (n.criminal && !n.criminal_allowed) {
+    /// The bases to suggest for this case and recipient: an Art. 6 basis, then for each
+    /// category rule of the policy the confirmed categories bring into play (Art. 9(2) for
+    /// special categories, Art. 10 for criminal data, DPA § 11 for a CPR number …) a basis
+    /// that meets it; each time the purpose's own basis first, else the first offered one.
+    /// Only rows the wizard offers are suggested; nothing where the recipient may not
+    /// receive the data at all.
+    pub fn suggested_bases(
+        &self,
+        policy: &Policy,
+        confirmed: &[DataCategory],
+        purpose: &[LegalBasis],
+    ) -> Vec<LegalBasis> {
+        let refused = self.needs.iter().any(|p| {
+            matches!(
+                p,
+                RouteProblem::RecipientRefusesSpecialCategories { .. }
+                    | RouteProblem::RecipientRefusesCriminalData { .. }
+            )
+        });
+        if refused {
             return Vec::new();
         }
-        let mut kinds = vec![BasisKind::Art6];
-        if !n.special.is_empty() {
-            kinds.push(BasisKind::Art9);
-        }
-        if n.criminal {
-            kinds.push(BasisKind::Art10);
-        }
-        let offered = |k: BasisKind| {
-            self.options
-                .iter()
-                .filter(move |o| o.refused.is_none() && o.basis.kind() == k)
-                .map(|o| o.basis)
-        };
-        let mut out: Vec<LegalBasis> = kinds
-            .into_iter()
-            .filter_map(|k| {
-                offered(k)
-                    .find(|b| purpose.contains(b))
-                    .or_else(|| offered(k).next())
-            })
+        let offered: Vec<LegalBasis> = self
+            .options
+            .iter()
+            .filter(|o| o.refused.is_none())
+            .map(|o| o.basis)
             .collect();
-        if cpr {
-            out.extend(offered(BasisKind::Statute).find(|b| *b == LegalBasis::DataProtectionAct11));
+        let pick = |fits: &dyn Fn(LegalBasis) -> bool| {
+            let mut fitting = offered.iter().copied().filter(|b| fits(*b));
+            let first = fitting.clone().next();
+            fitting.find(|b| purpose.contains(b)).or(first)
+        };
+        let mut out: Vec<LegalBasis> = pick(&|b| b.kind() == BasisKind::Art6).into_iter().collect();
+        for need in routing::category_needs(policy, confirmed) {
+            if out.iter().any(|b| need.rule.accepts(*b)) {
+                continue;
+            }
+            out.extend(pick(&|b| need.rule.accepts(b)));
         }
         out.sort();
+        out.dedup();
         out
     }
 
@@ -410,6 +386,7 @@ pub fn next_available(w: &RouteWizard, from: usize, step: isize) -> Option<usize
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::routing::{BasisRefusal, RecipientName};
 
     #[test]
     fn fuzzy_folds_case_and_danish_letters_and_ranks() {
@@ -483,7 +460,7 @@ mod tests {
         let mut w = RouteWizard::new(&case);
         let opt = |b: LegalBasis, refused: bool| BasisOption {
             basis: b,
-            refused: refused.then(|| "not for this recipient".to_string()),
+            refused: refused.then_some(routing::BasisRefusal::NoCriminalDataConfirmed),
         };
         w.options = vec![
             opt(LegalBasis::Gdpr6('c'), false),
@@ -497,35 +474,54 @@ mod tests {
     }
 
     #[test]
-    fn basis_gaps_name_what_the_categories_need() {
-        let case = crate::domain::fixtures::case("2026-11-20T10:00:00+01:00", "tekst");
+    fn basis_gaps_are_the_domain_rules() {
+        use crate::domain::case::{CategoryDecision, Verdict};
+        use crate::domain::enquiry::Language;
+        let policy = crate::domain::fixtures::policy();
+        let mut case = crate::domain::fixtures::case("2026-11-20T10:00:00+01:00", "tekst");
+        case.purpose = Some("citizen-enquiries".into());
+        let decided = case.registered.clone();
+        case.categories = [DataCategory::Health, DataCategory::Cpr]
+            .into_iter()
+            .map(|category| CategoryDecision {
+                category,
+                verdict: Verdict::Confirmed,
+                decided: decided.clone(),
+            })
+            .collect();
         let mut w = RouteWizard::new(&case);
-        w.needs = Needs {
-            special: vec![DataCategory::Health],
-            criminal: false,
-            special_allowed: true,
-            criminal_allowed: true,
-            no_purpose: false,
-            unclassified: false,
-        };
+        w.recipient = Some("pet".into());
         w.chosen = vec![LegalBasis::Gdpr6('e')];
-        assert_eq!(w.basis_gaps(Lang::En), vec![t(Lang::En, Msg::MissingArt9)]);
-        w.chosen.push(LegalBasis::Gdpr9('f'));
-        assert!(w.basis_gaps(Lang::En).is_empty());
-        w.needs.special_allowed = false;
-        assert_eq!(
-            w.basis_gaps(Lang::Da),
-            vec![t(Lang::Da, Msg::CannotReceive)]
+        let gaps = w.basis_gaps(&policy, &case);
+        assert!(
+            matches!(gaps[0], RouteProblem::MissingArt9Basis { .. }),
+            "{gaps:?}"
         );
+        assert!(
+            gaps[1]
+                .text(Language::En)
+                .contains("Data Protection Act § 11"),
+            "{gaps:?}"
+        );
+        w.chosen
+            .extend([LegalBasis::Gdpr9('f'), LegalBasis::DataProtectionAct11]);
+        assert_eq!(w.basis_gaps(&policy, &case), vec![]);
+        w.recipient = Some("employers".into());
+        assert!(w
+            .basis_gaps(&policy, &case)
+            .iter()
+            .any(|p| matches!(p, RouteProblem::RecipientRefusesSpecialCategories { .. })));
     }
 
     #[test]
     fn suggested_bases_cover_what_the_case_needs_from_what_is_offered() {
+        let policy = crate::domain::fixtures::policy();
         let case = crate::domain::fixtures::case("2026-11-20T10:00:00+01:00", "tekst");
         let mut w = RouteWizard::new(&case);
-        let opt = |b: LegalBasis, refused: bool| BasisOption {
+        let refused = BasisRefusal::NoSpecialCategoryConfirmed;
+        let opt = |b: LegalBasis, no: bool| BasisOption {
             basis: b,
-            refused: refused.then(|| "not for this recipient".to_string()),
+            refused: no.then(|| refused.clone()),
         };
         w.options = vec![
             opt(LegalBasis::Gdpr6('a'), true),
@@ -535,43 +531,50 @@ mod tests {
             opt(LegalBasis::Gdpr9('g'), false),
             opt(LegalBasis::Gdpr10, false),
         ];
-        w.needs = Needs {
-            special_allowed: true,
-            criminal_allowed: true,
-            ..Needs::default()
-        };
         // Art. 6 only; the purpose's own basis first, else the first offered.
-        assert_eq!(w.suggested_bases(&[], false), vec![LegalBasis::Gdpr6('c')]);
         assert_eq!(
-            w.suggested_bases(&[LegalBasis::Gdpr6('e'), LegalBasis::Gdpr6('a')], false),
+            w.suggested_bases(&policy, &[], &[]),
+            vec![LegalBasis::Gdpr6('c')]
+        );
+        assert_eq!(
+            w.suggested_bases(
+                &policy,
+                &[],
+                &[LegalBasis::Gdpr6('e'), LegalBasis::Gdpr6('a')]
+            ),
             vec![LegalBasis::Gdpr6('e')]
         );
-        // Special categories: an offered Art. 9 ground too (9(2)(f) is refused here).
-        w.needs.special = vec![DataCategory::Health];
-        w.needs.criminal = true;
+        // Special categories and criminal data: an offered Art. 9 ground (9(2)(f) is refused
+        // here) and an Art. 10 basis, as the policy's rules ask.
+        let held = [DataCategory::Health, DataCategory::Criminal];
         assert_eq!(
-            w.suggested_bases(&[], false),
+            w.suggested_bases(&policy, &held, &[]),
             vec![
                 LegalBasis::Gdpr6('c'),
                 LegalBasis::Gdpr9('g'),
                 LegalBasis::Gdpr10
             ]
         );
-        w.chosen = w.suggested_bases(&[], false);
-        assert!(w.basis_gaps(Lang::En).is_empty());
         // A confirmed CPR number: § 11 where the recipient offers it.
+        let cpr = [DataCategory::Cpr];
         assert!(!w
-            .suggested_bases(&[], true)
+            .suggested_bases(&policy, &cpr, &[])
             .contains(&LegalBasis::DataProtectionAct11));
         w.options.push(opt(LegalBasis::DataProtectionAct11, false));
         assert!(w
-            .suggested_bases(&[], true)
+            .suggested_bases(&policy, &cpr, &[])
             .contains(&LegalBasis::DataProtectionAct11));
         assert!(!w
-            .suggested_bases(&[], false)
+            .suggested_bases(&policy, &[], &[])
             .contains(&LegalBasis::DataProtectionAct11));
         // A recipient that may not receive them: nothing is suggested.
-        w.needs.special_allowed = false;
-        assert!(w.suggested_bases(&[], true).is_empty());
+        w.needs = vec![RouteProblem::RecipientRefusesCriminalData {
+            recipient: RecipientName {
+                id: "x".into(),
+                en: "X".into(),
+                da: "X".into(),
+            },
+        }];
+        assert!(w.suggested_bases(&policy, &held, &[]).is_empty());
     }
 }

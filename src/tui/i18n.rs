@@ -188,15 +188,7 @@ pub enum Msg {
     StepConfirm,
     Recipient,
     NeedArt6,
-    NeedArt9,
-    NeedArt10,
-    NoSpecial,
-    NoCriminal,
     NeedsNothing,
-    MissingArt6,
-    MissingArt9,
-    MissingArt10,
-    CannotReceive,
     TransferPrompt,
     TransferEmpty,
     JustificationPrompt,
@@ -209,8 +201,6 @@ pub enum Msg {
     Justification,
     RouteRefused,
     CaseNotLive,
-    PurposeFirst,
-    ClassifyFirst,
 }
 
 /// The text of `m` in `lang`.
@@ -457,15 +447,7 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
         Msg::StepConfirm => ("confirm", "bekræft"),
         Msg::Recipient => ("Recipient", "Modtager"),
         Msg::NeedArt6 => ("Every disclosure needs a GDPR Art. 6(1) basis.", "Enhver videregivelse kræver et grundlag i art. 6, stk. 1."),
-        Msg::NeedArt9 => ("Special categories confirmed ({}): an Art. 9(2) ground is required.", "Følsomme oplysninger bekræftet ({}): kræver et grundlag i art. 9, stk. 2."),
-        Msg::NeedArt10 => ("Criminal-offence data confirmed: an Art. 10 basis (e.g. Data Protection Act § 8) is required.", "Oplysninger om strafbare forhold bekræftet: kræver et grundlag efter art. 10 (fx databeskyttelseslovens § 8)."),
-        Msg::NoSpecial => ("{} may not receive special categories.", "{} må ikke modtage følsomme oplysninger."),
-        Msg::NoCriminal => ("{} may not receive criminal-offence data.", "{} må ikke modtage oplysninger om strafbare forhold."),
         Msg::NeedsNothing => ("No special category or criminal-offence data is confirmed.", "Ingen følsomme oplysninger eller strafbare forhold er bekræftet."),
-        Msg::MissingArt6 => ("choose a GDPR Art. 6(1) basis", "vælg et grundlag i art. 6, stk. 1"),
-        Msg::MissingArt9 => ("choose an Art. 9(2) ground: the case holds special categories", "vælg et grundlag i art. 9, stk. 2: sagen indeholder følsomme oplysninger"),
-        Msg::MissingArt10 => ("choose an Art. 10 basis: the case holds criminal-offence data", "vælg et grundlag efter art. 10: sagen indeholder oplysninger om strafbare forhold"),
-        Msg::CannotReceive => ("this recipient may not receive the case's data: choose another", "modtageren må ikke modtage sagens oplysninger: vælg en anden"),
         Msg::TransferPrompt => ("{} is outside the EU/EEA or an international organisation: name the transfer basis (GDPR Art. 45–49).", "{} er uden for EU/EØS eller en international organisation: angiv overførselsgrundlaget (art. 45-49)."),
         Msg::TransferEmpty => ("name the transfer basis", "angiv overførselsgrundlaget"),
         Msg::JustificationPrompt => ("Why the disclosure is necessary (at least {} characters; kept as a draft):", "Hvorfor videregivelsen er nødvendig (mindst {} tegn; gemmes som kladde):"),
@@ -478,14 +460,6 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
         Msg::Justification => ("Justification", "Begrundelse"),
         Msg::RouteRefused => ("The store refused the route:", "Videregivelsen blev afvist:"),
         Msg::CaseNotLive => ("the case is erased", "sagen er slettet"),
-        Msg::PurposeFirst => (
-            "set the purpose first: it is the ground the case is processed on",
-            "angiv formålet først: det er grundlaget for behandlingen",
-        ),
-        Msg::ClassifyFirst => (
-            "classify the case first: the bases depend on its confirmed categories",
-            "klassificér sagen først: grundlagene afhænger af de bekræftede kategorier",
-        ),
     };
     match lang {
         Lang::En => en,
@@ -879,6 +853,7 @@ pub fn api_error(lang: Lang, e: &crate::store::api_error::ApiError) -> String {
             status(lang, *st)
         ),
         E::Refused(Refusal::Routing(reasons)) => {
+            let reasons: Vec<String> = reasons.iter().map(|r| r.text(lang.language())).collect();
             format!("{} {}", t(lang, Msg::RouteRefused), reasons.join("; "))
         }
         E::Refused(Refusal::Invalid(text)) => text.clone(),
@@ -989,9 +964,6 @@ mod tests {
             Msg::PurposeTitle,
             Msg::RightTitle,
             Msg::RouteTitle,
-            Msg::NeedArt9,
-            Msg::NoSpecial,
-            Msg::NoCriminal,
             Msg::TransferPrompt,
             Msg::JustificationPrompt,
             Msg::JustificationShort,

@@ -147,14 +147,17 @@ pub fn accept_suggestions(app: &mut App) {
         .and_then(|p| app.policy.purpose(p))
         .map(|p| p.bases().collect())
         .unwrap_or_default();
-    let cpr = open_case(app).is_some_and(|c| {
-        c.confirmed()
-            .contains(&crate::domain::category::DataCategory::Cpr)
-    });
+    let confirmed = open_case(app).map(|c| c.confirmed()).unwrap_or_default();
+    let suggested = match &app.overlay {
+        Some(Overlay::Route(w)) if w.step == RouteStep::Bases => {
+            w.suggested_bases(&app.policy, &confirmed, &purpose)
+        }
+        _ => Vec::new(),
+    };
     if let Some(Overlay::Route(w)) = &mut app.overlay {
         if w.step == RouteStep::Bases {
             w.reasons.clear();
-            for b in w.suggested_bases(&purpose, cpr) {
+            for b in suggested {
                 if !w.chosen.contains(&b) {
                     w.chosen.push(b);
                 }
@@ -409,24 +412,16 @@ fn route_submit(app: &mut App, w: &mut RouteWizard) -> Vec<Effect> {
             let Some(case) = open_case(app) else {
                 return Vec::new();
             };
-            let confirmed = case.confirmed();
-            let options = routing::basis_options(recipient, case);
+            let options = routing::basis_options(&app.policy, recipient, case);
             if w.recipient.as_deref() != Some(recipient.id()) {
                 w.chosen.clear();
             }
             w.recipient = Some(recipient.id().to_string());
-            w.needs = Needs {
-                special: confirmed
-                    .iter()
-                    .copied()
-                    .filter(|c| c.is_special())
-                    .collect(),
-                criminal: confirmed.iter().any(|c| c.is_criminal()),
-                special_allowed: recipient.special_categories,
-                criminal_allowed: recipient.criminal,
-                no_purpose: case.purpose.is_none(),
-                unclassified: case.categories.is_empty(),
-            };
+            // What the case asks of any disclosure there, before a basis is chosen.
+            w.needs = routing::basis_problems(&app.policy, recipient, case, &[])
+                .into_iter()
+                .filter(|p| *p != routing::RouteProblem::NoBasis)
+                .collect();
             // Keep only what is still offered for this recipient.
             w.chosen
                 .retain(|b| options.iter().any(|o| o.basis == *b && o.refused.is_none()));
@@ -438,11 +433,14 @@ fn route_submit(app: &mut App, w: &mut RouteWizard) -> Vec<Effect> {
             w.step = RouteStep::Bases;
         }
         RouteStep::Bases => {
-            let gaps = w.basis_gaps(lang);
+            let Some(case) = open_case(app) else {
+                return Vec::new();
+            };
+            let gaps = w.basis_gaps(&app.policy, case);
             if gaps.is_empty() {
                 w.step = w.next_step(&app.policy);
             } else {
-                w.reasons = gaps;
+                w.reasons = gaps.iter().map(|p| p.text(lang.language())).collect();
             }
         }
         RouteStep::Transfer => {

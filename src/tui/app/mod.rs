@@ -174,6 +174,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.fail(text);
         }
         Action::Refused { reasons, .. } => {
+            let reasons: Vec<String> = reasons
+                .iter()
+                .map(|p| p.text(app.lang.language()))
+                .collect();
             if !dialogs::refused(app, reasons.clone()) {
                 app.fail(reasons.join("; "));
             }

@@ -1,14 +1,13 @@
 //! The route wizard drawn: recipient, legal bases with why each is unavailable, transfer, justification, confirm.
 
-use super::parts::{
-    category_name, draw_list, draw_prompt, fit, hints, overlay_box, sanitize_lines, wrap_plain,
-};
+use super::parts::{draw_list, draw_prompt, fit, hints, overlay_box, sanitize_lines, wrap_plain};
 use super::theme::Theme;
 use crate::domain::basis::LegalBasis;
 use crate::domain::command::MIN_JUSTIFICATION;
+use crate::domain::routing::RouteProblem;
 use crate::domain::sanitize::sanitize_line;
 use crate::tui::action::Action;
-use crate::tui::dialog::{Needs, RouteStep, RouteWizard};
+use crate::tui::dialog::{RouteStep, RouteWizard};
 use crate::tui::i18n::{t, tf, Lang, Msg};
 use crate::tui::state::App;
 use ratatui::buffer::Buffer;
@@ -32,37 +31,6 @@ pub(super) fn citation(lang: Lang, b: LegalBasis) -> String {
     match lang {
         Lang::En => b.citation_en(),
         Lang::Da => b.citation_da(),
-    }
-}
-
-/// Why a basis is not offered, in the interface's language. The domain decides and gives
-/// its reason in English; in Danish the same facts are put in Danish, and anything not
-/// recognised is shown as the domain gave it.
-pub(super) fn refusal_text(
-    lang: Lang,
-    recipient: Option<&crate::domain::policy::Recipient>,
-    needs: &Needs,
-    basis: LegalBasis,
-    why: &str,
-) -> String {
-    use crate::domain::basis::BasisKind;
-    let (Lang::Da, Some(r)) = (lang, recipient) else {
-        return why.to_string();
-    };
-    let name = &r.name_da;
-    if !r.bases().any(|b| b == basis) {
-        return format!("ikke et grundlag for videregivelse til {name}");
-    }
-    match basis.kind() {
-        BasisKind::Art9 if !r.special_categories => tf(lang, Msg::NoSpecial, &[name]),
-        BasisKind::Art9 if needs.special.is_empty() => {
-            "ingen følsomme oplysninger er bekræftet på sagen".into()
-        }
-        BasisKind::Art10 if !r.criminal => tf(lang, Msg::NoCriminal, &[name]),
-        BasisKind::Art10 if !needs.criminal => {
-            "ingen oplysninger om strafbare forhold er bekræftet på sagen".into()
-        }
-        _ => why.to_string(),
     }
 }
 
@@ -202,33 +170,26 @@ pub(super) fn draw_route(app: &App, w: &RouteWizard, area: Rect, buf: &mut Buffe
                 format!("{}: {recipient_name}", t(lang, Msg::Recipient)),
                 th.bold(),
             ));
-            let mut needs: Vec<String> = vec![t(lang, Msg::NeedArt6).to_string()];
-            if !w.needs.special.is_empty() {
-                let names: Vec<&str> = w
-                    .needs
-                    .special
-                    .iter()
-                    .map(|c| category_name(lang, *c))
-                    .collect();
-                needs.push(tf(lang, Msg::NeedArt9, &[&names.join(", ")]));
-                if !w.needs.special_allowed {
-                    needs.push(tf(lang, Msg::NoSpecial, &[&recipient_name]));
-                }
-            }
-            if w.needs.criminal {
-                needs.push(t(lang, Msg::NeedArt10).to_string());
-                if !w.needs.criminal_allowed {
-                    needs.push(tf(lang, Msg::NoCriminal, &[&recipient_name]));
-                }
-            }
-            if w.needs.special.is_empty() && !w.needs.criminal {
+            // What the domain's routing rules ask of any disclosure of this case there.
+            let mut needs: Vec<String> = w
+                .needs
+                .iter()
+                .map(|p| match p {
+                    RouteProblem::NeedsArt6 => t(lang, Msg::NeedArt6).to_string(),
+                    p => p.text(lang.language()),
+                })
+                .collect();
+            if !w.needs.iter().any(|p| {
+                matches!(
+                    p,
+                    RouteProblem::MissingArt9Basis { .. }
+                        | RouteProblem::MissingArt10Basis
+                        | RouteProblem::MissingCategoryBasis { .. }
+                        | RouteProblem::RecipientRefusesSpecialCategories { .. }
+                        | RouteProblem::RecipientRefusesCriminalData { .. }
+                )
+            }) {
                 needs.push(t(lang, Msg::NeedsNothing).to_string());
-            }
-            if w.needs.no_purpose {
-                needs.push(t(lang, Msg::PurposeFirst).to_string());
-            }
-            if w.needs.unclassified {
-                needs.push(t(lang, Msg::ClassifyFirst).to_string());
             }
             for n in needs {
                 for l in wrap_plain(&n, width) {
@@ -250,9 +211,7 @@ pub(super) fn draw_route(app: &App, w: &RouteWizard, area: Rect, buf: &mut Buffe
                             format!(
                                 "{sel}[-] {} — {}",
                                 citation(lang, o.basis),
-                                sanitize_line(&refusal_text(
-                                    lang, recipient, &w.needs, o.basis, why
-                                ))
+                                sanitize_line(&why.text(lang.language()))
                             ),
                             th.dim(),
                         ),
