@@ -1,7 +1,7 @@
 //! Corruption trials: copies of one store with flipped bytes, zeroed 4 KB pages and
 //! truncations in each of its files. Every copy opens whole or is refused as damaged
 //! (never shown smaller), and `triage recover` brings every refused one back whole.
-//! Trials: `TRIAGE_CORRUPTION_TRIALS` (default 40, about 30 s; each runs the binary three to five times).
+//! Trials: `TRIAGE_CORRUPTION_TRIALS` (default 200, on every core; each runs the binary two to five times).
 
 mod common;
 use common::*;
@@ -17,14 +17,14 @@ fn next(seed: &mut u64) -> u64 {
 
 /// Runs the binary on `db` with a short limit on reading a damaged copy.
 fn run(db: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
+    // Each copy has its own HOME and XDG directories beside it: never the user's.
+    let home = db.with_extension("home");
+    hermetic(&mut Command::new(BIN), &home)
         .args(args)
         .arg("--db")
         .arg(db)
         .env("TRIAGE_NOW", NOW)
         .env("TRIAGE_OPEN_CHECK_MS", "3000")
-        .env_remove("TRIAGE_POLICY")
-        .env_remove("TRIAGE_DB")
         .env("NO_COLOR", "1")
         .output()
         .unwrap()
@@ -40,13 +40,15 @@ fn text(o: &Output) -> String {
 
 /// What a whole store shows: its cases (reference and version) and its verified chain.
 fn whole(db: &Path) -> Result<(String, String), String> {
-    let verify = run(db, &["audit", "verify"]);
-    if !verify.status.success() {
-        return Err(text(&verify));
-    }
+    // The listing first: a store refused as damaged is refused here, and a whole one needs
+    // only the chain's verification besides.
     let cases = run(db, &["cases", "--json"]);
     if !cases.status.success() {
         return Err(text(&cases));
+    }
+    let verify = run(db, &["audit", "verify"]);
+    if !verify.status.success() {
+        return Err(text(&verify));
     }
     let mut refs: Vec<String> = String::from_utf8_lossy(&cases.stdout)
         .lines()
@@ -135,7 +137,7 @@ fn every_damaged_copy_opens_whole_or_is_refused_and_recovers() {
     let trials: u64 = std::env::var("TRIAGE_CORRUPTION_TRIALS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(40);
+        .unwrap_or(200);
     let s = TestStore::new();
     // A small store keeps each trial quick: 40 enquiries, some with a history.
     let all = std::fs::read_to_string(root().join("demo-data/enquiries.jsonl")).unwrap();
@@ -148,52 +150,98 @@ fn every_damaged_copy_opens_whole_or_is_refused_and_recovers() {
     }
     let want = whole(&s.db).expect("the original store is whole");
     let work = tempfile::tempdir().unwrap();
-    let mut seed = 0xc0ffee_u64;
-    let (mut opened, mut refused, mut recovered) = (0, 0, 0);
-    for trial in 0..trials {
-        let db = work.path().join(format!("t{trial}"));
-        copy_dir(&s.db, &db);
-        let mut targets = Vec::new();
-        files(&db, &mut targets);
-        targets.sort();
-        let file = targets[(next(&mut seed) % targets.len() as u64) as usize].clone();
-        let how = damage(&file, &mut seed);
-        let before = digest_dir(&db);
-        let first = run(&db, &["audit", "verify"]);
-        if first.status.success() {
-            let got = whole(&db).unwrap_or_else(|e| panic!("trial {trial} ({how}): {e}"));
-            assert_eq!(got, want, "trial {trial} ({how}): opened, but not whole");
-            opened += 1;
-        } else {
-            let err = text(&first);
+    // Trials are independent (each damages its own copy), so they run on every core; each
+    // trial's damage comes from its own seed, the same on every run.
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 4) as u64;
+    let outcomes: Vec<Outcome> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                let (db, want, work) = (&s.db, &want, work.path());
+                scope.spawn(move || {
+                    (0..trials)
+                        .filter(|t| t % workers == w)
+                        .map(|t| trial(t, db, want, work))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    let opened = outcomes
+        .iter()
+        .filter(|o| **o == Outcome::OpenedWhole)
+        .count();
+    let recovered = outcomes
+        .iter()
+        .filter(|o| **o == Outcome::RecoveredWhole)
+        .count();
+    println!("corruption trials: {trials}: {opened} opened whole, {recovered} refused and recovered whole, 0 silent losses");
+    assert_eq!((opened + recovered) as u64, trials);
+}
+
+#[derive(Debug, PartialEq)]
+enum Outcome {
+    OpenedWhole,
+    RecoveredWhole,
+}
+
+/// One trial: a copy of `original` with one file damaged either opens whole or is refused
+/// as damaged with its files untouched, and then recovers whole. Panics otherwise.
+fn trial(t: u64, original: &Path, want: &(String, String), work: &Path) -> Outcome {
+    let mut seed = 0xc0ffee_u64 ^ (t + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    next(&mut seed);
+    let db = work.join(format!("t{t}"));
+    copy_dir(original, &db);
+    let mut targets = Vec::new();
+    files(&db, &mut targets);
+    targets.sort();
+    let file = targets[(next(&mut seed) % targets.len() as u64) as usize].clone();
+    let how = damage(&file, &mut seed);
+    let before = digest_dir(&db);
+    let outcome = match whole(&db) {
+        Ok(got) => {
+            assert_eq!(&got, want, "trial {t} ({how}): opened, but not whole");
+            Outcome::OpenedWhole
+        }
+        Err(err) => {
             assert!(
                 err.contains("is damaged: it should hold")
                     && err.contains("nothing was changed; run `triage recover`"),
-                "trial {trial} ({how}): neither whole nor refused as damaged: {err}"
+                "trial {t} ({how}): neither whole nor refused as damaged: {err}"
             );
-            assert!(!err.contains("panicked"), "trial {trial} ({how}): {err}");
+            assert!(!err.contains("panicked"), "trial {t} ({how}): {err}");
             assert_eq!(
                 digest_dir(&db),
                 before,
-                "trial {trial} ({how}): a refused store's files were changed"
+                "trial {t} ({how}): a refused store's files were changed"
             );
-            refused += 1;
             let rec = run(&db, &["recover"]);
             assert!(
                 rec.status.success(),
-                "trial {trial} ({how}): recover failed: {}",
+                "trial {t} ({how}): recover failed: {}",
                 text(&rec)
             );
-            let got = whole(&db).unwrap_or_else(|e| panic!("trial {trial} ({how}): {e}"));
-            assert_eq!(got, want, "trial {trial} ({how}): recovered, but not whole");
-            recovered += 1;
+            let got = whole(&db).unwrap_or_else(|e| panic!("trial {t} ({how}): {e}"));
+            assert_eq!(&got, want, "trial {t} ({how}): recovered, but not whole");
+            Outcome::RecoveredWhole
         }
-        for e in std::fs::read_dir(work.path()).unwrap() {
-            let _ = std::fs::remove_dir_all(e.unwrap().path());
+    };
+    // The copy and whatever recover moved aside.
+    let _ = std::fs::remove_dir_all(&db);
+    for e in std::fs::read_dir(work).unwrap().flatten() {
+        if e.file_name()
+            .to_string_lossy()
+            .starts_with(&format!("t{t}."))
+        {
+            let _ = std::fs::remove_dir_all(e.path());
         }
     }
-    println!("corruption trials: {trials}: {opened} opened whole, {refused} refused, {recovered} recovered whole, 0 silent losses");
-    assert_eq!(opened + refused, trials);
+    outcome
 }
 
 #[test]

@@ -510,3 +510,47 @@ fn through_the_server_the_summary_and_quarantine_are_the_same() {
     );
     assert_eq!(s.cases().len(), 18);
 }
+
+#[test]
+fn a_folder_of_saved_messages_is_read_message_by_message() {
+    // As the README's set-up does: `triage import mail/` on the shipped sample folder,
+    // which holds .eml files, an mbox and a maildir side by side.
+    let s = TestStore::new();
+    let folder = s.dir.path().join("mail");
+    let sample = root().join("demo-data/mail");
+    let copy = |from: &Path, to: &Path| {
+        std::process::Command::new("cp")
+            .arg("-r")
+            .arg(from)
+            .arg(to)
+            .status()
+            .unwrap()
+    };
+    assert!(copy(&sample, &folder).success());
+    std::fs::write(folder.join(".hidden"), "not a message").unwrap();
+    let out = s.ok(&["import", folder.to_str().unwrap()]);
+    for name in ["plain-da.eml", "sample.mbox", "maildir"] {
+        assert!(out.contains(name), "{name} not named in {out}");
+    }
+    assert!(!out.contains(".hidden"), "{out}");
+    // Four saved messages, a maildir of two and an mbox of three, each file on its own.
+    for (file, n) in [
+        ("attachment-pdf.eml", 1),
+        ("multipart-alternative-en.eml", 1),
+        ("plain-da.eml", 1),
+        ("quoted-printable-da.eml", 1),
+        ("maildir", 2),
+        ("sample.mbox", 3),
+    ] {
+        let line = format!("{file}: {n} registered");
+        assert!(out.contains(&line), "{line} not in {out}");
+    }
+    let expected = 9;
+    assert_eq!(s.cases().len(), expected, "{out}");
+
+    // An empty folder is refused by its name.
+    let empty = s.dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let err = s.fails(&["import", empty.to_str().unwrap()]);
+    assert!(err.contains("empty"), "{err}");
+}

@@ -276,6 +276,7 @@ fn import_each(
     quarantine: Option<&Path>,
     mut register: impl FnMut(Vec<import::Record>) -> Result<Registration>,
 ) -> Result<ExitCode> {
+    let files = &import::expand(files);
     let mut refused = 0;
     for f in files {
         let read = match import::read_file(f, now) {

@@ -102,6 +102,47 @@ impl FileRead {
     }
 }
 
+/// The files an import of `paths` reads, in order: a folder that is not a maildir stands
+/// for what it holds (files and maildirs, sorted by name, hidden ones left out, sub-folders
+/// followed), so `triage import mail/` reads a folder of saved messages. A folder that
+/// holds nothing is kept, so it is refused by name.
+pub fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        expand_into(p, &mut out, 0);
+    }
+    out
+}
+
+fn is_maildir(path: &Path) -> bool {
+    path.join("cur").is_dir() || path.join("new").is_dir()
+}
+
+fn expand_into(path: &Path, out: &mut Vec<PathBuf>, depth: usize) {
+    // Depth bounds a folder that links back to itself.
+    if !path.is_dir() || is_maildir(path) || depth > 8 {
+        out.push(path.to_path_buf());
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(path) else {
+        out.push(path.to_path_buf());
+        return;
+    };
+    let mut inside: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| e.path())
+        .collect();
+    if inside.is_empty() {
+        out.push(path.to_path_buf());
+        return;
+    }
+    inside.sort();
+    for p in inside {
+        expand_into(&p, out, depth + 1);
+    }
+}
+
 /// Reads one path all or nothing: the first bad record refuses it.
 pub fn read_path(path: &Path) -> Result<Vec<Record>, ImportError> {
     read_file(path, Utc::now())?.whole()
