@@ -90,7 +90,7 @@ pub enum Only {
     Import,
     /// The full-text search figures alone, on the generated store
     Search,
-    /// Package every closed case of --db into an archival version (the bench runs it on a copy)
+    /// Package every closed case of a copy of --db (or of the generated store) into an archival version
     Archive,
     /// `cases --json` through a server alone: first line, server memory, SIGTERM mid-stream
     Served,
@@ -102,7 +102,7 @@ pub fn run(
     keep: Option<PathBuf>,
     only: Option<Only>,
 ) -> Result<ExitCode> {
-    if only == Some(Only::Archive) {
+    if only == Some(Only::Archive) && std::env::var_os(super::bench_archive::CHILD).is_some() {
         super::bench_archive::child(global)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -134,6 +134,13 @@ pub fn run(
         }
     }
     let mut rows = Vec::new();
+    if only == Some(Only::Archive) {
+        // On a copy: packaging records events on every packaged case.
+        let rows = super::bench_archive::rows(&db, &tmp)?;
+        print_table(&rows, 0);
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Ok(ExitCode::SUCCESS);
+    }
     if only == Some(Only::Served) {
         let rows = super::bench_served::rows(&db, &tmp)?;
         print_table(&rows, 0);

@@ -79,6 +79,10 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Set for the child that packages the copy: `--only archive` alone never packages the
+/// store it is given.
+pub const CHILD: &str = "TRIAGE_BENCH_ARCHIVE_CHILD";
+
 /// The bench's rows: packaging rate and peak memory, measured in a child on a copy of `db`.
 pub fn rows(db: &Path, tmp: &Path) -> Result<Vec<Row>> {
     let copy = tmp.join("archive-store");
@@ -86,6 +90,7 @@ pub fn rows(db: &Path, tmp: &Path) -> Result<Vec<Row>> {
     let out = std::process::Command::new(std::env::current_exe()?)
         .args(["bench", "--only", "archive", "--db"])
         .arg(&copy)
+        .env(CHILD, "1")
         .stderr(std::process::Stdio::inherit())
         .output()?;
     let _ = std::fs::remove_dir_all(&copy);

@@ -257,6 +257,10 @@ struct State {
     /// After a rebuild, a case registered while it read may already be in: the catch-up
     /// that follows deletes before it adds, even for new cases.
     after_rebuild: bool,
+    /// The last audit entry already looked at for an erasure after a commit: each commit
+    /// looks only at the entries after it, not at everything since the last catch-up
+    /// (which grew with every command until a search came, and made commits slower).
+    erasures_seen: u64,
 }
 
 /// The full-text index of one store.
@@ -453,6 +457,7 @@ impl TextIndex {
                 writer: None,
                 mark,
                 after_rebuild: false,
+                erasures_seen: 0,
             }),
         };
         let of_this_chain = this.mark_holds(store, &mark)?;
@@ -544,6 +549,7 @@ impl TextIndex {
             self.reader.reload().map_err(failed(&self.dir))?;
         }
         st.after_rebuild = true;
+        st.erasures_seen = 0;
         drop(st);
         if why.is_some() {
             eprintln!(
@@ -576,7 +582,10 @@ impl TextIndex {
     /// them); anything else waits for the next search or open, so no command waits on the
     /// index (a tantivy commit per command cost more than the store's own).
     pub fn after_commit(&self, store: &Store) -> Result<(), StoreError> {
-        let from = self.lock().mark.seq;
+        let from = {
+            let st = self.lock();
+            st.mark.seq.max(st.erasures_seen)
+        };
         let head = Self::head(store)?;
         if head.seq <= from {
             return Ok(());
@@ -592,6 +601,9 @@ impl TextIndex {
         }
         if erased {
             self.catch_up(store)?;
+        } else {
+            let mut st = self.lock();
+            st.erasures_seen = st.erasures_seen.max(head.seq);
         }
         Ok(())
     }
