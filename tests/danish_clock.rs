@@ -6,8 +6,8 @@ use triage::domain::case::{Case, Pause, Stamp, Status};
 use triage::domain::clock::{answer_clock, first_deadline, retention_clock};
 use triage::domain::command::{apply, Applied, Command, Context, Refusal};
 use triage::domain::danish_time::danish_date;
-use triage::domain::invalid::Invalid;
 use triage::domain::enquiry::{Channel, Enquiry, Language, Reference, Sender};
+use triage::domain::invalid::Invalid;
 use triage::domain::policy::{Policy, Role};
 
 const POLICY: &str = r#"

@@ -477,8 +477,14 @@ pub fn apply(
             }
             let ruling = match (outcome, ruling) {
                 (Outcome::Granted, _) => ruling.clone(),
-                (_, Some(r)) if r.reasons.trim().chars().count() >= MIN_JUSTIFICATION && !r.ground.trim().is_empty() => {
-                    Some(Ruling { reasons: r.reasons.trim().into(), ground: r.ground.trim().into() })
+                (_, Some(r))
+                    if r.reasons.trim().chars().count() >= MIN_JUSTIFICATION
+                        && !r.ground.trim().is_empty() =>
+                {
+                    Some(Ruling {
+                        reasons: r.reasons.trim().into(),
+                        ground: r.ground.trim().into(),
+                    })
                 }
                 _ => {
                     return Err(Refusal::Invalid(Invalid::RulingNeeded {
@@ -576,9 +582,7 @@ pub fn apply(
             let reason = need_reason(ReasonFor::Extend, reason)?;
             match answer_due {
                 Some(due) if ctx.now.danish_day() <= due => {}
-                Some(due) => {
-                    return Err(Refusal::Invalid(Invalid::ExtensionTooLate { due }))
-                }
+                Some(due) => return Err(Refusal::Invalid(Invalid::ExtensionTooLate { due })),
                 None => return Err(Refusal::Invalid(Invalid::NoDeadlineToExtend)),
             }
             next.clock.extension = Some(Flag {

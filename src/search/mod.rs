@@ -20,8 +20,8 @@ pub use inspect::{compare, documents_holding, stray_files};
 
 use crate::domain::case::{Case, CaseRecord};
 use crate::domain::command::{Access, Refusal};
-use crate::domain::invalid::Invalid;
 use crate::domain::enquiry::{Language, Reference};
+use crate::domain::invalid::Invalid;
 use crate::store::audit::{self, AuditEntry};
 use crate::store::{Store, StoreError};
 use query::{Clause, Scope};

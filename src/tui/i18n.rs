@@ -910,6 +910,9 @@ pub fn cli_label(lang: Lang, en: &'static str) -> &'static str {
         "decision" => "afgørelse",
         "note" => "notat",
         "history" => "historik",
+        "address" => "adresse",
+        "source" => "kilde",
+        "ruling" => "begrundelse",
         other => other,
     }
 }
