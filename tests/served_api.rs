@@ -397,7 +397,14 @@ fn the_servers_refusals_are_said_in_the_clients_language() {
     let r = f.served_ok(&["cases", "--json"]);
     let first: serde_json::Value = serde_json::from_str(r.lines().next().unwrap()).unwrap();
     let reference = first["reference"].as_str().unwrap().to_string();
-    let withdraw = ["case", &reference, "withdraw", "9", "--why", "sendt ved en fejl"];
+    let withdraw = [
+        "case",
+        &reference,
+        "withdraw",
+        "9",
+        "--why",
+        "sendt ved en fejl",
+    ];
     let out = f.served(&[&["--lang", "da"], &withdraw[..]].concat());
     assert_eq!(out.status.code(), Some(1), "a refusal");
     let err = String::from_utf8_lossy(&out.stderr);
@@ -416,7 +423,13 @@ fn the_servers_refusals_are_said_in_the_clients_language() {
     let text = std::fs::read_to_string(policy_file(f.dir.path())).unwrap();
     let without = f.dir.path().join("without.toml");
     std::fs::write(&without, strip_purpose(&text, "citizen-enquiries")).unwrap();
-    let out = f.served(&["--lang", "da", "policy", "--install", without.to_str().unwrap()]);
+    let out = f.served(&[
+        "--lang",
+        "da",
+        "policy",
+        "--install",
+        without.to_str().unwrap(),
+    ]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("Den nye politik fjerner noget, som sager stadig bruger")
