@@ -600,6 +600,57 @@ fn triage_now_is_refused_on_a_real_store_and_honoured_on_a_test_store() {
     );
 }
 
+/// What the rules refuse is said in the language asked for: `--lang da`, or the config's
+/// `lang = "da"`; English otherwise, and `--lang en` over the config.
+#[test]
+fn the_rules_refuse_in_danish_with_lang_da() {
+    let s = TestStore::new();
+    s.ok(&[
+        "import",
+        root().join("tests/data/three.jsonl").to_str().unwrap(),
+    ]);
+    let r = "2026-000001";
+    let withdraw = ["case", r, "withdraw", "9", "--why", "sendt ved en fejl"];
+    let err = s.fails(&[&["--lang", "da"], &withdraw[..]].concat());
+    assert!(
+        err.contains("2026-000001 har ingen videregivelse nr. 9"),
+        "{err}"
+    );
+    assert!(!err.contains("no disclosure"), "{err}");
+    let out = s.run(&withdraw);
+    assert_eq!(out.status.code(), Some(1), "a refusal, in either language");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no disclosure #9 on 2026-000001"), "{err}");
+
+    // A rule with data of its own: the shortest reason.
+    let err = s.fails(&["--lang", "da", "case", r, "hold", "--why", "ret"]);
+    assert!(
+        err.contains("Retslig tilbageholdelse kræver en begrundelse på mindst 5 tegn"),
+        "{err}"
+    );
+    s.ok(&["case", r, "hold", "--why", "Retssag verserer"]);
+    let again = ["case", r, "hold", "--why", "Retssag verserer stadig"];
+    let err = s.fails(&again);
+    assert!(
+        err.contains("the case is already under legal hold"),
+        "{err}"
+    );
+
+    let config = s.dir.path().join("env/config/triage");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "lang = \"da\"\n").unwrap();
+    let err = s.fails(&again);
+    assert!(
+        err.contains("Sagen er allerede under retslig tilbageholdelse"),
+        "{err}"
+    );
+    let err = s.fails(&[&again[..], &["--lang", "en"]].concat());
+    assert!(
+        err.contains("the case is already under legal hold"),
+        "{err}"
+    );
+}
+
 /// `--lang da` governs the command line's words too: the status, the history and what the
 /// store refused come from the interface's catalogue.
 #[test]

@@ -235,6 +235,33 @@ fn section_36_shows_the_letter_on_day_7_the_section_39_date_and_refuses_a_pause(
         err.contains("access to documents cannot be paused") && err.lines().count() == 1,
         "{err}"
     );
+    // In Danish: the notes beside the deadline, the § 39 line and the refusal.
+    let da = s.ok(&["show", r, "--lang", "da"]);
+    for said in [
+        "svarfrist 2026-11-24",
+        "ansøgeren skal have en underretning med begrundelse",
+        "(offentlighedslovens § 36)",
+        "§ 39      2026-12-03 (klage over sagsbehandlingstiden er mulig efter 14 arbejdsdage)",
+    ] {
+        assert!(da.contains(said), "{said}:\n{da}");
+    }
+    for english in ["letter with reasons", "complaint", "working days"] {
+        assert!(!da.contains(english), "{english}:\n{da}");
+    }
+    let err = s.fails(&[
+        "--lang",
+        "da",
+        "case",
+        r,
+        "pause",
+        "--why",
+        "venter på identitetspapirer",
+    ]);
+    assert!(
+        err.contains("Fristen for en anmodning om aktindsigt kan ikke sættes på pause")
+            && err.lines().count() == 1,
+        "{err}"
+    );
 }
 
 /// The day of receipt the CLI shows and counts from is the Copenhagen day.

@@ -279,6 +279,12 @@ fn shared_message_ids_are_flagged_and_true_duplicates_named() {
         shown.contains("DUPLICATE? the same Message-ID as 2026-000001"),
         "{shown}"
     );
+    let da = s.ok(&["show", "2026-000002", "--lang", "da"]);
+    assert!(
+        da.contains("DUBLET? samme Message-ID som 2026-000001, men med andet indhold"),
+        "{da}"
+    );
+    assert!(!da.contains("DUPLICATE"), "{da}");
     // The same message without a Message-ID, as .eml and inside an mbox: one case.
     s.ok(&["import", corpus("no_message_id.mbox").to_str().unwrap()]);
     let out = s.ok(&["import", corpus("no_message_id.eml").to_str().unwrap()]);

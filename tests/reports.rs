@@ -513,6 +513,11 @@ fn duplicate_rights_requests_are_flagged_not_merged() {
     assert!(s
         .ok(&["show", "2026-000008"])
         .contains("DUPLICATE? the same person asked for the same right in 2026-000007"));
+    let da = s.ok(&["show", "2026-000008", "--lang", "da"]);
+    assert!(
+        da.contains("DUBLET? samme person har anmodet om samme rettighed i 2026-000007"),
+        "{da}"
+    );
     assert_eq!(
         s.json(&["show", "2026-000007", "--json"])["duplicate_of"],
         Value::Null

@@ -388,6 +388,57 @@ fn policy_changes_through_the_server_are_audited_and_refused_if_they_strand_case
     f.stop();
 }
 
+/// A refusal of the rules crosses the wire as its value: the client says it in the language
+/// its user asked for, though the server decided it.
+#[test]
+fn the_servers_refusals_are_said_in_the_clients_language() {
+    let mut f = Fixture::new();
+    f.serve(&[]);
+    let r = f.served_ok(&["cases", "--json"]);
+    let first: serde_json::Value = serde_json::from_str(r.lines().next().unwrap()).unwrap();
+    let reference = first["reference"].as_str().unwrap().to_string();
+    let withdraw = [
+        "case",
+        &reference,
+        "withdraw",
+        "9",
+        "--why",
+        "sendt ved en fejl",
+    ];
+    let out = f.served(&[&["--lang", "da"], &withdraw[..]].concat());
+    assert_eq!(out.status.code(), Some(1), "a refusal");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("{reference} har ingen videregivelse nr. 9")),
+        "{err}"
+    );
+    let out = f.served(&[&["--lang", "en"], &withdraw[..]].concat());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("no disclosure #9 on {reference}")),
+        "{err}"
+    );
+    // One the store decides beyond a case: a policy that would strand what cases use.
+    f.served_ok(&["case", &reference, "purpose", "citizen-enquiries"]);
+    let text = std::fs::read_to_string(policy_file(f.dir.path())).unwrap();
+    let without = f.dir.path().join("without.toml");
+    std::fs::write(&without, strip_purpose(&text, "citizen-enquiries")).unwrap();
+    let out = f.served(&[
+        "--lang",
+        "da",
+        "policy",
+        "--install",
+        without.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Den nye politik fjerner noget, som sager stadig bruger")
+            && err.contains("--force"),
+        "{err}"
+    );
+    f.stop();
+}
+
 /// The policy text without one [[purposes]] table.
 fn strip_purpose(text: &str, id: &str) -> String {
     let mut out = String::new();

@@ -184,6 +184,51 @@ fn hold_pause_and_resume_are_recorded_and_a_refusal_is_said() {
     assert_eq!(last_command(&api, r), Command::Resume);
 }
 
+/// What the rules refuse stands on a Danish screen in Danish: a second legal hold.
+#[test]
+fn a_refusal_of_the_rules_is_said_in_danish_on_a_danish_screen() {
+    let (_dir, api) = common::interface::demo_api();
+    let mut da = app(&api, Lang::Da, (120, 40));
+    let r = open_first(&api, &mut da, View::All, Status::Routed);
+    keys(&api, &mut da, "zhRetssag verserer");
+    enter(&api, &mut da);
+    assert!(matches!(last_command(&api, r), Command::Hold { .. }));
+    let before = api.events(r).unwrap().len();
+    keys(&api, &mut da, "zhRetssag verserer stadig");
+    enter(&api, &mut da);
+    assert_eq!(api.events(r).unwrap().len(), before, "nothing saved");
+    let said = message(&da);
+    assert!(da.message.as_ref().unwrap().error, "{said}");
+    assert!(
+        said.contains("Sagen er allerede under retslig tilbageholdelse"),
+        "{said}"
+    );
+    assert!(!said.contains("already"), "{said}");
+    // On the screen as drawn, too (the status line at 120 columns).
+    let b = screen(&da).buffer().clone();
+    let mut drawn = String::new();
+    for y in 0..b.area.height {
+        for x in 0..b.area.width {
+            drawn.push_str(b[(x, y)].symbol());
+        }
+    }
+    assert!(
+        drawn.contains("allerede under retslig tilbageholdelse"),
+        "{drawn}"
+    );
+    // The same refusal on an English screen, in English.
+    let mut en = app(&api, Lang::En, (120, 40));
+    let r2 = open_first(&api, &mut en, View::All, Status::Routed);
+    assert_eq!(r, r2);
+    keys(&api, &mut en, "zhCourt case still pending");
+    enter(&api, &mut en);
+    assert!(
+        message(&en).contains("the case is already under legal hold"),
+        "{}",
+        message(&en)
+    );
+}
+
 #[test]
 fn in_the_queue_a_command_asks_for_an_open_case() {
     let (_dir, api) = common::interface::demo_api();

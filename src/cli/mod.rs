@@ -39,6 +39,7 @@ use crate::import;
 use crate::store::api::{Api, Embedded};
 use crate::store::{Actor, NewEnquiry, Registration, Store, StoreError};
 use crate::tui::i18n;
+use crate::tui::i18n_show::{self, ClockNote, Duplicate};
 use anyhow::{anyhow, bail, Context as _, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Subcommand;
@@ -644,7 +645,7 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
     println!("{:<9} {}", label("from"), masked_sender(&c));
     // A display name can look like an address; the address it came from is shown too.
     if let Some(email) = e.sender.email.as_deref().filter(|m| *m != e.sender.name) {
-        println!("address   <{}>", display_line(email));
+        println!("{:<9} <{}>", label("address"), display_line(email));
     }
     println!("{:<9} {}", label("subject"), display_line(&e.subject));
     println!(
@@ -658,21 +659,21 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
             i18n::Lang::Da => println!("{:<9} {}", label("right"), i18n::right(lang, right)),
         }
     }
-    match c.duplicate_of {
-        Some(first) if c.right.is_some() => println!(
-            "DUPLICATE? the same person asked for the same right in {first} (within {} days); not merged",
-            api.policy().rights.duplicate_window_days
-        ),
-        Some(first) => println!(
-            "DUPLICATE? the same Message-ID as {first}, with other content; not merged"
-        ),
-        None => {}
+    let duplicate = c.duplicate_of.map(|first| match c.right {
+        Some(_) => Duplicate::SameRight {
+            first,
+            days: api.policy().rights.duplicate_window_days,
+        },
+        None => Duplicate::SameMessageId { first },
+    });
+    if let Some(d) = duplicate {
+        println!("{}", d.text(lang));
     }
     let events = api.events(r)?;
     // How an imported message was read (its sender's Date:, a guessed sender, …).
     for ev in &events {
         if let crate::domain::command::Change::Registered { source } = &ev.change {
-            println!("source    {}", display_line(source));
+            println!("{:<9} {}", label("source"), display_line(source));
         }
     }
     println!(
@@ -683,25 +684,27 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
     if let Some(clock) = clock::answer_clock(&c, api.policy(), &cal, today(&*api)) {
         let mut notes = Vec::new();
         if c.purpose.is_none() {
-            notes.push("on the suggested purpose".to_string());
+            notes.push(ClockNote::OnSuggestedPurpose);
         }
         if clock.extended {
-            notes.push("extended by two months (Art. 12(3))".into());
+            notes.push(ClockNote::Extended);
         }
         if clock.paused {
-            notes.push(format!(
-                "PAUSED for identity verification, {} days so far",
-                clock.paused_days
-            ));
+            notes.push(ClockNote::PausedNow {
+                days: clock.paused_days,
+            });
         } else if clock.paused_days > 0 {
-            notes.push(format!("{} days paused", clock.paused_days));
+            notes.push(ClockNote::PausedBefore {
+                days: clock.paused_days,
+            });
         }
         if clock.delay_letter_due {
-            notes.push("the 7 working days run out: a letter with reasons and an expected date is due (Offentlighedsloven § 36)".into());
+            notes.push(ClockNote::DelayLetterDue);
         }
         if clock.complaint_possible {
-            notes.push("14 working days have passed: the requester may complain about the processing time (§ 39)".into());
+            notes.push(ClockNote::ComplaintPossible);
         }
+        let notes: Vec<String> = notes.into_iter().map(|n| n.text(lang)).collect();
         let extra = if notes.is_empty() {
             String::new()
         } else {
@@ -714,7 +717,7 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
             i18n::countdown(lang, &clock.countdown)
         );
         if let Some(d) = clock.complaint_date {
-            println!("§ 39      {d} (complaint about the processing time possible after 14 working days)");
+            println!("{}", i18n_show::complaint_date(lang, d));
         }
     }
     if let Some(r) = clock::retention_clock(&c, api.policy(), today(&*api)) {
@@ -762,34 +765,43 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
         println!("{:<9} {}", label("suggested"), suggested.join(", "));
     }
     if let Some(r) = &c.restriction {
-        println!("RESTRICTED (Art. 23): {}", display_line(&r.reason));
+        println!(
+            "{}: {}",
+            i18n_show::restricted(lang),
+            display_line(&r.reason)
+        );
     }
     if let Some(h) = &c.legal_hold {
-        println!("LEGAL HOLD: {}", display_line(&h.reason));
+        println!(
+            "{}: {}",
+            i18n_show::legal_hold(lang),
+            display_line(&h.reason)
+        );
     }
     for d in &c.disclosures {
         let bases: Vec<String> = d.bases.iter().map(|b| b.id()).collect();
-        println!(
-            "disclosure #{} {:?} to {} on {} by {} at {}{}",
-            d.id,
-            d.kind,
-            d.recipient,
-            bases.join(" + "),
-            d.made.by,
-            d.made.at.format("%Y-%m-%d %H:%M"),
-            if d.withdrawn.is_some() {
-                " (withdrawn)"
-            } else {
-                ""
-            }
-        );
+        let line = i18n_show::DisclosureLine {
+            id: d.id,
+            kind: d.kind,
+            recipient: &display_line(&d.recipient),
+            bases: &bases.join(" + "),
+            by: &display_line(&d.made.by),
+            at: &d.made.at.format("%Y-%m-%d %H:%M").to_string(),
+            withdrawn: d.withdrawn.is_some(),
+        };
+        println!("{}", line.text(lang));
         println!("    {}", display_line(&d.justification));
     }
     if let Some(dec) = &c.decision {
-        println!("{:<9} {}", label("decision"), dec.outcome.as_id());
+        println!(
+            "{:<9} {}",
+            label("decision"),
+            i18n_show::outcome(lang, dec.outcome)
+        );
         if let Some(r) = &dec.ruling {
             println!(
-                "ruling    {} — {}",
+                "{:<9} {} — {}",
+                label("ruling"),
                 display_line(&r.ground),
                 display_line(&r.reasons)
             );

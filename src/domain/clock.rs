@@ -305,10 +305,9 @@ fn pauses_under(rule: DeadlineRule, case: &Case) -> &[Pause] {
 }
 
 /// Whether the clock of `case` may be paused: None if so, else why not.
-pub fn pause_refused(case: &Case, policy: &Policy) -> Option<&'static str> {
-    (rule_of(case, policy)? == DeadlineRule::Offentlighedsloven36).then_some(
-        "a request for access to documents cannot be paused: the Access to Public Administration Files Act (§ 36) has no suspension",
-    )
+pub fn pause_refused(case: &Case, policy: &Policy) -> Option<super::invalid::Invalid> {
+    (rule_of(case, policy)? == DeadlineRule::Offentlighedsloven36)
+        .then_some(super::invalid::Invalid::AccessToDocumentsCannotPause)
 }
 
 /// The un-extended answer deadline, for the extension check: `Command::Extend` is allowed

@@ -4,6 +4,7 @@ use super::basis::LegalBasis;
 use super::case::*;
 use super::category::DataCategory;
 use super::enquiry::RightKind;
+use super::invalid::{Invalid, ReasonFor};
 use super::policy::{Policy, Role};
 use super::routing;
 use crate::domain::danish_time::DanishDay;
@@ -241,7 +242,7 @@ pub enum Refusal {
         status: Status,
     },
     #[error("{0}")]
-    Invalid(String),
+    Invalid(Invalid),
     #[error("routing refused: {}", routing_text(.0))]
     Routing(Vec<routing::RouteProblem>),
 }
@@ -261,12 +262,13 @@ pub enum Applied {
     Erased(Tombstone),
 }
 
-fn need_reason(what: &str, text: &str) -> Result<String, Refusal> {
+fn need_reason(what: ReasonFor, text: &str) -> Result<String, Refusal> {
     let t = text.trim();
     if t.chars().count() < MIN_REASON {
-        return Err(Refusal::Invalid(format!(
-            "{what} needs a reason of at least {MIN_REASON} characters"
-        )));
+        return Err(Refusal::Invalid(Invalid::ReasonTooShort {
+            what,
+            min: MIN_REASON,
+        }));
     }
     Ok(t.to_string())
 }
@@ -326,14 +328,10 @@ pub fn apply(
                 return Err(wrong());
             }
             if confirm.is_empty() && reject.is_empty() {
-                return Err(Refusal::Invalid(
-                    "classify needs at least one category to confirm or reject".into(),
-                ));
+                return Err(Refusal::Invalid(Invalid::ClassifyNeedsCategory));
             }
-            if let Some(c) = confirm.iter().find(|c| reject.contains(c)) {
-                return Err(Refusal::Invalid(format!(
-                    "{c} cannot be both confirmed and rejected"
-                )));
+            if let Some(&category) = confirm.iter().find(|c| reject.contains(c)) {
+                return Err(Refusal::Invalid(Invalid::ConfirmedAndRejected { category }));
             }
             for (cats, verdict) in [(confirm, Verdict::Confirmed), (reject, Verdict::Rejected)] {
                 for &category in cats {
@@ -355,10 +353,12 @@ pub fn apply(
                 return Err(wrong());
             }
             if ctx.policy.purpose(purpose).is_none() {
-                return Err(Refusal::Invalid(format!("unknown purpose `{purpose}`")));
+                return Err(Refusal::Invalid(Invalid::UnknownPurpose {
+                    purpose: purpose.clone(),
+                }));
             }
             if purpose == "data-subject-rights" && right.is_none() && case.right.is_none() {
-                return Err(Refusal::Invalid("a data-subject-rights case needs the right it invokes (access, rectification, erasure, restriction, objection)".into()));
+                return Err(Refusal::Invalid(Invalid::RightNeeded));
             }
             next.purpose = Some(purpose.clone());
             next.right = if purpose == "data-subject-rights" {
@@ -396,10 +396,7 @@ pub fn apply(
             if recipient.restricted && case.restriction.is_none() {
                 match &req.waive_restriction {
                     Some(why) => {
-                        need_reason(
-                            "not restricting after a disclosure to a restricted recipient",
-                            why,
-                        )?;
+                        need_reason(ReasonFor::WaiveRestriction, why)?;
                     }
                     None => {
                         next.restriction = Some(Flag {
@@ -412,18 +409,19 @@ pub fn apply(
             next.status = Status::Routed;
         }
         Command::Withdraw { disclosure, reason } => {
-            let reason = need_reason("withdrawing a disclosure", reason)?;
+            let reason = need_reason(ReasonFor::Withdraw, reason)?;
             let d = next
                 .disclosures
                 .iter_mut()
                 .find(|d| d.id == *disclosure)
-                .ok_or_else(|| {
-                    Refusal::Invalid(format!("no disclosure #{disclosure} on {}", case.reference))
-                })?;
+                .ok_or(Refusal::Invalid(Invalid::NoDisclosure {
+                    disclosure: *disclosure,
+                    reference: case.reference,
+                }))?;
             if d.withdrawn.is_some() {
-                return Err(Refusal::Invalid(format!(
-                    "disclosure #{disclosure} is already withdrawn"
-                )));
+                return Err(Refusal::Invalid(Invalid::AlreadyWithdrawn {
+                    disclosure: *disclosure,
+                }));
             }
             d.withdrawn = Some(Flag {
                 reason,
@@ -436,24 +434,24 @@ pub fn apply(
             }
             if case.assignee != *from {
                 return Err(Refusal::Invalid(match &case.assignee {
-                    Some(holder) => format!(
-                        "{} is held by {holder}; confirm taking it from them",
-                        case.reference
-                    ),
-                    None => format!("{} is no longer held by anyone", case.reference),
+                    Some(holder) => Invalid::HeldBy {
+                        reference: case.reference,
+                        holder: holder.clone(),
+                    },
+                    None => Invalid::NoLongerHeld {
+                        reference: case.reference,
+                    },
                 }));
             }
             if let Some(login) = to {
                 if ctx.policy.staff(login).is_none() {
-                    return Err(Refusal::Invalid(format!(
-                        "`{login}` is not staff in the policy"
-                    )));
+                    return Err(Refusal::Invalid(Invalid::NotStaff {
+                        login: login.clone(),
+                    }));
                 }
             }
             if case.assignee == *to {
-                return Err(Refusal::Invalid(
-                    "nothing to change: the case already has that assignee".into(),
-                ));
+                return Err(Refusal::Invalid(Invalid::SameAssignee));
             }
             next.assignee = to.clone();
         }
@@ -463,7 +461,7 @@ pub fn apply(
             }
             let t = text.trim();
             if t.is_empty() {
-                return Err(Refusal::Invalid("a note needs text".into()));
+                return Err(Refusal::Invalid(Invalid::NoteNeedsText));
             }
             next.notes.push(Note {
                 text: t.to_string(),
@@ -475,20 +473,24 @@ pub fn apply(
                 return Err(wrong());
             }
             if case.purpose.as_deref() != Some("data-subject-rights") {
-                return Err(Refusal::Invalid(
-                    "only data-subject-rights requests are decided; set the purpose first".into(),
-                ));
+                return Err(Refusal::Invalid(Invalid::DecideNeedsRightsCase));
             }
             let ruling = match (outcome, ruling) {
                 (Outcome::Granted, _) => ruling.clone(),
-                (_, Some(r)) if r.reasons.trim().chars().count() >= MIN_JUSTIFICATION && !r.ground.trim().is_empty() => {
-                    Some(Ruling { reasons: r.reasons.trim().into(), ground: r.ground.trim().into() })
+                (_, Some(r))
+                    if r.reasons.trim().chars().count() >= MIN_JUSTIFICATION
+                        && !r.ground.trim().is_empty() =>
+                {
+                    Some(Ruling {
+                        reasons: r.reasons.trim().into(),
+                        ground: r.ground.trim().into(),
+                    })
                 }
                 _ => {
-                    return Err(Refusal::Invalid(format!(
-                        "a {} decision needs a written ruling with reasons (at least {MIN_JUSTIFICATION} characters) and the legal ground",
-                        outcome.as_id()
-                    )))
+                    return Err(Refusal::Invalid(Invalid::RulingNeeded {
+                        outcome: *outcome,
+                        min: MIN_JUSTIFICATION,
+                    }))
                 }
             };
             next.decision = Some(Decision {
@@ -504,13 +506,11 @@ pub fn apply(
                 return Err(wrong());
             }
             if case.purpose.as_deref() == Some("data-subject-rights") {
-                return Err(Refusal::Invalid(
-                    "a data-subject-rights request is answered with a decision (decide)".into(),
-                ));
+                return Err(Refusal::Invalid(Invalid::RightsCaseAnsweredByDecision));
             }
             let t = summary.trim();
             if t.is_empty() {
-                return Err(Refusal::Invalid("an answer needs a summary".into()));
+                return Err(Refusal::Invalid(Invalid::AnswerNeedsSummary));
             }
             next.notes.push(Note {
                 text: format!("Answered: {t}"),
@@ -523,16 +523,12 @@ pub fn apply(
             if !(open || case.status == Status::Answered) {
                 return Err(wrong());
             }
-            let reason = need_reason("closing", reason)?;
+            let reason = need_reason(ReasonFor::Close, reason)?;
             if case.purpose.is_none() {
-                return Err(Refusal::Invalid(
-                    "set the purpose before closing: it decides the retention rule".into(),
-                ));
+                return Err(Refusal::Invalid(Invalid::CloseNeedsPurpose));
             }
             if case.purpose.as_deref() == Some("data-subject-rights") && case.decision.is_none() {
-                return Err(Refusal::Invalid(
-                    "a data-subject-rights request is closed only after its decision".into(),
-                ));
+                return Err(Refusal::Invalid(Invalid::RightsCaseNeedsDecision));
             }
             next.notes.push(Note {
                 text: format!("Closed: {reason}"),
@@ -543,35 +539,33 @@ pub fn apply(
         }
         Command::Restrict { reason } => {
             if case.restriction.is_some() {
-                return Err(Refusal::Invalid("the case is already restricted".into()));
+                return Err(Refusal::Invalid(Invalid::AlreadyRestricted));
             }
             next.restriction = Some(Flag {
-                reason: need_reason("restricting", reason)?,
+                reason: need_reason(ReasonFor::Restrict, reason)?,
                 set: stamp.clone(),
             });
         }
         Command::Unrestrict { reason } => {
-            need_reason("lifting a restriction", reason)?;
+            need_reason(ReasonFor::Unrestrict, reason)?;
             if case.restriction.is_none() {
-                return Err(Refusal::Invalid("the case is not restricted".into()));
+                return Err(Refusal::Invalid(Invalid::NotRestricted));
             }
             next.restriction = None;
         }
         Command::Hold { reason } => {
             if case.legal_hold.is_some() {
-                return Err(Refusal::Invalid(
-                    "the case is already under legal hold".into(),
-                ));
+                return Err(Refusal::Invalid(Invalid::AlreadyOnHold));
             }
             next.legal_hold = Some(Flag {
-                reason: need_reason("a legal hold", reason)?,
+                reason: need_reason(ReasonFor::Hold, reason)?,
                 set: stamp.clone(),
             });
         }
         Command::ReleaseHold { reason } => {
-            need_reason("lifting a legal hold", reason)?;
+            need_reason(ReasonFor::ReleaseHold, reason)?;
             if case.legal_hold.is_none() {
-                return Err(Refusal::Invalid("the case is not under legal hold".into()));
+                return Err(Refusal::Invalid(Invalid::NotOnHold));
             }
             next.legal_hold = None;
         }
@@ -580,24 +574,16 @@ pub fn apply(
                 return Err(wrong());
             }
             if case.purpose.as_deref() != Some("data-subject-rights") {
-                return Err(Refusal::Invalid(
-                    "only a data-subject-rights deadline can be extended (Art. 12(3))".into(),
-                ));
+                return Err(Refusal::Invalid(Invalid::ExtendOnlyRights));
             }
             if case.clock.extension.is_some() {
-                return Err(Refusal::Invalid(
-                    "the deadline has already been extended".into(),
-                ));
+                return Err(Refusal::Invalid(Invalid::AlreadyExtended));
             }
-            let reason = need_reason("an extension", reason)?;
+            let reason = need_reason(ReasonFor::Extend, reason)?;
             match answer_due {
                 Some(due) if ctx.now.danish_day() <= due => {}
-                Some(due) => {
-                    return Err(Refusal::Invalid(format!(
-                        "the deadline {due} has passed: Art. 12(3) allows an extension only within the first month"
-                    )))
-                }
-                None => return Err(Refusal::Invalid("the case has no answer deadline to extend".into())),
+                Some(due) => return Err(Refusal::Invalid(Invalid::ExtensionTooLate { due })),
+                None => return Err(Refusal::Invalid(Invalid::NoDeadlineToExtend)),
             }
             next.clock.extension = Some(Flag {
                 reason,
@@ -613,12 +599,12 @@ pub fn apply(
                 return Err(wrong());
             }
             if let Some(why) = super::clock::pause_refused(case, ctx.policy) {
-                return Err(Refusal::Invalid(why.into()));
+                return Err(Refusal::Invalid(why));
             }
             if case.clock.pauses.iter().any(|p| p.until.is_none()) {
-                return Err(Refusal::Invalid("the clock is already paused".into()));
+                return Err(Refusal::Invalid(Invalid::AlreadyPaused));
             }
-            let reason = need_reason("pausing the clock", reason)?;
+            let reason = need_reason(ReasonFor::Pause, reason)?;
             next.clock.pauses.push(Pause {
                 reason,
                 from: ctx.now,
@@ -632,7 +618,7 @@ pub fn apply(
                 .pauses
                 .iter_mut()
                 .find(|p| p.until.is_none())
-                .ok_or_else(|| Refusal::Invalid("the clock is not paused".into()))?;
+                .ok_or(Refusal::Invalid(Invalid::NotPaused))?;
             p.until = Some(ctx.now);
         }
         Command::HandOver => {
@@ -650,11 +636,9 @@ pub fn apply(
             if case.status != Status::HandedOver {
                 return Err(wrong());
             }
-            let reason = need_reason("a retention assessment", reason)?;
+            let reason = need_reason(ReasonFor::Assess, reason)?;
             if *keep && review.is_none() {
-                return Err(Refusal::Invalid(
-                    "keeping a case after assessment needs a review date".into(),
-                ));
+                return Err(Refusal::Invalid(Invalid::KeepNeedsReview));
             }
             next.assessment = Some(Assessment {
                 keep: *keep,
@@ -668,12 +652,11 @@ pub fn apply(
                 return Err(wrong());
             }
             if let Some(hold) = &case.legal_hold {
-                return Err(Refusal::Invalid(format!(
-                    "the case is under legal hold ({}); lift it first",
-                    hold.reason
-                )));
+                return Err(Refusal::Invalid(Invalid::UnderLegalHold {
+                    reason: hold.reason.clone(),
+                }));
             }
-            let ground = need_reason("erasure", ground)?;
+            let ground = need_reason(ReasonFor::Erase, ground)?;
             return Ok(Applied::Erased(Tombstone {
                 reference: case.reference,
                 purpose: case.purpose.clone(),
@@ -691,7 +674,7 @@ pub fn apply(
                 return Err(wrong());
             }
             if package.trim().is_empty() {
-                return Err(Refusal::Invalid("a package needs its id".into()));
+                return Err(Refusal::Invalid(Invalid::PackageNeedsId));
             }
         }
         Command::ArchiveApproved { approved, .. } => {

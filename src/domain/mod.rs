@@ -11,6 +11,7 @@ pub mod danish_time;
 pub mod detect;
 pub mod enquiry;
 pub mod handover;
+pub mod invalid;
 pub mod policy;
 pub mod purpose_cue;
 pub mod report;

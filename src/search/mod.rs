@@ -21,6 +21,7 @@ pub use inspect::{compare, documents_holding, stray_files};
 use crate::domain::case::{Case, CaseRecord};
 use crate::domain::command::{Access, Refusal};
 use crate::domain::enquiry::{Language, Reference};
+use crate::domain::invalid::Invalid;
 use crate::store::audit::{self, AuditEntry};
 use crate::store::{Store, StoreError};
 use query::{Clause, Scope};
@@ -306,7 +307,7 @@ pub const MAX_LIMIT: usize = 1000;
 
 /// A malformed query, as the refusal every client shows.
 pub fn refused(e: query::QueryError) -> StoreError {
-    StoreError::Refused(Refusal::Invalid(e.to_string()))
+    StoreError::Refused(Refusal::Invalid(Invalid::Other(e.to_string())))
 }
 
 /// One search as an actor makes it: the query checked, its terms logged as a read (only

@@ -7,6 +7,7 @@
 use crate::domain::case::{CaseRecord, Status, Suggestion};
 use crate::domain::command::{Access, Command, Event, Refusal};
 use crate::domain::enquiry::{Enquiry, Reference};
+use crate::domain::invalid::Invalid;
 use crate::domain::policy::Role;
 use crate::domain::summary::CaseSummary;
 use crate::store::api::PolicyChange;
@@ -22,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use std::io::{self, Read};
 
 /// Bumped whenever a message below changes shape.
-pub const PROTOCOL: u32 = 6;
+pub const PROTOCOL: u32 = 7;
 
 /// The largest frame the server reads from a client: a command with a long note fits many
 /// times over, and a client cannot make the server allocate more.
@@ -309,7 +310,8 @@ pub enum WireRefusal {
         action: String,
         status: Status,
     },
-    Invalid(String),
+    /// Typed since protocol 7, so the client says it in its own language.
+    Invalid(Invalid),
     Routing(Vec<crate::domain::routing::RouteProblem>),
 }
 
@@ -345,7 +347,7 @@ impl From<&StoreError> for WireError {
                     action: action.to_string(),
                     status: *status,
                 },
-                Refusal::Invalid(s) => WireRefusal::Invalid(s.clone()),
+                Refusal::Invalid(i) => WireRefusal::Invalid(i.clone()),
                 Refusal::Routing(v) => WireRefusal::Routing(v.clone()),
             }),
             StoreError::Hidden(r) => WireError::Hidden(*r),
@@ -420,17 +422,17 @@ impl From<WireError> for StoreError {
                         needs,
                         have,
                     },
-                    _ => Refusal::Invalid(format!(
+                    _ => Refusal::Invalid(Invalid::Other(format!(
                         "{action} needs the role {needs}; you have {have}"
-                    )),
+                    ))),
                 },
                 WireRefusal::WrongStatus { action, status } => match known(&action, ACTIONS) {
                     Some(action) => Refusal::WrongStatus { action, status },
-                    None => Refusal::Invalid(format!(
+                    None => Refusal::Invalid(Invalid::Other(format!(
                         "{action} is not possible on a case that is {status}"
-                    )),
+                    ))),
                 },
-                WireRefusal::Invalid(s) => Refusal::Invalid(s),
+                WireRefusal::Invalid(i) => Refusal::Invalid(i),
                 WireRefusal::Routing(v) => Refusal::Routing(v),
             }),
         }
@@ -630,5 +632,22 @@ mod tests {
         });
         let back: StoreError = WireError::from(&wrong).into();
         assert_eq!(back.to_string(), wrong.to_string());
+    }
+
+    /// A refusal of the rules crosses the wire as its value, so the client can say it in
+    /// Danish; the English words alone could not be translated there.
+    #[test]
+    fn an_invalid_command_keeps_its_type_across_the_wire() {
+        let held = Invalid::HeldBy {
+            reference: Reference::new(2026, 3),
+            holder: "bo".into(),
+        };
+        let wire = WireError::from(&StoreError::Refused(Refusal::Invalid(held.clone())));
+        let bytes = codec::encode(&wire).unwrap();
+        let back: StoreError = decode::<WireError>(&bytes).unwrap().into();
+        match back {
+            StoreError::Refused(Refusal::Invalid(i)) => assert_eq!(i, held),
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -8,9 +8,10 @@ use super::lifecycle::AuditLine;
 use super::{AccessRecord, Actor, NewEnquiry, Registration, Store, StoreError};
 use crate::archive::registry::PackageRecord;
 use crate::domain::case::{CaseRecord, Status};
-use crate::domain::command::{Access, Command, Event};
+use crate::domain::command::{Access, Command, Event, Refusal};
 use crate::domain::enquiry::Reference;
 use crate::domain::handover::ArchiveState;
+use crate::domain::invalid::Invalid;
 use crate::domain::policy::Policy;
 use crate::domain::summary::CaseSummary;
 use crate::search::Hit;
@@ -63,11 +64,11 @@ pub fn archive_error(e: crate::archive::ArchiveError) -> StoreError {
     match e {
         ArchiveError::Store(s) => s,
         ArchiveError::Api(a) if a.is_refusal() => {
-            StoreError::Refused(crate::domain::command::Refusal::Invalid(a.to_string()))
+            StoreError::Refused(Refusal::Invalid(Invalid::Other(a.to_string())))
         }
         ArchiveError::Api(a) => StoreError::Server(a.to_string()),
         ArchiveError::Io { .. } | ArchiveError::Render(_) => StoreError::Server(e.to_string()),
-        other => StoreError::Refused(crate::domain::command::Refusal::Invalid(other.to_string())),
+        other => StoreError::Refused(Refusal::Invalid(Invalid::Other(other.to_string()))),
     }
 }
 
@@ -87,9 +88,12 @@ pub fn install_policy(
     now: DateTime<Utc>,
 ) -> Result<(Policy, PolicyChange), StoreError> {
     rules::permit(actor, Operation::InstallPolicy)?;
-    let invalid = |s: String| StoreError::Refused(crate::domain::command::Refusal::Invalid(s));
-    let policy = Policy::from_toml(text, "the new policy")
-        .map_err(|e| invalid(format!("the policy does not load: {e}")))?;
+    let invalid = |i: Invalid| StoreError::Refused(Refusal::Invalid(i));
+    let policy = Policy::from_toml(text, "the new policy").map_err(|e| {
+        invalid(Invalid::PolicyDoesNotLoad {
+            error: e.to_string(),
+        })
+    })?;
     // An admin may hand administration to a colleague, but a policy with no admin at all
     // could never be changed again.
     if !policy
@@ -97,16 +101,11 @@ pub fn install_policy(
         .iter()
         .any(|s| s.roles.contains(&crate::domain::policy::Role::Admin))
     {
-        return Err(invalid(
-            "the new policy names no admin: installing it would leave no one able to change it back".into(),
-        ));
+        return Err(invalid(Invalid::PolicyNamesNoAdmin));
     }
     let stranded = store.in_use()?.stranded_by(&policy);
     if !stranded.is_empty() && !force {
-        return Err(invalid(format!(
-            "the new policy removes what cases still use ({}); keep them in the policy, or give --force to install it anyway (recorded in the audit chain)",
-            stranded.join(", ")
-        )));
+        return Err(invalid(Invalid::PolicyStrands { stranded }));
     }
     let change = PolicyChange {
         old: store.policy_text()?.as_deref().map(policy_digest),
@@ -284,12 +283,12 @@ pub fn archive_states_here(
     cases: &[Reference],
 ) -> Result<Vec<ArchiveState>, StoreError> {
     if cases.len() > PAGE {
-        return Err(StoreError::Refused(
-            crate::domain::command::Refusal::Invalid(format!(
-                "a lookup of {} cases is more than a page ({PAGE})",
-                cases.len()
-            )),
-        ));
+        return Err(StoreError::Refused(Refusal::Invalid(
+            Invalid::LookupTooLarge {
+                cases: cases.len(),
+                page: PAGE,
+            },
+        )));
     }
     cases
         .iter()

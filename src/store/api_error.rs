@@ -109,7 +109,9 @@ mod tests {
         let gone = ApiError::from(StoreError::Server("the server is stopping".into()));
         assert!(matches!(gone, ApiError::Unavailable(_)));
         assert!(!gone.is_refusal());
-        let refused = ApiError::from(StoreError::Refused(Refusal::Invalid("no".into())));
+        let refused = ApiError::from(StoreError::Refused(Refusal::Invalid(
+            crate::domain::invalid::Invalid::Other("no".into()),
+        )));
         assert!(refused.is_refusal());
         assert_eq!(refused.to_string(), "no");
     }

@@ -856,7 +856,7 @@ pub fn api_error(lang: Lang, e: &crate::store::api_error::ApiError) -> String {
             let reasons: Vec<String> = reasons.iter().map(|r| r.text(lang.language())).collect();
             format!("{} {}", t(lang, Msg::RouteRefused), reasons.join("; "))
         }
-        E::Refused(Refusal::Invalid(text)) => text.clone(),
+        E::Refused(Refusal::Invalid(why)) => capitalise(&why.text(lang.language())),
         E::Hidden(r) => format!(
             "{r} er begrænset (art. 23): kun databeskyttelsesrådgiveren, en administrator, \
              sagsbehandleren og den, der begrænsede sagen, kan se den"
@@ -910,6 +910,9 @@ pub fn cli_label(lang: Lang, en: &'static str) -> &'static str {
         "decision" => "afgørelse",
         "note" => "notat",
         "history" => "historik",
+        "address" => "adresse",
+        "source" => "kilde",
+        "ruling" => "begrundelse",
         other => other,
     }
 }
@@ -1068,6 +1071,17 @@ mod tests {
         );
         assert!(da.contains("version 3") && da.contains("version 4"), "{da}");
         assert!(api_error(Lang::Da, &ApiError::Hidden(r)).contains("begrænset (art. 23)"));
+        let withdrawn = ApiError::Refused(Refusal::Invalid(
+            crate::domain::invalid::Invalid::AlreadyWithdrawn { disclosure: 2 },
+        ));
+        assert_eq!(
+            api_error(Lang::Da, &withdrawn),
+            "Videregivelse nr. 2 er allerede trukket tilbage"
+        );
+        assert_eq!(
+            api_error(Lang::En, &withdrawn),
+            "disclosure #2 is already withdrawn"
+        );
     }
 
     #[test]
