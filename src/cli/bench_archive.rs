@@ -87,6 +87,12 @@ pub const CHILD: &str = "TRIAGE_BENCH_ARCHIVE_CHILD";
 pub fn rows(db: &Path, tmp: &Path) -> Result<Vec<Row>> {
     let copy = tmp.join("archive-store");
     copy_dir(db, &copy)?;
+    // A store in use has its search index in step; a generated one has none yet. It is
+    // built here, so the child's figures are the packager's and not the index's.
+    {
+        let store = Store::open(&copy)?;
+        crate::search::attach(&store)?.catch_up(&store)?;
+    }
     let out = std::process::Command::new(std::env::current_exe()?)
         .args(["bench", "--only", "archive", "--db"])
         .arg(&copy)

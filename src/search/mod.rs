@@ -64,6 +64,9 @@ const KEEPS_TEXT: &[&str] = &[
     "assess",
 ];
 
+/// Cases read and made into documents at once while catching up.
+const CATCH_UP_CHUNK: usize = 4096;
+
 /// Memory the writer may fill before it writes a segment, per indexing thread.
 const WRITER_BYTES_PER_THREAD: usize = 40_000_000;
 
@@ -635,25 +638,29 @@ impl TextIndex {
         }
         let fields = self.fields;
         let refs: Vec<Reference> = changed.keys().copied().collect();
-        // Reading and decoding the cases is most of the work: on every core.
-        let docs = crate::parallel::map(&refs, |r| {
-            Ok::<_, StoreError>(match store.case(*r)? {
-                Some(CaseRecord::Live(c)) => Some(fields.document(&c)),
-                _ => None,
-            })
-        });
         let mut erased = false;
         let st_after_rebuild = std::mem::take(&mut st.after_rebuild);
         let writer = self.writer(&mut st)?;
-        for (r, doc) in refs.iter().zip(docs) {
-            if !changed[r] || st_after_rebuild {
-                writer.delete_term(Term::from_field_u64(fields.reference, key(*r)));
-            }
-            match doc? {
-                Some(d) => {
-                    writer.add_document(d).map_err(failed(&self.dir))?;
+        // A chunk at a time, so a long catch-up (a generated or imported million) holds a
+        // few thousand documents in memory, not all of them.
+        for chunk in refs.chunks(CATCH_UP_CHUNK) {
+            // Reading and decoding the cases is most of the work: on every core.
+            let docs = crate::parallel::map(chunk, |r| {
+                Ok::<_, StoreError>(match store.case(*r)? {
+                    Some(CaseRecord::Live(c)) => Some(fields.document(&c)),
+                    _ => None,
+                })
+            });
+            for (r, doc) in chunk.iter().zip(docs) {
+                if !changed[r] || st_after_rebuild {
+                    writer.delete_term(Term::from_field_u64(fields.reference, key(*r)));
                 }
-                None => erased = true,
+                match doc? {
+                    Some(d) => {
+                        writer.add_document(d).map_err(failed(&self.dir))?;
+                    }
+                    None => erased = true,
+                }
             }
         }
         self.commit(&mut st, head)?;
