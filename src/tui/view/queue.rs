@@ -5,7 +5,10 @@ use super::theme::Theme;
 use crate::tui::action::View;
 use crate::tui::i18n::{self, t, Lang, Msg};
 use crate::tui::layout;
+use crate::domain::cpr::mask_cprs;
+use crate::domain::sanitize::sanitize_line;
 use crate::tui::model::{self, Deadline, Row, SortKey};
+use crate::tui::queue::text::Snippet;
 use crate::tui::state::App;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -207,32 +210,98 @@ pub(super) fn draw_queue(app: &App, area: Rect, buf: &mut Buffer, th: Theme) {
         );
         return;
     }
-    let visible = app
-        .queue
-        .list
-        .iter()
-        .enumerate()
-        .skip(app.queue.offset)
-        .take(body.height as usize);
-    for (y, (pos, &i)) in (body.y..).zip(visible) {
+    let bottom = body.y + body.height;
+    let mut y = body.y;
+    for (pos, &i) in app.queue.list.iter().enumerate().skip(app.queue.offset) {
+        if y >= bottom {
+            break;
+        }
         let row = &app.queue.rows[i];
         let selected = pos == app.queue.selected;
         let marked = app.queue.marks.contains(&row.reference);
-        draw_row(
-            app,
-            row,
-            selected,
-            marked,
-            &cols,
-            Rect {
-                y,
-                height: 1,
-                ..body
-            },
-            buf,
-            th,
-        );
+        let line = |y| Rect {
+            y,
+            height: 1,
+            ..body
+        };
+        draw_row(app, row, selected, marked, &cols, line(y), buf, th);
+        y += 1;
+        // A text hit's snippet on the line under its row (cut off at the pane's foot).
+        if let Some(snippet) = app.queue.text.snippet(row.reference) {
+            if y < bottom {
+                let indent = GUTTER + 2;
+                let width = (body.width as usize).saturating_sub(indent);
+                let mut spans = vec![Span::raw(" ".repeat(indent))];
+                spans.extend(snippet_line(snippet, width, th.dim(), th));
+                buf.set_line(body.x, y, &Line::from(spans), body.width);
+                if selected {
+                    buf.set_style(line(y), th.selected());
+                }
+                y += 1;
+            }
+        }
     }
+}
+
+/// A text hit's snippet as one line of `width` columns: the matched words styled (the
+/// store's ranges, never markers in the text), cut so that the first of them is in sight.
+/// The store masked and sanitised it; each piece is masked and sanitised again here, as
+/// everything bound for the screen is.
+pub(super) fn snippet_line(
+    snippet: &Snippet,
+    width: usize,
+    base: Style,
+    th: Theme,
+) -> Vec<Span<'static>> {
+    let chars: Vec<char> = snippet.text.chars().collect();
+    let mut ranges: Vec<(usize, usize)> = snippet
+        .highlights
+        .iter()
+        .map(|&(a, b)| ((a as usize).min(chars.len()), (b as usize).min(chars.len())))
+        .filter(|(a, b)| a < b)
+        .collect();
+    ranges.sort_unstable();
+    let mut pieces: Vec<(String, bool)> = Vec::new();
+    let mut at = 0;
+    for (a, b) in ranges {
+        // Overlapping ranges: the part already taken stays taken.
+        let a = a.max(at);
+        if a >= b {
+            continue;
+        }
+        pieces.push((chars[at..a].iter().collect(), false));
+        pieces.push((chars[a..b].iter().collect(), true));
+        at = b;
+    }
+    pieces.push((chars[at..].iter().collect(), false));
+    let mut text = String::new();
+    let mut hl: Vec<usize> = Vec::new();
+    let mut n = 0;
+    for (piece, matched) in pieces {
+        let clean = sanitize_line(&mask_cprs(&piece)).into_owned();
+        for c in clean.chars() {
+            if matched {
+                hl.push(n);
+            }
+            text.push(c);
+            n += 1;
+        }
+    }
+    // A match beyond the first third of the line: start shortly before it, with "…".
+    if let Some(&first) = hl.first() {
+        if first > width / 3 {
+            let skip = first - width / 4;
+            text = std::iter::once('…')
+                .chain(text.chars().skip(skip + 1))
+                .collect();
+            hl = hl
+                .into_iter()
+                .filter(|&p| p > skip)
+                .map(|p| p - skip)
+                .collect();
+        }
+    }
+    cell(&text, width, base, &hl, th.matched())
 }
 
 #[allow(clippy::too_many_arguments)]
