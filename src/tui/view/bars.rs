@@ -119,7 +119,7 @@ pub(super) fn draw_status(app: &App, area: Rect, buf: &mut Buffer, th: Theme) {
             .as_ref()
             .map(|p| format!("{} ", sanitize_line(&i18n::query_problem(app.lang, p))))
             .unwrap_or_default();
-        let room = width.saturating_sub(right.width() + 1 + left.width().min(width / 2));
+        let room = width.saturating_sub(right.width() + 2 + left.width().min(width / 2));
         let problem_w = problem.width().min(room);
         if problem_w > 0 {
             let x = area.x + (width - right.width().min(width) - problem_w) as u16;

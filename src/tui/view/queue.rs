@@ -287,10 +287,12 @@ pub(super) fn snippet_line(
             n += 1;
         }
     }
-    // A match beyond the first third of the line: start shortly before it, with "…".
+    // A first match the line would cut or hide: start a third of the line before it, with
+    // "…"; one in sight keeps the text before it, where the context is.
     if let Some(&first) = hl.first() {
-        if first > width / 3 {
-            let skip = first - width / 4;
+        let run = hl.iter().zip(first..).take_while(|(p, q)| *p == q).count();
+        if first + run + 1 > width && first > width / 3 {
+            let skip = first - width / 3;
             text = std::iter::once('…')
                 .chain(text.chars().skip(skip + 1))
                 .collect();
@@ -388,6 +390,47 @@ pub(super) fn draw_row(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn snippet(text: &str, highlights: &[(u32, u32)]) -> Snippet {
+        Snippet {
+            text: text.into(),
+            highlights: highlights.to_vec(),
+            rank: 0,
+        }
+    }
+
+    /// The line's text, and the words drawn in the match style.
+    fn drawn(spans: &[Span], th: Theme) -> (String, Vec<String>) {
+        let text = spans.iter().map(|s| s.content.as_ref()).collect();
+        let matched = spans
+            .iter()
+            .filter(|s| s.style == th.dim().patch(th.matched()))
+            .map(|s| s.content.to_string())
+            .collect();
+        (text, matched)
+    }
+
+    #[test]
+    fn a_snippet_styles_its_matches_masks_and_sanitises_and_keeps_the_first_in_sight() {
+        let th = Theme { color: true };
+        let s = snippet("Mit nr. er 1203851234, sendt med brevdue.", &[(33, 40)]);
+        let (text, matched) = drawn(&snippet_line(&s, 60, th.dim(), th), th);
+        assert_eq!(text.trim_end(), "Mit nr. er 120385-XXXX, sendt med brevdue.");
+        assert_eq!(text.chars().count(), 60, "padded to the width");
+        assert_eq!(matched, ["brevdue"]);
+        // A control sequence in the text never reaches the screen; ranges past the end and
+        // overlapping ones do no harm.
+        let s = snippet("brev\u{1b}[2Jdue", &[(0, 4), (2, 6), (90, 99)]);
+        let (text, _) = drawn(&snippet_line(&s, 20, th.dim(), th), th);
+        assert!(!text.contains('\u{1b}'), "{text:?}");
+        // A match the line would hide: the line starts shortly before it.
+        let long = format!("{} brevdue til sidst", "ord ".repeat(30));
+        let at = long.find("brevdue").unwrap() as u32;
+        let s = snippet(&long, &[(at, at + 7)]);
+        let (text, matched) = drawn(&snippet_line(&s, 40, th.dim(), th), th);
+        assert!(text.starts_with('…'), "{text:?}");
+        assert_eq!(matched, ["brevdue"], "{text:?}");
+    }
 
     #[test]
     fn columns_fill_the_width_and_drop_the_channel_first() {
