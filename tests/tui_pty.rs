@@ -573,7 +573,10 @@ fn the_filter_searches_the_text_once_the_typing_stops() {
     let log = s.home.path().join("state/triage/triage.log");
     let log = std::fs::read_to_string(&log).unwrap_or_else(|e| panic!("{}: {e}", log.display()));
     assert!(log.contains("interface started"), "{log}");
-    assert!(!log.contains("pregnant"), "search terms in the log file: {log}");
+    assert!(
+        !log.contains("pregnant"),
+        "search terms in the log file: {log}"
+    );
     let audit = store.ok(&["audit", "log", "--json"]);
     assert!(audit.contains("pregnant"), "the search is a logged read");
 }

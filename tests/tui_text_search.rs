@@ -222,7 +222,11 @@ fn a_word_only_in_a_body_lists_its_case_with_a_snippet_and_the_cpr_masked() {
     assert!(app.queue.text.hits.is_empty());
     assert!(!screen(&app).contains("brevdue"));
     idle(&api, &mut app);
-    assert_eq!(searches(&api).len(), reads_before + 1, "nothing asked again");
+    assert_eq!(
+        searches(&api).len(),
+        reads_before + 1,
+        "nothing asked again"
+    );
 }
 
 #[test]
@@ -296,10 +300,7 @@ fn the_list_with_snippets_at_both_sizes_in_both_languages() {
             key(&api, &mut a, Key::plain(Code::Enter));
             idle(&api, &mut a);
             dispatch(&api, &mut a, Action::Down);
-            insta::assert_snapshot!(
-                format!("text_search_{l}_{}x{}", size.0, size.1),
-                screen(&a)
-            );
+            insta::assert_snapshot!(format!("text_search_{l}_{}x{}", size.0, size.1), screen(&a));
         }
     }
 }

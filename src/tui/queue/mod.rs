@@ -172,6 +172,7 @@ impl Queue {
             return;
         }
         self.keep = self.selected_row().map(|r| r.reference);
+        self.text_only = self.text_only_keys();
         self.join_text_hits();
         self.settle_selection();
     }
@@ -190,7 +191,10 @@ impl Queue {
             .filter_map(|(r, snippet)| {
                 // Only cases in the queue's rows: a hit on a case not loaded (or not in the
                 // queue at all) is not shown.
-                let i = self.rows.binary_search_by_key(r, |row| row.reference).ok()?;
+                let i = self
+                    .rows
+                    .binary_search_by_key(r, |row| row.reference)
+                    .ok()?;
                 let row = &self.rows[i];
                 if !model::in_view(row, self.view, me) || self.compiled.score(row).is_some() {
                     return None;
@@ -205,9 +209,9 @@ impl Queue {
         keys
     }
 
-    /// The list as the filter's matches so far plus the rows only the text search found.
+    /// The list as the filter's matches so far plus the rows only the text search found
+    /// (worked out when the hits, the rows or the filter change, not at every step).
     fn join_text_hits(&mut self) {
-        self.text_only = self.text_only_keys();
         let Some(s) = &self.search else {
             return;
         };
@@ -767,9 +771,17 @@ mod tests {
         filter_part.sort_unstable();
         assert_eq!(filter_part, vec![3, 6, 9, 12], "the filter's matches first");
         assert_eq!(listed[4..], [5, 2], "then the text's own, best first");
-        assert_eq!(q.item_lines(4), 2, "a text hit takes its snippet's line too");
+        assert_eq!(
+            q.item_lines(4),
+            2,
+            "a text hit takes its snippet's line too"
+        );
         let nine = listed.iter().position(|&n| n == 9).unwrap();
-        assert_eq!(q.item_lines(nine), 2, "found by both: shown once, with its snippet");
+        assert_eq!(
+            q.item_lines(nine),
+            2,
+            "found by both: shown once, with its snippet"
+        );
         let three = listed.iter().position(|&n| n == 3).unwrap();
         assert_eq!(q.item_lines(three), 1);
     }

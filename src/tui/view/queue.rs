@@ -2,11 +2,11 @@
 
 use super::parts::{cell, fit};
 use super::theme::Theme;
+use crate::domain::cpr::mask_cprs;
+use crate::domain::sanitize::sanitize_line;
 use crate::tui::action::View;
 use crate::tui::i18n::{self, t, Lang, Msg};
 use crate::tui::layout;
-use crate::domain::cpr::mask_cprs;
-use crate::domain::sanitize::sanitize_line;
 use crate::tui::model::{self, Deadline, Row, SortKey};
 use crate::tui::queue::text::Snippet;
 use crate::tui::state::App;
@@ -415,7 +415,10 @@ mod tests {
         let th = Theme { color: true };
         let s = snippet("Mit nr. er 1203851234, sendt med brevdue.", &[(33, 40)]);
         let (text, matched) = drawn(&snippet_line(&s, 60, th.dim(), th), th);
-        assert_eq!(text.trim_end(), "Mit nr. er 120385-XXXX, sendt med brevdue.");
+        assert_eq!(
+            text.trim_end(),
+            "Mit nr. er 120385-XXXX, sendt med brevdue."
+        );
         assert_eq!(text.chars().count(), 60, "padded to the width");
         assert_eq!(matched, ["brevdue"]);
         // A control sequence in the text never reaches the screen; ranges past the end and
