@@ -1,9 +1,11 @@
 //! The enquiries' text searched beside the queue filter: asked of the store once the filter
 //! text has stood still, its hits kept with their snippets for the rows they name.
 
+use super::{merge, ListKey, Queue};
 use crate::domain::enquiry::Reference;
 use crate::search::query::{self, QueryError};
 use crate::search::Hit;
+use crate::tui::model::{self, Filter};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -138,9 +140,194 @@ impl TextSearch {
     }
 }
 
+/// The queue's side of it: the filter edited, the answer joined to the list, and the lines a
+/// text hit takes (its row and its snippet).
+impl Queue {
+    /// The filter text was changed by the person typing: the list follows at once, the text
+    /// search once the text stands still.
+    pub fn filter_edited(&mut self, now: Instant) {
+        self.compiled = Filter::new(&self.filter);
+        self.text.edited(&self.filter, now);
+        self.rebuild_list(None);
+    }
+
+    /// The store's text hits for `query` arrived: kept if they answer the filter shown, and
+    /// joined to the list (the selection stays on its case).
+    pub fn text_answered(&mut self, query: &str, hits: Vec<Hit>) {
+        if !self.text.take_answer(query, &self.filter, hits) {
+            return;
+        }
+        self.keep = self.selected_row().map(|r| r.reference);
+        self.text_only = self.text_only_keys();
+        self.join_text_hits();
+        self.settle_selection();
+    }
+
+    /// Rows in the view that the text search found and the filter did not, in list order:
+    /// after every filter match (a key's score part sorts them there), best text hit first.
+    pub(super) fn text_only_keys(&self) -> Vec<ListKey> {
+        if self.text.hits.is_empty() || self.compiled.is_empty() {
+            return Vec::new();
+        }
+        let me = self.me.as_str();
+        let mut keys: Vec<ListKey> = self
+            .text
+            .hits
+            .iter()
+            .filter_map(|(r, snippet)| {
+                // Only cases in the queue's rows: a hit on a case not loaded (or not in the
+                // queue at all) is not shown.
+                let i = self
+                    .rows
+                    .binary_search_by_key(r, |row| row.reference)
+                    .ok()?;
+                let row = &self.rows[i];
+                if !model::in_view(row, self.view, me) || self.compiled.score(row).is_some() {
+                    return None;
+                }
+                let mut key = self.list_key(i, 0);
+                // Filter matches carry a negated score (≤ 0): these come after them.
+                key.0 = 1 + snippet.rank as i64;
+                Some(key)
+            })
+            .collect();
+        keys.sort_unstable();
+        keys
+    }
+
+    /// The list as the filter's matches so far plus the rows only the text search found
+    /// (worked out when the hits, the rows or the filter change, not at every step).
+    pub(super) fn join_text_hits(&mut self) {
+        let Some(s) = &self.search else {
+            return;
+        };
+        self.list.clear();
+        if self.text_only.is_empty() {
+            self.list.extend(s.hits.iter().map(|h| h.3 as usize));
+        } else {
+            self.list.extend(
+                merge(&s.hits, &self.text_only)
+                    .into_iter()
+                    .map(|h| h.3 as usize),
+            );
+        }
+    }
+
+    /// Screen lines the list item at `pos` takes: its row, and its snippet if the text
+    /// search found it.
+    pub fn item_lines(&self, pos: usize) -> usize {
+        if self.text.hits.is_empty() {
+            return 1;
+        }
+        match self.list.get(pos) {
+            Some(&i) if self.text.hits.contains_key(&self.rows[i].reference) => 2,
+            _ => 1,
+        }
+    }
+
+    /// The first list position from which the items up to `last` fit in `h` lines (`last`
+    /// itself always counts).
+    pub(super) fn first_fitting(&self, last: usize, h: usize) -> usize {
+        let mut lines = self.item_lines(last);
+        let mut first = last;
+        while first > 0 {
+            let l = self.item_lines(first - 1);
+            if lines + l > h {
+                break;
+            }
+            lines += l;
+            first -= 1;
+        }
+        first
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tui::action::View;
+    use crate::tui::queue::tests::{queue, shown};
+    fn text_hit(seq: u32) -> crate::search::Hit {
+        crate::search::Hit {
+            reference: Reference::new(2026, seq),
+            score: 1.0,
+            snippet: format!("brevdue {seq}"),
+            highlights: vec![(0, 7)],
+        }
+    }
+
+    /// Filters for `text` at once and takes the store's text hits for it.
+    fn filtered_with_hits(q: &mut Queue, text: &str, hits: &[u32]) {
+        q.filter = text.into();
+        q.filter_edited(std::time::Instant::now());
+        while q.searching() {
+            q.search_step();
+        }
+        q.text_answered(text, hits.iter().map(|&s| text_hit(s)).collect());
+    }
+
+    #[test]
+    fn text_hits_join_the_filter_matches_after_them_best_first_each_once() {
+        let mut q = queue(12);
+        // 3, 6, 9, 12 match "klage"; the text search found 5, 9, 2 and 40 (not in the
+        // queue), best first.
+        filtered_with_hits(&mut q, "klage", &[5, 9, 2, 40]);
+        let listed = shown(&q);
+        assert_eq!(listed.len(), 6, "{listed:?}");
+        let mut filter_part = listed[..4].to_vec();
+        filter_part.sort_unstable();
+        assert_eq!(filter_part, vec![3, 6, 9, 12], "the filter's matches first");
+        assert_eq!(listed[4..], [5, 2], "then the text's own, best first");
+        assert_eq!(
+            q.item_lines(4),
+            2,
+            "a text hit takes its snippet's line too"
+        );
+        let nine = listed.iter().position(|&n| n == 9).unwrap();
+        assert_eq!(
+            q.item_lines(nine),
+            2,
+            "found by both: shown once, with its snippet"
+        );
+        let three = listed.iter().position(|&n| n == 3).unwrap();
+        assert_eq!(q.item_lines(three), 1);
+    }
+
+    #[test]
+    fn text_hits_keep_to_the_view_and_follow_the_filter() {
+        let mut q = queue(12);
+        q.view = View::Mine;
+        q.rebuild_list(None);
+        filtered_with_hits(&mut q, "klage", &[5, 2]);
+        // Mine: the odd ones. 3 and 9 match the filter; 5 is anne's, 2 is not.
+        assert_eq!(shown(&q), vec![3, 9, 5]);
+        // An answer to an older text is not shown.
+        q.text_answered("klag", vec![text_hit(1)]);
+        assert!(!shown(&q).contains(&1));
+        // The text changes: its hits go with the old text.
+        q.filter.push('x');
+        q.filter_edited(std::time::Instant::now());
+        while q.searching() {
+            q.search_step();
+        }
+        assert!(q.text.hits.is_empty());
+        assert!(shown(&q).is_empty(), "no row matches klagex");
+    }
+
+    #[test]
+    fn the_selected_text_hit_is_seen_whole_with_its_snippet() {
+        let mut q = queue(30);
+        q.height = 6;
+        // Every row a text hit: two lines each, three to a pane of six.
+        filtered_with_hits(&mut q, "klage", &(1..=30).collect::<Vec<_>>());
+        assert_eq!(q.list.len(), 30);
+        q.move_selection(4);
+        assert_eq!(q.offset, 2, "items 2, 3 and 4 fill the six lines");
+        q.move_selection(1_000);
+        assert_eq!(q.offset, 27, "the last three at the foot, no blank lines");
+        q.move_selection(0);
+        assert_eq!(q.offset, 0);
+    }
 
     fn hit(seq: u32, snippet: &str) -> Hit {
         Hit {
