@@ -549,6 +549,38 @@ fn a_hung_up_terminal_ends_the_interface() {
         .starts_with("audit chain verified"));
 }
 
+/// `/` searches the enquiries' text too, in the real run loop: once the typing stops, the
+/// snippet of a body that alone holds the word shows under its row, without Enter; Esc
+/// clears it. The terms reach the read log, never the interface's own log file.
+#[test]
+fn the_filter_searches_the_text_once_the_typing_stops() {
+    let store = TestStore::demo();
+    let mut s = Session::start(&store, 100, 30);
+    s.wait_for("Reference");
+    // The All view, then the filter: a word only Fernando Alves's letter holds.
+    s.send("6/");
+    s.wait_for("Filter:");
+    s.send("pregnant");
+    s.wait_for("Filter: pregnant");
+    s.wait_for("months pregnant");
+    assert!(s.screen().contains("Fernando Alves"), "{}", s.screen());
+    s.send("\x1b");
+    s.wait_until("the snippet cleared", |sc| {
+        !sc.contents().contains("months pregnant")
+    });
+    s.send("q");
+    assert!(s.wait_exit());
+    let log = s.home.path().join("state/triage/triage.log");
+    let log = std::fs::read_to_string(&log).unwrap_or_else(|e| panic!("{}: {e}", log.display()));
+    assert!(log.contains("interface started"), "{log}");
+    assert!(
+        !log.contains("pregnant"),
+        "search terms in the log file: {log}"
+    );
+    let audit = store.ok(&["audit", "log", "--json"]);
+    assert!(audit.contains("pregnant"), "the search is a logged read");
+}
+
 /// Bracketed paste: a paste is text in the focused field. Before, a line break in it was
 /// Enter, and the rest ran as keys (`Hanne⏎ty` applied the filter, then took a case).
 #[test]

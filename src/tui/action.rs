@@ -151,6 +151,14 @@ pub enum Action {
         reference: Reference,
         text: Option<String>,
     },
+    /// The filter text has stood still (or Enter was pressed): search the enquiries' text.
+    SearchText,
+    /// The store's text hits for `query`, best first (snippets sanitised, CPR numbers
+    /// masked), or why it could not search.
+    TextHits {
+        query: String,
+        result: Result<Vec<crate::search::Hit>, crate::store::api_error::ApiError>,
+    },
 }
 
 use super::command::CaseCommand;
@@ -276,6 +284,9 @@ pub enum Effect {
     SaveDraft { reference: Reference, text: String },
     /// Read the draft justification for a case.
     LoadDraft(Reference),
+    /// Search the enquiries' text for the filter's query (the store logs the terms as a
+    /// read, and only there).
+    SearchText(String),
     /// Write the access answer for the requester of a case (the read is logged).
     AccessReport {
         reference: Reference,

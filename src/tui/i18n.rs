@@ -201,6 +201,7 @@ pub enum Msg {
     Justification,
     RouteRefused,
     CaseNotLive,
+    TextSearchOff,
 }
 
 /// The text of `m` in `lang`.
@@ -460,6 +461,7 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
         Msg::Justification => ("Justification", "Begrundelse"),
         Msg::RouteRefused => ("The store refused the route:", "Videregivelsen blev afvist:"),
         Msg::CaseNotLive => ("the case is erased", "sagen er slettet"),
+        Msg::TextSearchOff => ("text search off: {}", "ingen tekstsøgning: {}"),
     };
     match lang {
         Lang::En => en,
@@ -877,6 +879,41 @@ pub fn api_error(lang: Lang, e: &crate::store::api_error::ApiError) -> String {
         ),
         E::BadInput(s) | E::Unavailable(s) | E::Damaged(s) => s.clone(),
     }
+}
+
+/// Why the filter text is no search query, for the filter line: the queue filter goes on
+/// without the text search.
+pub fn query_problem(lang: Lang, e: &crate::search::query::QueryError) -> String {
+    use crate::search::query::{QueryError as Q, Scope, MAX_CLAUSES, MAX_QUERY_BYTES};
+    let why = match lang {
+        Lang::En => e.to_string(),
+        Lang::Da => match e {
+            Q::TooLong { bytes } => format!(
+                "søgningen er {bytes} byte lang; en søgning må højst være {MAX_QUERY_BYTES} byte"
+            ),
+            Q::TooManyClauses => {
+                format!("søgningen har mere end {MAX_CLAUSES} ord og fraser; søg efter færre")
+            }
+            Q::UnclosedQuote { at } => {
+                format!("anførselstegnet ved tegn {at} lukkes aldrig: afslut frasen med \"")
+            }
+            Q::UnknownField { name } => format!(
+                "`{name}:` er ikke et felt, der kan søges i; brug {}",
+                Scope::NAMED
+                    .iter()
+                    .map(|(n, _)| format!("{n}:"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Q::EmptyField { name } => {
+                format!("`{name}:` skal efterfølges af et ord eller en \"frase\"")
+            }
+            Q::OnlyExclusions => {
+                "søgningen udelukker kun ord (-ord); tilføj et ord at søge efter".to_string()
+            }
+        },
+    };
+    tf(lang, Msg::TextSearchOff, &[&why])
 }
 
 fn capitalise(s: &str) -> String {

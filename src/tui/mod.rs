@@ -181,6 +181,12 @@ pub fn pump(api: &dyn Api, app: &mut App) -> bool {
         dispatch(api, app, Action::ArchiveStates(answer));
         return true;
     }
+    if app.queue.text.due(std::time::Instant::now()) {
+        // The filter text has stood still: its text search goes the way of every call,
+        // as an effect carried out here, its answer coming back as an action.
+        dispatch(api, app, Action::SearchText);
+        return true;
+    }
     if app.queue.searching() {
         app.queue.search_step();
         return true;
@@ -226,13 +232,17 @@ fn event_loop(
             dirty = false;
         }
         // With work going on between keys, only look for keys; else wait for them.
+        let now = std::time::Instant::now();
         let busy = app.queue.page_wanted().is_some()
             || app.queue.searching()
-            || !app.archive_wanted().is_empty();
+            || !app.archive_wanted().is_empty()
+            || app.queue.text.due(now);
         let wait = if busy {
             Duration::ZERO
         } else {
-            Duration::from_millis(250)
+            // A text search waiting for the filter to stand still wakes the loop when due.
+            let tick = Duration::from_millis(250);
+            app.queue.text.wait(now).map_or(tick, |w| w.min(tick))
         };
         match event::poll(wait) {
             Ok(true) => {
@@ -257,7 +267,7 @@ fn event_loop(
                     }
                 }
             }
-            Ok(false) if busy => {
+            Ok(false) if busy || app.queue.text.due(std::time::Instant::now()) => {
                 pump(api, app);
                 dirty = true;
             }
@@ -430,6 +440,11 @@ pub fn perform(api: &dyn Api, effect: Effect) -> Vec<Action> {
             Ok(text) => vec![Action::DraftLoaded { reference, text }],
             Err(e) => failed(e),
         },
+        // The terms are personal data: the store logs them as a read; nothing here traces them.
+        Effect::SearchText(query) => {
+            let result = api.search(&query, queue::text::TEXT_LIMIT);
+            vec![Action::TextHits { query, result }]
+        }
     }
 }
 

@@ -16,6 +16,7 @@ use crate::tui::keymap::{Code, Context, Key, Resolution};
 use crate::tui::layout;
 use crate::tui::model::{self, Filter};
 use crate::tui::text;
+use std::time::Instant;
 
 use crate::tui::details::side_lines;
 
@@ -183,13 +184,22 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::DraftLoaded { reference, text } => dialogs::draft_loaded(app, reference, text),
+        Action::SearchText => {
+            if let Some(query) = app.queue.text.take() {
+                return vec![Effect::SearchText(query)];
+            }
+        }
+        Action::TextHits { query, result } => match result {
+            Ok(hits) => app.queue.text_answered(&query, hits),
+            // Said in the status line, not as a dialog: the filter goes on without it.
+            Err(e) => app.fail(i18n::api_error(lang, &e)),
+        },
         Action::Paste(text) => return paste(app, &text),
         Action::InputChar(ch) => match &mut app.overlay {
             Some(Overlay::Filter { .. }) => {
                 app.queue.filter.push(ch);
-                app.queue.compiled = Filter::new(&app.queue.filter);
                 app.queue.selected = 0;
-                app.queue.rebuild_list(None);
+                app.queue.filter_edited(Instant::now());
             }
             Some(Overlay::Help { input, scroll }) => {
                 input.push(ch);
@@ -216,8 +226,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             match &mut app.overlay {
                 Some(Overlay::Filter { .. }) => {
                     edit(&mut app.queue.filter);
-                    app.queue.compiled = Filter::new(&app.queue.filter);
-                    app.queue.rebuild_list(None);
+                    app.queue.filter_edited(Instant::now());
                 }
                 Some(Overlay::Help { input, .. }) | Some(Overlay::Palette { input, .. }) => {
                     edit(input)
@@ -281,10 +290,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 return chosen.map(|a| update(app, a)).unwrap_or_default();
             }
             if let Some(Overlay::Filter { .. }) = app.overlay.take() {
-                let terms = app.queue.filter.trim().to_string();
-                if !terms.is_empty() {
-                    return vec![Effect::LogAccess(None, Access::Search { terms })];
-                }
+                return submit_filter(app);
             }
         }
         Action::Cancel => {
@@ -297,9 +303,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 _ => {}
             }
             if let Some(Overlay::Filter { before }) = app.overlay.take() {
-                app.queue.filter = before;
-                app.queue.compiled = Filter::new(&app.queue.filter);
-                app.queue.rebuild_list(None);
+                if before != app.queue.filter {
+                    app.queue.filter = before;
+                    app.queue.filter_edited(Instant::now());
+                }
             }
         }
         Action::Confirm => {
@@ -338,6 +345,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 let keep = app.queue.selected_row().map(|r| r.reference);
                 app.queue.filter.clear();
                 app.queue.compiled = Filter::default();
+                app.queue.text.clear();
                 app.queue.rebuild_list(keep);
             }
         }
@@ -456,6 +464,20 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
+/// Enter in the filter: the filter stays, and its terms go to the read log. A text search
+/// logs them itself, so Enter asks it now if it has not answered yet; a text that is no
+/// query (or whose search has answered) is logged as it is, or not again.
+fn submit_filter(app: &mut App) -> Vec<Effect> {
+    let terms = app.queue.filter.trim().to_string();
+    if terms.is_empty() || app.queue.text.answered(&app.queue.filter) {
+        return Vec::new();
+    }
+    match app.queue.text.take() {
+        Some(query) => vec![Effect::SearchText(query)],
+        None => vec![Effect::LogAccess(None, Access::Search { terms })],
+    }
+}
+
 /// A paste into the focused field, as one edit: the filter runs once on the result, not
 /// once per character. With no field focused it is ignored: a paste is never keys.
 fn paste(app: &mut App, text: &str) -> Vec<Effect> {
@@ -468,9 +490,8 @@ fn paste(app: &mut App, text: &str) -> Vec<Effect> {
     match &mut app.overlay {
         Some(Overlay::Filter { .. }) => {
             app.queue.filter.push_str(&text);
-            app.queue.compiled = Filter::new(&app.queue.filter);
             app.queue.selected = 0;
-            app.queue.rebuild_list(None);
+            app.queue.filter_edited(Instant::now());
         }
         Some(Overlay::Help { input, scroll }) => {
             input.push_str(&text);

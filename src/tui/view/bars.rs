@@ -110,7 +110,23 @@ pub(super) fn draw_status(app: &App, area: Rect, buf: &mut Buffer, th: Theme) {
             app.key_hint(Context::Input, &Action::Submit),
             app.key_hint(Context::Input, &Action::Cancel),
         );
-        let left_w = width.saturating_sub(right.width() + 1);
+        // Why the text is no search query, between the text and the counts: said once the
+        // text stands still, in the line itself, never as a dialog per key.
+        let problem = app
+            .queue
+            .text
+            .problem
+            .as_ref()
+            .map(|p| format!("{} ", sanitize_line(&i18n::query_problem(app.lang, p))))
+            .unwrap_or_default();
+        let room = width.saturating_sub(right.width() + 2 + left.width().min(width / 2));
+        let problem_w = problem.width().min(room);
+        if problem_w > 0 {
+            let x = area.x + (width - right.width().min(width) - problem_w) as u16;
+            let style = th.bar().patch(th.error());
+            buf.set_stringn(x, area.y, fit(&problem, problem_w), problem_w, style);
+        }
+        let left_w = width.saturating_sub(right.width() + problem_w + 1);
         let shown = fit(&left, left_w);
         buf.set_stringn(area.x, area.y, &shown, left_w, th.bar());
         let cursor_x = area.x + (left.width().min(left_w.saturating_sub(1))) as u16;

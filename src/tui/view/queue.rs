@@ -2,10 +2,13 @@
 
 use super::parts::{cell, fit};
 use super::theme::Theme;
+use crate::domain::cpr::mask_cprs;
+use crate::domain::sanitize::sanitize_line;
 use crate::tui::action::View;
 use crate::tui::i18n::{self, t, Lang, Msg};
 use crate::tui::layout;
 use crate::tui::model::{self, Deadline, Row, SortKey};
+use crate::tui::queue::text::Snippet;
 use crate::tui::state::App;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -207,32 +210,100 @@ pub(super) fn draw_queue(app: &App, area: Rect, buf: &mut Buffer, th: Theme) {
         );
         return;
     }
-    let visible = app
-        .queue
-        .list
-        .iter()
-        .enumerate()
-        .skip(app.queue.offset)
-        .take(body.height as usize);
-    for (y, (pos, &i)) in (body.y..).zip(visible) {
+    let bottom = body.y + body.height;
+    let mut y = body.y;
+    for (pos, &i) in app.queue.list.iter().enumerate().skip(app.queue.offset) {
+        if y >= bottom {
+            break;
+        }
         let row = &app.queue.rows[i];
         let selected = pos == app.queue.selected;
         let marked = app.queue.marks.contains(&row.reference);
-        draw_row(
-            app,
-            row,
-            selected,
-            marked,
-            &cols,
-            Rect {
-                y,
-                height: 1,
-                ..body
-            },
-            buf,
-            th,
-        );
+        let line = |y| Rect {
+            y,
+            height: 1,
+            ..body
+        };
+        draw_row(app, row, selected, marked, &cols, line(y), buf, th);
+        y += 1;
+        // A text hit's snippet on the line under its row (cut off at the pane's foot).
+        if let Some(snippet) = app.queue.text.snippet(row.reference) {
+            if y < bottom {
+                let indent = GUTTER + 2;
+                let width = (body.width as usize).saturating_sub(indent);
+                let mut spans = vec![Span::raw(" ".repeat(indent))];
+                spans.extend(snippet_line(snippet, width, th.dim(), th));
+                buf.set_line(body.x, y, &Line::from(spans), body.width);
+                if selected {
+                    buf.set_style(line(y), th.selected());
+                }
+                y += 1;
+            }
+        }
     }
+}
+
+/// A text hit's snippet as one line of `width` columns: the matched words styled (the
+/// store's ranges, never markers in the text), cut so that the first of them is in sight.
+/// The store masked and sanitised it; each piece is masked and sanitised again here, as
+/// everything bound for the screen is.
+pub(super) fn snippet_line(
+    snippet: &Snippet,
+    width: usize,
+    base: Style,
+    th: Theme,
+) -> Vec<Span<'static>> {
+    let chars: Vec<char> = snippet.text.chars().collect();
+    let mut ranges: Vec<(usize, usize)> = snippet
+        .highlights
+        .iter()
+        .map(|&(a, b)| ((a as usize).min(chars.len()), (b as usize).min(chars.len())))
+        .filter(|(a, b)| a < b)
+        .collect();
+    ranges.sort_unstable();
+    let mut pieces: Vec<(String, bool)> = Vec::new();
+    let mut at = 0;
+    for (a, b) in ranges {
+        // Overlapping ranges: the part already taken stays taken.
+        let a = a.max(at);
+        if a >= b {
+            continue;
+        }
+        pieces.push((chars[at..a].iter().collect(), false));
+        pieces.push((chars[a..b].iter().collect(), true));
+        at = b;
+    }
+    pieces.push((chars[at..].iter().collect(), false));
+    let mut text = String::new();
+    let mut hl: Vec<usize> = Vec::new();
+    let mut n = 0;
+    for (piece, matched) in pieces {
+        let clean = sanitize_line(&mask_cprs(&piece)).into_owned();
+        for c in clean.chars() {
+            if matched {
+                hl.push(n);
+            }
+            text.push(c);
+            n += 1;
+        }
+    }
+    // A first match the line would cut or hide: start a third of the line before it, with
+    // "…"; one in sight keeps the text before it, where the context is.
+    if let Some(&first) = hl.first() {
+        let run = hl.iter().zip(first..).take_while(|(p, q)| *p == q).count();
+        if first + run + 1 > width && first > width / 3 {
+            let skip = first - width / 3;
+            text = std::iter::once('…')
+                .chain(text.chars().skip(skip + 1))
+                .collect();
+            hl = hl
+                .into_iter()
+                .filter(|&p| p > skip)
+                .map(|p| p - skip)
+                .collect();
+        }
+    }
+    cell(&text, width, base, &hl, th.matched())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -319,6 +390,50 @@ pub(super) fn draw_row(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn snippet(text: &str, highlights: &[(u32, u32)]) -> Snippet {
+        Snippet {
+            text: text.into(),
+            highlights: highlights.to_vec(),
+            rank: 0,
+        }
+    }
+
+    /// The line's text, and the words drawn in the match style.
+    fn drawn(spans: &[Span], th: Theme) -> (String, Vec<String>) {
+        let text = spans.iter().map(|s| s.content.as_ref()).collect();
+        let matched = spans
+            .iter()
+            .filter(|s| s.style == th.dim().patch(th.matched()))
+            .map(|s| s.content.to_string())
+            .collect();
+        (text, matched)
+    }
+
+    #[test]
+    fn a_snippet_styles_its_matches_masks_and_sanitises_and_keeps_the_first_in_sight() {
+        let th = Theme { color: true };
+        let s = snippet("Mit nr. er 1203851234, sendt med brevdue.", &[(33, 40)]);
+        let (text, matched) = drawn(&snippet_line(&s, 60, th.dim(), th), th);
+        assert_eq!(
+            text.trim_end(),
+            "Mit nr. er 120385-XXXX, sendt med brevdue."
+        );
+        assert_eq!(text.chars().count(), 60, "padded to the width");
+        assert_eq!(matched, ["brevdue"]);
+        // A control sequence in the text never reaches the screen; ranges past the end and
+        // overlapping ones do no harm.
+        let s = snippet("brev\u{1b}[2Jdue", &[(0, 4), (2, 6), (90, 99)]);
+        let (text, _) = drawn(&snippet_line(&s, 20, th.dim(), th), th);
+        assert!(!text.contains('\u{1b}'), "{text:?}");
+        // A match the line would hide: the line starts shortly before it.
+        let long = format!("{} brevdue til sidst", "ord ".repeat(30));
+        let at = long.find("brevdue").unwrap() as u32;
+        let s = snippet(&long, &[(at, at + 7)]);
+        let (text, matched) = drawn(&snippet_line(&s, 40, th.dim(), th), th);
+        assert!(text.starts_with('…'), "{text:?}");
+        assert_eq!(matched, ["brevdue"], "{text:?}");
+    }
 
     #[test]
     fn columns_fill_the_width_and_drop_the_channel_first() {

@@ -1,5 +1,8 @@
 //! The queue: every row, the view's list (filtered and sorted), the counts per view, the
-//! search matched a chunk at a time, the load in pages, the selection and the marks.
+//! search matched a chunk at a time, the text hits joined to it, the load in pages, the
+//! selection and the marks.
+
+pub mod text;
 
 use crate::domain::enquiry::Reference;
 use crate::tui::action::View;
@@ -120,6 +123,11 @@ pub struct Queue {
     /// The case to keep selected once a search or a load brings it into the list.
     keep: Option<Reference>,
     pub marks: HashSet<Reference>,
+    /// The enquiries' text searched for the filter: hits with their snippets.
+    pub text: text::TextSearch,
+    /// Rows in the view that only the text search found, in list order (a few at most):
+    /// they follow the filter's own matches.
+    text_only: Vec<ListKey>,
 }
 
 impl Queue {
@@ -144,6 +152,8 @@ impl Queue {
             loading: None,
             keep: None,
             marks: HashSet::new(),
+            text: text::TextSearch::default(),
+            text_only: Vec::new(),
         }
     }
 
@@ -259,6 +269,7 @@ impl Queue {
         self.keep = keep;
         if self.compiled.is_empty() {
             self.search = None;
+            self.text_only.clear();
             let me = self.me.as_str();
             let keys: Vec<ListKey> = (0..self.rows.len())
                 .filter(|&i| model::in_view(&self.rows[i], self.view, me))
@@ -307,6 +318,7 @@ impl Queue {
             hits: Vec::with_capacity(room),
             spare: Vec::with_capacity(room),
         });
+        self.text_only = self.text_only_keys();
         self.list.clear();
         self.search_step();
     }
@@ -361,8 +373,6 @@ impl Queue {
         // Both in list order: the new matches slot in among those found before.
         merge_into(&s.hits, &found, &mut s.spare);
         std::mem::swap(&mut s.hits, &mut s.spare);
-        self.list.clear();
-        self.list.extend(s.hits.iter().map(|h| h.3 as usize));
         if let Some(budget) = self.search_budget {
             // Aim the next chunk at the budget, moving at most 2× a step.
             let took = started.elapsed().as_secs_f64().max(1e-5);
@@ -374,6 +384,7 @@ impl Queue {
             self.search_chunk = (next as usize).clamp(2_000, 400_000);
         }
         self.search = Some(s);
+        self.join_text_hits();
         self.settle_selection();
     }
 
@@ -392,12 +403,28 @@ impl Queue {
 
     pub fn scroll_to_selected(&mut self) {
         let h = self.height.max(1);
+        if self.list.is_empty() {
+            self.offset = 0;
+            return;
+        }
+        if self.text.hits.is_empty() {
+            // One line per row: plain arithmetic, whatever the list's length.
+            if self.selected < self.offset {
+                self.offset = self.selected;
+            } else if self.selected >= self.offset + h {
+                self.offset = self.selected + 1 - h;
+            }
+            let max_offset = self.list.len().saturating_sub(h);
+            self.offset = self.offset.min(max_offset);
+            return;
+        }
+        // Text hits take two lines (row and snippet): the selected one is seen whole.
         if self.selected < self.offset {
             self.offset = self.selected;
-        } else if self.selected >= self.offset + h {
-            self.offset = self.selected + 1 - h;
+        } else {
+            self.offset = self.offset.max(self.first_fitting(self.selected, h));
         }
-        let max_offset = self.list.len().saturating_sub(h);
+        let max_offset = self.first_fitting(self.list.len() - 1, h);
         self.offset = self.offset.min(max_offset);
     }
 
@@ -504,7 +531,7 @@ mod tests {
 
     /// Rows 2026-000001 … n: odd ones assigned to "anne", every third one with "klage" in
     /// its subject.
-    fn rows(n: u32) -> Vec<Row> {
+    pub(super) fn rows(n: u32) -> Vec<Row> {
         (1..=n).map(|i| row(i, i % 2 == 1)).collect()
     }
 
@@ -525,7 +552,7 @@ mod tests {
         Row::of_case(&c, &policy, &cal, today)
     }
 
-    fn queue(n: u32) -> Queue {
+    pub(super) fn queue(n: u32) -> Queue {
         let mut q = Queue::new("anne");
         q.set_rows(rows(n));
         q.view = View::All;
@@ -533,7 +560,7 @@ mod tests {
         q
     }
 
-    fn shown(q: &Queue) -> Vec<u32> {
+    pub(super) fn shown(q: &Queue) -> Vec<u32> {
         q.list.iter().map(|&i| q.rows[i].reference.seq).collect()
     }
 
