@@ -74,8 +74,40 @@ pub fn message_in(lang: crate::tui::i18n::Lang, e: &anyhow::Error) -> String {
                 return sanitize_text(&crate::tui::i18n::api_error(lang, &a)).into_owned();
             }
         }
+        return said_in(lang, e);
     }
     message(e)
+}
+
+/// As [`message`], each cause the catalogue knows (the CLI's own refusals, a bad
+/// reference) said in `lang`. A cause is left out where the English before quotes it.
+fn said_in(lang: crate::tui::i18n::Lang, e: &anyhow::Error) -> String {
+    use crate::tui::i18n_cli::{bad_reference, CliError};
+    let mut english = String::new();
+    let mut out = String::new();
+    // The outermost cause may be a context (`with_context`), found only through `e` itself.
+    let outer = e.downcast_ref::<CliError>();
+    for (i, cause) in e.chain().enumerate() {
+        let text = cause.to_string();
+        if text.is_empty() || english.contains(&text) {
+            continue;
+        }
+        english.push_str(&text);
+        let known = cause
+            .downcast_ref::<CliError>()
+            .or(outer.filter(|_| i == 0))
+            .map(|c| c.text(lang))
+            .or_else(|| {
+                cause
+                    .downcast_ref::<crate::domain::enquiry::BadReference>()
+                    .map(|b| bad_reference(lang, b))
+            });
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&known.unwrap_or(text));
+    }
+    sanitize_text(&out).into_owned()
 }
 
 /// The exit code for an error, from the first cause whose kind is known.
@@ -97,6 +129,9 @@ pub fn code(e: &anyhow::Error) -> u8 {
                 | StoreError::Erased(_) => REFUSED,
                 _ => STORE,
             };
+        }
+        if let Some(c) = cause.downcast_ref::<crate::tui::i18n_cli::CliError>() {
+            return if c.is_bad_input() { BAD_INPUT } else { REFUSED };
         }
         if cause.downcast_ref::<ImportError>().is_some()
             || cause.downcast_ref::<BadInput>().is_some()

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 pub fn run(global: &Global, test_clock: bool) -> Result<ExitCode> {
     let db = db_path(global)?;
     let Some(policy_path) = &global.policy else {
-        bail!("`triage init` needs the policy the store will work under: give --policy FILE (see demo-data/policy.toml for its shape)");
+        bail!(crate::tui::i18n_cli::CliError::InitNeedsPolicy);
     };
     if Store::exists(&db) {
         bail!(

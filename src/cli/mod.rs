@@ -39,6 +39,7 @@ use crate::import;
 use crate::store::api::{Api, Embedded};
 use crate::store::{Actor, NewEnquiry, Registration, Store, StoreError};
 use crate::tui::i18n;
+use crate::tui::i18n_cli::CliError;
 use crate::tui::i18n_show::{self, ClockNote, Duplicate};
 use anyhow::{anyhow, bail, Context as _, Result};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -72,8 +73,7 @@ impl Global {
 
 /// Where the store lives unless `--db` says otherwise.
 pub fn default_db(name: &str) -> Result<PathBuf> {
-    let dirs = directories::ProjectDirs::from("", "", "triage")
-        .ok_or_else(|| anyhow!("no home directory: give the store with --db PATH"))?;
+    let dirs = directories::ProjectDirs::from("", "", "triage").ok_or(CliError::NoHome)?;
     Ok(dirs.data_dir().join(name))
 }
 
@@ -95,10 +95,7 @@ pub fn fixed_now() -> Result<Option<DateTime<Utc>>> {
 pub fn store_now(store: &Store) -> Result<Option<DateTime<Utc>>> {
     let fixed = fixed_now()?;
     if fixed.is_some() && !store.flag("test-clock")? {
-        bail!(
-            "TRIAGE_NOW is set, but the store at {} keeps real time: only stores made with `triage demo`, `triage gen` or `triage init --test-clock` take a fixed time. Unset TRIAGE_NOW; nothing was done.",
-            store.path().display()
-        );
+        bail!(CliError::FixedTimeOnRealStore(store.path().to_path_buf()));
     }
     Ok(fixed)
 }
@@ -118,11 +115,7 @@ pub fn policy_source(global: &Global, store: &Store) -> Result<(String, String)>
     }
     match store.policy_text()? {
         Some(text) => Ok((text, "the store's policy".into())),
-        None => bail!(
-            "the store at {} has no policy installed, so nobody's roles are known.\n  An administrator installs one with `triage policy --install FILE --db {}`.",
-            store.path().display(),
-            store.path().display()
-        ),
+        None => bail!(CliError::NoPolicyInstalled(store.path().to_path_buf())),
     }
 }
 
@@ -184,7 +177,7 @@ pub fn connect_or_open(global: &Global) -> Result<Box<dyn Api>> {
 /// `triage watch`: prints the reference of each case others change, as the server tells.
 pub fn watch(global: &Global, seconds: Option<u64>) -> Result<ExitCode> {
     let Some(client) = find_server(global)? else {
-        bail!("no triage server runs for this store: `watch` follows a server's change notices (start one with `triage serve`)");
+        bail!(CliError::NoServerToWatch);
     };
     let mut out = std::io::stdout().lock();
     writeln!(
@@ -230,9 +223,7 @@ pub fn as_user(store: Store, global: &Global) -> Result<Embedded> {
         _ => policy.roles_of(&login),
     };
     if roles.is_empty() {
-        bail!(
-            "your login `{login}` is not staff in the policy in force.\n  Add it to the policy's [[staff]] list (login = \"{login}\", roles = [\"caseworker\"]) and install it with `triage policy --install FILE`."
-        );
+        bail!(CliError::NotStaff { login });
     }
     Ok(Embedded {
         store: std::sync::Arc::new(store),
@@ -312,13 +303,13 @@ fn import_each(
         }
     }
     if refused == files.len() {
-        return Err(fail::BadInput("nothing was imported".into()).into());
+        return Err(CliError::NothingImported.into());
     }
     if refused > 0 {
-        return Err(fail::BadInput(format!(
-            "{refused} of {} files were refused; the others were imported",
-            files.len()
-        ))
+        return Err(CliError::SomeFilesRefused {
+            refused,
+            of: files.len(),
+        }
         .into());
     }
     Ok(ExitCode::SUCCESS)
@@ -458,7 +449,7 @@ pub fn cases(global: &Global, json: bool, status: Option<&str>) -> Result<ExitCo
             Status::ALL
                 .into_iter()
                 .find(|x| x.as_id() == s)
-                .ok_or_else(|| anyhow!("unknown status `{s}`"))?,
+                .ok_or_else(|| CliError::UnknownStatus(s.to_string()))?,
         ),
         None => None,
     };
@@ -830,10 +821,10 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn reason(v: &Option<String>, what: &str) -> Result<String> {
-    v.clone()
+fn reason(v: &Option<String>, what: &'static str) -> Result<String> {
+    Ok(v.clone()
         .filter(|s| !s.trim().is_empty())
-        .ok_or_else(|| anyhow!("{what}: give the reason with --why \"…\""))
+        .ok_or(CliError::NeedsReason { what })?)
 }
 
 /// The commands `triage case REF …` gives, one per case command.
@@ -1188,7 +1179,7 @@ fn to_command(action: CaseAction, current: &Case, me: &str) -> Result<Command> {
         CaseAction::Erase { ground } => Command::Erase {
             ground: ground
                 .filter(|g| !g.trim().is_empty())
-                .ok_or_else(|| anyhow!("erase: give the legal ground with --ground \"…\""))?,
+                .ok_or(CliError::NeedsGround)?,
         },
         CaseAction::Reveal => unreachable!("handled before"),
     })

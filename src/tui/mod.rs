@@ -13,6 +13,7 @@ pub mod command;
 pub mod details;
 pub mod dialog;
 pub mod i18n;
+pub mod i18n_cli;
 pub mod i18n_show;
 pub mod key;
 pub mod keymap;

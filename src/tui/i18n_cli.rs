@@ -1,0 +1,146 @@
+//! The CLI's own refusals of its input (a missing option, an unknown name, a step not confirmed), in English and Danish.
+
+use super::i18n::Lang;
+use crate::domain::enquiry::{BadReference, Reference};
+use chrono::NaiveDate;
+use std::path::PathBuf;
+
+/// Why the CLI would not go on with what it was given. Its `Display` is the English text;
+/// the edge (`cli::fail::message_in`) says it in the chosen language. Command words,
+/// options and ids stay as they are typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CliError {
+    /// A case command that records a reason was given none (`what` is the command word).
+    NeedsReason {
+        what: &'static str,
+    },
+    NeedsGround,
+    UnknownStatus(String),
+    NoHome,
+    InitNeedsPolicy,
+    /// `TRIAGE_NOW` is set for a store that keeps real time.
+    FixedTimeOnRealStore(PathBuf),
+    NoPolicyInstalled(PathBuf),
+    NotStaff {
+        login: String,
+    },
+    NoServerToWatch,
+    NoServerToFetch,
+    PdfNeedsOut,
+    NameThePerson,
+    RestrictedNeedsDpo {
+        have: String,
+    },
+    UnknownRecipient(String),
+    FromAfterTo {
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    NoDecisionYet(Reference),
+    AsOfAfterToday {
+        as_of: NaiveDate,
+        today: NaiveDate,
+    },
+    ErasingNeedsDpo,
+    NotConfirmed,
+    /// Every file of an import was refused (each said why already).
+    NothingImported,
+    SomeFilesRefused {
+        refused: usize,
+        of: usize,
+    },
+}
+
+impl CliError {
+    pub fn text(&self, lang: Lang) -> String {
+        use CliError as E;
+        match (self, lang) {
+            (E::NeedsReason { what }, Lang::En) => format!("{what}: give the reason with --why \"…\""),
+            (E::NeedsReason { what }, Lang::Da) => format!("{what}: angiv begrundelsen med --why \"…\""),
+            (E::NeedsGround, Lang::En) => "erase: give the legal ground with --ground \"…\"".into(),
+            (E::NeedsGround, Lang::Da) => "erase: angiv hjemlen for sletningen med --ground \"…\"".into(),
+            (E::UnknownStatus(s), Lang::En) => format!("unknown status `{s}`"),
+            (E::UnknownStatus(s), Lang::Da) => format!("ukendt status `{s}`"),
+            (E::NoHome, Lang::En) => "no home directory: give the store with --db PATH".into(),
+            (E::NoHome, Lang::Da) => "ingen hjemmemappe: angiv lageret med --db STI".into(),
+            (E::InitNeedsPolicy, Lang::En) => "`triage init` needs the policy the store will work under: give --policy FILE (see demo-data/policy.toml for its shape)".into(),
+            (E::InitNeedsPolicy, Lang::Da) => "`triage init` skal have den politik, lageret skal arbejde under: angiv --policy FIL (se demo-data/policy.toml for dens form)".into(),
+            (E::FixedTimeOnRealStore(p), Lang::En) => format!("TRIAGE_NOW is set, but the store at {} keeps real time: only stores made with `triage demo`, `triage gen` or `triage init --test-clock` take a fixed time. Unset TRIAGE_NOW; nothing was done.", p.display()),
+            (E::FixedTimeOnRealStore(p), Lang::Da) => format!("TRIAGE_NOW er sat, men lageret i {} bruger den rigtige tid: kun lagre lavet med `triage demo`, `triage gen` eller `triage init --test-clock` tager en fast tid. Fjern TRIAGE_NOW; intet er gjort.", p.display()),
+            (E::NoPolicyInstalled(p), Lang::En) => format!("the store at {} has no policy installed, so nobody's roles are known.\n  An administrator installs one with `triage policy --install FILE --db {}`.", p.display(), p.display()),
+            (E::NoPolicyInstalled(p), Lang::Da) => format!("lageret i {} har ingen politik installeret, så ingens roller kendes.\n  En administrator installerer en med `triage policy --install FIL --db {}`.", p.display(), p.display()),
+            (E::NotStaff { login }, Lang::En) => format!("your login `{login}` is not staff in the policy in force.\n  Add it to the policy's [[staff]] list (login = \"{login}\", roles = [\"caseworker\"]) and install it with `triage policy --install FILE`."),
+            (E::NotStaff { login }, Lang::Da) => format!("dit login `{login}` er ikke ansat i den gældende politik.\n  Tilføj det til politikkens [[staff]]-liste (login = \"{login}\", roles = [\"caseworker\"]) og installér den med `triage policy --install FIL`."),
+            (E::NoServerToWatch, Lang::En) => "no triage server runs for this store: `watch` follows a server's change notices (start one with `triage serve`)".into(),
+            (E::NoServerToWatch, Lang::Da) => "der kører ingen triage-server for dette lager: `watch` følger en servers ændringsbeskeder (start en med `triage serve`)".into(),
+            (E::NoServerToFetch, Lang::En) => "no triage server runs for this store: `archive create` on the store itself writes the package straight into --out, so there is nothing to fetch".into(),
+            (E::NoServerToFetch, Lang::Da) => "der kører ingen triage-server for dette lager: `archive create` på selve lageret skriver pakken direkte i --out, så der er intet at hente".into(),
+            (E::PdfNeedsOut, Lang::En) => "--format pdf writes a binary file: give --out FILE (or redirect the output to a file)".into(),
+            (E::PdfNeedsOut, Lang::Da) => "--format pdf skriver en binær fil: angiv --out FIL (eller send uddata til en fil)".into(),
+            (E::NameThePerson, Lang::En) => "name the person: --subject cpr:DDMMYY-SSSS | email:ADDRESS | \"name:NAME|ADDRESS\", or --case REF of their access request".into(),
+            (E::NameThePerson, Lang::Da) => "angiv personen: --subject cpr:DDMMÅÅ-SSSS | email:ADRESSE | \"name:NAVN|ADRESSE\", eller --case REF for deres indsigtsanmodning".into(),
+            (E::RestrictedNeedsDpo { have }, Lang::En) => format!("--include-restricted shows what Art. 23 withholds: it is for the data protection officer (role dpo); you have {have}"),
+            (E::RestrictedNeedsDpo { have }, Lang::Da) => format!("--include-restricted viser det, art. 23 tilbageholder: det er for databeskyttelsesrådgiveren (rollen dpo); du har {have}"),
+            (E::UnknownRecipient(id), Lang::En) => format!("unknown recipient `{id}` (see `triage policy` for the ids)"),
+            (E::UnknownRecipient(id), Lang::Da) => format!("ukendt modtager `{id}` (se `triage policy` for id'erne)"),
+            (E::FromAfterTo { from, to }, Lang::En) => format!("--from {from} is after --to {to}"),
+            (E::FromAfterTo { from, to }, Lang::Da) => format!("--from {from} ligger efter --to {to}"),
+            (E::NoDecisionYet(r), Lang::En) => format!("{r} has no decision yet: decide it first (`triage case {r} decide …`)"),
+            (E::NoDecisionYet(r), Lang::Da) => format!("{r} har endnu ingen afgørelse: træf den først (`triage case {r} decide …`)"),
+            (E::AsOfAfterToday { as_of, today }, Lang::En) => format!("--as-of {as_of} is after today ({today}): retention erases only what is due now; nothing changed"),
+            (E::AsOfAfterToday { as_of, today }, Lang::Da) => format!("--as-of {as_of} ligger efter i dag ({today}): opbevaringen sletter kun det, der er forfaldent nu; intet er ændret"),
+            (E::ErasingNeedsDpo, Lang::En) => "erasing needs the dpo role; nothing changed".into(),
+            (E::ErasingNeedsDpo, Lang::Da) => "sletning kræver rollen dpo; intet er ændret".into(),
+            (E::NotConfirmed, Lang::En) => "not confirmed (type yes, or pass --yes): nothing changed".into(),
+            (E::NotConfirmed, Lang::Da) => "ikke bekræftet (skriv yes, eller angiv --yes): intet er ændret".into(),
+            (E::NothingImported, Lang::En) => "nothing was imported".into(),
+            (E::NothingImported, Lang::Da) => "intet blev importeret".into(),
+            (E::SomeFilesRefused { refused, of }, Lang::En) => format!("{refused} of {of} files were refused; the others were imported"),
+            (E::SomeFilesRefused { refused, of }, Lang::Da) => format!("{refused} af {of} filer blev afvist; de øvrige blev importeret"),
+        }
+    }
+
+    /// Input the command could not use as a whole, its details said one by one before:
+    /// exit code 2. The others keep the code they had as plain messages (1).
+    pub fn is_bad_input(&self) -> bool {
+        matches!(
+            self,
+            CliError::NothingImported | CliError::SomeFilesRefused { .. }
+        )
+    }
+}
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(Lang::En))
+    }
+}
+
+impl std::error::Error for CliError {}
+
+/// A text that is not a case reference, in `lang`.
+pub fn bad_reference(lang: Lang, b: &BadReference) -> String {
+    match lang {
+        Lang::En => b.to_string(),
+        Lang::Da => format!(
+            "`{}` er ikke et sagsnummer (ventet ÅÅÅÅ-NNNNNN, fx 2026-000123)",
+            b.0
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_is_the_display_and_danish_differs() {
+        let e = CliError::NeedsReason { what: "close" };
+        assert_eq!(e.to_string(), "close: give the reason with --why \"…\"");
+        let da = e.text(Lang::Da);
+        assert!(da.contains("begrundelsen") && !da.contains("give"), "{da}");
+        let b = BadReference("x".into());
+        assert!(bad_reference(Lang::Da, &b).contains("ikke et sagsnummer"));
+        assert_eq!(bad_reference(Lang::En, &b), b.to_string());
+    }
+}
