@@ -7,6 +7,7 @@ use crate::domain::sanitize::sanitize_text;
 use crate::import::ImportError;
 use crate::store::api_error::ApiError;
 use crate::store::StoreError;
+use crate::usecase::access_report::ReportError;
 
 pub const REFUSED: u8 = 1;
 pub const BAD_INPUT: u8 = 2;
@@ -49,6 +50,9 @@ pub fn message_in(lang: crate::tui::i18n::Lang, e: &anyhow::Error) -> String {
     if lang == crate::tui::i18n::Lang::Da {
         for cause in e.chain() {
             let refusal = cause.downcast_ref::<ApiError>().cloned().or_else(|| {
+                if let Some(ReportError::Api(a)) = cause.downcast_ref::<ReportError>() {
+                    return Some(a.clone());
+                }
                 Some(match cause.downcast_ref::<StoreError>()? {
                     StoreError::Refused(r) => ApiError::Refused(r.clone()),
                     StoreError::Hidden(r) => ApiError::Hidden(*r),
@@ -101,6 +105,11 @@ fn said_in(lang: crate::tui::i18n::Lang, e: &anyhow::Error) -> String {
                 cause
                     .downcast_ref::<crate::domain::enquiry::BadReference>()
                     .map(|b| bad_reference(lang, b))
+            })
+            .or_else(|| {
+                cause
+                    .downcast_ref::<ReportError>()
+                    .map(|r| crate::tui::i18n_cli::report_error(lang, r))
             });
         if !out.is_empty() {
             out.push_str(": ");
@@ -113,7 +122,13 @@ fn said_in(lang: crate::tui::i18n::Lang, e: &anyhow::Error) -> String {
 /// The exit code for an error, from the first cause whose kind is known.
 pub fn code(e: &anyhow::Error) -> u8 {
     for cause in e.chain() {
-        if let Some(a) = cause.downcast_ref::<ApiError>() {
+        let a = cause.downcast_ref::<ApiError>().or_else(|| {
+            match cause.downcast_ref::<ReportError>() {
+                Some(ReportError::Api(a)) => Some(a),
+                _ => None,
+            }
+        });
+        if let Some(a) = a {
             return match a {
                 _ if a.is_refusal() => REFUSED,
                 ApiError::BadInput(_) => BAD_INPUT,

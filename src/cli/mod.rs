@@ -597,18 +597,18 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
     }
     let c = match rec {
         CaseRecord::Erased(t) => {
-            println!(
-                "{}  erased {} by {}: {}",
+            let lines = i18n_show::erased(
+                global.lang(),
                 t.reference,
-                t.erased.at.format("%Y-%m-%d"),
-                display_line(&t.erased.by),
-                display_line(&t.ground)
+                &t.erased.at.format("%Y-%m-%d").to_string(),
+                &display_line(&t.erased.by),
+                &display_line(&t.ground),
+                &display_line(t.purpose.as_deref().unwrap_or("-")),
+                &t.received.to_string(),
             );
-            println!(
-                "purpose: {}  received: {}",
-                t.purpose.as_deref().unwrap_or("-"),
-                t.received
-            );
+            for l in lines {
+                println!("{l}");
+            }
             return Ok(ExitCode::SUCCESS);
         }
         CaseRecord::Live(c) => c,
@@ -664,7 +664,11 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
     // How an imported message was read (its sender's Date:, a guessed sender, …).
     for ev in &events {
         if let crate::domain::command::Change::Registered { source } = &ev.change {
-            println!("{:<9} {}", label("source"), display_line(source));
+            println!(
+                "{:<9} {}",
+                label("source"),
+                i18n_show::source(lang, &display_line(source))
+            );
         }
     }
     println!(
@@ -804,7 +808,7 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
             label("note"),
             n.made.at.format("%Y-%m-%d"),
             display_line(&n.made.by),
-            display_line(&n.text)
+            i18n_show::note(lang, &display_line(&n.text))
         );
     }
     for ev in &events {

@@ -373,7 +373,7 @@ fn live_cases(api: &dyn Api, status: Option<crate::domain::case::Status>) -> Res
 /// request's text may be other people's (a child, a client) and do not make them the
 /// requester.
 pub fn request_subjects(case: &Case) -> Result<Vec<SubjectId>> {
-    crate::store::access_report::request_subjects(case).map_err(|e| anyhow!(e))
+    Ok(crate::store::access_report::request_subjects(case)?)
 }
 
 /// The access answer for the named person through the subject index, the read logged (see
@@ -384,7 +384,9 @@ pub fn access(
     lang: Language,
     with_log: bool,
 ) -> Result<AccessReport> {
-    crate::store::access_report::access(api, ids, lang, with_log).map_err(|e| anyhow!(e))
+    Ok(crate::store::access_report::access(
+        api, ids, lang, with_log,
+    )?)
 }
 
 /// The access answer for the requester of `reference`, through the `Api` (see
@@ -394,7 +396,9 @@ pub fn access_for_request(
     reference: Reference,
     lang: Option<Language>,
 ) -> Result<AccessReport> {
-    crate::store::access_report::access_for_request(api, reference, lang).map_err(|e| anyhow!(e))
+    Ok(crate::store::access_report::access_for_request(
+        api, reference, lang,
+    )?)
 }
 
 pub use crate::store::access_report::access_report_what;

@@ -129,6 +129,27 @@ pub fn bad_reference(lang: Lang, b: &BadReference) -> String {
     }
 }
 
+/// Why an access answer could not be made, in `lang`: the store's refusals through the
+/// catalogue ([`super::i18n::api_error`]).
+pub fn report_error(lang: Lang, e: &crate::usecase::access_report::ReportError) -> String {
+    use crate::usecase::access_report::ReportError as R;
+    match (e, lang) {
+        (R::Api(a), _) => super::i18n::api_error(lang, a),
+        (R::NoSubject(_), Lang::En) => e.to_string(),
+        (R::NoSubject(r), Lang::Da) => format!(
+            "{r}: afsenderen har hverken CPR-nummer, e-mail eller adresse, som vedkommendes sager kan findes ud fra; angiv --subject"
+        ),
+    }
+}
+
+/// The access answer could not be written: no home directory to put it in.
+pub fn no_report_dir(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "no home directory to write the report in",
+        Lang::Da => "ingen hjemmemappe at skrive rapporten i",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

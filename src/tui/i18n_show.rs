@@ -163,6 +163,125 @@ pub fn outcome(lang: Lang, o: Outcome) -> &'static str {
     }
 }
 
+/// A note as the rules stored it: the fixed label the rules put before an answer's summary
+/// or a closing reason said in `lang`; the words staff wrote stay as written.
+pub fn note(lang: Lang, text: &str) -> String {
+    if lang == Lang::En {
+        return text.to_string();
+    }
+    for (en, da) in [("Answered: ", "Besvaret: "), ("Closed: ", "Lukket: ")] {
+        if let Some(rest) = text.strip_prefix(en) {
+            return format!("{da}{rest}");
+        }
+    }
+    text.to_string()
+}
+
+/// How an import read a message: the file and record, then the notes the mail reader
+/// made, a fixed set of phrases (`import::mail`), said in `lang`. Longer phrases first, so
+/// a shorter one never cuts into a longer.
+const SOURCE_DA: &[(&str, &str)] = &[
+    (
+        "no usable Message-ID: header; one made from the content stands in",
+        "intet brugbart Message-ID:-felt; et dannet ud fra indholdet bruges i stedet",
+    ),
+    (
+        "no Received: header; received when delivered to the maildir",
+        "intet Received:-felt; modtaget, da den blev lagt i maildir",
+    ),
+    (
+        "no usable Received: header; received at the import",
+        "intet brugbart Received:-felt; modtaget ved importen",
+    ),
+    (
+        "the topmost Received: header has no readable date",
+        "det øverste Received:-felt har ingen læsbar dato",
+    ),
+    (
+        "the maildir file's time is implausible; not used",
+        "maildir-filens tidspunkt er usandsynligt; ikke brugt",
+    ),
+    (
+        "no usable From: header; sender taken from Sender:",
+        "intet brugbart From:-felt; afsenderen er taget fra Sender:",
+    ),
+    (
+        "no usable From: header; sender taken from the envelope",
+        "intet brugbart From:-felt; afsenderen er taget fra konvolutten",
+    ),
+    (
+        "no sender address in the message or its envelope",
+        "ingen afsenderadresse i meddelelsen eller dens konvolut",
+    ),
+    (
+        "several From: headers; the first is used",
+        "flere From:-felter; det første bruges",
+    ),
+    (
+        "the sender has a name but no address",
+        "afsenderen har et navn, men ingen adresse",
+    ),
+    ("the topmost Received: date ", "den øverste Received:-dato "),
+    (
+        " is before e-mail was in use; not used",
+        " ligger før e-mail var i brug; ikke brugt",
+    ),
+    (
+        " is in the future; not used",
+        " ligger i fremtiden; ikke brugt",
+    ),
+    (" (no time zone given)", " (ingen tidszone angivet)"),
+    (" cannot be read", " kan ikke læses"),
+    ("no Date: header", "intet Date:-felt"),
+    ("sender's Date: ", "afsenderens Date: "),
+];
+
+pub fn source(lang: Lang, text: &str) -> String {
+    if lang == Lang::En {
+        return text.to_string();
+    }
+    // The notes follow the file's name; a phrase inside the name itself is left alone.
+    let (file, notes) = match text.find(" (") {
+        Some(i) => text.split_at(i),
+        None => (text, ""),
+    };
+    let mut notes = notes.to_string();
+    for (en, da) in SOURCE_DA {
+        notes = notes.replace(en, da);
+    }
+    // An mbox's record: "FILE message 3".
+    let file = match file.rsplit_once(" message ") {
+        Some((path, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("{path} meddelelse {n}")
+        }
+        _ => file.to_string(),
+    };
+    format!("{file}{notes}")
+}
+
+/// The two lines `triage show` gives for an erased case: when, by whom and on what ground,
+/// then what is kept (the purpose and the day it came).
+pub fn erased(
+    lang: Lang,
+    reference: Reference,
+    day: &str,
+    by: &str,
+    ground: &str,
+    purpose: &str,
+    received: &str,
+) -> [String; 2] {
+    match lang {
+        Lang::En => [
+            format!("{reference}  erased {day} by {by}: {ground}"),
+            format!("purpose: {purpose}  received: {received}"),
+        ],
+        Lang::Da => [
+            format!("{reference}  slettet {day} af {by}: {ground}"),
+            format!("formål: {purpose}  modtaget: {received}"),
+        ],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
