@@ -121,6 +121,10 @@ fn said_in(lang: crate::tui::i18n::Lang, e: &anyhow::Error) -> String {
 
 /// The exit code for an error, from the first cause whose kind is known.
 pub fn code(e: &anyhow::Error) -> u8 {
+    // A context is found only through `e` itself, not among its causes.
+    if let Some(c) = e.downcast_ref::<crate::tui::i18n_cli::CliError>() {
+        return if c.is_bad_input() { BAD_INPUT } else { REFUSED };
+    }
     for cause in e.chain() {
         let a = cause.downcast_ref::<ApiError>().or_else(|| {
             match cause.downcast_ref::<ReportError>() {
@@ -210,5 +214,26 @@ mod tests {
         assert_eq!(code(&damaged), STORE);
         let bad = anyhow::Error::new(ApiError::BadInput("no such query".into()));
         assert_eq!(code(&bad), BAD_INPUT);
+    }
+
+    #[test]
+    fn the_clis_own_refusals_are_said_in_danish_even_under_a_context() {
+        use crate::tui::i18n::Lang;
+        use crate::tui::i18n_cli::CliError;
+        let e = anyhow::Error::new(CliError::NeedsReason { what: "close" });
+        assert_eq!(message_in(Lang::En, &e), message(&e));
+        assert_eq!(
+            message_in(Lang::Da, &e),
+            "close: angiv begrundelsen med --why \"…\""
+        );
+        let io = std::io::Error::other("disk full");
+        let e = anyhow::Error::new(io).context(CliError::NothingImported);
+        assert_eq!(message_in(Lang::Da, &e), "intet blev importeret: disk full");
+        assert_eq!(code(&e), BAD_INPUT);
+        let bad = "x"
+            .parse::<crate::domain::enquiry::Reference>()
+            .unwrap_err();
+        let e = anyhow::Error::new(bad).context("show");
+        assert!(message_in(Lang::Da, &e).starts_with("show: `x` er ikke et sagsnummer"));
     }
 }

@@ -369,4 +369,47 @@ mod tests {
         }
         assert!(da.iter().any(|d| d.contains("offentlighedslovens § 36")));
     }
+
+    #[test]
+    fn every_import_note_has_its_danish() {
+        // Each phrase the mail reader writes, as `import::mail` words it.
+        let notes = [
+            "no usable Message-ID: header; one made from the content stands in",
+            "the topmost Received: date 2099-01-01 10:00 +01:00 is in the future; not used",
+            "the topmost Received: header has no readable date",
+            "the maildir file's time is implausible; not used",
+            "no Received: header; received when delivered to the maildir",
+            "no usable Received: header; received at the import",
+            "no Date: header",
+            "sender's Date: 1970-01-01 00:00 +00:00 (no time zone given) is before e-mail was in use; not used",
+            "sender's Date: `gibberish` cannot be read",
+            "several From: headers; the first is used",
+            "no usable From: header; sender taken from Sender:",
+            "no usable From: header; sender taken from the envelope",
+            "the sender has a name but no address",
+            "no sender address in the message or its envelope",
+        ];
+        let en = format!("in/no mail.mbox message 3 ({})", notes.join("; "));
+        assert_eq!(source(Lang::En, &en), en);
+        let da = source(Lang::Da, &en);
+        assert!(da.starts_with("in/no mail.mbox meddelelse 3 ("), "{da}");
+        // Header names stay as the message has them.
+        let mut notes_da = da[da.find(" (").unwrap()..].to_string();
+        for h in ["Message-ID:", "Received:", "Date:", "From:", "Sender:"] {
+            notes_da = notes_da.replace(h, "");
+        }
+        let words: Vec<String> = notes_da
+            .split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .map(str::to_lowercase)
+            .collect();
+        for w in [
+            "no", "usable", "header", "the", "is", "not", "used", "received", "sender", "from",
+            "first", "address", "message", "future", "before", "zone", "read", "import",
+        ] {
+            assert!(!words.iter().any(|x| x == w), "`{w}` in: {da}");
+        }
+        assert_eq!(note(Lang::Da, "Answered: Ja."), "Besvaret: Ja.");
+        assert_eq!(note(Lang::Da, "Closed: Færdig."), "Lukket: Færdig.");
+        assert_eq!(note(Lang::Da, "Ringet op."), "Ringet op.");
+    }
 }
