@@ -33,7 +33,19 @@ fn the_clis_own_input_errors_are_said_in_danish_with_lang_da() {
     let s = three();
     let r = "2026-000001";
     // A reason left out, a ground left out, an unknown status, a text that is no reference.
-    let cases: [(&[&str], &str, &str); 4] = [
+    let policy = s.dir.path().join("policy.toml");
+    let policy = policy.to_str().unwrap();
+    let cases: [(&[&str], &str, &str); 6] = [
+        (
+            &["init"],
+            "`triage init` needs the policy the store will work under",
+            "`triage init` skal have den politik, lageret skal arbejde under",
+        ),
+        (
+            &["init", "--policy", policy],
+            "already holds a triage store",
+            "rummer allerede et triage-lager",
+        ),
         (
             &["case", r, "close"],
             "close: give the reason with --why",

@@ -82,7 +82,7 @@ pub fn fixed_now() -> Result<Option<DateTime<Utc>>> {
     match std::env::var("TRIAGE_NOW") {
         Ok(v) if !v.is_empty() => Ok(Some(
             DateTime::parse_from_rfc3339(&v)
-                .with_context(|| format!("TRIAGE_NOW `{v}` is not an RFC 3339 time"))?
+                .with_context(|| CliError::BadFixedTime(v.clone()))?
                 .with_timezone(&Utc),
         )),
         _ => Ok(None),
@@ -110,7 +110,7 @@ pub fn load_policy(global: &Global, store: &Store) -> Result<Policy> {
 pub fn policy_source(global: &Global, store: &Store) -> Result<(String, String)> {
     if let Some(path) = &global.policy {
         let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read the policy {}", path.display()))?;
+            .with_context(|| CliError::CannotReadPolicy(path.clone()))?;
         return Ok((text, path.display().to_string()));
     }
     match store.policy_text()? {
@@ -134,11 +134,10 @@ fn open_store(global: &Global, db: &Path) -> Result<Store> {
                 .clone()
                 .unwrap_or_else(|| crate::server::default_socket(&path));
             if std::os::unix::net::UnixStream::connect(&socket).is_ok() {
-                bail!(
-                    "the store at {} is in use by the triage server listening on {}.\n  Every subcommand works through the server except `compact` and `restore`, which need the store's files to themselves: stop the server first (e.g. `systemctl stop triage`), run it, then start the server again.",
-                    path.display(),
-                    socket.display()
-                )
+                bail!(CliError::StoreInUse {
+                    store: path,
+                    socket
+                })
             }
             Err(StoreError::Locked { path }.into())
         }
@@ -1402,7 +1401,7 @@ pub fn policy(global: &Global, install: Option<&Path>, force: bool) -> Result<Ex
     };
     if let Some(path) = install {
         let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
+            .with_context(|| CliError::CannotRead(path.to_path_buf()))?;
         Policy::from_toml(&text, &path.display().to_string())?;
         let change = api.install_policy(&text, force)?;
         println!(
@@ -1467,7 +1466,7 @@ pub fn policy(global: &Global, install: Option<&Path>, force: bool) -> Result<Ex
 /// Installs the first policy of a store that has none, as an admin of that policy.
 fn first_policy(store: Store, path: &Path) -> Result<ExitCode> {
     let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        std::fs::read_to_string(path).with_context(|| CliError::CannotRead(path.to_path_buf()))?;
     let policy = Policy::from_toml(&text, &path.display().to_string())?;
     let login = crate::identity::os_login().map_err(|e| anyhow!(e))?;
     let actor = Actor {
