@@ -145,3 +145,26 @@ fn an_imported_messages_notes_are_shown_in_danish() {
         &["no", "header", "received", "usable", "the", "import"],
     );
 }
+
+#[test]
+fn an_imports_summary_is_said_in_danish() {
+    let s = TestStore::new();
+    let file = root().join("tests/data/three.jsonl");
+    let file = file.to_str().unwrap();
+    let da = s.ok(&["--lang", "da", "import", file]);
+    assert!(da.contains("3 registreret, 0 allerede i lageret"), "{da}");
+    assert!(da.contains("  registreret: 2026-000001, "), "{da}");
+    no_english(&da, &["registered", "already", "in", "the", "store"]);
+    let en = s.ok(&["import", file]);
+    assert!(en.contains("0 registered, 3 already in the store"), "{en}");
+    assert!(
+        en.contains("line 1: already in the store as 2026-000001"),
+        "{en}"
+    );
+    let da = s.ok(&["--lang", "da", "import", file]);
+    assert!(
+        da.contains("linje 1: allerede i lageret som 2026-000001"),
+        "{da}"
+    );
+    no_english(&da, &["registered", "already", "line", "store"]);
+}

@@ -257,7 +257,7 @@ pub fn run_interface(api: &dyn Api, global: &Global) -> Result<ExitCode> {
 /// names every record that was a duplicate, flagged or refused.
 pub fn import(global: &Global, files: &[PathBuf], quarantine: Option<&Path>) -> Result<ExitCode> {
     let api = connect_or_open(global)?;
-    import_through(&*api, files, quarantine)
+    import_through(&*api, files, quarantine, global.lang())
 }
 
 /// The per-file loop both ways of importing share: read, plan, register, report.
@@ -265,6 +265,7 @@ fn import_each(
     files: &[PathBuf],
     now: DateTime<Utc>,
     quarantine: Option<&Path>,
+    lang: i18n::Lang,
     mut register: impl FnMut(Vec<import::Record>) -> Result<Registration>,
 ) -> Result<ExitCode> {
     let files = &import::expand(files);
@@ -290,7 +291,7 @@ fn import_each(
         } else {
             register(records)?
         };
-        let (out, err) = plan.report(&reg);
+        let (out, err) = plan.report(&reg, lang);
         for l in out {
             println!("{l}");
         }
@@ -317,10 +318,15 @@ fn import_each(
 /// Detection here, registration through the `Api` (the store here, or its server), each
 /// file all or nothing up to ATOMIC_IMPORT records, in units of that size beyond, and in
 /// frames a server accepts.
-fn import_through(api: &dyn Api, files: &[PathBuf], quarantine: Option<&Path>) -> Result<ExitCode> {
+fn import_through(
+    api: &dyn Api,
+    files: &[PathBuf],
+    quarantine: Option<&Path>,
+    lang: i18n::Lang,
+) -> Result<ExitCode> {
     use crate::server::protocol::MAX_REQUEST;
     let detector = Detector::from_policy(api.policy());
-    import_each(files, api.now(), quarantine, |mut records| {
+    import_each(files, api.now(), quarantine, lang, |mut records| {
         for r in &mut records {
             crate::domain::purpose_cue::fill(api.policy(), &mut r.enquiry);
         }

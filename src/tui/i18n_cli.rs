@@ -186,6 +186,82 @@ pub fn no_report_dir(lang: Lang) -> &'static str {
     }
 }
 
+/// A line of an import's summary. Texts from the file come made safe.
+pub enum ImportLine<'a> {
+    /// Every record refused unless some are set aside: nothing from the file was stored.
+    RefusedWhole {
+        file: &'a str,
+        refused: usize,
+        of: usize,
+    },
+    QuarantineHint,
+    Head {
+        file: &'a str,
+        registered: usize,
+        already: usize,
+    },
+    AndQuarantined(usize),
+    SetAside {
+        named: &'a str,
+        at: &'a str,
+    },
+    AlreadyAs {
+        what: &'a str,
+        existing: Reference,
+    },
+    PossibleDuplicate {
+        what: &'a str,
+        r: Reference,
+        first: Reference,
+    },
+    Check {
+        what: &'a str,
+        r: Reference,
+        flags: &'a str,
+    },
+    Registered(&'a str),
+}
+
+impl ImportLine<'_> {
+    pub fn text(&self, lang: Lang) -> String {
+        use ImportLine as L;
+        let what = |w: &str| record(lang, w);
+        match (self, lang) {
+            (L::RefusedWhole { file, refused, of }, Lang::En) => format!("{file}: refused, nothing from this file was imported: {refused} of {of} records cannot be registered"),
+            (L::RefusedWhole { file, refused, of }, Lang::Da) => format!("{file}: afvist, intet fra denne fil blev importeret: {refused} af {of} poster kan ikke registreres"),
+            (L::QuarantineHint, Lang::En) => "  import it again with --quarantine DIR to set these aside and register the rest".into(),
+            (L::QuarantineHint, Lang::Da) => "  importér den igen med --quarantine MAPPE for at lægge disse til side og registrere resten".into(),
+            (L::Head { file, registered, already }, Lang::En) => format!("{file}: {registered} registered, {already} already in the store"),
+            (L::Head { file, registered, already }, Lang::Da) => format!("{file}: {registered} registreret, {already} allerede i lageret"),
+            (L::AndQuarantined(n), Lang::En) => format!(", {n} refused and quarantined"),
+            (L::AndQuarantined(n), Lang::Da) => format!(", {n} afvist og lagt i karantæne"),
+            (L::SetAside { named, at }, Lang::En) => format!("{named}; set aside as {at}"),
+            (L::SetAside { named, at }, Lang::Da) => format!("{named}; lagt til side som {at}"),
+            (L::AlreadyAs { what: w, existing }, Lang::En) => format!("  {w}: already in the store as {existing}"),
+            (L::AlreadyAs { what: w, existing }, Lang::Da) => format!("  {}: allerede i lageret som {existing}", what(w)),
+            (L::PossibleDuplicate { what: w, r, first }, Lang::En) => format!("  {w}: registered as {r}, possible duplicate of {first}"),
+            (L::PossibleDuplicate { what: w, r, first }, Lang::Da) => format!("  {}: registreret som {r}, muligvis en dublet af {first}", what(w)),
+            (L::Check { what: w, r, flags }, Lang::En) => format!("  {w}: registered as {r}; check: {flags}"),
+            (L::Check { what: w, r, flags }, Lang::Da) => format!("  {}: registreret som {r}; kontrollér: {}", what(w), super::i18n_show::import_notes(lang, flags)),
+            (L::Registered(l), Lang::En) => format!("  registered: {l}"),
+            (L::Registered(l), Lang::Da) => format!("  registreret: {l}"),
+        }
+    }
+}
+
+/// Which record of a file: "line 3", "message 3 (NAME)", in `lang`.
+pub fn record(lang: Lang, what: &str) -> String {
+    if lang == Lang::En {
+        return what.to_string();
+    }
+    for (en, da) in [("line ", "linje "), ("message ", "meddelelse ")] {
+        if let Some(rest) = what.strip_prefix(en) {
+            return format!("{da}{rest}");
+        }
+    }
+    what.to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

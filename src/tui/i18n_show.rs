@@ -236,6 +236,17 @@ const SOURCE_DA: &[(&str, &str)] = &[
     ("sender's Date: ", "afsenderens Date: "),
 ];
 
+/// The mail reader's notes (`import::mail`), said in `lang`; other words stay as written.
+pub fn import_notes(lang: Lang, text: &str) -> String {
+    let mut notes = text.to_string();
+    if lang == Lang::Da {
+        for (en, da) in SOURCE_DA {
+            notes = notes.replace(en, da);
+        }
+    }
+    notes
+}
+
 pub fn source(lang: Lang, text: &str) -> String {
     if lang == Lang::En {
         return text.to_string();
@@ -245,10 +256,7 @@ pub fn source(lang: Lang, text: &str) -> String {
         Some(i) => text.split_at(i),
         None => (text, ""),
     };
-    let mut notes = notes.to_string();
-    for (en, da) in SOURCE_DA {
-        notes = notes.replace(en, da);
-    }
+    let notes = import_notes(lang, notes);
     // An mbox's record: "FILE message 3".
     let file = match file.rsplit_once(" message ") {
         Some((path, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
