@@ -392,3 +392,25 @@ fn no_english_word_on_a_danish_screen() {
         bad.join("\n\n")
     );
 }
+
+/// An access answer that cannot be made is refused in the interface's language, through the
+/// same catalogue as the store's other refusals.
+#[test]
+fn an_access_report_refusal_is_said_in_danish() {
+    let (_dir, api) = danish_store();
+    let missing = Reference::new(2026, 999);
+    let said = |lang| {
+        let effect = Effect::AccessReport {
+            reference: missing,
+            lang,
+        };
+        match perform(&api, effect).as_slice() {
+            [Action::Failed(text)] => text.clone(),
+            other => panic!("{other:?}"),
+        }
+    };
+    let en = said(triage::domain::enquiry::Language::En);
+    assert_eq!(en, "no case 2026-000999");
+    let da = said(triage::domain::enquiry::Language::Da);
+    assert_eq!(da, "sagen 2026-000999 findes ikke");
+}

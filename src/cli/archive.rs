@@ -113,7 +113,7 @@ pub fn run(global: &Global, cmd: ArchiveCmd) -> Result<ExitCode> {
         }
         ArchiveCmd::Fetch { package, out } => {
             let Some(client) = find_server(global)? else {
-                bail!("no triage server runs for this store: `archive create` on the store itself writes the package straight into --out, so there is nothing to fetch");
+                bail!(crate::tui::i18n_cli::CliError::NoServerToFetch);
             };
             let path = client.fetch_archive(&package, &out)?;
             println!("{}: fetched and verified", path.display());

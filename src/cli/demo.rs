@@ -84,10 +84,9 @@ fn recreate(db: &Path) -> Result<()> {
     let is_demo = Store::open(db).and_then(|s| s.flag("demo"))?;
     match is_demo {
         true => std::fs::remove_dir_all(db)?,
-        false => bail!(
-            "{} exists and is not a demo store; give `triage demo` another --db",
-            db.display()
-        ),
+        false => bail!(crate::tui::i18n_cli::CliError::NotDemoStore(
+            db.to_path_buf()
+        )),
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ use crate::domain::sanitize::sanitize_text;
 use crate::import::ImportError;
 use crate::store::api_error::ApiError;
 use crate::store::StoreError;
+use crate::usecase::access_report::ReportError;
 
 pub const REFUSED: u8 = 1;
 pub const BAD_INPUT: u8 = 2;
@@ -49,6 +50,9 @@ pub fn message_in(lang: crate::tui::i18n::Lang, e: &anyhow::Error) -> String {
     if lang == crate::tui::i18n::Lang::Da {
         for cause in e.chain() {
             let refusal = cause.downcast_ref::<ApiError>().cloned().or_else(|| {
+                if let Some(ReportError::Api(a)) = cause.downcast_ref::<ReportError>() {
+                    return Some(a.clone());
+                }
                 Some(match cause.downcast_ref::<StoreError>()? {
                     StoreError::Refused(r) => ApiError::Refused(r.clone()),
                     StoreError::Hidden(r) => ApiError::Hidden(*r),
@@ -74,14 +78,61 @@ pub fn message_in(lang: crate::tui::i18n::Lang, e: &anyhow::Error) -> String {
                 return sanitize_text(&crate::tui::i18n::api_error(lang, &a)).into_owned();
             }
         }
+        return said_in(lang, e);
     }
     message(e)
 }
 
+/// As [`message`], each cause the catalogue knows (the CLI's own refusals, a bad
+/// reference) said in `lang`. A cause is left out where the English before quotes it.
+fn said_in(lang: crate::tui::i18n::Lang, e: &anyhow::Error) -> String {
+    use crate::tui::i18n_cli::{bad_reference, CliError};
+    let mut english = String::new();
+    let mut out = String::new();
+    // The outermost cause may be a context (`with_context`), found only through `e` itself.
+    let outer = e.downcast_ref::<CliError>();
+    for (i, cause) in e.chain().enumerate() {
+        let text = cause.to_string();
+        if text.is_empty() || english.contains(&text) {
+            continue;
+        }
+        english.push_str(&text);
+        let known = cause
+            .downcast_ref::<CliError>()
+            .or(outer.filter(|_| i == 0))
+            .map(|c| c.text(lang))
+            .or_else(|| {
+                cause
+                    .downcast_ref::<crate::domain::enquiry::BadReference>()
+                    .map(|b| bad_reference(lang, b))
+            })
+            .or_else(|| {
+                cause
+                    .downcast_ref::<ReportError>()
+                    .map(|r| crate::tui::i18n_cli::report_error(lang, r))
+            });
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&known.unwrap_or(text));
+    }
+    sanitize_text(&out).into_owned()
+}
+
 /// The exit code for an error, from the first cause whose kind is known.
 pub fn code(e: &anyhow::Error) -> u8 {
+    // A context is found only through `e` itself, not among its causes.
+    if let Some(c) = e.downcast_ref::<crate::tui::i18n_cli::CliError>() {
+        return if c.is_bad_input() { BAD_INPUT } else { REFUSED };
+    }
     for cause in e.chain() {
-        if let Some(a) = cause.downcast_ref::<ApiError>() {
+        let a = cause.downcast_ref::<ApiError>().or_else(|| {
+            match cause.downcast_ref::<ReportError>() {
+                Some(ReportError::Api(a)) => Some(a),
+                _ => None,
+            }
+        });
+        if let Some(a) = a {
             return match a {
                 _ if a.is_refusal() => REFUSED,
                 ApiError::BadInput(_) => BAD_INPUT,
@@ -97,6 +148,9 @@ pub fn code(e: &anyhow::Error) -> u8 {
                 | StoreError::Erased(_) => REFUSED,
                 _ => STORE,
             };
+        }
+        if let Some(c) = cause.downcast_ref::<crate::tui::i18n_cli::CliError>() {
+            return if c.is_bad_input() { BAD_INPUT } else { REFUSED };
         }
         if cause.downcast_ref::<ImportError>().is_some()
             || cause.downcast_ref::<BadInput>().is_some()
@@ -160,5 +214,26 @@ mod tests {
         assert_eq!(code(&damaged), STORE);
         let bad = anyhow::Error::new(ApiError::BadInput("no such query".into()));
         assert_eq!(code(&bad), BAD_INPUT);
+    }
+
+    #[test]
+    fn the_clis_own_refusals_are_said_in_danish_even_under_a_context() {
+        use crate::tui::i18n::Lang;
+        use crate::tui::i18n_cli::CliError;
+        let e = anyhow::Error::new(CliError::NeedsReason { what: "close" });
+        assert_eq!(message_in(Lang::En, &e), message(&e));
+        assert_eq!(
+            message_in(Lang::Da, &e),
+            "close: angiv begrundelsen med --why \"…\""
+        );
+        let io = std::io::Error::other("disk full");
+        let e = anyhow::Error::new(io).context(CliError::NothingImported);
+        assert_eq!(message_in(Lang::Da, &e), "intet blev importeret: disk full");
+        assert_eq!(code(&e), BAD_INPUT);
+        let bad = "x"
+            .parse::<crate::domain::enquiry::Reference>()
+            .unwrap_err();
+        let e = anyhow::Error::new(bad).context("show");
+        assert!(message_in(Lang::Da, &e).starts_with("show: `x` er ikke et sagsnummer"));
     }
 }

@@ -62,8 +62,8 @@ pub fn matches(lines: &[&str], query: &str) -> Vec<(i64, usize)> {
 }
 
 pub fn run(file: &Path, query: &str) -> Result<ExitCode> {
-    let text =
-        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let text = std::fs::read_to_string(file)
+        .with_context(|| crate::tui::i18n_cli::CliError::CannotRead(file.to_path_buf()))?;
     let lines: Vec<&str> = text.lines().collect();
     let found = matches(&lines, query);
     let mut out = BufWriter::new(std::io::stdout().lock());

@@ -3,6 +3,7 @@
 use super::{db_path, Global};
 use crate::domain::policy::{Policy, Role};
 use crate::store::Store;
+use crate::tui::i18n_cli::CliError;
 use anyhow::{anyhow, bail, Context as _, Result};
 use std::process::ExitCode;
 
@@ -12,32 +13,26 @@ use std::process::ExitCode;
 pub fn run(global: &Global, test_clock: bool) -> Result<ExitCode> {
     let db = db_path(global)?;
     let Some(policy_path) = &global.policy else {
-        bail!("`triage init` needs the policy the store will work under: give --policy FILE (see demo-data/policy.toml for its shape)");
+        bail!(CliError::InitNeedsPolicy);
     };
     if Store::exists(&db) {
-        bail!(
-            "{} already holds a triage store; `triage init` makes new ones only (change the policy with `triage policy --install FILE`)",
-            db.display()
-        );
+        bail!(CliError::StoreExists(db));
     }
     if db.exists() && std::fs::read_dir(&db).map(|mut d| d.next().is_some())? {
-        bail!(
-            "{} exists and is not empty; give `triage init` a new or empty directory",
-            db.display()
-        );
+        bail!(CliError::DirNotEmpty(db));
     }
     let text = std::fs::read_to_string(policy_path)
-        .with_context(|| format!("cannot read the policy {}", policy_path.display()))?;
+        .with_context(|| CliError::CannotReadPolicy(policy_path.clone()))?;
     let policy = Policy::from_toml(&text, &policy_path.display().to_string())?;
     let login = crate::identity::os_login().map_err(|e| anyhow!(e))?;
     if !policy.roles_of(&login).contains(&Role::Admin) {
-        bail!(
-            "{} does not make you (`{login}`) an admin: whoever creates the store must be able to manage it. Add login = \"{login}\" with roles = [\"admin\"] to its [[staff]] list; nothing was created.",
-            policy_path.display()
-        );
+        bail!(CliError::InitNotAdmin {
+            policy: policy_path.clone(),
+            login
+        });
     }
     if !test_clock && super::fixed_now()?.is_some() {
-        bail!("TRIAGE_NOW is set, but a store made without --test-clock keeps real time: unset TRIAGE_NOW, or give --test-clock for a test store; nothing was created");
+        bail!(CliError::FixedTimeAtInit);
     }
     let store = Store::open(&db)?;
     let actor = crate::store::Actor {

@@ -39,6 +39,7 @@ use crate::import;
 use crate::store::api::{Api, Embedded};
 use crate::store::{Actor, NewEnquiry, Registration, Store, StoreError};
 use crate::tui::i18n;
+use crate::tui::i18n_cli::CliError;
 use crate::tui::i18n_show::{self, ClockNote, Duplicate};
 use anyhow::{anyhow, bail, Context as _, Result};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -72,8 +73,7 @@ impl Global {
 
 /// Where the store lives unless `--db` says otherwise.
 pub fn default_db(name: &str) -> Result<PathBuf> {
-    let dirs = directories::ProjectDirs::from("", "", "triage")
-        .ok_or_else(|| anyhow!("no home directory: give the store with --db PATH"))?;
+    let dirs = directories::ProjectDirs::from("", "", "triage").ok_or(CliError::NoHome)?;
     Ok(dirs.data_dir().join(name))
 }
 
@@ -82,7 +82,7 @@ pub fn fixed_now() -> Result<Option<DateTime<Utc>>> {
     match std::env::var("TRIAGE_NOW") {
         Ok(v) if !v.is_empty() => Ok(Some(
             DateTime::parse_from_rfc3339(&v)
-                .with_context(|| format!("TRIAGE_NOW `{v}` is not an RFC 3339 time"))?
+                .with_context(|| CliError::BadFixedTime(v.clone()))?
                 .with_timezone(&Utc),
         )),
         _ => Ok(None),
@@ -95,10 +95,7 @@ pub fn fixed_now() -> Result<Option<DateTime<Utc>>> {
 pub fn store_now(store: &Store) -> Result<Option<DateTime<Utc>>> {
     let fixed = fixed_now()?;
     if fixed.is_some() && !store.flag("test-clock")? {
-        bail!(
-            "TRIAGE_NOW is set, but the store at {} keeps real time: only stores made with `triage demo`, `triage gen` or `triage init --test-clock` take a fixed time. Unset TRIAGE_NOW; nothing was done.",
-            store.path().display()
-        );
+        bail!(CliError::FixedTimeOnRealStore(store.path().to_path_buf()));
     }
     Ok(fixed)
 }
@@ -113,16 +110,12 @@ pub fn load_policy(global: &Global, store: &Store) -> Result<Policy> {
 pub fn policy_source(global: &Global, store: &Store) -> Result<(String, String)> {
     if let Some(path) = &global.policy {
         let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read the policy {}", path.display()))?;
+            .with_context(|| CliError::CannotReadPolicy(path.clone()))?;
         return Ok((text, path.display().to_string()));
     }
     match store.policy_text()? {
         Some(text) => Ok((text, "the store's policy".into())),
-        None => bail!(
-            "the store at {} has no policy installed, so nobody's roles are known.\n  An administrator installs one with `triage policy --install FILE --db {}`.",
-            store.path().display(),
-            store.path().display()
-        ),
+        None => bail!(CliError::NoPolicyInstalled(store.path().to_path_buf())),
     }
 }
 
@@ -141,11 +134,10 @@ fn open_store(global: &Global, db: &Path) -> Result<Store> {
                 .clone()
                 .unwrap_or_else(|| crate::server::default_socket(&path));
             if std::os::unix::net::UnixStream::connect(&socket).is_ok() {
-                bail!(
-                    "the store at {} is in use by the triage server listening on {}.\n  Every subcommand works through the server except `compact` and `restore`, which need the store's files to themselves: stop the server first (e.g. `systemctl stop triage`), run it, then start the server again.",
-                    path.display(),
-                    socket.display()
-                )
+                bail!(CliError::StoreInUse {
+                    store: path,
+                    socket
+                })
             }
             Err(StoreError::Locked { path }.into())
         }
@@ -184,7 +176,7 @@ pub fn connect_or_open(global: &Global) -> Result<Box<dyn Api>> {
 /// `triage watch`: prints the reference of each case others change, as the server tells.
 pub fn watch(global: &Global, seconds: Option<u64>) -> Result<ExitCode> {
     let Some(client) = find_server(global)? else {
-        bail!("no triage server runs for this store: `watch` follows a server's change notices (start one with `triage serve`)");
+        bail!(CliError::NoServerToWatch);
     };
     let mut out = std::io::stdout().lock();
     writeln!(
@@ -230,9 +222,7 @@ pub fn as_user(store: Store, global: &Global) -> Result<Embedded> {
         _ => policy.roles_of(&login),
     };
     if roles.is_empty() {
-        bail!(
-            "your login `{login}` is not staff in the policy in force.\n  Add it to the policy's [[staff]] list (login = \"{login}\", roles = [\"caseworker\"]) and install it with `triage policy --install FILE`."
-        );
+        bail!(CliError::NotStaff { login });
     }
     Ok(Embedded {
         store: std::sync::Arc::new(store),
@@ -267,7 +257,7 @@ pub fn run_interface(api: &dyn Api, global: &Global) -> Result<ExitCode> {
 /// names every record that was a duplicate, flagged or refused.
 pub fn import(global: &Global, files: &[PathBuf], quarantine: Option<&Path>) -> Result<ExitCode> {
     let api = connect_or_open(global)?;
-    import_through(&*api, files, quarantine)
+    import_through(&*api, files, quarantine, global.lang())
 }
 
 /// The per-file loop both ways of importing share: read, plan, register, report.
@@ -275,6 +265,7 @@ fn import_each(
     files: &[PathBuf],
     now: DateTime<Utc>,
     quarantine: Option<&Path>,
+    lang: i18n::Lang,
     mut register: impl FnMut(Vec<import::Record>) -> Result<Registration>,
 ) -> Result<ExitCode> {
     let files = &import::expand(files);
@@ -300,7 +291,7 @@ fn import_each(
         } else {
             register(records)?
         };
-        let (out, err) = plan.report(&reg);
+        let (out, err) = plan.report(&reg, lang);
         for l in out {
             println!("{l}");
         }
@@ -312,13 +303,13 @@ fn import_each(
         }
     }
     if refused == files.len() {
-        return Err(fail::BadInput("nothing was imported".into()).into());
+        return Err(CliError::NothingImported.into());
     }
     if refused > 0 {
-        return Err(fail::BadInput(format!(
-            "{refused} of {} files were refused; the others were imported",
-            files.len()
-        ))
+        return Err(CliError::SomeFilesRefused {
+            refused,
+            of: files.len(),
+        }
         .into());
     }
     Ok(ExitCode::SUCCESS)
@@ -327,10 +318,15 @@ fn import_each(
 /// Detection here, registration through the `Api` (the store here, or its server), each
 /// file all or nothing up to ATOMIC_IMPORT records, in units of that size beyond, and in
 /// frames a server accepts.
-fn import_through(api: &dyn Api, files: &[PathBuf], quarantine: Option<&Path>) -> Result<ExitCode> {
+fn import_through(
+    api: &dyn Api,
+    files: &[PathBuf],
+    quarantine: Option<&Path>,
+    lang: i18n::Lang,
+) -> Result<ExitCode> {
     use crate::server::protocol::MAX_REQUEST;
     let detector = Detector::from_policy(api.policy());
-    import_each(files, api.now(), quarantine, |mut records| {
+    import_each(files, api.now(), quarantine, lang, |mut records| {
         for r in &mut records {
             crate::domain::purpose_cue::fill(api.policy(), &mut r.enquiry);
         }
@@ -458,7 +454,7 @@ pub fn cases(global: &Global, json: bool, status: Option<&str>) -> Result<ExitCo
             Status::ALL
                 .into_iter()
                 .find(|x| x.as_id() == s)
-                .ok_or_else(|| anyhow!("unknown status `{s}`"))?,
+                .ok_or_else(|| CliError::UnknownStatus(s.to_string()))?,
         ),
         None => None,
     };
@@ -606,18 +602,18 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
     }
     let c = match rec {
         CaseRecord::Erased(t) => {
-            println!(
-                "{}  erased {} by {}: {}",
+            let lines = i18n_show::erased(
+                global.lang(),
                 t.reference,
-                t.erased.at.format("%Y-%m-%d"),
-                display_line(&t.erased.by),
-                display_line(&t.ground)
+                &t.erased.at.format("%Y-%m-%d").to_string(),
+                &display_line(&t.erased.by),
+                &display_line(&t.ground),
+                &display_line(t.purpose.as_deref().unwrap_or("-")),
+                &t.received.to_string(),
             );
-            println!(
-                "purpose: {}  received: {}",
-                t.purpose.as_deref().unwrap_or("-"),
-                t.received
-            );
+            for l in lines {
+                println!("{l}");
+            }
             return Ok(ExitCode::SUCCESS);
         }
         CaseRecord::Live(c) => c,
@@ -673,7 +669,11 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
     // How an imported message was read (its sender's Date:, a guessed sender, …).
     for ev in &events {
         if let crate::domain::command::Change::Registered { source } = &ev.change {
-            println!("{:<9} {}", label("source"), display_line(source));
+            println!(
+                "{:<9} {}",
+                label("source"),
+                i18n_show::source(lang, &display_line(source))
+            );
         }
     }
     println!(
@@ -813,7 +813,7 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
             label("note"),
             n.made.at.format("%Y-%m-%d"),
             display_line(&n.made.by),
-            display_line(&n.text)
+            i18n_show::note(lang, &display_line(&n.text))
         );
     }
     for ev in &events {
@@ -830,10 +830,10 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn reason(v: &Option<String>, what: &str) -> Result<String> {
-    v.clone()
+fn reason(v: &Option<String>, what: &'static str) -> Result<String> {
+    Ok(v.clone()
         .filter(|s| !s.trim().is_empty())
-        .ok_or_else(|| anyhow!("{what}: give the reason with --why \"…\""))
+        .ok_or(CliError::NeedsReason { what })?)
 }
 
 /// The commands `triage case REF …` gives, one per case command.
@@ -1188,7 +1188,7 @@ fn to_command(action: CaseAction, current: &Case, me: &str) -> Result<Command> {
         CaseAction::Erase { ground } => Command::Erase {
             ground: ground
                 .filter(|g| !g.trim().is_empty())
-                .ok_or_else(|| anyhow!("erase: give the legal ground with --ground \"…\""))?,
+                .ok_or(CliError::NeedsGround)?,
         },
         CaseAction::Reveal => unreachable!("handled before"),
     })
@@ -1407,7 +1407,7 @@ pub fn policy(global: &Global, install: Option<&Path>, force: bool) -> Result<Ex
     };
     if let Some(path) = install {
         let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
+            .with_context(|| CliError::CannotRead(path.to_path_buf()))?;
         Policy::from_toml(&text, &path.display().to_string())?;
         let change = api.install_policy(&text, force)?;
         println!(
@@ -1472,7 +1472,7 @@ pub fn policy(global: &Global, install: Option<&Path>, force: bool) -> Result<Ex
 /// Installs the first policy of a store that has none, as an admin of that policy.
 fn first_policy(store: Store, path: &Path) -> Result<ExitCode> {
     let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        std::fs::read_to_string(path).with_context(|| CliError::CannotRead(path.to_path_buf()))?;
     let policy = Policy::from_toml(&text, &path.display().to_string())?;
     let login = crate::identity::os_login().map_err(|e| anyhow!(e))?;
     let actor = Actor {

@@ -12,6 +12,7 @@ use crate::domain::report::{self, AccessReport, SubjectId};
 use crate::domain::safe_json;
 use crate::store::api::Api;
 use crate::store::StoreError;
+use crate::tui::i18n_cli::CliError;
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 use clap::{Subcommand, ValueEnum};
@@ -161,7 +162,7 @@ fn write_letter<T: Serialize>(
         }
         LetterFormat::Pdf => {
             if out.is_none() && std::io::stdout().is_terminal() {
-                bail!("--format pdf writes a binary file: give --out FILE (or redirect the output to a file)");
+                bail!(CliError::PdfNeedsOut);
             }
             let m = md();
             let t = report::texts(lang);
@@ -206,7 +207,7 @@ pub fn run(global: &Global, cmd: ReportCmd, explicit: Option<Language>) -> Resul
                 ids.extend(request_subjects(&request)?);
             }
             if ids.is_empty() {
-                bail!("name the person: --subject cpr:DDMMYY-SSSS | email:ADDRESS | \"name:NAME|ADDRESS\", or --case REF of their access request");
+                bail!(CliError::NameThePerson);
             }
             ids.sort();
             ids.dedup();
@@ -234,16 +235,16 @@ pub fn run(global: &Global, cmd: ReportCmd, explicit: Option<Language>) -> Resul
             format,
         } => {
             if include_restricted && !api.actor().roles.contains(&Role::Dpo) {
-                bail!("--include-restricted shows what Art. 23 withholds: it is for the data protection officer (role dpo); you have {}", roles(api));
+                bail!(CliError::RestrictedNeedsDpo { have: roles(api) });
             }
             if let Some(id) = &recipient {
                 if api.policy().recipient(id).is_none() {
-                    bail!("unknown recipient `{id}` (see `triage policy` for the ids)");
+                    bail!(CliError::UnknownRecipient(id.clone()));
                 }
             }
             if let (Some(f), Some(t)) = (from, to) {
                 if f > t {
-                    bail!("--from {f} is after --to {t}");
+                    bail!(CliError::FromAfterTo { from: f, to: t });
                 }
             }
             let filter = report::DisclosureFilter {
@@ -299,9 +300,8 @@ pub fn run(global: &Global, cmd: ReportCmd, explicit: Option<Language>) -> Resul
             let r = parse_ref(&reference)?;
             let case = live_case(api, r)?;
             let lang = explicit.unwrap_or(case.enquiry.language);
-            let letter = report::ruling_letter(api.policy(), &case, lang).ok_or_else(|| {
-                anyhow!("{r} has no decision yet: decide it first (`triage case {r} decide …`)")
-            })?;
+            let letter = report::ruling_letter(api.policy(), &case, lang)
+                .ok_or(CliError::NoDecisionYet(r))?;
             api.log_access(
                 Some(r),
                 &Access::Report {
@@ -373,7 +373,7 @@ fn live_cases(api: &dyn Api, status: Option<crate::domain::case::Status>) -> Res
 /// request's text may be other people's (a child, a client) and do not make them the
 /// requester.
 pub fn request_subjects(case: &Case) -> Result<Vec<SubjectId>> {
-    crate::store::access_report::request_subjects(case).map_err(|e| anyhow!(e))
+    Ok(crate::store::access_report::request_subjects(case)?)
 }
 
 /// The access answer for the named person through the subject index, the read logged (see
@@ -384,7 +384,9 @@ pub fn access(
     lang: Language,
     with_log: bool,
 ) -> Result<AccessReport> {
-    crate::store::access_report::access(api, ids, lang, with_log).map_err(|e| anyhow!(e))
+    Ok(crate::store::access_report::access(
+        api, ids, lang, with_log,
+    )?)
 }
 
 /// The access answer for the requester of `reference`, through the `Api` (see
@@ -394,7 +396,9 @@ pub fn access_for_request(
     reference: Reference,
     lang: Option<Language>,
 ) -> Result<AccessReport> {
-    crate::store::access_report::access_for_request(api, reference, lang).map_err(|e| anyhow!(e))
+    Ok(crate::store::access_report::access_for_request(
+        api, reference, lang,
+    )?)
 }
 
 pub use crate::store::access_report::access_report_what;

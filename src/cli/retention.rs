@@ -6,6 +6,7 @@ use crate::domain::danish_time::DanishDay;
 use crate::domain::handover::Step;
 use crate::domain::policy::Role;
 use crate::store::api::Api;
+use crate::tui::i18n_cli::CliError;
 use crate::usecase::retention::{self, Applied};
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
@@ -61,14 +62,17 @@ fn run_on(
     let real_today = api.now().danish_day();
     let today = as_of.unwrap_or(real_today);
     if apply && today > real_today {
-        bail!("--as-of {today} is after today ({real_today}): retention erases only what is due now; nothing changed");
+        bail!(CliError::AsOfAfterToday {
+            as_of: today,
+            today: real_today
+        });
     }
     let mut due = retention::plan(api, today)?;
     let to_erase = due.iter().filter(|d| d.erase).count();
     let mut done = Applied::default();
     if apply && to_erase > 0 {
         if !api.actor().roles.contains(&Role::Dpo) {
-            bail!("erasing needs the dpo role; nothing changed");
+            bail!(CliError::ErasingNeedsDpo);
         }
         if !yes {
             eprintln!("retention will erase {to_erase} cases as of {today}:");
@@ -80,7 +84,7 @@ fn run_on(
             let mut answer = String::new();
             let _ = std::io::stdin().lock().read_line(&mut answer);
             if !matches!(answer.trim(), "yes" | "y") {
-                bail!("not confirmed (type yes, or pass --yes): nothing changed");
+                bail!(CliError::NotConfirmed);
             }
         }
         done = retention::apply(api, &mut due, today);

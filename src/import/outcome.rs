@@ -7,6 +7,8 @@ use super::{FileRead, Record, Refused};
 use crate::domain::enquiry::Reference;
 use crate::domain::sanitize::sanitize_line;
 use crate::store::Registration;
+use crate::tui::i18n::Lang;
+use crate::tui::i18n_cli::{record, ImportLine as L};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -67,55 +69,64 @@ impl Plan {
 
     /// The summary: lines for standard output, and for standard error when the file or
     /// part of it was refused. Every text from the file is sanitised.
-    pub fn report(&self, reg: &Registration) -> (Vec<String>, Vec<String>) {
+    pub fn report(&self, reg: &Registration, lang: Lang) -> (Vec<String>, Vec<String>) {
         let file = sanitize_line(&self.file.display().to_string()).into_owned();
         let mut out = Vec::new();
         let mut err = Vec::new();
         if self.refused_whole() {
-            err.push(format!(
-                "{file}: refused, nothing from this file was imported: {} of {} records cannot be registered",
-                self.refused.len(),
-                self.refused.len() + self.labels.len()
-            ));
-            for r in &self.refused {
-                err.push(format!("  {}", named(&file, r)));
-            }
             err.push(
-                "  import it again with --quarantine DIR to set these aside and register the rest"
-                    .into(),
+                L::RefusedWhole {
+                    file: &file,
+                    refused: self.refused.len(),
+                    of: self.refused.len() + self.labels.len(),
+                }
+                .text(lang),
             );
+            for r in &self.refused {
+                err.push(format!("  {}", named(&file, r, lang)));
+            }
+            err.push(L::QuarantineHint.text(lang));
             return (out, err);
         }
-        let mut head = format!(
-            "{file}: {} registered, {} already in the store",
-            reg.registered.len(),
-            reg.duplicates.len()
-        );
+        let mut head = L::Head {
+            file: &file,
+            registered: reg.registered.len(),
+            already: reg.duplicates.len(),
+        }
+        .text(lang);
         if !self.refused.is_empty() {
-            head.push_str(&format!(", {} refused and quarantined", self.refused.len()));
+            head.push_str(&L::AndQuarantined(self.refused.len()).text(lang));
         }
         out.push(head);
-        out.extend(self.details(reg));
+        out.extend(self.details(reg, lang));
         for (r, at) in self.refused.iter().zip(&self.quarantined) {
-            err.push(format!(
-                "{}; set aside as {}",
-                named(&file, r),
-                sanitize_line(&at.display().to_string())
-            ));
+            err.push(
+                L::SetAside {
+                    named: &named(&file, r, lang),
+                    at: &sanitize_line(&at.display().to_string()),
+                }
+                .text(lang),
+            );
         }
         (out, err)
     }
 
     /// One line per record that needs a word: a duplicate, a possible duplicate, a flag;
     /// and the references registered.
-    fn details(&self, reg: &Registration) -> Vec<String> {
+    fn details(&self, reg: &Registration, lang: Lang) -> Vec<String> {
         let mut lines = Vec::new();
         let mut duplicates = reg.duplicates.iter().peekable();
         let mut registered = reg.registered.iter();
         let mut refs: Vec<Reference> = Vec::new();
         for (i, (what, flags)) in self.labels.iter().enumerate() {
             if let Some((_, existing)) = duplicates.next_if(|(pos, _)| *pos == i) {
-                lines.push(format!("  {what}: already in the store as {existing}"));
+                lines.push(
+                    L::AlreadyAs {
+                        what,
+                        existing: *existing,
+                    }
+                    .text(lang),
+                );
                 continue;
             }
             let Some(r) = registered.next() else {
@@ -123,15 +134,24 @@ impl Plan {
             };
             refs.push(*r);
             if let Some((_, first)) = reg.flagged.iter().find(|(new, _)| new == r) {
-                lines.push(format!(
-                    "  {what}: registered as {r}, possible duplicate of {first}"
-                ));
+                lines.push(
+                    L::PossibleDuplicate {
+                        what,
+                        r: *r,
+                        first: *first,
+                    }
+                    .text(lang),
+                );
             }
             if !flags.is_empty() {
-                lines.push(format!(
-                    "  {what}: registered as {r}; check: {}",
-                    sanitize_line(&flags.join("; "))
-                ));
+                lines.push(
+                    L::Check {
+                        what,
+                        r: *r,
+                        flags: &sanitize_line(&flags.join("; ")),
+                    }
+                    .text(lang),
+                );
             }
         }
         let listed = match refs.as_slice() {
@@ -146,7 +166,7 @@ impl Plan {
             [first, .., last] => Some(format!("{first} … {last}")),
         };
         if let Some(l) = listed {
-            lines.insert(0, format!("  registered: {l}"));
+            lines.insert(0, L::Registered(&l).text(lang));
         }
         lines
     }
@@ -154,11 +174,11 @@ impl Plan {
 
 /// A refused record by file and number: `FILE:3: reason` for a line, `FILE: message 3:
 /// reason` for a message.
-fn named(file: &str, r: &Refused) -> String {
+fn named(file: &str, r: &Refused, lang: Lang) -> String {
     let reason = sanitize_line(&r.reason);
     match r.what.strip_prefix("line ") {
         Some(n) => format!("{file}:{n}: {reason}"),
-        None => format!("{file}: {}: {reason}", r.what),
+        None => format!("{file}: {}: {reason}", record(lang, &r.what)),
     }
 }
 
@@ -274,7 +294,7 @@ mod tests {
             },
             2,
         );
-        let (out, err) = plan.report(&reg);
+        let (out, err) = plan.report(&reg, Lang::En);
         assert!(err.is_empty());
         assert_eq!(
             out,
@@ -302,7 +322,7 @@ mod tests {
         let mut plan = Plan::new(read(), None).unwrap();
         assert!(plan.refused_whole());
         assert!(plan.take_records().is_empty());
-        let (out, err) = plan.report(&Registration::default());
+        let (out, err) = plan.report(&Registration::default(), Lang::En);
         assert!(out.is_empty());
         assert!(err[1].starts_with("  x.jsonl:2: bad "), "{err:?}");
         assert!(!err.iter().any(|l| l.contains('\u{1b}')), "{err:?}");

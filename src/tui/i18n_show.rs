@@ -163,6 +163,133 @@ pub fn outcome(lang: Lang, o: Outcome) -> &'static str {
     }
 }
 
+/// A note as the rules stored it: the fixed label the rules put before an answer's summary
+/// or a closing reason said in `lang`; the words staff wrote stay as written.
+pub fn note(lang: Lang, text: &str) -> String {
+    if lang == Lang::En {
+        return text.to_string();
+    }
+    for (en, da) in [("Answered: ", "Besvaret: "), ("Closed: ", "Lukket: ")] {
+        if let Some(rest) = text.strip_prefix(en) {
+            return format!("{da}{rest}");
+        }
+    }
+    text.to_string()
+}
+
+/// How an import read a message: the file and record, then the notes the mail reader
+/// made, a fixed set of phrases (`import::mail`), said in `lang`. Longer phrases first, so
+/// a shorter one never cuts into a longer.
+const SOURCE_DA: &[(&str, &str)] = &[
+    (
+        "no usable Message-ID: header; one made from the content stands in",
+        "intet brugbart Message-ID:-felt; et dannet ud fra indholdet bruges i stedet",
+    ),
+    (
+        "no Received: header; received when delivered to the maildir",
+        "intet Received:-felt; modtaget, da den blev lagt i maildir",
+    ),
+    (
+        "no usable Received: header; received at the import",
+        "intet brugbart Received:-felt; modtaget ved importen",
+    ),
+    (
+        "the topmost Received: header has no readable date",
+        "det øverste Received:-felt har ingen læsbar dato",
+    ),
+    (
+        "the maildir file's time is implausible; not used",
+        "maildir-filens tidspunkt er usandsynligt; ikke brugt",
+    ),
+    (
+        "no usable From: header; sender taken from Sender:",
+        "intet brugbart From:-felt; afsenderen er taget fra Sender:",
+    ),
+    (
+        "no usable From: header; sender taken from the envelope",
+        "intet brugbart From:-felt; afsenderen er taget fra konvolutten",
+    ),
+    (
+        "no sender address in the message or its envelope",
+        "ingen afsenderadresse i meddelelsen eller dens konvolut",
+    ),
+    (
+        "several From: headers; the first is used",
+        "flere From:-felter; det første bruges",
+    ),
+    (
+        "the sender has a name but no address",
+        "afsenderen har et navn, men ingen adresse",
+    ),
+    ("the topmost Received: date ", "den øverste Received:-dato "),
+    (
+        " is before e-mail was in use; not used",
+        " ligger før e-mail var i brug; ikke brugt",
+    ),
+    (
+        " is in the future; not used",
+        " ligger i fremtiden; ikke brugt",
+    ),
+    (" (no time zone given)", " (ingen tidszone angivet)"),
+    (" cannot be read", " kan ikke læses"),
+    ("no Date: header", "intet Date:-felt"),
+    ("sender's Date: ", "afsenderens Date: "),
+];
+
+/// The mail reader's notes (`import::mail`), said in `lang`; other words stay as written.
+pub fn import_notes(lang: Lang, text: &str) -> String {
+    let mut notes = text.to_string();
+    if lang == Lang::Da {
+        for (en, da) in SOURCE_DA {
+            notes = notes.replace(en, da);
+        }
+    }
+    notes
+}
+
+pub fn source(lang: Lang, text: &str) -> String {
+    if lang == Lang::En {
+        return text.to_string();
+    }
+    // The notes follow the file's name; a phrase inside the name itself is left alone.
+    let (file, notes) = match text.find(" (") {
+        Some(i) => text.split_at(i),
+        None => (text, ""),
+    };
+    let notes = import_notes(lang, notes);
+    // An mbox's record: "FILE message 3".
+    let file = match file.rsplit_once(" message ") {
+        Some((path, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("{path} meddelelse {n}")
+        }
+        _ => file.to_string(),
+    };
+    format!("{file}{notes}")
+}
+
+/// The two lines `triage show` gives for an erased case: when, by whom and on what ground,
+/// then what is kept (the purpose and the day it came).
+pub fn erased(
+    lang: Lang,
+    reference: Reference,
+    day: &str,
+    by: &str,
+    ground: &str,
+    purpose: &str,
+    received: &str,
+) -> [String; 2] {
+    match lang {
+        Lang::En => [
+            format!("{reference}  erased {day} by {by}: {ground}"),
+            format!("purpose: {purpose}  received: {received}"),
+        ],
+        Lang::Da => [
+            format!("{reference}  slettet {day} af {by}: {ground}"),
+            format!("formål: {purpose}  modtaget: {received}"),
+        ],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,5 +376,48 @@ mod tests {
             assert!(en.contains(w), "{w}");
         }
         assert!(da.iter().any(|d| d.contains("offentlighedslovens § 36")));
+    }
+
+    #[test]
+    fn every_import_note_has_its_danish() {
+        // Each phrase the mail reader writes, as `import::mail` words it.
+        let notes = [
+            "no usable Message-ID: header; one made from the content stands in",
+            "the topmost Received: date 2099-01-01 10:00 +01:00 is in the future; not used",
+            "the topmost Received: header has no readable date",
+            "the maildir file's time is implausible; not used",
+            "no Received: header; received when delivered to the maildir",
+            "no usable Received: header; received at the import",
+            "no Date: header",
+            "sender's Date: 1970-01-01 00:00 +00:00 (no time zone given) is before e-mail was in use; not used",
+            "sender's Date: `gibberish` cannot be read",
+            "several From: headers; the first is used",
+            "no usable From: header; sender taken from Sender:",
+            "no usable From: header; sender taken from the envelope",
+            "the sender has a name but no address",
+            "no sender address in the message or its envelope",
+        ];
+        let en = format!("in/no mail.mbox message 3 ({})", notes.join("; "));
+        assert_eq!(source(Lang::En, &en), en);
+        let da = source(Lang::Da, &en);
+        assert!(da.starts_with("in/no mail.mbox meddelelse 3 ("), "{da}");
+        // Header names stay as the message has them.
+        let mut notes_da = da[da.find(" (").unwrap()..].to_string();
+        for h in ["Message-ID:", "Received:", "Date:", "From:", "Sender:"] {
+            notes_da = notes_da.replace(h, "");
+        }
+        let words: Vec<String> = notes_da
+            .split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .map(str::to_lowercase)
+            .collect();
+        for w in [
+            "no", "usable", "header", "the", "is", "not", "used", "received", "sender", "from",
+            "first", "address", "message", "future", "before", "zone", "read", "import",
+        ] {
+            assert!(!words.iter().any(|x| x == w), "`{w}` in: {da}");
+        }
+        assert_eq!(note(Lang::Da, "Answered: Ja."), "Besvaret: Ja.");
+        assert_eq!(note(Lang::Da, "Closed: Færdig."), "Lukket: Færdig.");
+        assert_eq!(note(Lang::Da, "Ringet op."), "Ringet op.");
     }
 }

@@ -13,6 +13,7 @@ pub mod command;
 pub mod details;
 pub mod dialog;
 pub mod i18n;
+pub mod i18n_cli;
 pub mod i18n_show;
 pub mod key;
 pub mod keymap;
@@ -177,7 +178,7 @@ pub fn pump(api: &dyn Api, app: &mut App) -> bool {
         let answer = api
             .archive_states(&wanted)
             .map(|states| wanted.iter().copied().zip(states).collect())
-            .map_err(|e| e.to_string());
+            .map_err(|e| i18n::api_error(app.lang, &e));
         dispatch(api, app, Action::ArchiveStates(answer));
         return true;
     }
@@ -340,23 +341,30 @@ fn report_dir() -> Option<PathBuf> {
 fn write_access_report(
     api: &dyn Api,
     reference: crate::domain::enquiry::Reference,
+    lang: Lang,
 ) -> Result<PathBuf, String> {
     use crate::store::access_report::{access_for_request, access_report_what, request_subjects};
-    let case = api.case(reference).map_err(|e| e.to_string())?;
-    let ids = match case.as_ref().and_then(|c| c.live()) {
-        Some(c) => request_subjects(c)?,
-        None => return Err(format!("{reference} is not a live case")),
+    use crate::tui::i18n_cli::{no_report_dir, report_error};
+    let said = |e: ApiError| i18n::api_error(lang, &e);
+    let ids = match api.case(reference).map_err(said)? {
+        Some(crate::domain::case::CaseRecord::Live(c)) => {
+            request_subjects(&c).map_err(|e| report_error(lang, &e))?
+        }
+        Some(crate::domain::case::CaseRecord::Erased(_)) => {
+            return Err(said(ApiError::Erased(reference)))
+        }
+        None => return Err(said(ApiError::NotFound(reference))),
     };
     // In the request's language, whatever the interface speaks (Art. 12(1): intelligible).
-    let report = access_for_request(api, reference, None)?;
+    let report = access_for_request(api, reference, None).map_err(|e| report_error(lang, &e))?;
     // The read is on the record before anything is written out.
     let what = access_report_what(&ids, &report);
     api.log_access(
         Some(reference),
         &crate::domain::command::Access::Report { what },
     )
-    .map_err(|e| e.to_string())?;
-    let dir = report_dir().ok_or("no home directory to write the report in")?;
+    .map_err(said)?;
+    let dir = report_dir().ok_or_else(|| no_report_dir(lang).to_string())?;
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let path = dir.join(format!("access-{reference}.md"));
     std::fs::write(&path, crate::domain::report::access_markdown(&report))
@@ -422,20 +430,20 @@ pub fn perform(api: &dyn Api, effect: Effect) -> Vec<Action> {
             Ok(()) => Vec::new(),
             Err(e) => failed(e),
         },
-        Effect::AccessReport { reference, lang } => match write_access_report(api, reference) {
-            Ok(path) => {
-                let l = match lang {
-                    crate::domain::enquiry::Language::Da => Lang::Da,
-                    crate::domain::enquiry::Language::En => Lang::En,
-                };
-                vec![Action::Notice(i18n::tf(
+        Effect::AccessReport { reference, lang } => {
+            let l = match lang {
+                crate::domain::enquiry::Language::Da => Lang::Da,
+                crate::domain::enquiry::Language::En => Lang::En,
+            };
+            match write_access_report(api, reference, l) {
+                Ok(path) => vec![Action::Notice(i18n::tf(
                     l,
                     i18n::Msg::ReportWritten,
                     &[&reference.to_string(), &path.display().to_string()],
-                ))]
+                ))],
+                Err(e) => vec![Action::Failed(e)],
             }
-            Err(e) => vec![Action::Failed(e)],
-        },
+        }
         Effect::LoadDraft(reference) => match api.draft(reference) {
             Ok(text) => vec![Action::DraftLoaded { reference, text }],
             Err(e) => failed(e),

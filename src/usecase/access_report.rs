@@ -7,18 +7,26 @@ use crate::domain::danish_time::DanishDay;
 use crate::domain::enquiry::{Language, Reference};
 use crate::domain::report::{self, AccessReport, Read, SubjectId};
 use crate::store::api::Api;
+use crate::store::api_error::ApiError;
+
+/// Why an access answer could not be made: what the store said, or a request whose sender
+/// cannot be looked up. Said in a language by `tui::i18n::report_error`.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error("{0}: the sender has no CPR number, e-mail or address to find their cases by; give --subject")]
+    NoSubject(Reference),
+}
 
 /// The identifiers of the person who sent `case`: whom an access request is about.
-pub fn request_subjects(case: &Case) -> Result<Vec<SubjectId>, String> {
+pub fn request_subjects(case: &Case) -> Result<Vec<SubjectId>, ReportError> {
     let ids: Vec<SubjectId> = report::sender_keys(&case.enquiry.sender)
         .iter()
         .filter_map(|k| SubjectId::parse(k).ok())
         .collect();
     if ids.is_empty() {
-        return Err(format!(
-            "{}: the sender has no CPR number, e-mail or address to find their cases by; give --subject",
-            case.reference
-        ));
+        return Err(ReportError::NoSubject(case.reference));
     }
     Ok(ids)
 }
@@ -31,11 +39,11 @@ pub fn access_for_request(
     api: &dyn Api,
     reference: Reference,
     lang: Option<Language>,
-) -> Result<AccessReport, String> {
-    let request = match api.case(reference).map_err(|e| e.to_string())? {
+) -> Result<AccessReport, ReportError> {
+    let request = match api.case(reference)? {
         Some(CaseRecord::Live(c)) => c,
-        Some(CaseRecord::Erased(_)) => return Err(format!("{reference} has been erased")),
-        None => return Err(format!("no case {reference}")),
+        Some(CaseRecord::Erased(_)) => return Err(ApiError::Erased(reference).into()),
+        None => return Err(ApiError::NotFound(reference).into()),
     };
     let ids = request_subjects(&request)?;
     let lang = lang.unwrap_or(request.enquiry.language);
@@ -51,11 +59,10 @@ pub fn access_for_request(
 }
 
 /// The person's live cases, from the subject index (never a scan of every case).
-fn subject_cases(api: &dyn Api, ids: &[SubjectId]) -> Result<Vec<Case>, String> {
+fn subject_cases(api: &dyn Api, ids: &[SubjectId]) -> Result<Vec<Case>, ReportError> {
     let keys: Vec<String> = ids.iter().map(SubjectId::key).collect();
     Ok(api
-        .subject_records(&keys)
-        .map_err(|e| e.to_string())?
+        .subject_records(&keys)?
         .into_iter()
         .filter_map(|r| match r {
             CaseRecord::Live(c) => Some(*c),
@@ -72,10 +79,10 @@ pub fn access(
     ids: &[SubjectId],
     lang: Language,
     with_log: bool,
-) -> Result<AccessReport, String> {
+) -> Result<AccessReport, ReportError> {
     let cases = subject_cases(api, ids)?;
     let reads = if with_log {
-        Some(reads_of(api, &cases, ids).map_err(|e| e.to_string())?)
+        Some(reads_of(api, &cases, ids)?)
     } else {
         None
     };
@@ -92,18 +99,13 @@ pub fn access(
         &Access::Report {
             what: access_report_what(ids, &report),
         },
-    )
-    .map_err(|e| e.to_string())?;
+    )?;
     Ok(report)
 }
 
 /// The reads that touched the person's data: every read logged against their cases,
 /// searches whose terms name them, and earlier reports on them (by digest).
-fn reads_of(
-    api: &dyn Api,
-    cases: &[Case],
-    ids: &[SubjectId],
-) -> Result<Vec<Read>, crate::store::api_error::ApiError> {
+fn reads_of(api: &dyn Api, cases: &[Case], ids: &[SubjectId]) -> Result<Vec<Read>, ApiError> {
     let mut reads = Vec::new();
     for c in cases.iter().filter(|c| report::reportable(c)) {
         for rec in api.access_records(Some(c.reference))? {

@@ -1,0 +1,170 @@
+//! The command line's own words in Danish with `--lang da`: its refusals of what it was
+//! given, and the notes, import notes and erasures `triage show` prints.
+
+mod common;
+
+use common::{root, TestStore};
+
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'')
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// English words that may not appear in a Danish text.
+fn no_english(da: &str, english: &[&str]) {
+    let w = words(da);
+    for e in english {
+        assert!(!w.iter().any(|x| x == e), "`{e}` in Danish:\n{da}");
+    }
+}
+
+fn three() -> TestStore {
+    let s = TestStore::new();
+    s.ok(&[
+        "import",
+        root().join("tests/data/three.jsonl").to_str().unwrap(),
+    ]);
+    s
+}
+
+#[test]
+fn the_clis_own_input_errors_are_said_in_danish_with_lang_da() {
+    let s = three();
+    let r = "2026-000001";
+    // A reason left out, a ground left out, an unknown status, a text that is no reference.
+    let policy = s.dir.path().join("policy.toml");
+    let policy = policy.to_str().unwrap();
+    let cases: [(&[&str], &str, &str); 6] = [
+        (
+            &["init"],
+            "`triage init` needs the policy the store will work under",
+            "`triage init` skal have den politik, lageret skal arbejde under",
+        ),
+        (
+            &["init", "--policy", policy],
+            "already holds a triage store",
+            "rummer allerede et triage-lager",
+        ),
+        (
+            &["case", r, "close"],
+            "close: give the reason with --why",
+            "close: angiv begrundelsen med --why",
+        ),
+        (
+            &["case", r, "erase"],
+            "erase: give the legal ground with --ground",
+            "erase: angiv hjemlen for sletningen med --ground",
+        ),
+        (
+            &["cases", "--status", "sleeping"],
+            "unknown status `sleeping`",
+            "ukendt status `sleeping`",
+        ),
+        (
+            &["show", "2026-x"],
+            "`2026-x` is not a case reference (expected YYYY-NNNNNN",
+            "`2026-x` er ikke et sagsnummer (ventet ÅÅÅÅ-NNNNNN",
+        ),
+    ];
+    for (args, en, da) in cases {
+        let out = s.run(args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(en), "{args:?}: {err}");
+        let code = out.status.code();
+        let out = s.run(&[&["--lang", "da"], args].concat());
+        let danish = String::from_utf8_lossy(&out.stderr);
+        assert!(danish.contains(da), "{args:?}: {danish}");
+        assert!(!danish.contains(en), "{args:?}: {danish}");
+        assert_eq!(out.status.code(), code, "the same exit code in Danish");
+        no_english(&danish, &["give", "unknown", "reason", "expected", "not"]);
+    }
+    // The config's `lang = "da"` does the same where no --lang is given.
+    let config = s.dir.path().join("env/config/triage");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "lang = \"da\"\n").unwrap();
+    let err = s.fails(&["case", r, "hold"]);
+    assert!(err.contains("hold: angiv begrundelsen med --why"), "{err}");
+    let err = s.fails(&["--lang", "en", "case", r, "hold"]);
+    assert!(err.contains("hold: give the reason with --why"), "{err}");
+}
+
+#[test]
+fn an_answered_and_closed_case_shows_its_notes_in_danish() {
+    let s = three();
+    let r = "2026-000002";
+    s.ok(&["case", r, "purpose", "citizen-enquiries"]);
+    s.ok(&["case", r, "answer", "Svar sendt med brev."]);
+    s.ok(&["case", r, "close", "--why", "Intet mere at gøre."]);
+    let en = s.ok(&["show", r]);
+    assert!(en.contains("Answered: Svar sendt med brev."), "{en}");
+    assert!(en.contains("Closed: Intet mere at gøre."), "{en}");
+    let da = s.ok(&["--lang", "da", "show", r]);
+    assert!(da.contains("Besvaret: Svar sendt med brev."), "{da}");
+    assert!(da.contains("Lukket: Intet mere at gøre."), "{da}");
+    no_english(&da, &["answered", "closed", "note", "history"]);
+}
+
+#[test]
+fn an_erased_case_is_summed_up_in_danish() {
+    let s = three();
+    let r = "2026-000003";
+    s.ok(&["case", r, "purpose", "citizen-enquiries"]);
+    s.ok(&["case", r, "close", "--why", "Besvaret i telefonen."]);
+    s.ok(&["case", r, "erase", "--ground", "Art. 17(1)(a)"]);
+    let en = s.ok(&["show", r]);
+    assert!(en.contains(&format!("{r}  erased ")), "{en}");
+    assert!(
+        en.contains("purpose: ") && en.contains("received: "),
+        "{en}"
+    );
+    let da = s.ok(&["--lang", "da", "show", r]);
+    assert!(da.contains(&format!("{r}  slettet ")), "{da}");
+    assert!(da.contains("formål: ") && da.contains("modtaget: "), "{da}");
+    no_english(&da, &["erased", "by", "purpose", "received"]);
+}
+
+#[test]
+fn an_imported_messages_notes_are_shown_in_danish() {
+    let s = TestStore::new();
+    let mail = root().join("tests/mail/no_date.eml");
+    s.ok(&["import", mail.to_str().unwrap()]);
+    let r = "2026-000001";
+    let en = s.ok(&["show", r]);
+    assert!(en.contains("no Date: header"), "{en}");
+    let da = s.ok(&["--lang", "da", "show", r]);
+    assert!(da.contains("intet Date:-felt"), "{da}");
+    let source = da
+        .lines()
+        .find(|l| l.starts_with("kilde"))
+        .unwrap_or_else(|| panic!("no source line:\n{da}"));
+    // The notes follow the file's name (which is English here: no_date.eml).
+    let notes = &source[source.find(" (").expect(source)..];
+    no_english(
+        notes,
+        &["no", "header", "received", "usable", "the", "import"],
+    );
+}
+
+#[test]
+fn an_imports_summary_is_said_in_danish() {
+    let s = TestStore::new();
+    let file = root().join("tests/data/three.jsonl");
+    let file = file.to_str().unwrap();
+    let da = s.ok(&["--lang", "da", "import", file]);
+    assert!(da.contains("3 registreret, 0 allerede i lageret"), "{da}");
+    assert!(da.contains("  registreret: 2026-000001, "), "{da}");
+    no_english(&da, &["registered", "already", "in", "the", "store"]);
+    let en = s.ok(&["import", file]);
+    assert!(en.contains("0 registered, 3 already in the store"), "{en}");
+    assert!(
+        en.contains("line 1: already in the store as 2026-000001"),
+        "{en}"
+    );
+    let da = s.ok(&["--lang", "da", "import", file]);
+    assert!(
+        da.contains("linje 1: allerede i lageret som 2026-000001"),
+        "{da}"
+    );
+    no_english(&da, &["registered", "already", "line", "store"]);
+}
