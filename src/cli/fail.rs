@@ -119,11 +119,21 @@ fn said_in(lang: crate::tui::i18n::Lang, e: &anyhow::Error) -> String {
     sanitize_text(&out).into_owned()
 }
 
+fn cli_code(c: &crate::tui::i18n_cli::CliError) -> u8 {
+    if c.is_bad_input() {
+        BAD_INPUT
+    } else if c.is_store_problem() {
+        STORE
+    } else {
+        REFUSED
+    }
+}
+
 /// The exit code for an error, from the first cause whose kind is known.
 pub fn code(e: &anyhow::Error) -> u8 {
     // A context is found only through `e` itself, not among its causes.
     if let Some(c) = e.downcast_ref::<crate::tui::i18n_cli::CliError>() {
-        return if c.is_bad_input() { BAD_INPUT } else { REFUSED };
+        return cli_code(c);
     }
     for cause in e.chain() {
         let a = cause.downcast_ref::<ApiError>().or_else(|| {
@@ -150,7 +160,7 @@ pub fn code(e: &anyhow::Error) -> u8 {
             };
         }
         if let Some(c) = cause.downcast_ref::<crate::tui::i18n_cli::CliError>() {
-            return if c.is_bad_input() { BAD_INPUT } else { REFUSED };
+            return cli_code(c);
         }
         if cause.downcast_ref::<ImportError>().is_some()
             || cause.downcast_ref::<BadInput>().is_some()
@@ -235,5 +245,21 @@ mod tests {
             .unwrap_err();
         let e = anyhow::Error::new(bad).context("show");
         assert!(message_in(Lang::Da, &e).starts_with("show: `x` er ikke et sagsnummer"));
+    }
+
+    #[test]
+    fn the_clis_own_errors_exit_by_their_kind() {
+        use crate::tui::i18n_cli::CliError;
+        let of = |c: CliError| code(&anyhow::Error::new(c));
+        assert_eq!(of(CliError::NeedsReason { what: "close" }), BAD_INPUT);
+        assert_eq!(of(CliError::UnknownStatus("x".into())), BAD_INPUT);
+        assert_eq!(of(CliError::NoServerToWatch), STORE);
+        assert_eq!(of(CliError::ErasingNeedsDpo), REFUSED);
+        assert_eq!(
+            of(CliError::NotStaff {
+                login: "eve".into()
+            }),
+            REFUSED
+        );
     }
 }

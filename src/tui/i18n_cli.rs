@@ -138,10 +138,39 @@ impl CliError {
 
     /// Input the command could not use as a whole, its details said one by one before:
     /// exit code 2. The others keep the code they had as plain messages (1).
+    /// Exit code 2 (README): an argument, an option, a file or a line was wrong or missing.
     pub fn is_bad_input(&self) -> bool {
         matches!(
             self,
-            CliError::NothingImported | CliError::SomeFilesRefused { .. }
+            CliError::NothingImported
+                | CliError::SomeFilesRefused { .. }
+                | CliError::NeedsReason { .. }
+                | CliError::NeedsGround
+                | CliError::UnknownStatus(_)
+                | CliError::InitNeedsPolicy
+                | CliError::PdfNeedsOut
+                | CliError::NameThePerson
+                | CliError::UnknownRecipient(_)
+                | CliError::FromAfterTo { .. }
+                | CliError::AsOfAfterToday { .. }
+                | CliError::BadFixedTime(_)
+                | CliError::FixedTimeAtInit
+                | CliError::StoreExists(_)
+                | CliError::DirNotEmpty(_)
+                | CliError::CannotRead(_)
+                | CliError::CannotReadPolicy(_)
+        )
+    }
+
+    /// Exit code 3 (README): the store or its server is not there or not usable as it is.
+    pub fn is_store_problem(&self) -> bool {
+        matches!(
+            self,
+            CliError::NoHome
+                | CliError::NoPolicyInstalled(_)
+                | CliError::StoreInUse { .. }
+                | CliError::NoServerToWatch
+                | CliError::NoServerToFetch
         )
     }
 }
