@@ -18,6 +18,23 @@ fn rss_of(pid: u32) -> Option<f64> {
         .map(|kb| kb / 1024.0)
 }
 
+/// The server's memory once its start is over: the socket answers before it has finished
+/// opening everything (the search index among them), and that is not the stream's growth.
+/// Settled is two readings a second apart within 1 MB of each other (at most 30 s).
+fn settled_rss(pid: u32) -> f64 {
+    let waited = Instant::now();
+    let mut last = rss_of(pid).unwrap_or(f64::NAN);
+    while waited.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_secs(1));
+        let now = rss_of(pid).unwrap_or(f64::NAN);
+        if (now - last).abs() < 1.0 {
+            return now;
+        }
+        last = now;
+    }
+    last
+}
+
 fn serve(db: &Path, socket: &Path) -> Result<Child> {
     let mut child = Command::new(std::env::current_exe()?)
         .args(["serve", "--db"])
@@ -59,7 +76,7 @@ fn sigterm(child: &Child) {
 pub fn rows(db: &Path, tmp: &Path) -> Result<Vec<Row>> {
     let socket = tmp.join("bench-list.sock");
     let mut server = serve(db, &socket)?;
-    let base = rss_of(server.id()).unwrap_or(f64::NAN);
+    let base = settled_rss(server.id());
     let started = Instant::now();
     let mut client = list(&socket)?;
     let mut lines = BufReader::new(client.stdout.take().expect("piped")).lines();

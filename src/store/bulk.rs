@@ -79,6 +79,63 @@ struct Encoded {
 }
 
 impl Store {
+    /// For each enquiry invoking a right, the person's requests already in the store (what
+    /// `requests_of` gives), in reference order. Each identifier is looked up and each
+    /// earlier case read once for the whole batch: a person who writes often (or a test
+    /// file of repeated senders) made the import read the same cases again per enquiry.
+    fn earlier_requests(
+        &self,
+        batch: &[NewEnquiry],
+        keys: &[(Vec<u8>, Vec<String>)],
+    ) -> Result<Vec<Vec<Request>>, StoreError> {
+        let asking = |i: usize| batch[i].enquiry.right.is_some();
+        let mut identifiers: Vec<&str> = (0..batch.len())
+            .filter(|&i| asking(i))
+            .flat_map(|i| keys[i].1.iter().map(String::as_str))
+            .collect();
+        identifiers.sort_unstable();
+        identifiers.dedup();
+        let filed: HashMap<&str, Vec<Reference>> = identifiers
+            .iter()
+            .copied()
+            .zip(crate::parallel::map(&identifiers, |id| {
+                self.subject_cases(id)
+            }))
+            .map(|(id, refs)| refs.map(|r| (id, r)))
+            .collect::<Result<_, _>>()?;
+        let mut cases: Vec<Reference> = filed.values().flatten().copied().collect();
+        cases.sort_unstable();
+        cases.dedup();
+        let requests: HashMap<Reference, Request> = cases
+            .iter()
+            .copied()
+            .zip(crate::parallel::map(&cases, |r| self.case(*r)))
+            .filter_map(|(r, rec)| match rec {
+                Ok(Some(CaseRecord::Live(c))) => Some(Ok((
+                    r,
+                    (c.reference, c.right, c.enquiry.received.danish_day()),
+                ))),
+                Ok(_) => None,
+                Err(e) => Some(Err(e)),
+            })
+            .collect::<Result<_, _>>()?;
+        Ok((0..batch.len())
+            .map(|i| {
+                if !asking(i) {
+                    return Vec::new();
+                }
+                let refs: std::collections::BTreeSet<Reference> = keys[i]
+                    .1
+                    .iter()
+                    .flat_map(|id| filed.get(id.as_str()).into_iter().flatten().copied())
+                    .collect();
+                refs.iter()
+                    .filter_map(|r| requests.get(r).copied())
+                    .collect()
+            })
+            .collect())
+    }
+
     /// Registers an import as `register` would, unit by unit (`unit` enquiries at a time,
     /// each unit all or nothing, as one `register` call is), with the same keys and values.
     /// Enquiries already in the store, or earlier in the batch, are reported as duplicates
@@ -114,14 +171,7 @@ impl Store {
             .collect();
         // The person's requests already in the store; those of this import are added as
         // they are decided, so a later unit sees the earlier ones as `register` would.
-        let positions: Vec<usize> = (0..batch.len()).collect();
-        let earlier: Vec<Vec<Request>> =
-            crate::parallel::map(&positions, |&i| match batch[i].enquiry.right {
-                Some(_) => self.requests_of(&keys[i].1, None),
-                None => Ok(Vec::new()),
-            })
-            .into_iter()
-            .collect::<Result<_, _>>()?;
+        let earlier = self.earlier_requests(batch, &keys)?;
         let mut out = Registration::default();
         let same_message = self.same_message_in_store(batch)?;
         let mut seen: HashMap<&[u8], Reference> = HashMap::new();
