@@ -168,3 +168,80 @@ fn an_imports_summary_is_said_in_danish() {
     );
     no_english(&da, &["registered", "already", "line", "store"]);
 }
+
+#[test]
+fn an_imports_own_refusals_are_said_in_danish() {
+    let s = TestStore::new();
+    let dir = s.dir.path();
+    let unknown = dir.join("notes.txt");
+    std::fs::write(&unknown, "just some words, no e-mail and no JSON\n").unwrap();
+    let received = dir.join("received.jsonl");
+    std::fs::write(
+        &received,
+        "{\"received\":\"next tuesday\",\"sender\":{\"name\":\"A\"},\"subject\":\"s\",\"body\":\"b\"}\n",
+    )
+    .unwrap();
+    let channel = dir.join("channel.jsonl");
+    std::fs::write(
+        &channel,
+        "{\"received\":\"2026-11-20T10:00:00+01:00\",\"channel\":\"pigeon\",\"sender\":{\"name\":\"A\"},\"subject\":\"s\",\"body\":\"b\"}\n",
+    )
+    .unwrap();
+    let files = [&unknown, &received, &channel].map(|p| p.to_str().unwrap().to_string());
+    let args = |lang: Option<&str>| -> Vec<String> {
+        let mut a: Vec<String> = lang
+            .map(|l| vec!["--lang".into(), l.into()])
+            .unwrap_or_default();
+        a.push("import".into());
+        a.extend(files.iter().cloned());
+        a
+    };
+    let run = |lang| {
+        let a = args(lang);
+        s.fails(&a.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+
+    let da = run(Some("da"));
+    assert!(
+        da.contains("notes.txt: ikke et filformat, triage læser"),
+        "{da}"
+    );
+    assert!(
+        da.contains("received.jsonl:1: \"received\": \"next tuesday\" er ikke et tidspunkt som"),
+        "{da}"
+    );
+    assert!(
+        da.contains("channel.jsonl:1: \"channel\": \"pigeon\" er ikke en af e-boks, email"),
+        "{da}"
+    );
+    for english in ["not a file format", "is not a date-time", "is not one of"] {
+        assert!(!da.contains(english), "`{english}` in Danish:\n{da}");
+    }
+
+    let en = run(None);
+    assert!(
+        en.contains("notes.txt: not a file format triage reads"),
+        "{en}"
+    );
+    assert!(
+        en.contains("received.jsonl:1: \"received\": \"next tuesday\" is not a date-time like"),
+        "{en}"
+    );
+    assert!(
+        en.contains("channel.jsonl:1: \"channel\": \"pigeon\" is not one of e-boks, email"),
+        "{en}"
+    );
+    assert!(!en.contains("ikke et"), "{en}");
+
+    // Set aside, the reason beside the line is in the language asked for too.
+    let q = dir.join("q");
+    let q = q.to_str().unwrap();
+    let c = files[2].as_str();
+    s.ok(&["--lang", "da", "import", "--quarantine", q, c]);
+    let why = std::fs::read_to_string(dir.join("q/channel.jsonl.line-1.reason.txt")).unwrap();
+    assert!(
+        why.starts_with("linje 1: \"channel\": \"pigeon\" er ikke en af"),
+        "{why}"
+    );
+    assert!(!why.contains("is not"), "{why}");
+}

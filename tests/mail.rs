@@ -242,7 +242,10 @@ fn a_bad_message_is_named_by_file_and_number() {
     assert_eq!(r.records.len(), 2);
     assert_eq!(r.refused.len(), 1);
     assert_eq!(r.refused[0].what, "message 2");
-    assert!(r.refused[0].reason.contains("subject is 5000 bytes"));
+    assert!(r.refused[0]
+        .reason
+        .to_string()
+        .contains("subject is 5000 bytes"));
     let err = r.whole().unwrap_err().to_string();
     assert!(err.contains("long_subject.mbox: message 2:"), "{err}");
 }

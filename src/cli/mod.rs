@@ -274,12 +274,15 @@ fn import_each(
         let read = match import::read_file(f, now) {
             Ok(read) => read,
             Err(e) => {
-                eprintln!("{}", sanitize_text(&e.to_string()));
+                eprintln!(
+                    "{}",
+                    sanitize_text(&crate::tui::i18n_import::import_error(lang, &e))
+                );
                 refused += 1;
                 continue;
             }
         };
-        let mut plan = import::outcome::Plan::new(read, quarantine).with_context(|| {
+        let mut plan = import::outcome::Plan::new(read, quarantine, lang).with_context(|| {
             format!(
                 "{}: cannot set refused messages aside",
                 sanitize_line(&f.display().to_string())

@@ -48,13 +48,13 @@ pub const UNKNOWN_SENDER: &str = "(unknown sender)";
 const MAX_HTML_LAYOUT: usize = 1024 * 1024;
 
 /// Reads one RFC 5322 message.
-pub fn read_mail(raw: &[u8], ctx: &MailContext) -> Result<Mail, String> {
+pub fn read_mail(raw: &[u8], ctx: &MailContext) -> Result<Mail, super::Reason> {
     let mended = mend(raw);
     let msg = MessageParser::default()
         .parse(&mended[..])
-        .ok_or("not an e-mail message")?;
+        .ok_or(super::Reason::NotMail)?;
     if msg.headers().is_empty() {
-        return Err("not an e-mail message (no header fields)".into());
+        return Err(super::Reason::NoHeaderFields);
     }
     let mut notes = Vec::new();
     let received = receipt_time(&msg, &mended, ctx, &mut notes);

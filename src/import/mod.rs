@@ -16,6 +16,8 @@ use mail::MailContext;
 use mailbox::Format;
 use std::path::{Path, PathBuf};
 
+pub use crate::tui::i18n_import::Reason;
+
 /// Largest body accepted; longer ones are refused rather than stored half.
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 /// Largest subject, sender field or file name accepted.
@@ -32,13 +34,13 @@ pub enum ImportError {
     Record {
         file: PathBuf,
         line: usize,
-        message: String,
+        message: Reason,
     },
     #[error("{}: message {index}: {message}\n  nothing from this file was imported", .file.display())]
     Message {
         file: PathBuf,
         index: usize,
-        message: String,
+        message: Reason,
     },
     #[error("{}: not a file format triage reads (JSON Lines, an e-mail message, an mbox file, or a maildir folder)", .file.display())]
     UnknownFormat { file: PathBuf },
@@ -62,7 +64,7 @@ pub struct Record {
 pub struct Refused {
     /// "message 3", "line 3" or a maildir file's name.
     pub what: String,
-    pub reason: String,
+    pub reason: Reason,
     pub raw: Vec<u8>,
 }
 
@@ -195,7 +197,7 @@ pub fn read_file(path: &Path, now: DateTime<Utc>) -> Result<FileRead, ImportErro
             return Err(ImportError::Message {
                 file: path.to_path_buf(),
                 index: 0,
-                message: "no messages found".into(),
+                message: Reason::NoMessages,
             });
         }
         return Ok(read);
@@ -243,7 +245,7 @@ pub fn read_file(path: &Path, now: DateTime<Utc>) -> Result<FileRead, ImportErro
                 return Err(ImportError::Message {
                     file: path.to_path_buf(),
                     index: 0,
-                    message: "no messages found".into(),
+                    message: Reason::NoMessages,
                 });
             }
         }
@@ -256,7 +258,7 @@ impl FileRead {
         &mut self,
         what: String,
         source: String,
-        result: Result<mail::Mail, String>,
+        result: Result<mail::Mail, Reason>,
         raw: Vec<u8>,
     ) {
         match result {
@@ -314,9 +316,10 @@ fn read_jsonl_all(bytes: &[u8], file: &Path) -> (Vec<Record>, Vec<Refused>) {
     (records, refused)
 }
 
-fn read_jsonl_line(raw: &[u8], line: usize, file: &Path) -> Result<Option<Record>, String> {
-    let text = std::str::from_utf8(raw)
-        .map_err(|e| format!("not valid UTF-8 (byte {})", e.valid_up_to()))?;
+fn read_jsonl_line(raw: &[u8], line: usize, file: &Path) -> Result<Option<Record>, Reason> {
+    let text = std::str::from_utf8(raw).map_err(|e| Reason::NotUtf8 {
+        byte: e.valid_up_to(),
+    })?;
     if text.trim().is_empty() {
         return Ok(None);
     }
@@ -332,15 +335,14 @@ fn read_jsonl_line(raw: &[u8], line: usize, file: &Path) -> Result<Option<Record
 
 /// Why a line is not an enquiry, naming the field and the form expected; only on the error
 /// path, so the common case parses once.
-fn jsonl_problem(text: &str, e: &serde_json::Error) -> String {
+fn jsonl_problem(text: &str, e: &serde_json::Error) -> Reason {
     use crate::domain::sanitize::sanitize_line;
     let value: serde_json::Value = match serde_json::from_str(text) {
         Ok(v) => v,
-        Err(_) => return format!("not a JSON object ({e})"),
+        Err(_) => return Reason::NotJson(e.to_string()),
     };
     let Some(obj) = value.as_object() else {
-        return "not a JSON object: each line must be one enquiry {\"received\": …, \"sender\": …}"
-            .into();
+        return Reason::NotAnObject;
     };
     let shown = |v: &serde_json::Value| {
         let s = v.to_string();
@@ -356,34 +358,34 @@ fn jsonl_problem(text: &str, e: &serde_json::Error) -> String {
             .as_str()
             .is_some_and(|s| chrono::DateTime::parse_from_rfc3339(s).is_ok());
         if !ok {
-            return format!(
-                "\"received\": {} is not a date-time like 2026-11-30T09:14:00+01:00",
-                shown(v)
-            );
+            return Reason::BadReceived(shown(v));
         }
     }
-    for (field, form) in [
+    type Probe = fn(serde_json::Value) -> bool;
+    type Said = fn(String) -> Reason;
+    let probes: [(&str, Probe, Said); 3] = [
         (
             "channel",
-            "one of e-boks, email, letter, phone, contact-form, in-person",
+            |v| serde_json::from_value::<ChannelProbe>(v).is_ok(),
+            Reason::BadChannel,
         ),
-        ("language", "da or en"),
+        (
+            "language",
+            |v| serde_json::from_value::<LanguageProbe>(v).is_ok(),
+            Reason::BadLanguage,
+        ),
         (
             "right",
-            "one of access, rectification, erasure, restriction, objection",
+            |v| serde_json::from_value::<RightProbe>(v).is_ok(),
+            Reason::BadRight,
         ),
-    ] {
+    ];
+    for (field, probe, said) in probes {
         if let Some(v) = obj.get(field) {
             let mut one = serde_json::Map::new();
             one.insert(field.to_string(), v.clone());
-            let alone = serde_json::Value::Object(one);
-            let probe = match field {
-                "channel" => serde_json::from_value::<ChannelProbe>(alone).is_ok(),
-                "language" => serde_json::from_value::<LanguageProbe>(alone).is_ok(),
-                _ => serde_json::from_value::<RightProbe>(alone).is_ok(),
-            };
-            if !probe {
-                return format!("\"{field}\": {} is not {form}", shown(v));
+            if !probe(serde_json::Value::Object(one)) {
+                return said(shown(v));
             }
         }
     }
@@ -394,7 +396,7 @@ fn jsonl_problem(text: &str, e: &serde_json::Error) -> String {
         .next()
         .unwrap_or(&message)
         .to_string();
-    sanitize_line(&message).into_owned()
+    Reason::Parser(sanitize_line(&message).into_owned())
 }
 
 #[derive(serde::Deserialize)]
@@ -421,7 +423,9 @@ pub fn parse_email(bytes: &[u8]) -> Result<Enquiry, String> {
         delivered: None,
         now: Utc::now(),
     };
-    mail::read_mail(bytes, &ctx).map(|m| m.enquiry)
+    mail::read_mail(bytes, &ctx)
+        .map(|m| m.enquiry)
+        .map_err(|r| r.to_string())
 }
 
 /// Danish unless the text looks English: Danish letters and common words decide.
@@ -448,31 +452,27 @@ pub(crate) fn guess_language(text: &str) -> Language {
 }
 
 /// Validates an enquiry and makes its text safe to store and show.
-pub fn clean(mut e: Enquiry) -> Result<Enquiry, String> {
+pub fn clean(mut e: Enquiry) -> Result<Enquiry, Reason> {
     if e.body.len() > MAX_BODY_BYTES {
-        return Err(format!(
-            "body is {} bytes; the limit is {MAX_BODY_BYTES}",
-            e.body.len()
-        ));
+        return Err(Reason::BodyTooLong {
+            bytes: e.body.len(),
+        });
     }
     let fields = [("subject", &e.subject), ("sender.name", &e.sender.name)];
     for (what, v) in fields {
         if v.len() > MAX_FIELD_BYTES {
-            return Err(format!(
-                "{what} is {} bytes; the limit is {MAX_FIELD_BYTES}",
-                v.len()
-            ));
+            return Err(Reason::FieldTooLong {
+                field: what,
+                bytes: v.len(),
+            });
         }
     }
     if e.sender.name.trim().is_empty() {
-        return Err("sender.name is empty".into());
+        return Err(Reason::SenderNameEmpty);
     }
     if let Some(cpr) = &e.sender.cpr {
         if crate::domain::cpr::parse_cpr(cpr.trim()).is_none() {
-            return Err(format!(
-                "sender.cpr `{}` is not a CPR number (DDMMYY-SSSS with a real date)",
-                sanitize_line(cpr)
-            ));
+            return Err(Reason::BadCpr(sanitize_line(cpr).into_owned()));
         }
     }
     let line = |s: &str| sanitize_line(s.trim()).into_owned();
@@ -489,10 +489,7 @@ pub fn clean(mut e: Enquiry) -> Result<Enquiry, String> {
     .flatten()
     {
         if v.len() > MAX_FIELD_BYTES {
-            return Err(format!(
-                "a sender field is {} bytes; the limit is {MAX_FIELD_BYTES}",
-                v.len()
-            ));
+            return Err(Reason::SenderFieldTooLong { bytes: v.len() });
         }
         *v = line(v);
     }

@@ -27,8 +27,8 @@ pub struct Plan {
 impl Plan {
     /// A file with refused records is refused whole, unless they go to `quarantine`: then
     /// they are written there (the message as it came, and beside it the reason) and the
-    /// rest is registered.
-    pub fn new(read: FileRead, quarantine: Option<&Path>) -> std::io::Result<Plan> {
+    /// rest is registered. The reason is written in `lang`, as the summary says it.
+    pub fn new(read: FileRead, quarantine: Option<&Path>, lang: Lang) -> std::io::Result<Plan> {
         let mut quarantined = Vec::new();
         if let (Some(dir), false) = (quarantine, read.refused.is_empty()) {
             std::fs::create_dir_all(dir)?;
@@ -38,7 +38,7 @@ impl Plan {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "import".into());
             for r in &read.refused {
-                quarantined.push(set_aside(dir, &stem, r)?);
+                quarantined.push(set_aside(dir, &stem, r, lang)?);
             }
         }
         Ok(Plan {
@@ -175,7 +175,8 @@ impl Plan {
 /// A refused record by file and number: `FILE:3: reason` for a line, `FILE: message 3:
 /// reason` for a message.
 fn named(file: &str, r: &Refused, lang: Lang) -> String {
-    let reason = sanitize_line(&r.reason);
+    let reason = r.reason.text(lang);
+    let reason = sanitize_line(&reason);
     match r.what.strip_prefix("line ") {
         Some(n) => format!("{file}:{n}: {reason}"),
         None => format!("{file}: {}: {reason}", record(lang, &r.what)),
@@ -192,7 +193,7 @@ pub fn merge(into: &mut Registration, unit: Registration, offset: usize) {
 
 /// Writes a refused record to `dir` as it came, with its reason beside it; never over an
 /// existing file.
-fn set_aside(dir: &Path, stem: &str, r: &Refused) -> std::io::Result<PathBuf> {
+fn set_aside(dir: &Path, stem: &str, r: &Refused, lang: Lang) -> std::io::Result<PathBuf> {
     let what: String = r
         .what
         .split_whitespace()
@@ -232,7 +233,8 @@ fn set_aside(dir: &Path, stem: &str, r: &Refused) -> std::io::Result<PathBuf> {
                 f.write_all(&r.raw)?;
                 f.sync_all()?;
                 let mut why = std::fs::File::create(dir.join(format!("{name}.reason.txt")))?;
-                writeln!(why, "{}: {}", r.what, sanitize_line(&r.reason))?;
+                let reason = r.reason.text(lang);
+                writeln!(why, "{}: {}", record(lang, &r.what), sanitize_line(&reason))?;
                 why.sync_all()?;
                 return Ok(path);
             }
@@ -271,7 +273,7 @@ mod tests {
             ],
             refused: Vec::new(),
         };
-        let mut plan = Plan::new(read, None).unwrap();
+        let mut plan = Plan::new(read, None, Lang::En).unwrap();
         assert_eq!(plan.take_records().len(), 3);
         let r = |n| Reference::new(2026, n);
         // Two units as the server answers them: positions within each unit.
@@ -315,11 +317,11 @@ mod tests {
             records: vec![record("line 1", &[])],
             refused: vec![Refused {
                 what: "line 2".into(),
-                reason: "bad \u{1b}[31m".into(),
+                reason: super::super::Reason::Parser("bad \u{1b}[31m".into()),
                 raw: b"{oops".to_vec(),
             }],
         };
-        let mut plan = Plan::new(read(), None).unwrap();
+        let mut plan = Plan::new(read(), None, Lang::En).unwrap();
         assert!(plan.refused_whole());
         assert!(plan.take_records().is_empty());
         let (out, err) = plan.report(&Registration::default(), Lang::En);
@@ -328,13 +330,13 @@ mod tests {
         assert!(!err.iter().any(|l| l.contains('\u{1b}')), "{err:?}");
 
         let dir = tempfile::tempdir().unwrap();
-        let mut plan = Plan::new(read(), Some(dir.path())).unwrap();
+        let mut plan = Plan::new(read(), Some(dir.path()), Lang::En).unwrap();
         assert!(!plan.refused_whole());
         assert_eq!(plan.take_records().len(), 1);
         let kept = std::fs::read(dir.path().join("x.jsonl.line-2.jsonl")).unwrap();
         assert_eq!(kept, b"{oops");
         // A second import of the same file does not overwrite the first one's.
-        Plan::new(read(), Some(dir.path())).unwrap();
+        Plan::new(read(), Some(dir.path()), Lang::En).unwrap();
         assert!(dir.path().join("x.jsonl.line-2-2.jsonl").exists());
     }
 }

@@ -14,6 +14,7 @@ pub mod details;
 pub mod dialog;
 pub mod i18n;
 pub mod i18n_cli;
+pub mod i18n_import;
 pub mod i18n_show;
 pub mod key;
 pub mod keymap;
