@@ -245,3 +245,28 @@ fn an_imports_own_refusals_are_said_in_danish() {
     );
     assert!(!why.contains("is not"), "{why}");
 }
+
+#[test]
+fn a_missing_store_is_said_in_danish() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nowhere");
+    let run = |lang: &[&str]| {
+        let out = common::hermetic(&mut std::process::Command::new(common::BIN), dir.path())
+            .args(["cases", "--db"])
+            .arg(&missing)
+            .args(lang)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(3), "a store problem");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let da = run(&["--lang", "da"]);
+    assert!(da.contains("der er intet triage-lager i"), "{da}");
+    no_english(
+        &da,
+        &["there", "is", "no", "store", "nothing", "was", "created"],
+    );
+    let en = run(&[]);
+    assert!(en.contains("there is no triage store at"), "{en}");
+    assert!(!missing.exists(), "nothing was created");
+}

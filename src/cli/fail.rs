@@ -110,6 +110,11 @@ fn said_in(lang: crate::tui::i18n::Lang, e: &anyhow::Error) -> String {
                 cause
                     .downcast_ref::<ReportError>()
                     .map(|r| crate::tui::i18n_cli::report_error(lang, r))
+            })
+            .or_else(|| {
+                cause
+                    .downcast_ref::<StoreError>()
+                    .and_then(|s| crate::tui::i18n_cli::store_not_open(lang, s))
             });
         if !out.is_empty() {
             out.push_str(": ");

@@ -184,6 +184,26 @@ impl std::fmt::Display for CliError {
 impl std::error::Error for CliError {}
 
 /// A text that is not a case reference, in `lang`.
+/// A store that is not there or is held by another process, in Danish (None: as the store
+/// says it, in English).
+pub fn store_not_open(lang: Lang, e: &crate::store::StoreError) -> Option<String> {
+    use crate::store::StoreError;
+    if lang != Lang::Da {
+        return None;
+    }
+    match e {
+        StoreError::NoStore { path } => Some(format!(
+            "der er intet triage-lager i {p}.\n  Opret et med `triage init --policy FIL --db {p}` (eller prøv `triage demo`); intet blev oprettet.",
+            p = path.display()
+        )),
+        StoreError::Locked { path } => Some(format!(
+            "lageret i {p} bruges af en anden triage-proces.\n  Stop den proces, eller kør `triage serve --db {p}` og lad alle forbinde sig til den.",
+            p = path.display()
+        )),
+        _ => None,
+    }
+}
+
 pub fn bad_reference(lang: Lang, b: &BadReference) -> String {
     match lang {
         Lang::En => b.to_string(),
