@@ -9,9 +9,7 @@ use ratatui::Terminal;
 use std::time::{Duration, Instant};
 use triage::domain::command::Access;
 use triage::domain::enquiry::Reference;
-use triage::domain::policy::{Policy, Role};
 use triage::store::api::{Api, Embedded};
-use triage::store::{Actor, Store};
 use triage::tui::action::{Action, View};
 use triage::tui::app::{App, Init, Overlay};
 use triage::tui::keymap::{Code, Key};
@@ -27,47 +25,14 @@ const NOW: &str = common::NOW;
 
 /// The demo enquiries and the two above, in a temporary store opened by "tester".
 fn store() -> (tempfile::TempDir, Embedded) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("db")).unwrap();
-    let text = format!(
-        "{}\n[[staff]]\nlogin = \"tester\"\nname = \"Test Person\"\nroles = [\"caseworker\"]\n",
-        triage::cli::DEFAULT_POLICY
-    );
-    let policy = Policy::from_toml(&text, "policy").unwrap();
-    let now = chrono::DateTime::parse_from_rfc3339(NOW)
-        .unwrap()
-        .with_timezone(&chrono::Utc);
-    let lines = format!(
-        "{}\n{PIGEONS}\n",
-        triage::cli::demo::DEMO_ENQUIRIES.trim_end()
-    );
-    let records =
-        triage::import::read_jsonl(lines.as_bytes(), std::path::Path::new("enquiries.jsonl"))
-            .unwrap();
-    triage::cli::demo::seed(&store, &policy, records, now, "tester").unwrap();
-    let api = Embedded {
-        store: std::sync::Arc::new(store),
-        policy,
-        actor: Actor {
-            login: "tester".into(),
-            roles: vec![Role::Caseworker],
-        },
-        fixed_now: Some(now),
-    };
-    (dir, api)
+    common::interface::demo_api_with(PIGEONS)
 }
 
 fn init(api: &dyn Api, lang: Lang) -> Init {
     Init {
-        lang,
-        color: true,
-        actor: api.actor().clone(),
         // A fixed place, so the status line is the same on every machine.
         store: "embedded /srv/triage/store".into(),
-        policy: api.policy().clone(),
-        today: triage::domain::danish_time::danish_date(&api.now()),
-        keymap: triage::tui::keymap::Keymap::default_map(),
-        problems: Vec::new(),
+        ..common::interface::init(api, lang, true)
     }
 }
 

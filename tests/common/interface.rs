@@ -11,6 +11,11 @@ use triage::tui::Lang;
 /// The demo enquiries seeded into a temporary store, opened by "tester", a caseworker,
 /// at the fixed time `super::NOW`.
 pub fn demo_api() -> (tempfile::TempDir, Embedded) {
+    demo_api_with("")
+}
+
+/// The same, with `extra` JSON Lines enquiries seeded after the demo's.
+pub fn demo_api_with(extra: &str) -> (tempfile::TempDir, Embedded) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("db")).unwrap();
     let text = format!(
@@ -21,8 +26,12 @@ pub fn demo_api() -> (tempfile::TempDir, Embedded) {
     let now = chrono::DateTime::parse_from_rfc3339(super::NOW)
         .unwrap()
         .with_timezone(&chrono::Utc);
+    let lines = format!(
+        "{}\n{extra}\n",
+        triage::cli::demo::DEMO_ENQUIRIES.trim_end()
+    );
     let records = triage::import::read_jsonl(
-        triage::cli::demo::DEMO_ENQUIRIES.as_bytes(),
+        lines.as_bytes(),
         std::path::Path::new("demo-data/enquiries.jsonl"),
     )
     .unwrap();
@@ -40,7 +49,7 @@ pub fn demo_api() -> (tempfile::TempDir, Embedded) {
 }
 
 /// What the interface starts with on `api`, with the default keys.
-pub fn init(api: &Embedded, lang: Lang, color: bool) -> Init {
+pub fn init(api: &dyn Api, lang: Lang, color: bool) -> Init {
     Init {
         lang,
         color,
