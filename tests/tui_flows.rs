@@ -2,6 +2,7 @@
 //! when, and what is saved.
 
 mod common;
+use common::interface::listed;
 
 use triage::domain::command::Access;
 use triage::domain::policy::Role;
@@ -944,14 +945,6 @@ fn changes_by_others_update_only_their_rows() {
 
 fn init(api: &Embedded) -> Init {
     common::interface::init(api, Lang::En, true)
-}
-
-fn listed(app: &App) -> Vec<Reference> {
-    app.queue
-        .list
-        .iter()
-        .map(|&i| app.queue.rows[i].reference)
-        .collect()
 }
 
 /// The list a filter gives when matched in one go, for comparison.

@@ -3,9 +3,8 @@
 //! in sight, in English and Danish.
 
 mod common;
+use common::interface::screen;
 
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use triage::archive::registry::{self, PackageRecord};
 use triage::domain::clock::RetentionState;
 use triage::domain::enquiry::Reference;
@@ -13,7 +12,7 @@ use triage::domain::handover::Step;
 use triage::store::api::{Api, Embedded};
 use triage::tui::action::{Action, View};
 use triage::tui::app::App;
-use triage::tui::{dispatch, pump, view, Lang};
+use triage::tui::{dispatch, pump, Lang};
 
 /// The demo store read on 1 February 2027: the 2026 archive period has ended, so the cases
 /// closed in it are due for an archival version.
@@ -45,20 +44,6 @@ fn app(api: &Embedded, lang: Lang) -> App {
         assert!(rounds < 100, "the interface keeps asking");
     }
     app
-}
-
-fn screen(app: &App) -> String {
-    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
-    t.draw(|f| view::view(app, f)).unwrap();
-    let buf = t.backend().buffer().clone();
-    (0..buf.area.height)
-        .map(|y| {
-            (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// The screen line showing `r`.

@@ -3,9 +3,8 @@
 //! once the filter text stands still, the terms in the read log and nowhere else.
 
 mod common;
+use common::interface::{listed, screen};
 
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use std::time::{Duration, Instant};
 use triage::domain::command::Access;
 use triage::domain::enquiry::Reference;
@@ -13,7 +12,7 @@ use triage::store::api::{Api, Embedded};
 use triage::tui::action::{Action, View};
 use triage::tui::app::{App, Init, Overlay};
 use triage::tui::keymap::{Code, Key};
-use triage::tui::{dispatch, pump, view, Lang};
+use triage::tui::{dispatch, pump, Lang};
 
 /// Two enquiries whose bodies alone speak of a carrier pigeon ("brevdue"): neither subject
 /// nor sender holds the word, so only the text search finds them. The first carries a CPR
@@ -72,28 +71,6 @@ fn searches(api: &Embedded) -> Vec<String> {
             Some(Access::Search { terms }) => Some(terms),
             _ => None,
         })
-        .collect()
-}
-
-fn screen(app: &App) -> String {
-    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
-    t.draw(|f| view::view(app, f)).unwrap();
-    let buf = t.backend().buffer().clone();
-    (0..buf.area.height)
-        .map(|y| {
-            (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn listed(app: &App) -> Vec<Reference> {
-    app.queue
-        .list
-        .iter()
-        .map(|&i| app.queue.rows[i].reference)
         .collect()
 }
 

@@ -1,11 +1,15 @@
 //! The interface's tests: a seeded demo store opened in-process, and the interface's
 //! start-up values for it.
 
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use triage::domain::enquiry::Reference;
 use triage::domain::policy::{Policy, Role};
 use triage::store::api::{Api, Embedded};
 use triage::store::{Actor, Store};
-use triage::tui::app::Init;
+use triage::tui::app::{App, Init};
 use triage::tui::keymap::Keymap;
+use triage::tui::view;
 use triage::tui::Lang;
 
 /// The demo enquiries seeded into a temporary store, opened by "tester", a caseworker,
@@ -60,4 +64,28 @@ pub fn init(api: &dyn Api, lang: Lang, color: bool) -> Init {
         keymap: Keymap::default_map(),
         problems: Vec::new(),
     }
+}
+
+/// The screen `app` draws, line by line.
+pub fn screen(app: &App) -> String {
+    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    t.draw(|f| view::view(app, f)).unwrap();
+    let buf = t.backend().buffer().clone();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The references the queue lists, in order.
+pub fn listed(app: &App) -> Vec<Reference> {
+    app.queue
+        .list
+        .iter()
+        .map(|&i| app.queue.rows[i].reference)
+        .collect()
 }
