@@ -231,7 +231,7 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
         Msg::CmdGroundAsk => ("the legal ground", "hjemlen"),
         Msg::CmdNothingToChoose => ("There is nothing to choose from for this case", "Der er intet at vælge imellem for denne sag"),
         Msg::OutcomeGranted => ("granted", "imødekommet"),
-        Msg::OutcomePartly => ("partly granted", "delvis imødekommet"),
+        Msg::OutcomePartly => ("partly granted", "delvist imødekommet"),
         Msg::OutcomeRefused => ("refused", "afslået"),
         Msg::ConflictTitle => ("Changed meanwhile", "Ændret i mellemtiden"),
         Msg::HintReload => ("reload", "genindlæs"),

@@ -155,11 +155,12 @@ impl DisclosureLine<'_> {
 
 /// A decision's outcome: its id in English (as the CLI takes it), its name in Danish.
 pub fn outcome(lang: Lang, o: Outcome) -> &'static str {
+    use super::i18n::{t, Msg};
     match (lang, o) {
         (Lang::En, o) => o.as_id(),
-        (Lang::Da, Outcome::Granted) => "imødekommet",
-        (Lang::Da, Outcome::PartlyGranted) => "delvist imødekommet",
-        (Lang::Da, Outcome::Refused) => "afslået",
+        (Lang::Da, Outcome::Granted) => t(lang, Msg::OutcomeGranted),
+        (Lang::Da, Outcome::PartlyGranted) => t(lang, Msg::OutcomePartly),
+        (Lang::Da, Outcome::Refused) => t(lang, Msg::OutcomeRefused),
     }
 }
 
