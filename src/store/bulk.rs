@@ -334,8 +334,10 @@ impl Store {
         }
     }
 
-    /// The record first, durable; then the keys, durable; then the head, the counters and
-    /// the record's removal in one batch (see the module's comment).
+    /// The record first, durable; then the keys and the journal record, both durable; then
+    /// the head, the counters and the record's removal in one batch (see the module's
+    /// comment). A crash before that batch leaves the unit undone by the next open, then
+    /// replayed whole if its journal record was complete.
     fn write_unit(
         &self,
         pending: &Pending,
@@ -347,25 +349,36 @@ impl Store {
         let record = codec::encode(pending).map_err(StoreError::Encode)?;
         self.meta.insert(PENDING, record)?;
         self.db.flush()?;
-        let written = self
-            .write_keys(pending.audit.0, cases, audit)
-            .and_then(|()| self.flush());
+        let head = codec::encode(head).map_err(StoreError::Encode)?;
+        #[cfg(test)]
+        if tests::INTERRUPT.with(|i| i.get()) == tests::Interrupt::CrashUnjournaled {
+            self.write_keys(pending.audit.0, cases, audit)?;
+            self.db.flush()?;
+            return Err(StoreError::Server("crashed".into()));
+        }
+        let ops = unit_ops(cases, audit, pending.audit.0, &head, counters);
+        let written = self.journal_bulk(ops, || {
+            self.write_keys(pending.audit.0, cases, audit)?;
+            self.db.flush()?;
+            Ok(())
+        });
         #[cfg(test)]
         let written = match tests::INTERRUPT.with(|i| i.get()) {
-            tests::Interrupt::Never => written,
             tests::Interrupt::Crash => return Err(StoreError::Server("crashed".into())),
-            tests::Interrupt::Fail => Err(StoreError::Server("failed".into())),
+            tests::Interrupt::Fail => written.and_then(|(j, seq)| {
+                self.retract_bulk(j, seq)?;
+                Err(StoreError::Server("failed".into()))
+            }),
+            _ => written,
         };
-        if let Err(e) = written {
-            // If the store takes no more writes, opening it next removes them.
-            let _ = self.undo_pending(pending);
-            return Err(e);
-        }
-        let head = codec::encode(head).map_err(StoreError::Encode)?;
-        // The journal gets the unit before the head moves: a crash in between leaves the
-        // unit undone by the next open and then replayed from the journal.
-        let (journal, seq) =
-            self.journal_bulk(unit_ops(cases, audit, pending.audit.0, &head, counters))?;
+        let (journal, seq) = match written {
+            Ok(w) => w,
+            Err(e) => {
+                // If the store takes no more writes, opening it next removes them.
+                let _ = self.undo_pending(pending);
+                return Err(e);
+            }
+        };
         let mut done = sled::Batch::default();
         done.insert(HEAD, head);
         for (year, seq) in counters {
@@ -546,7 +559,10 @@ pub(super) mod tests {
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     pub enum Interrupt {
         Never,
+        /// After the keys and the journal record are durable.
         Crash,
+        /// After the keys are durable, before the journal record is written.
+        CrashUnjournaled,
         Fail,
     }
 
@@ -678,7 +694,7 @@ pub(super) mod tests {
         let policy = fixtures::policy();
         let (dir, store) = open();
         let before = contents(&store);
-        let r = interrupted(Interrupt::Crash, || {
+        let r = interrupted(Interrupt::CrashUnjournaled, || {
             store.register_bulk(&policy, &batch(), "anne", now(), 100)
         });
         assert!(r.is_err());
@@ -703,7 +719,7 @@ pub(super) mod tests {
             .register_bulk(&policy, &batch()[..3], "anne", now(), 3)
             .unwrap();
         let after_first = contents(&store);
-        let r = interrupted(Interrupt::Crash, || {
+        let r = interrupted(Interrupt::CrashUnjournaled, || {
             store.register_bulk(&policy, &batch()[3..], "anne", now(), 3)
         });
         assert!(r.is_err());
@@ -714,14 +730,36 @@ pub(super) mod tests {
     }
 
     #[test]
+    fn a_unit_interrupted_after_its_journal_record_is_replayed_whole_on_opening() {
+        let policy = fixtures::policy();
+        let (_whole, whole) = open();
+        whole
+            .register_bulk(&policy, &batch(), "anne", now(), 100)
+            .unwrap();
+        let (dir, store) = open();
+        let r = interrupted(Interrupt::Crash, || {
+            store.register_bulk(&policy, &batch(), "anne", now(), 100)
+        });
+        assert!(r.is_err());
+        drop(store);
+        let store = Store::open(&dir.path().join("db")).unwrap();
+        assert_eq!(contents(&store), contents(&whole));
+        assert!(store.verify_audit().unwrap().first_broken.is_none());
+    }
+
+    #[test]
     fn an_error_in_writing_the_keys_removes_them_at_once() {
         let policy = fixtures::policy();
-        let (_dir, store) = open();
+        let (dir, store) = open();
         let before = contents(&store);
         let r = interrupted(Interrupt::Fail, || {
             store.register_bulk(&policy, &batch(), "anne", now(), 100)
         });
         assert!(matches!(r, Err(StoreError::Server(_))));
+        assert_eq!(contents(&store), before);
+        // Its journal record was taken back: nothing comes back on opening.
+        drop(store);
+        let store = Store::open(&dir.path().join("db")).unwrap();
         assert_eq!(contents(&store), before);
     }
 }

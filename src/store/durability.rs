@@ -116,8 +116,38 @@ pub(super) fn apply_record(trees: &[sled::Tree], record: &Record) -> Result<(), 
     Ok(())
 }
 
+/// A record's writes to the trees `mine` picks, one by one rather than as a batch: a sled
+/// batch holds a lock every writer shares, so two threads applying batches take turns.
+/// For replaying into new files that are used only once the whole journal is in.
+pub(super) fn apply_writes_to(
+    trees: &[sled::Tree],
+    record: &Record,
+    mine: impl Fn(u8) -> bool,
+) -> Result<(), sled::Error> {
+    for op in record.ops.iter().filter(|op| mine(op.tree)) {
+        let Some(tree) = trees.get(op.tree as usize) else {
+            continue;
+        };
+        match &op.value {
+            Some(v) => tree.insert(&op.key[..], &v[..])?,
+            None => tree.remove(&op.key[..])?,
+        };
+    }
+    Ok(())
+}
+
+/// A full disk is said the same way whichever file met it first (the journal and sled's
+/// files are written side by side).
 fn journal_err(e: journal::JournalError) -> StoreError {
-    StoreError::Journal(e)
+    use std::io::ErrorKind::{FileTooLarge, QuotaExceeded, StorageFull};
+    match e {
+        journal::JournalError::Io { source, .. }
+            if matches!(source.kind(), StorageFull | FileTooLarge | QuotaExceeded) =>
+        {
+            StoreError::Sled(sled::Error::Io(source))
+        }
+        e => StoreError::Journal(e),
+    }
 }
 
 fn damaged(path: &Path, should: impl Into<String>, shows: impl Into<String>) -> StoreError {
@@ -508,13 +538,42 @@ impl Store {
     /// Journals a bulk unit's writes (its keys durable, its meta batch not yet applied);
     /// returns the number the meta batch must set `JOURNAL_SEQ` to, and keeps the journal
     /// held until `done_bulk`.
+    /// Journals a bulk unit's writes on another thread while `keys` writes them into sled:
+    /// the journal mostly waits on the disk, the keys on the cores. Both must succeed; if
+    /// the keys fail, the record is taken back so it is never replayed. Returns the journal,
+    /// held until `done_bulk`, and the record's number.
     pub(super) fn journal_bulk(
         &self,
         ops: Vec<Op>,
+        keys: impl FnOnce() -> Result<(), StoreError>,
     ) -> Result<(std::sync::MutexGuard<'_, Journal>, u64), StoreError> {
         let mut j = self.lock_journal();
-        let seq = j.writer.append(ops, true).map_err(journal_err)?;
-        Ok((j, seq))
+        let (journaled, written) = std::thread::scope(|scope| {
+            let writer = &mut j.writer;
+            let append = scope.spawn(move || writer.append(ops, true));
+            let written = keys();
+            let journaled = append
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (journaled, written)
+        });
+        match (journaled, written) {
+            (Ok(seq), Ok(())) => Ok((j, seq)),
+            (Ok(seq), Err(e)) => {
+                self.retract_bulk(j, seq)?;
+                Err(e)
+            }
+            (Err(e), _) => Err(journal_err(e)),
+        }
+    }
+
+    /// Takes back a bulk unit's journal record whose keys are being undone.
+    pub(super) fn retract_bulk(
+        &self,
+        mut j: std::sync::MutexGuard<'_, Journal>,
+        seq: u64,
+    ) -> Result<(), StoreError> {
+        j.writer.retract(seq).map_err(journal_err)
     }
 
     pub(super) fn done_bulk(

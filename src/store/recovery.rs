@@ -2,11 +2,12 @@
 //! directory moved aside untouched.
 
 use super::backup::TREES;
-use super::durability::{apply_record, JOURNAL_SEQ};
+use super::durability::{apply_writes_to, JOURNAL_SEQ};
 use super::highwater::{self, HighWater, STORE_ID};
-use super::journal::{self, JournalError};
+use super::journal::{self, JournalError, Record};
 use super::{audit::Head, codec, Store, StoreError, HEAD};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// What a recovery did.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -108,20 +109,54 @@ fn rebuild(journal_dir: &Path, fresh: &Path) -> Result<Rebuilt, StoreError> {
         .collect::<Result<_, _>>()?;
     let events_tree = TREES.iter().position(|t| *t == "events").unwrap_or(1) as u8;
     let (mut records, mut events) = (0u64, 0u64);
-    let mut failed: Option<sled::Error> = None;
-    let end = journal::scan(journal_dir, 0, |r| {
-        if failed.is_some() {
-            return;
-        }
-        records += 1;
-        events += r
-            .ops
-            .iter()
-            .filter(|o| o.tree == events_tree && o.value.is_some())
-            .count() as u64;
-        failed = apply_record(&trees, &r).err();
-    })
-    .map_err(|e: JournalError| StoreError::Journal(e))?;
+    // Two threads apply the records, each to its own trees (about as many writes each), in
+    // journal order per tree; this one reads and checks the segments meanwhile.
+    let first: Vec<u8> = ["cases", "queue", "order", "events"]
+        .iter()
+        .filter_map(|n| TREES.iter().position(|t| t == n))
+        .map(|i| i as u8)
+        .collect();
+    let (end, failed) = std::thread::scope(|scope| {
+        let apply = |mine: Box<dyn Fn(u8) -> bool + Send>| {
+            let (send, receive) = std::sync::mpsc::sync_channel::<Arc<Record>>(64);
+            let trees = &trees;
+            let worker = scope.spawn(move || -> Result<(), sled::Error> {
+                for r in receive {
+                    apply_writes_to(trees, &r, &mine)?;
+                }
+                Ok(())
+            });
+            (send, worker)
+        };
+        let (to_first, first_worker) = apply(Box::new({
+            let first = first.clone();
+            move |t| first.contains(&t)
+        }));
+        let (to_rest, rest_worker) = apply(Box::new({
+            let first = first.clone();
+            move |t| !first.contains(&t)
+        }));
+        let end = journal::scan(journal_dir, 0, |r| {
+            records += 1;
+            events += r
+                .ops
+                .iter()
+                .filter(|o| o.tree == events_tree && o.value.is_some())
+                .count() as u64;
+            let r = Arc::new(r);
+            // A worker that stopped on an error says why when joined.
+            let _ = to_first.send(r.clone());
+            let _ = to_rest.send(r);
+        });
+        drop((to_first, to_rest));
+        let joined = |w: std::thread::ScopedJoinHandle<'_, Result<(), sled::Error>>| {
+            w.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        };
+        let failed = joined(first_worker).and(joined(rest_worker)).err();
+        (end, failed)
+    });
+    let end = end.map_err(|e: JournalError| StoreError::Journal(e))?;
     if let Some(e) = failed {
         return Err(e.into());
     }
