@@ -535,9 +535,6 @@ impl Store {
         self.note_highwater(&mut j, false)
     }
 
-    /// Journals a bulk unit's writes (its keys durable, its meta batch not yet applied);
-    /// returns the number the meta batch must set `JOURNAL_SEQ` to, and keeps the journal
-    /// held until `done_bulk`.
     /// Journals a bulk unit's writes on another thread while `keys` writes them into sled:
     /// the journal mostly waits on the disk, the keys on the cores. Both must succeed; if
     /// the keys fail, the record is taken back so it is never replayed. Returns the journal,
