@@ -191,7 +191,7 @@ pub(super) fn expected(path: &Path) -> Result<Option<HighWater>, StoreError> {
 /// a copy is opened and compared first.
 pub(super) fn check_before_open(path: &Path, hw: &HighWater) -> Result<(), StoreError> {
     if let Some(closed) = &hw.closed {
-        if highwater::sled_files(path).ok().as_ref() == Some(closed) {
+        if highwater::untouched(path, closed) || highwater::same_content(path, closed) {
             return Ok(());
         }
     }
@@ -675,5 +675,71 @@ mod tests {
             Ok(_) => panic!("expected refusal as damaged, got a store"),
         }
         assert_eq!(highwater::sled_files(&db).unwrap(), before, "untouched");
+    }
+
+    /// A clean close is recognised at the next open from the file system alone; a byte
+    /// changed in sled's file is not, even with its modification time set back, and the
+    /// open then compares content (here: refuses the damage with the files as they were).
+    #[test]
+    fn only_the_files_a_clean_close_left_are_opened_unread() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("db");
+        {
+            let store = Store::open(&db).unwrap();
+            let e = crate::store::NewEnquiry {
+                enquiry: fixtures::enquiry("2026-11-02T09:00:00+01:00", "hello"),
+                suggestions: vec![],
+                source: "test".into(),
+            };
+            store
+                .register(
+                    &fixtures::policy(),
+                    &[e],
+                    "anne",
+                    fixtures::at("2026-11-24T08:00:00Z"),
+                )
+                .unwrap();
+        }
+        let closed = highwater::read(&db).unwrap().unwrap().closed.unwrap();
+        assert!(highwater::untouched(&db, &closed));
+        drop(Store::open(&db).unwrap());
+        let closed = highwater::read(&db).unwrap().unwrap().closed.unwrap();
+        assert!(
+            highwater::untouched(&db, &closed),
+            "and again after a second close"
+        );
+
+        let file = db.join("db");
+        let when = std::fs::metadata(&file).unwrap().modified().unwrap();
+        let mut bytes = std::fs::read(&file).unwrap();
+        // In the enquiry's own bytes, which sled checksums and reads back.
+        let at = bytes
+            .windows(5)
+            .rposition(|w| w == b"hello")
+            .expect("the enquiry is in sled's file");
+        bytes[at] ^= 0x40;
+        std::fs::write(&file, &bytes).unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&file)
+            .unwrap()
+            .set_modified(when)
+            .unwrap();
+        assert!(
+            !highwater::untouched(&db, &closed),
+            "the inode's change time moved"
+        );
+        assert!(!highwater::same_content(&db, &closed));
+        let before = highwater::sled_files(&db).unwrap();
+        match Store::open(&db) {
+            Err(StoreError::Damaged { .. }) => {}
+            Err(e) => panic!("expected the damage said as damage, got {e}"),
+            Ok(_) => panic!("a damaged store was opened"),
+        }
+        assert_eq!(
+            highwater::sled_files(&db).unwrap(),
+            before,
+            "the files as they were"
+        );
     }
 }
