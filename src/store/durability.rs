@@ -136,9 +136,14 @@ pub(super) fn apply_writes_to(
     Ok(())
 }
 
-/// A full disk is said the same way whichever file met it first (the journal and sled's
-/// files are written side by side).
 fn journal_err(e: journal::JournalError) -> StoreError {
+    StoreError::Journal(e)
+}
+
+/// For a bulk unit, which is undone when its journal record fails: a full disk is said the
+/// same way whichever file met it first (the journal and sled's files are written side by
+/// side), "not written" included.
+fn bulk_journal_err(e: journal::JournalError) -> StoreError {
     use std::io::ErrorKind::{FileTooLarge, QuotaExceeded, StorageFull};
     match e {
         journal::JournalError::Io { source, .. }
@@ -560,7 +565,7 @@ impl Store {
                 self.retract_bulk(j, seq)?;
                 Err(e)
             }
-            (Err(e), _) => Err(journal_err(e)),
+            (Err(e), _) => Err(bulk_journal_err(e)),
         }
     }
 
