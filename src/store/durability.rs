@@ -649,22 +649,31 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_store_that_lost_audit_entries_is_refused_and_its_files_kept() {
+    /// A store with one case ("hello"), closed cleanly.
+    fn closed_with_one_case() -> (tempfile::TempDir, std::path::PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("db");
-        let policy = fixtures::policy();
-        {
-            let store = Store::open(&db).unwrap();
-            let e = crate::store::NewEnquiry {
-                enquiry: fixtures::enquiry("2026-11-02T09:00:00+01:00", "hello"),
-                suggestions: vec![],
-                source: "test".into(),
-            };
-            store
-                .register(&policy, &[e], "anne", fixtures::at("2026-11-24T08:00:00Z"))
-                .unwrap();
-        }
+        let store = Store::open(&db).unwrap();
+        let e = crate::store::NewEnquiry {
+            enquiry: fixtures::enquiry("2026-11-02T09:00:00+01:00", "hello"),
+            suggestions: vec![],
+            source: "test".into(),
+        };
+        store
+            .register(
+                &fixtures::policy(),
+                &[e],
+                "anne",
+                fixtures::at("2026-11-24T08:00:00Z"),
+            )
+            .unwrap();
+        drop(store);
+        (dir, db)
+    }
+
+    #[test]
+    fn a_store_that_lost_audit_entries_is_refused_and_its_files_kept() {
+        let (_dir, db) = closed_with_one_case();
         // The record asks for more than sled holds, as after sled lost its tail.
         let mut hw = highwater::read(&db).unwrap().unwrap();
         hw.seq += 5;
@@ -687,24 +696,7 @@ mod tests {
     /// open then compares content (here: refuses the damage with the files as they were).
     #[test]
     fn only_the_files_a_clean_close_left_are_opened_unread() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("db");
-        {
-            let store = Store::open(&db).unwrap();
-            let e = crate::store::NewEnquiry {
-                enquiry: fixtures::enquiry("2026-11-02T09:00:00+01:00", "hello"),
-                suggestions: vec![],
-                source: "test".into(),
-            };
-            store
-                .register(
-                    &fixtures::policy(),
-                    &[e],
-                    "anne",
-                    fixtures::at("2026-11-24T08:00:00Z"),
-                )
-                .unwrap();
-        }
+        let (_dir, db) = closed_with_one_case();
         let closed = highwater::read(&db).unwrap().unwrap().closed.unwrap();
         assert!(highwater::untouched(&db, &closed));
         drop(Store::open(&db).unwrap());
