@@ -29,6 +29,10 @@ pub(super) struct Journal {
     pub hw: HighWater,
     /// When sled was last flushed and the record moved.
     pub settled: std::time::Instant,
+    /// Writes sled committed whose journal record could not be appended (a full disk):
+    /// they lead the next record, which takes the number sled was given for them, so the
+    /// journal never lacks a commit sled holds.
+    pub owed: Vec<Op>,
 }
 
 /// A tree inside a transaction that notes every write for the journal.
@@ -138,6 +142,22 @@ pub(super) fn apply_writes_to(
 
 fn journal_err(e: journal::JournalError) -> StoreError {
     StoreError::Journal(e)
+}
+
+/// Appends the writes a failed append left owed as a record of their own (sled holds them
+/// under the journal's next number), before anything else is journaled.
+fn pay_owed(j: &mut Journal) -> Result<(), StoreError> {
+    if j.owed.is_empty() {
+        return Ok(());
+    }
+    let owed = std::mem::take(&mut j.owed);
+    j.writer
+        .append_or_return(owed, true)
+        .map(|_| ())
+        .map_err(|(e, owed)| {
+            j.owed = owed;
+            journal_err(e)
+        })
 }
 
 /// For a bulk unit, which is undone when its journal record fails: a full disk is said the
@@ -505,12 +525,25 @@ impl Store {
     /// Journals a write set sled has committed (with `JOURNAL_SEQ` already set to its number).
     fn commit_ops(&self, j: &mut Journal, ops: Vec<Op>) -> Result<(), StoreError> {
         let seq = j.writer.next_seq();
+        let ops = if j.owed.is_empty() {
+            ops
+        } else {
+            let mut all = std::mem::take(&mut j.owed);
+            all.extend(ops);
+            all
+        };
         let erasure = erases(&ops);
         if erasure {
-            j.writer.mark_scrub(seq).map_err(journal_err)?;
+            if let Err(e) = j.writer.mark_scrub(seq) {
+                j.owed = ops;
+                return Err(journal_err(e));
+            }
         }
         let sync = self.flush_each.load(std::sync::atomic::Ordering::Relaxed);
-        j.writer.append(ops, sync).map_err(journal_err)?;
+        if let Err((e, ops)) = j.writer.append_or_return(ops, sync) {
+            j.owed = ops;
+            return Err(journal_err(e));
+        }
         // An erasure's rewrite needs sled to hold the erasure durably first.
         if sync && (erasure || j.settled.elapsed() >= SETTLE_EVERY) {
             self.db.flush()?;
@@ -525,6 +558,7 @@ impl Store {
     /// Writes metadata outside a transaction, journaled like a commit.
     pub(super) fn journaled_meta(&self, key: &[u8], value: &[u8]) -> Result<(), StoreError> {
         let mut j = self.lock_journal();
+        pay_owed(&mut j)?;
         let seq = j.writer.next_seq();
         let op = Op {
             tree: tree_id("meta"),
@@ -550,6 +584,10 @@ impl Store {
         keys: impl FnOnce() -> Result<(), StoreError>,
     ) -> Result<(std::sync::MutexGuard<'_, Journal>, u64), StoreError> {
         let mut j = self.lock_journal();
+        pay_owed(&mut j).map_err(|e| match e {
+            StoreError::Journal(e) => bulk_journal_err(e),
+            e => e,
+        })?;
         let (journaled, written) = std::thread::scope(|scope| {
             let writer = &mut j.writer;
             let append = scope.spawn(move || writer.append(ops, true));
@@ -588,6 +626,7 @@ impl Store {
     /// Syncs the journal and sled, finishes a deferred erasure rewrite, moves the record.
     pub(super) fn settle_flush(&self) -> Result<(), StoreError> {
         let mut j = self.lock_journal();
+        pay_owed(&mut j)?;
         j.writer.sync().map_err(journal_err)?;
         self.db.flush()?;
         if let Some(seq) = j.writer.pending_scrub() {
@@ -738,5 +777,47 @@ mod tests {
             before,
             "the files as they were"
         );
+    }
+
+    fn enquiry(body: &str) -> crate::store::NewEnquiry {
+        crate::store::NewEnquiry {
+            enquiry: fixtures::enquiry("2026-11-03T09:00:00+01:00", body),
+            suggestions: vec![],
+            source: format!("test {body}"),
+        }
+    }
+
+    /// A command whose journal record could not be appended (a full disk) is in sled all
+    /// the same: its writes lead the next record, or the close's, so the journal alone
+    /// still rebuilds every case with a chain that verifies.
+    #[test]
+    fn writes_a_failed_append_owes_reach_the_journal_with_the_next_record_or_the_close() {
+        let policy = fixtures::policy();
+        let now = fixtures::at("2026-11-24T09:00:00Z");
+        for then_another in [true, false] {
+            let (_dir, db) = closed_with_one_case();
+            let store = Store::open(&db).unwrap();
+            store.lock_journal().writer.fail_next = true;
+            let refused = store.register(&policy, &[enquiry("second")], "anne", now);
+            assert!(
+                matches!(refused, Err(StoreError::Journal(_))),
+                "{refused:?}"
+            );
+            let expected = if then_another {
+                store
+                    .register(&policy, &[enquiry("third")], "anne", now)
+                    .unwrap();
+                3
+            } else {
+                2
+            };
+            assert_eq!(store.case_count(), expected);
+            drop(store);
+            let recovered = crate::store::recovery::recover(&db).unwrap();
+            assert_eq!(
+                recovered.cases, expected as u64,
+                "then another: {then_another}"
+            );
+        }
     }
 }

@@ -553,6 +553,7 @@ impl Store {
                 writer,
                 hw: expected.clone().unwrap_or_default(),
                 settled: std::time::Instant::now(),
+                owed: Vec::new(),
             }),
             settled: std::sync::atomic::AtomicBool::new(false),
         };
