@@ -2,24 +2,16 @@
 
 mod common;
 
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use triage::store::api::Api;
 use triage::tui::action::{Action, View};
 use triage::tui::app::{App, Init};
 use triage::tui::model::Deadline;
-use triage::tui::{dispatch, i18n, view, Lang};
+use triage::tui::{dispatch, i18n, Lang};
 
 fn lines(app: &App) -> Vec<String> {
-    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
-    t.draw(|f| view::view(app, f)).unwrap();
-    let buf = t.backend().buffer().clone();
-    (0..buf.area.height)
-        .map(|y| {
-            (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect::<String>()
-        })
+    common::interface::screen(app)
+        .lines()
+        .map(String::from)
         .collect()
 }
 
