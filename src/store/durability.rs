@@ -146,7 +146,7 @@ fn journal_err(e: journal::JournalError) -> StoreError {
 
 /// Appends the writes a failed append left owed as a record of their own (sled holds them
 /// under the journal's next number), before anything else is journaled.
-fn pay_owed(j: &mut Journal) -> Result<(), StoreError> {
+fn pay_owed(j: &mut Journal) -> Result<(), journal::JournalError> {
     if j.owed.is_empty() {
         return Ok(());
     }
@@ -156,7 +156,7 @@ fn pay_owed(j: &mut Journal) -> Result<(), StoreError> {
         .map(|_| ())
         .map_err(|(e, owed)| {
             j.owed = owed;
-            journal_err(e)
+            e
         })
 }
 
@@ -558,7 +558,7 @@ impl Store {
     /// Writes metadata outside a transaction, journaled like a commit.
     pub(super) fn journaled_meta(&self, key: &[u8], value: &[u8]) -> Result<(), StoreError> {
         let mut j = self.lock_journal();
-        pay_owed(&mut j)?;
+        pay_owed(&mut j).map_err(journal_err)?;
         let seq = j.writer.next_seq();
         let op = Op {
             tree: tree_id("meta"),
@@ -584,10 +584,7 @@ impl Store {
         keys: impl FnOnce() -> Result<(), StoreError>,
     ) -> Result<(std::sync::MutexGuard<'_, Journal>, u64), StoreError> {
         let mut j = self.lock_journal();
-        pay_owed(&mut j).map_err(|e| match e {
-            StoreError::Journal(e) => bulk_journal_err(e),
-            e => e,
-        })?;
+        pay_owed(&mut j).map_err(bulk_journal_err)?;
         let (journaled, written) = std::thread::scope(|scope| {
             let writer = &mut j.writer;
             let append = scope.spawn(move || writer.append(ops, true));
@@ -626,7 +623,7 @@ impl Store {
     /// Syncs the journal and sled, finishes a deferred erasure rewrite, moves the record.
     pub(super) fn settle_flush(&self) -> Result<(), StoreError> {
         let mut j = self.lock_journal();
-        pay_owed(&mut j)?;
+        pay_owed(&mut j).map_err(journal_err)?;
         j.writer.sync().map_err(journal_err)?;
         self.db.flush()?;
         if let Some(seq) = j.writer.pending_scrub() {

@@ -117,25 +117,20 @@ fn rebuild(journal_dir: &Path, fresh: &Path) -> Result<Rebuilt, StoreError> {
         .map(|i| i as u8)
         .collect();
     let (end, failed) = std::thread::scope(|scope| {
-        let apply = |mine: Box<dyn Fn(u8) -> bool + Send>| {
+        // A worker for the trees in `first` (true) or for the others (false).
+        let apply = |of_first: bool| {
             let (send, receive) = std::sync::mpsc::sync_channel::<Arc<Record>>(64);
-            let trees = &trees;
+            let (trees, first) = (&trees, &first);
             let worker = scope.spawn(move || -> Result<(), sled::Error> {
                 for r in receive {
-                    apply_writes_to(trees, &r, &mine)?;
+                    apply_writes_to(trees, &r, |t| first.contains(&t) == of_first)?;
                 }
                 Ok(())
             });
             (send, worker)
         };
-        let (to_first, first_worker) = apply(Box::new({
-            let first = first.clone();
-            move |t| first.contains(&t)
-        }));
-        let (to_rest, rest_worker) = apply(Box::new({
-            let first = first.clone();
-            move |t| !first.contains(&t)
-        }));
+        let (to_first, first_worker) = apply(true);
+        let (to_rest, rest_worker) = apply(false);
         let end = journal::scan(journal_dir, 0, |r| {
             records += 1;
             events += r
