@@ -4,9 +4,9 @@
 //! ways people type it end in the same token. Folding comes before stemming for that reason:
 //! "Ødegaard" and "Ødegård" are both `odegard` before the stemmer sees them.
 
-use tantivy::tokenizer::{
-    Language, RemoveLongFilter, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer,
-};
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
 /// The analyser for Danish text (and for names and notes, whatever the enquiry's language).
 pub const DANISH: &str = "triage_da";
@@ -16,18 +16,17 @@ pub const ENGLISH: &str = "triage_en";
 /// Longer tokens are dropped: they are base64 blobs or URLs, not words anyone searches for.
 const LONGEST_TOKEN: usize = 60;
 
+/// Distinct words remembered per thread and language before the memory starts over.
+const MEMO_WORDS: usize = 200_000;
+
 pub fn danish() -> TextAnalyzer {
-    TextAnalyzer::builder(FoldedWords)
-        .filter(RemoveLongFilter::limit(LONGEST_TOKEN))
-        .filter(Stemmer::new(Language::Danish))
-        .build()
+    TextAnalyzer::from(Words { lang: Lang::Danish })
 }
 
 pub fn english() -> TextAnalyzer {
-    TextAnalyzer::builder(FoldedWords)
-        .filter(RemoveLongFilter::limit(LONGEST_TOKEN))
-        .filter(Stemmer::new(Language::English))
-        .build()
+    TextAnalyzer::from(Words {
+        lang: Lang::English,
+    })
 }
 
 /// The tokens `analyzer` makes of `text`, in order (for the query parser and tests).
@@ -39,22 +38,86 @@ pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     out
 }
 
-/// Splits text into runs of letters and digits, each lowercased and folded (see `fold`).
-#[derive(Clone, Default)]
-pub struct FoldedWords;
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lang {
+    Danish,
+    English,
+}
 
-pub struct FoldedStream<'a> {
+/// Each word's token once worked out, per thread: folding and stemming were most of the
+/// time it took to index an enquiry, and the same few thousand words make up most text.
+/// Words with digits (CPR and telephone numbers, dates) are worked out every time: they
+/// rarely repeat, and a person's number is not kept in memory longer than its text is.
+struct Memo {
+    stemmers: [rust_stemmers::Stemmer; 2],
+    /// Word as written → its token, or None when it is dropped as too long.
+    words: [FxHashMap<Box<str>, Option<Box<str>>>; 2],
+    scratch: String,
+}
+
+thread_local! {
+    static MEMO: RefCell<Memo> = RefCell::new(Memo {
+        stemmers: [
+            rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::Danish),
+            rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English),
+        ],
+        words: [FxHashMap::default(), FxHashMap::default()],
+        scratch: String::new(),
+    });
+}
+
+impl Memo {
+    /// Writes the token of `word` into `out`; false when the word is dropped.
+    fn token(&mut self, lang: Lang, word: &str, out: &mut String) -> bool {
+        let l = lang as usize;
+        if let Some(known) = self.words[l].get(word) {
+            out.clear();
+            if let Some(t) = known {
+                out.push_str(t);
+            }
+            return known.is_some();
+        }
+        self.scratch.clear();
+        fold_into(word, &mut self.scratch);
+        let token = (self.scratch.len() < LONGEST_TOKEN)
+            .then(|| self.stemmers[l].stem(&self.scratch).into_owned());
+        out.clear();
+        if let Some(t) = &token {
+            out.push_str(t);
+        }
+        let kept = token.is_some();
+        if !word.bytes().any(|b| b.is_ascii_digit()) {
+            if self.words[l].len() >= MEMO_WORDS {
+                self.words[l].clear();
+            }
+            self.words[l].insert(word.into(), token.map(String::into_boxed_str));
+        }
+        kept
+    }
+}
+
+/// Splits text into runs of letters and digits, each lowercased and folded (see `fold`),
+/// drops the overlong, and stems the rest. A dropped word still takes its position, so
+/// the words either side of it are not next to each other.
+#[derive(Clone)]
+struct Words {
+    lang: Lang,
+}
+
+pub struct WordStream<'a> {
     text: &'a str,
+    lang: Lang,
     at: usize,
     position: usize,
     token: Token,
 }
 
-impl Tokenizer for FoldedWords {
-    type TokenStream<'a> = FoldedStream<'a>;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> FoldedStream<'a> {
-        FoldedStream {
+impl Tokenizer for Words {
+    type TokenStream<'a> = WordStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream<'a> {
+        WordStream {
             text,
+            lang: self.lang,
             at: 0,
             position: 0,
             token: Token::default(),
@@ -62,27 +125,34 @@ impl Tokenizer for FoldedWords {
     }
 }
 
-impl TokenStream for FoldedStream<'_> {
+impl TokenStream for WordStream<'_> {
     fn advance(&mut self) -> bool {
-        let rest = &self.text[self.at..];
-        let Some(skip) = rest.find(char::is_alphanumeric) else {
-            self.at = self.text.len();
-            return false;
-        };
-        let start = self.at + skip;
-        let len = self.text[start..]
-            .find(|c: char| !c.is_alphanumeric())
-            .unwrap_or(self.text.len() - start);
-        let end = start + len;
-        self.at = end;
-        self.token.text.clear();
-        fold_into(&self.text[start..end], &mut self.token.text);
-        self.token.offset_from = start;
-        self.token.offset_to = end;
-        self.token.position = self.position;
-        self.token.position_length = 1;
-        self.position += 1;
-        true
+        loop {
+            let rest = &self.text[self.at..];
+            let Some(skip) = rest.find(char::is_alphanumeric) else {
+                self.at = self.text.len();
+                return false;
+            };
+            let start = self.at + skip;
+            let len = self.text[start..]
+                .find(|c: char| !c.is_alphanumeric())
+                .unwrap_or(self.text.len() - start);
+            let end = start + len;
+            self.at = end;
+            let position = self.position;
+            self.position += 1;
+            let kept = MEMO.with(|m| {
+                m.borrow_mut()
+                    .token(self.lang, &self.text[start..end], &mut self.token.text)
+            });
+            if kept {
+                self.token.offset_from = start;
+                self.token.offset_to = end;
+                self.token.position = position;
+                self.token.position_length = 1;
+                return true;
+            }
+        }
     }
 
     fn token(&self) -> &Token {
@@ -206,6 +276,41 @@ mod tests {
         let t = stream.token();
         assert_eq!(&"Hej Søren"[t.offset_from..t.offset_to], "Søren");
         assert_eq!(t.position, 1);
+    }
+
+    #[test]
+    fn a_remembered_word_makes_the_token_it_made_the_first_time() {
+        let text = "Søren skriver om sine nattevagter og partshøringer, 010203-1234, Søren";
+        let direct: Vec<String> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(|w| {
+                let folded = fold(w);
+                let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::Danish);
+                stemmer.stem(&folded).into_owned()
+            })
+            .collect();
+        assert_eq!(da(text), direct);
+        assert_eq!(da(text), direct, "the second time, from memory");
+        // The memory is per language: the English stem of the same word differs.
+        assert_eq!(en("running"), ["run"]);
+        assert_eq!(da("running"), da("running"));
+        assert_ne!(da("running"), en("running"));
+    }
+
+    #[test]
+    fn an_overlong_word_is_dropped_but_keeps_its_place() {
+        let long = "x".repeat(LONGEST_TOKEN);
+        for _ in 0..2 {
+            let mut a = danish();
+            let mut positions = Vec::new();
+            a.token_stream(&format!("før {long} efter"))
+                .process(&mut |t: &Token| positions.push((t.text.clone(), t.position)));
+            let words: Vec<(String, usize)> = da("før efter").into_iter().zip([0, 2]).collect();
+            assert_eq!(positions, words);
+        }
+        let just = "y".repeat(LONGEST_TOKEN - 1);
+        assert_eq!(da(&just).len(), 1);
     }
 
     #[test]

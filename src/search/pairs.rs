@@ -5,7 +5,7 @@
 //! any, which grows with the store. The pair "min famili" as one term is ranked like any
 //! word, skipping blocks that cannot reach the top.
 
-use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
+use tantivy::tokenizer::{BoxTokenStream, TextAnalyzer, Token, TokenStream, Tokenizer};
 
 /// The analyser for the pairs of Danish text.
 pub const DANISH_PAIRS: &str = "triage_da_pairs";
@@ -29,45 +29,52 @@ impl Pairs {
     }
 }
 
-pub struct PairStream {
-    tokens: Vec<Token>,
-    next: usize,
+/// Pairs as the words come: only the word before is kept, not the whole text's.
+pub struct PairStream<'a> {
+    words: BoxTokenStream<'a>,
+    /// The word before (its text, start and position), once there is one.
+    before: Option<(String, usize, usize)>,
     token: Token,
 }
 
 impl Tokenizer for Pairs {
-    type TokenStream<'a> = PairStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> PairStream {
-        let mut tokens = Vec::new();
-        self.inner
-            .token_stream(text)
-            .process(&mut |t: &Token| tokens.push(t.clone()));
+    type TokenStream<'a> = PairStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> PairStream<'a> {
         PairStream {
-            tokens,
-            next: 0,
+            words: self.inner.token_stream(text),
+            before: None,
             token: Token::default(),
         }
     }
 }
 
-impl TokenStream for PairStream {
+impl TokenStream for PairStream<'_> {
     fn advance(&mut self) -> bool {
-        while self.next + 1 < self.tokens.len() {
-            let (a, b) = (&self.tokens[self.next], &self.tokens[self.next + 1]);
-            self.next += 1;
-            // Only words next to each other (a dropped overlong token leaves a gap).
-            if b.position != a.position + 1 {
-                continue;
+        while self.words.advance() {
+            let b = self.words.token();
+            let adjacent = match &self.before {
+                // Only words next to each other (a dropped overlong token leaves a gap).
+                Some((a, from, position)) if b.position == position + 1 => {
+                    self.token.text.clear();
+                    self.token.text.push_str(a);
+                    self.token.text.push(' ');
+                    self.token.text.push_str(&b.text);
+                    self.token.offset_from = *from;
+                    self.token.offset_to = b.offset_to;
+                    self.token.position = *position;
+                    self.token.position_length = 1;
+                    true
+                }
+                _ => false,
+            };
+            let (text, from, position) = self.before.get_or_insert_with(Default::default);
+            text.clear();
+            text.push_str(&b.text);
+            *from = b.offset_from;
+            *position = b.position;
+            if adjacent {
+                return true;
             }
-            self.token.text.clear();
-            self.token.text.push_str(&a.text);
-            self.token.text.push(' ');
-            self.token.text.push_str(&b.text);
-            self.token.offset_from = a.offset_from;
-            self.token.offset_to = b.offset_to;
-            self.token.position = a.position;
-            self.token.position_length = 1;
-            return true;
         }
         false
     }
