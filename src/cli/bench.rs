@@ -86,7 +86,7 @@ fn measure_served(db: &Path, tmp: &Path) -> Result<Option<super::bench_ui::UiFig
 /// A part of the bench to run alone (the others need the generated store).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Only {
-    /// Import from JSON Lines and from a maildir into fresh stores; needs no generated store
+    /// Import from JSON Lines (with and without the search index) and from a maildir into fresh stores; needs no generated store
     Import,
     /// The full-text search figures alone, on the generated store
     Search,
@@ -112,6 +112,7 @@ pub fn run(
             import_row(&tmp)?,
             recovery_row(&tmp)?,
             super::bench_mail::mail_import_row(&tmp)?,
+            super::bench_search::import_with_index(&tmp)?,
         ];
         print_table(&rows, 0);
         let _ = std::fs::remove_dir_all(&tmp);

@@ -25,6 +25,7 @@ use crate::domain::invalid::Invalid;
 use crate::store::audit::{self, AuditEntry};
 use crate::store::{Store, StoreError};
 use query::{Clause, Scope};
+use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -265,6 +266,38 @@ struct State {
     /// looks only at the entries after it, not at everything since the last catch-up
     /// (which grew with every command until a search came, and made commits slower).
     erasures_seen: u64,
+    /// What bulk registrations handed over since the last commit (see `prepare`).
+    prepared: Prepared,
+}
+
+/// Cases a bulk registration handed over (`prepare`), in the writer but not committed: the
+/// catch-up that commits them does not read them back from the store.
+#[derive(Default)]
+struct Prepared {
+    cases: FxHashSet<Reference>,
+    /// The audit entries they were registered by, first and last, while those follow one
+    /// another without a gap: a catch-up to exactly these needs to read nothing.
+    span: Option<(u64, u64)>,
+    gap: bool,
+}
+
+impl Prepared {
+    fn add(&mut self, first: u64, last: u64, cases: impl IntoIterator<Item = Reference>) {
+        self.cases.extend(cases);
+        self.span = match self.span {
+            None if !self.gap => Some((first, last)),
+            Some((a, b)) if first == b + 1 => Some((a, last)),
+            _ => {
+                self.gap = true;
+                None
+            }
+        };
+    }
+
+    /// Whether these are exactly the audit entries after `mark` up to `head`.
+    fn are_all_between(&self, mark: u64, head: u64) -> bool {
+        self.span == Some((mark + 1, head))
+    }
 }
 
 /// The full-text index of one store.
@@ -462,6 +495,7 @@ impl TextIndex {
                 mark,
                 after_rebuild: false,
                 erasures_seen: 0,
+                prepared: Prepared::default(),
             }),
         };
         let of_this_chain = this.mark_holds(store, &mark)?;
@@ -531,7 +565,14 @@ impl TextIndex {
             eprintln!("triage: building the search index over {total} cases ({why})…");
         }
         let fields = self.fields;
+        let had_prepared = !std::mem::take(&mut st.prepared).cases.is_empty();
         let writer = self.writer(&mut st)?;
+        // Documents a bulk registration handed over may still be in the writer's threads,
+        // where removing the segments does not reach them: they are dropped first (the
+        // store holds their cases, and the rebuild reads them all again).
+        if had_prepared {
+            writer.rollback().map_err(failed(&self.dir))?;
+        }
         writer.delete_all_documents().map_err(failed(&self.dir))?;
         let mut done = 0usize;
         for record in store.cases() {
@@ -562,6 +603,47 @@ impl TextIndex {
             );
         }
         self.catch_up(store)?;
+        Ok(())
+    }
+
+    /// The document of `case` as the index holds it (a bulk registration makes them on
+    /// every core, beside the case's own encoding).
+    pub fn document_of(&self, case: &Case) -> TantivyDocument {
+        self.fields.document(case)
+    }
+
+    /// Hands the writer the documents of cases a bulk registration has just stored by
+    /// audit entries `first..=last`, so they are indexed on the other core while the next
+    /// unit is written; the next catch-up commits them. Nothing is handed over that a
+    /// catch-up or a rebuild may already have read from the store.
+    pub fn prepare(
+        &self,
+        first: u64,
+        last: u64,
+        docs: Vec<(Reference, TantivyDocument)>,
+    ) -> Result<(), StoreError> {
+        let mut st = self.lock();
+        if st.mark.seq >= last || st.after_rebuild || docs.is_empty() {
+            return Ok(());
+        }
+        let writer = self.writer(&mut st)?;
+        let mut added = Vec::with_capacity(docs.len());
+        let mut result = Ok(());
+        for (r, d) in docs {
+            if let Err(e) = writer.add_document(d) {
+                result = Err(failed(&self.dir)(e));
+                break;
+            }
+            added.push(r);
+        }
+        if result.is_err() {
+            // The writer goes, and every document it had not committed with it; the
+            // catch-up reads them all from the store instead.
+            st.writer = None;
+            st.prepared = Prepared::default();
+            return result;
+        }
+        st.prepared.add(first, last, added);
         Ok(())
     }
 
@@ -616,12 +698,21 @@ impl TextIndex {
         let mut st = self.lock();
         let head = Self::head(store)?;
         if head.seq == st.mark.seq {
+            // Nothing committed since the last rebuild began (if that is what set the mark):
+            // it read every case as it is, so none is in it twice.
+            st.after_rebuild = false;
             return Ok(0);
         }
         if head.seq < st.mark.seq {
             drop(st);
             self.rebuild(store, tell.then_some("the store is older than the index"))?;
             return Ok(0);
+        }
+        if !st.after_rebuild && st.prepared.are_all_between(st.mark.seq, head.seq) {
+            // Every change since is a registration already handed over: commit them.
+            let n = std::mem::take(&mut st.prepared).cases.len();
+            self.commit(&mut st, head)?;
+            return Ok(n);
         }
         let changed = changed_since(store, st.mark.seq, head.seq)?;
         if changed.is_empty() {
@@ -637,7 +728,14 @@ impl TextIndex {
             );
         }
         let fields = self.fields;
-        let refs: Vec<Reference> = changed.keys().copied().collect();
+        // A case a bulk registration handed over and nothing changed since is already in
+        // the writer; one changed since is deleted (with what was handed over) and read again.
+        let prepared = std::mem::take(&mut st.prepared).cases;
+        let refs: Vec<Reference> = changed
+            .iter()
+            .filter(|(r, only_registered)| !(**only_registered && prepared.contains(r)))
+            .map(|(r, _)| *r)
+            .collect();
         let mut erased = false;
         let st_after_rebuild = std::mem::take(&mut st.after_rebuild);
         let writer = self.writer(&mut st)?;

@@ -76,6 +76,8 @@ struct Encoded {
     dedup: IVec,
     alias: Option<IVec>,
     subjects: Vec<IVec>,
+    /// Its search document, when the store keeps a search index.
+    document: Option<tantivy::TantivyDocument>,
 }
 
 impl Store {
@@ -178,6 +180,7 @@ impl Store {
         let mut seen_alias: HashMap<&[u8], Reference> = HashMap::new();
         let mut requests: HashMap<&str, Vec<Request>> = HashMap::new();
         let unit = unit.max(1);
+        let index = self.text_index().map(|i| &**i);
         for (u, chunk) in batch.chunks(unit).enumerate() {
             // Alone: no command of this process commits between reading the counters and
             // the head and moving them, and no backup copies a unit half-written.
@@ -261,11 +264,12 @@ impl Store {
                 by: actor.to_string(),
                 at: now,
             };
-            let encoded: Vec<Encoded> =
-                crate::parallel::map(&decided, |d| encode_case(d, policy, &calendar, &stamp, now))
-                    .into_iter()
-                    .collect::<Result<_, _>>()
-                    .map_err(StoreError::Encode)?;
+            let mut encoded: Vec<Encoded> = crate::parallel::map(&decided, |d| {
+                encode_case(d, policy, &calendar, &stamp, now, index)
+            })
+            .into_iter()
+            .collect::<Result<_, _>>()
+            .map_err(StoreError::Encode)?;
             let mut head: Head = match self.meta.get(HEAD)? {
                 Some(b) => codec::decode(&b).map_err(StoreError::corrupt("the audit head"))?,
                 None => Head::default(),
@@ -317,8 +321,28 @@ impl Store {
             };
             self.write_unit(&pending, &encoded, &entries, &head, &counters)?;
             out.registered.extend(pending.references);
+            if let Some(index) = index {
+                // Indexed on the other core while the next unit is written. The store has
+                // the unit whatever the index does: a failure only leaves it to a catch-up.
+                let docs = encoded
+                    .iter_mut()
+                    .filter_map(|e| e.document.take().map(|d| (e.reference, d)))
+                    .collect();
+                if let Err(e) = index.prepare(pending.audit.0, head.seq, docs) {
+                    tracing::warn!("the search index is behind the store: {e}");
+                }
+            }
         }
-        self.committed();
+        match index {
+            // The import's documents committed now, not by whoever searches next (the
+            // catch-up also does what `committed` does after an erasure).
+            Some(index) => {
+                if let Err(e) = index.catch_up(self) {
+                    tracing::warn!("the search index is behind the store: {e}");
+                }
+            }
+            None => self.committed(),
+        }
         Ok(out)
     }
 
@@ -509,6 +533,7 @@ fn encode_case(
     calendar: &Calendar,
     stamp: &Stamp,
     now: DateTime<Utc>,
+    index: Option<&crate::search::TextIndex>,
 ) -> Result<Encoded, CodecError> {
     let mut case = Case::new(
         d.reference,
@@ -519,6 +544,7 @@ fn encode_case(
     case.duplicate_of = d.duplicate_of;
     // As `register` writes them: a test compares the two stores key by key.
     let summary = CaseSummary::new(&case, policy, calendar, now.danish_day());
+    let document = index.map(|i| i.document_of(&case));
     let order = order_key(&summary);
     let summary = codec::encode(&summary)?;
     let record = codec::encode(&CaseRecord::Live(Box::new(case)))?;
@@ -544,6 +570,7 @@ fn encode_case(
             .iter()
             .map(|id| IVec::from(subject_key(id, d.reference)))
             .collect(),
+        document,
     })
 }
 
@@ -571,7 +598,7 @@ pub(super) mod tests {
     }
 
     /// Runs `f` with units stopped as `how` says, then lets them run again.
-    fn interrupted<T>(how: Interrupt, f: impl FnOnce() -> T) -> T {
+    pub(in crate::store) fn interrupted<T>(how: Interrupt, f: impl FnOnce() -> T) -> T {
         INTERRUPT.with(|i| i.set(how));
         let out = f();
         INTERRUPT.with(|i| i.set(Interrupt::Never));

@@ -1558,3 +1558,6 @@ fn prepare_dir(path: &Path) -> Result<(), StoreError> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod bulk_index_tests;
