@@ -128,16 +128,10 @@ impl Tokenizer for Words {
 impl TokenStream for WordStream<'_> {
     fn advance(&mut self) -> bool {
         loop {
-            let rest = &self.text[self.at..];
-            let Some(skip) = rest.find(char::is_alphanumeric) else {
+            let Some((start, end)) = next_word(self.text, self.at) else {
                 self.at = self.text.len();
                 return false;
             };
-            let start = self.at + skip;
-            let len = self.text[start..]
-                .find(|c: char| !c.is_alphanumeric())
-                .unwrap_or(self.text.len() - start);
-            let end = start + len;
             self.at = end;
             let position = self.position;
             self.position += 1;
@@ -162,6 +156,39 @@ impl TokenStream for WordStream<'_> {
     fn token_mut(&mut self) -> &mut Token {
         &mut self.token
     }
+}
+
+/// The next run of letters and digits at or after byte `from`, as byte offsets. ASCII is
+/// judged byte by byte (most text is), anything else by its character.
+fn next_word(text: &str, from: usize) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let is_word_at = |i: usize| -> (bool, usize) {
+        let b = bytes[i];
+        if b.is_ascii() {
+            return (b.is_ascii_alphanumeric(), 1);
+        }
+        let c = text[i..].chars().next().expect("a character starts here");
+        (c.is_alphanumeric(), c.len_utf8())
+    };
+    let mut i = from;
+    let start = loop {
+        if i >= bytes.len() {
+            return None;
+        }
+        let (word, len) = is_word_at(i);
+        if word {
+            break i;
+        }
+        i += len;
+    };
+    while i < bytes.len() {
+        let (word, len) = is_word_at(i);
+        if !word {
+            break;
+        }
+        i += len;
+    }
+    Some((start, i))
 }
 
 /// One word lowercased, with accents folded and the Danish letters written as people type
@@ -311,6 +338,28 @@ mod tests {
         }
         let just = "y".repeat(LONGEST_TOKEN - 1);
         assert_eq!(da(&just).len(), 1);
+    }
+
+    #[test]
+    fn words_are_found_as_the_standard_library_judges_letters() {
+        let text = "Åse-Marie: 12 æbler, naïve café… Ωmega ١٢٣ x\u{200B}y end";
+        let mut want = Vec::new();
+        let mut at = 0;
+        for w in text.split(|c: char| !c.is_alphanumeric()) {
+            let start = text[at..].find(w).map(|i| at + i).unwrap_or(at);
+            if !w.is_empty() {
+                want.push((start, start + w.len()));
+            }
+            at = start + w.len();
+        }
+        let mut got = Vec::new();
+        let mut from = 0;
+        while let Some((a, b)) = next_word(text, from) {
+            got.push((a, b));
+            from = b;
+        }
+        assert_eq!(got, want);
+        assert_eq!(next_word("  ,. ", 0), None);
     }
 
     #[test]
