@@ -319,26 +319,19 @@ impl Store {
                     .flat_map(|e| e.subjects.iter().map(|k| k.to_vec()))
                     .collect(),
             };
-            // Indexed on the other core while the unit is written (and taken back if it is
-            // not). The store has the unit whatever the index does: a failure there only
-            // leaves the cases to a catch-up.
-            let handed = index.and_then(|index| {
+            self.write_unit(&pending, &encoded, &entries, &head, &counters)?;
+            out.registered.extend(pending.references);
+            if let Some(index) = index {
+                // Indexed on the other core while the next unit is written. The store has
+                // the unit whatever the index does: a failure only leaves it to a catch-up.
                 let docs = encoded
                     .iter_mut()
                     .filter_map(|e| e.document.take().map(|d| (e.reference, d)))
                     .collect();
-                index
-                    .hand_over(pending.audit.0, head.seq, docs)
-                    .unwrap_or_else(|e| {
-                        tracing::warn!("the search index is behind the store: {e}");
-                        None
-                    })
-            });
-            self.write_unit(&pending, &encoded, &entries, &head, &counters)?;
-            if let Some(h) = handed {
-                h.confirm();
+                if let Err(e) = index.prepare(pending.audit.0, head.seq, docs) {
+                    tracing::warn!("the search index is behind the store: {e}");
+                }
             }
-            out.registered.extend(pending.references);
         }
         match index {
             // The import's documents committed now, not by whoever searches next (the
