@@ -13,10 +13,12 @@ pub mod analyzer;
 mod inspect;
 pub mod mentions;
 mod pairs;
+mod prepared;
 pub mod query;
 mod snippet;
 
 pub use inspect::{compare, documents_holding, stray_files};
+use prepared::Prepared;
 
 use crate::domain::case::{Case, CaseRecord};
 use crate::domain::command::{Access, Refusal};
@@ -25,7 +27,6 @@ use crate::domain::invalid::Invalid;
 use crate::store::audit::{self, AuditEntry};
 use crate::store::{Store, StoreError};
 use query::{Clause, Scope};
-use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -268,36 +269,6 @@ struct State {
     erasures_seen: u64,
     /// What bulk registrations handed over since the last commit (see `prepare`).
     prepared: Prepared,
-}
-
-/// Cases a bulk registration handed over (`prepare`), in the writer but not committed: the
-/// catch-up that commits them does not read them back from the store.
-#[derive(Default)]
-struct Prepared {
-    cases: FxHashSet<Reference>,
-    /// The audit entries they were registered by, first and last, while those follow one
-    /// another without a gap: a catch-up to exactly these needs to read nothing.
-    span: Option<(u64, u64)>,
-    gap: bool,
-}
-
-impl Prepared {
-    fn add(&mut self, first: u64, last: u64, cases: impl IntoIterator<Item = Reference>) {
-        self.cases.extend(cases);
-        self.span = match self.span {
-            None if !self.gap => Some((first, last)),
-            Some((a, b)) if first == b + 1 => Some((a, last)),
-            _ => {
-                self.gap = true;
-                None
-            }
-        };
-    }
-
-    /// Whether these are exactly the audit entries after `mark` up to `head`.
-    fn are_all_between(&self, mark: u64, head: u64) -> bool {
-        self.span == Some((mark + 1, head))
-    }
 }
 
 /// The full-text index of one store.
@@ -610,41 +581,6 @@ impl TextIndex {
     /// every core, beside the case's own encoding).
     pub fn document_of(&self, case: &Case) -> TantivyDocument {
         self.fields.document(case)
-    }
-
-    /// Hands the writer the documents of cases a bulk registration has just stored by
-    /// audit entries `first..=last`, so they are indexed on the other core while the next
-    /// unit is written; the next catch-up commits them. Nothing is handed over that a
-    /// catch-up or a rebuild may already have read from the store.
-    pub fn prepare(
-        &self,
-        first: u64,
-        last: u64,
-        docs: Vec<(Reference, TantivyDocument)>,
-    ) -> Result<(), StoreError> {
-        let mut st = self.lock();
-        if st.mark.seq >= last || st.after_rebuild || docs.is_empty() {
-            return Ok(());
-        }
-        let writer = self.writer(&mut st)?;
-        let mut added = Vec::with_capacity(docs.len());
-        let mut result = Ok(());
-        for (r, d) in docs {
-            if let Err(e) = writer.add_document(d) {
-                result = Err(failed(&self.dir)(e));
-                break;
-            }
-            added.push(r);
-        }
-        if result.is_err() {
-            // The writer goes, and every document it had not committed with it; the
-            // catch-up reads them all from the store instead.
-            st.writer = None;
-            st.prepared = Prepared::default();
-            return result;
-        }
-        st.prepared.add(first, last, added);
-        Ok(())
     }
 
     fn commit(&self, st: &mut State, mark: Mark) -> Result<(), StoreError> {
