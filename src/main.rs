@@ -295,8 +295,9 @@ enum AuditCmd {
 }
 
 /// mimalloc keeps memory freed by one phase for a while before giving it back; the packager
-/// (opening a large store, then the tables, then the events) peaked about 10 MB higher at
-/// 100,000 cases for it, at the same rate (`triage bench --only archive`). Option 15 is
+/// (opening a large store, then the tables, then the events) peaked 40–50 MB higher for it
+/// at 20,000 and 100,000 cases, with no clear difference in rate (`triage bench --only
+/// archive`). Option 15 is
 /// `mi_option_purge_delay` (the `mimalloc` crate exposes options only with a feature that
 /// needs another crate); 0 purges at once.
 fn return_freed_memory_promptly() {
