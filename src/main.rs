@@ -295,11 +295,11 @@ enum AuditCmd {
 }
 
 /// mimalloc keeps memory freed by one phase for a while before giving it back; the packager
-/// (opening a large store, then the tables, then the events) peaked 40–50 MB higher for it
-/// at 20,000 and 100,000 cases, with no clear difference in rate (`triage bench --only
-/// archive`). Option 15 is
-/// `mi_option_purge_delay` (the `mimalloc` crate exposes options only with a feature that
-/// needs another crate); 0 purges at once.
+/// (opening a large store, then the tables, then the events) peaked about 45 MB higher for
+/// it at 100,000 cases. Purging after 10 ms saves that; purging at once (0) saved 5–40 MB
+/// more but made the events a fifth slower (`triage bench --only archive`). Option
+/// 15 is `mi_option_purge_delay` (the `mimalloc` crate exposes options only with a feature
+/// that needs another crate).
 fn return_freed_memory_promptly() {
     extern "C" {
         fn mi_option_set(option: std::os::raw::c_int, value: std::os::raw::c_long);
@@ -308,7 +308,7 @@ fn return_freed_memory_promptly() {
     // Safe: mimalloc is this binary's allocator, and the option is a plain integer it
     // reads at each purge.
     unsafe {
-        mi_option_set(MI_OPTION_PURGE_DELAY, 0);
+        mi_option_set(MI_OPTION_PURGE_DELAY, 10);
     }
 }
 

@@ -185,9 +185,8 @@ const HEAD: &[u8] = b"audit-head";
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 /// sled's page cache for a command that reads every case once (the packager): reading
 /// every case through the 64 MB cache filled it for nothing, and this one kept the
-/// packager's peak about 60 MB lower at 20,000 cases and 90 MB at 100,000
-/// (`triage bench --only archive`); packaging measured up to 15 % slower beside it, on a
-/// loaded machine where runs varied as much.
+/// packager's peak about 75 MB lower at 100,000 cases (`triage bench --only archive`),
+/// its events taking about 15 % longer.
 pub const STREAMING_CACHE_BYTES: u64 = 8 * 1024 * 1024;
 /// A plain file beside sled's that says "a triage store lives here".
 const MARKER_FILE: &str = "triage-store";
