@@ -69,7 +69,7 @@ pub fn run(global: &Global, cmd: ArchiveCmd) -> Result<ExitCode> {
         // Through the server when one runs (it decides the roles and records the package; the
         // files come here, written as the caller), else on the store opened here.
         ArchiveCmd::Create { out, context_doc } => {
-            let api = connect_or_open(global)?;
+            let api = super::connect_or_open_streaming(global)?;
             let c = api.archive_create(&out, &context_doc)?;
             println!(
                 "{}: {} cases, {} bytes of tables; fileIndex.xml MD5 {}",

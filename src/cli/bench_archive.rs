@@ -41,7 +41,9 @@ pub fn child(global: &Global) -> Result<()> {
         .clone()
         .context("the archive bench needs --db (a copy of the bench store)")?;
     let start_mb = status_mb("VmRSS:");
-    let api = as_user(Store::open(&db)?, global)?;
+    // As `archive create` opens it (see `connect_or_open_streaming`).
+    let store = Store::open_with_cache(&db, crate::store::STREAMING_CACHE_BYTES)?;
+    let api = as_user(store, global)?;
     let out = db.with_extension("packages");
     let today = chrono::NaiveDate::from_ymd_opt(2099, 1, 1).expect("a date");
     let t = Instant::now();

@@ -122,12 +122,17 @@ pub fn policy_source(global: &Global, store: &Store) -> Result<(String, String)>
 /// Opens the store as the operating-system user, with the roles the policy gives them.
 pub fn open(global: &Global) -> Result<Embedded> {
     let db = db_path(global)?;
-    as_user(open_store(global, &db)?, global)
+    as_user(open_store(global, &db, None)?, global)
 }
 
-/// Opens the store itself (never creating one); when a server holds it, says so and where.
-fn open_store(global: &Global, db: &Path) -> Result<Store> {
-    match Store::open_existing(db) {
+/// Opens the store itself (never creating one), with `cache_bytes` of sled page cache when
+/// given; when a server holds it, says so and where.
+fn open_store(global: &Global, db: &Path, cache_bytes: Option<u64>) -> Result<Store> {
+    let opened = match cache_bytes {
+        Some(bytes) => Store::open_existing_with_cache(db, bytes),
+        None => Store::open_existing(db),
+    };
+    match opened {
         Err(StoreError::Locked { path }) => {
             let socket = global
                 .server
@@ -170,6 +175,20 @@ pub fn connect_or_open(global: &Global) -> Result<Box<dyn Api>> {
     Ok(match find_server(global)? {
         Some(c) => Box::new(c),
         None => Box::new(open(global)?),
+    })
+}
+
+/// `connect_or_open` for a command that reads every case once (the packager): a store
+/// opened here gets a small page cache, which keeps its memory flat with the number of
+/// cases (see `STREAMING_CACHE_BYTES`).
+pub fn connect_or_open_streaming(global: &Global) -> Result<Box<dyn Api>> {
+    Ok(match find_server(global)? {
+        Some(c) => Box::new(c),
+        None => {
+            let db = db_path(global)?;
+            let store = open_store(global, &db, Some(crate::store::STREAMING_CACHE_BYTES))?;
+            Box::new(as_user(store, global)?)
+        }
     })
 }
 
@@ -1399,7 +1418,7 @@ pub fn policy(global: &Global, install: Option<&Path>, force: bool) -> Result<Ex
     let api: Box<dyn Api> = match find_server(global)? {
         Some(c) => Box::new(c),
         None => {
-            let store = open_store(global, &db_path(global)?)?;
+            let store = open_store(global, &db_path(global)?, None)?;
             match (install, store.policy_text()?) {
                 // A store from before `triage init` installed one: the first policy is
                 // installed by someone it makes an administrator.
@@ -1620,7 +1639,7 @@ pub fn parse_mode(s: &str) -> std::result::Result<u32, String> {
 pub fn serve(global: &Global, args: ServeArgs) -> Result<ExitCode> {
     use crate::server::{default_socket, Config, Server};
     let db = db_path(global)?;
-    let store = open_store(global, &db)?;
+    let store = open_store(global, &db, None)?;
     crate::search::attach(&store)?;
     let (text, name) = policy_source(global, &store)?;
     let policy = Policy::from_toml(&text, &name)?;

@@ -242,7 +242,7 @@ pub(super) fn check_before_open(path: &Path, hw: &HighWater) -> Result<(), Store
     let (send, receive) = std::sync::mpsc::channel();
     let (at, want) = (copy.clone(), hw.clone());
     std::thread::spawn(move || {
-        let result = match super::open_sled(&at) {
+        let result = match super::open_sled(&at, super::CACHE_BYTES) {
             Ok(db) => highwater::compare(&db, &want).map_err(|s| (s.should, s.shows)),
             Err(e) => Err((
                 format!("{} audit entries", want.seq),

@@ -46,12 +46,17 @@ impl Store {
     /// Opens the store at `path`, refusing a path that holds none: only `triage init` and
     /// `triage demo` create a store, so a mistyped path never answers "no data".
     pub fn open_existing(path: &Path) -> Result<Store, StoreError> {
+        Store::open_existing_with_cache(path, super::CACHE_BYTES)
+    }
+
+    /// `open_existing` with `cache_bytes` of sled page cache.
+    pub fn open_existing_with_cache(path: &Path, cache_bytes: u64) -> Result<Store, StoreError> {
         if !Store::exists(path) {
             return Err(StoreError::NoStore {
                 path: path.to_path_buf(),
             });
         }
-        Store::open(path)
+        Store::open_with_cache(path, cache_bytes)
     }
 
     /// Scans every case for the purposes and recipients in use (for a policy change).

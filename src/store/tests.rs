@@ -917,3 +917,24 @@ fn a_writer_saving_drafts_throughout_an_erasure_leaves_none() {
     });
     assert_eq!(store.drafts.scan_prefix(ref_key(r)).count(), 0);
 }
+
+#[test]
+fn a_store_opened_with_the_streaming_cache_reads_and_writes_what_the_default_one_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let policy = fixtures::policy();
+    let first = {
+        let store = Store::open(&db).unwrap();
+        triaged(&store, &policy, "the first letter")
+    };
+    let store = Store::open_with_cache(&db, STREAMING_CACHE_BYTES).unwrap();
+    let case = store.live_case(first).unwrap();
+    let second = triaged(&store, &policy, "the second letter");
+    drop(store);
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.live_case(first).unwrap(), case);
+    assert!(store.live_case(second).is_ok());
+    let v = store.verify_audit().unwrap();
+    assert_eq!(v.first_broken, None);
+    assert_eq!((v.entries, v.events_checked), (6, 6));
+}
