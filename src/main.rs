@@ -294,7 +294,8 @@ enum AuditCmd {
     },
 }
 
-/// mimalloc keeps memory freed by one phase for a while before giving it back; the packager
+/// mimalloc keeps memory freed by one phase for a second (its default purge delay, in the
+/// v3 this builds) before giving it back; the packager
 /// (opening a large store, then the tables, then the events) peaked about 45 MB higher for
 /// it at 100,000 cases. Purging after 10 ms saves that; purging at once (0) saved 5–40 MB
 /// more but made the events a fifth slower (`triage bench --only archive`). Option
