@@ -1,6 +1,6 @@
 //! A bulk registration's documents handed to the index writer as each unit is stored, so
 //! tantivy indexes one unit while sled writes the next, and the catch-up that commits them
-//! does not read those cases back from the store.
+//! (the next search or open, as after any command) does not read those cases back.
 
 use super::{failed, TextIndex};
 use crate::domain::enquiry::Reference;
@@ -71,6 +71,10 @@ impl TextIndex {
             return result;
         }
         st.prepared.add(first, last, added);
+        // Registrations are no erasures: `after_commit` need not read them to know it.
+        if st.mark.seq.max(st.erasures_seen) + 1 == first {
+            st.erasures_seen = last;
+        }
         Ok(())
     }
 }

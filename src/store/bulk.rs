@@ -333,16 +333,9 @@ impl Store {
                 }
             }
         }
-        match index {
-            // The import's documents committed now, not by whoever searches next (the
-            // catch-up also does what `committed` does after an erasure).
-            Some(index) => {
-                if let Err(e) = index.catch_up(self) {
-                    tracing::warn!("the search index is behind the store: {e}");
-                }
-            }
-            None => self.committed(),
-        }
+        // As after any command, the index is committed by the next search or open (the
+        // demo registers hundreds of enquiries one at a time; a commit each was slow).
+        self.committed();
         Ok(out)
     }
 

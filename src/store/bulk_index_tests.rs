@@ -1,6 +1,6 @@
 //! A bulk registration with the search index attached: each unit's documents handed to the
-//! index as the unit is stored, committed once at the end, never twice and never for a
-//! unit that was not stored.
+//! index as the unit is stored, committed by the next catch-up, never twice and never for
+//! a unit that was not stored.
 
 use super::bulk::tests::{interrupted, Interrupt};
 use super::*;
@@ -43,8 +43,21 @@ fn in_step(store: &Store, index: &TextIndex) -> (u64, bool) {
     (docs, mark == store.audit_head().unwrap().seq)
 }
 
+/// Registers one enquiry the ordinary way (the index is left behind), with the audit
+/// entry that did it and the case as stored.
+fn registered(store: &Store, received: &str, body: &str) -> (Reference, u64, Case) {
+    let r = store
+        .register(&fixtures::policy(), &[new(received, body)], "anne", now())
+        .unwrap()
+        .registered[0];
+    let Some(CaseRecord::Live(case)) = store.case(r).unwrap() else {
+        panic!("the case is live");
+    };
+    (r, store.audit_head().unwrap().seq, *case)
+}
+
 #[test]
-fn a_bulk_import_is_in_the_index_once_when_it_returns() {
+fn a_bulk_import_is_in_the_index_once_after_the_next_catch_up() {
     let (_d, store, index) = indexed();
     let words = [
         "nyretransplantation",
@@ -68,6 +81,9 @@ fn a_bulk_import_is_in_the_index_once_when_it_returns() {
         .register_bulk(&fixtures::policy(), &batch, "anne", now(), 2)
         .unwrap();
     assert_eq!(reg.registered.len(), 5);
+    // Handed over, not yet committed: the next catch-up commits all five at once.
+    assert_eq!(index.status().0, 0);
+    assert_eq!(index.catch_up(&store).unwrap(), 5);
     assert_eq!(in_step(&store, &index), (5, true));
     for (w, r) in words.iter().zip(&reg.registered) {
         assert_eq!(found(&store, &index, w), [*r], "{w}");
@@ -114,6 +130,7 @@ fn a_unit_that_fails_leaves_nothing_in_the_index() {
             5,
         )
         .unwrap();
+    index.catch_up(&store).unwrap();
     assert_eq!(found(&store, &index, "kattelem"), again.registered);
     assert_eq!(in_step(&store, &index), (2, true));
 }
@@ -122,19 +139,7 @@ fn a_unit_that_fails_leaves_nothing_in_the_index() {
 fn a_case_changed_after_it_was_handed_over_is_indexed_as_it_is_now() {
     let (_d, store, index) = indexed();
     let policy = fixtures::policy();
-    let r = store
-        .register(
-            &policy,
-            &[new("2026-11-20T09:00:00+01:00", "om vandskade")],
-            "anne",
-            now(),
-        )
-        .unwrap()
-        .registered[0];
-    let head = store.audit_head().unwrap().seq;
-    let Some(CaseRecord::Live(case)) = store.case(r).unwrap() else {
-        panic!("the case is live");
-    };
+    let (r, head, case) = registered(&store, "2026-11-20T09:00:00+01:00", "om vandskade");
     // Handed over as registered; then a note comes before any catch-up.
     index
         .prepare(head, head, vec![(r, index.document_of(&case))])
@@ -156,33 +161,13 @@ fn a_case_changed_after_it_was_handed_over_is_indexed_as_it_is_now() {
 #[test]
 fn what_is_already_in_the_index_is_not_handed_over_again() {
     let (_d, store, index) = indexed();
-    let policy = fixtures::policy();
-    let r = store
-        .register(
-            &policy,
-            &[new("2026-11-20T09:00:00+01:00", "om carport")],
-            "anne",
-            now(),
-        )
-        .unwrap()
-        .registered[0];
+    let (r, head, case) = registered(&store, "2026-11-20T09:00:00+01:00", "om carport");
     index.catch_up(&store).unwrap();
-    let head = store.audit_head().unwrap().seq;
-    let Some(CaseRecord::Live(case)) = store.case(r).unwrap() else {
-        panic!("the case is live");
-    };
     // Late: the catch-up has read it from the store already.
     index
         .prepare(head, head, vec![(r, index.document_of(&case))])
         .unwrap();
-    store
-        .register(
-            &policy,
-            &[new("2026-11-21T09:00:00+01:00", "om hæk")],
-            "anne",
-            now(),
-        )
-        .unwrap();
+    registered(&store, "2026-11-21T09:00:00+01:00", "om hæk");
     index.catch_up(&store).unwrap();
     assert_eq!(found(&store, &index, "carport"), [r]);
     assert_eq!(in_step(&store, &index), (2, true));
