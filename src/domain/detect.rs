@@ -20,7 +20,7 @@ struct Words<'a> {
 /// The char starting at byte `i` (not past the end), decoded without the iterator machinery for
 /// ASCII.
 #[inline]
-fn char_at(text: &str, i: usize) -> char {
+pub(crate) fn char_at(text: &str, i: usize) -> char {
     let b = text.as_bytes()[i];
     if b < 0x80 {
         b as char
@@ -33,7 +33,7 @@ fn char_at(text: &str, i: usize) -> char {
 }
 
 #[inline]
-fn is_word_char(c: char) -> bool {
+pub(crate) fn is_word_char(c: char) -> bool {
     match c {
         '\0'..='\x7f' => c.is_ascii_alphanumeric(),
         // Latin-1 letters (æ, ø, å, é, ü ...) without the Unicode table lookup.

@@ -158,37 +158,23 @@ impl TokenStream for WordStream<'_> {
     }
 }
 
-/// The next run of letters and digits at or after byte `from`, as byte offsets. ASCII is
-/// judged byte by byte (most text is), anything else by its character.
+/// The next run of letters and digits at or after byte `from`, as byte offsets, judged as
+/// detection judges them (ASCII and Latin-1 without the Unicode tables).
 fn next_word(text: &str, from: usize) -> Option<(usize, usize)> {
-    let bytes = text.as_bytes();
-    let is_word_at = |i: usize| -> (bool, usize) {
-        let b = bytes[i];
-        if b.is_ascii() {
-            return (b.is_ascii_alphanumeric(), 1);
+    use crate::domain::detect::{char_at, is_word_char};
+    // The end of the run from `i` of characters that are (or are not) word characters.
+    let run_end = |mut i: usize, word: bool| {
+        while i < text.len() {
+            let c = char_at(text, i);
+            if is_word_char(c) != word {
+                break;
+            }
+            i += c.len_utf8();
         }
-        let c = text[i..].chars().next().expect("a character starts here");
-        (c.is_alphanumeric(), c.len_utf8())
+        i
     };
-    let mut i = from;
-    let start = loop {
-        if i >= bytes.len() {
-            return None;
-        }
-        let (word, len) = is_word_at(i);
-        if word {
-            break i;
-        }
-        i += len;
-    };
-    while i < bytes.len() {
-        let (word, len) = is_word_at(i);
-        if !word {
-            break;
-        }
-        i += len;
-    }
-    Some((start, i))
+    let start = run_end(from, false);
+    (start < text.len()).then(|| (start, run_end(start, true)))
 }
 
 /// One word lowercased, with accents folded and the Danish letters written as people type
