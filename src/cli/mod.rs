@@ -172,21 +172,20 @@ pub fn find_server(global: &Global) -> Result<Option<crate::server::Client>> {
 
 /// The store through its server when one runs for it, else opened in this process.
 pub fn connect_or_open(global: &Global) -> Result<Box<dyn Api>> {
-    Ok(match find_server(global)? {
-        Some(c) => Box::new(c),
-        None => Box::new(open(global)?),
-    })
+    connect_or_open_cached(global, None)
 }
 
 /// `connect_or_open` for a command that reads every case once (the packager): a store
-/// opened here gets a small page cache, which keeps its memory flat with the number of
-/// cases (see `STREAMING_CACHE_BYTES`).
+/// opened here gets a small page cache (see `STREAMING_CACHE_BYTES`).
 pub fn connect_or_open_streaming(global: &Global) -> Result<Box<dyn Api>> {
+    connect_or_open_cached(global, Some(crate::store::STREAMING_CACHE_BYTES))
+}
+
+fn connect_or_open_cached(global: &Global, cache_bytes: Option<u64>) -> Result<Box<dyn Api>> {
     Ok(match find_server(global)? {
         Some(c) => Box::new(c),
         None => {
-            let db = db_path(global)?;
-            let store = open_store(global, &db, Some(crate::store::STREAMING_CACHE_BYTES))?;
+            let store = open_store(global, &db_path(global)?, cache_bytes)?;
             Box::new(as_user(store, global)?)
         }
     })
