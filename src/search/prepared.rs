@@ -14,22 +14,19 @@ use tantivy::TantivyDocument;
 pub(super) struct Prepared {
     pub(super) cases: FxHashSet<Reference>,
     /// The audit entries they were registered by, first and last, while those follow one
-    /// another without a gap: a catch-up to exactly these needs to read nothing.
+    /// another without a gap (None once there is one): a catch-up to exactly these needs
+    /// to read nothing.
     span: Option<(u64, u64)>,
-    gap: bool,
 }
 
 impl Prepared {
     fn add(&mut self, first: u64, last: u64, cases: impl IntoIterator<Item = Reference>) {
-        self.cases.extend(cases);
         self.span = match self.span {
-            None if !self.gap => Some((first, last)),
+            None if self.cases.is_empty() => Some((first, last)),
             Some((a, b)) if first == b + 1 => Some((a, last)),
-            _ => {
-                self.gap = true;
-                None
-            }
+            _ => None,
         };
+        self.cases.extend(cases);
     }
 
     /// Whether these are exactly the audit entries after `mark` up to `head`.
@@ -55,20 +52,17 @@ impl TextIndex {
         }
         let writer = self.writer(&mut st)?;
         let mut added = Vec::with_capacity(docs.len());
-        let mut result = Ok(());
-        for (r, d) in docs {
-            if let Err(e) = writer.add_document(d) {
-                result = Err(failed(&self.dir)(e));
-                break;
-            }
+        let handed = docs.into_iter().try_for_each(|(r, d)| {
+            writer.add_document(d)?;
             added.push(r);
-        }
-        if result.is_err() {
+            Ok(())
+        });
+        if let Err(e) = handed {
             // The writer goes, and every document it had not committed with it; the
             // catch-up reads them all from the store instead.
             st.writer = None;
             st.prepared = Prepared::default();
-            return result;
+            return Err(failed(&self.dir)(e));
         }
         st.prepared.add(first, last, added);
         // Registrations are no erasures: `after_commit` need not read them to know it.
@@ -76,5 +70,24 @@ impl TextIndex {
             st.erasures_seen = last;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_gap_between_units_is_not_forgotten_by_later_ones() {
+        let r = |seq| Reference::new(2026, seq);
+        let mut p = Prepared::default();
+        p.add(1, 2, [r(1), r(2)]);
+        p.add(3, 4, [r(3), r(4)]);
+        assert!(p.are_all_between(0, 4));
+        p.add(6, 6, [r(5)]);
+        assert!(!p.are_all_between(0, 6));
+        p.add(7, 7, [r(6)]);
+        assert!(!p.are_all_between(0, 7));
+        assert!(!p.are_all_between(5, 7));
     }
 }
