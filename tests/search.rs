@@ -210,6 +210,35 @@ fn a_deleted_index_is_rebuilt_with_a_line_on_stderr() {
     assert!(!String::from_utf8_lossy(&out.stderr).contains("building"));
 }
 
+#[test]
+fn a_flipped_byte_in_the_index_files_is_found_and_the_index_rebuilt() {
+    let s = seeded();
+    assert_eq!(found(&s, "transplant"), vec![ALICE]);
+    // The largest segment file: the stored texts, or the postings.
+    let (_, biggest) = std::fs::read_dir(s.db.join("search"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| !p.extension().is_some_and(|x| x == "json" || x == "lock"))
+        .map(|p| (std::fs::metadata(&p).unwrap().len(), p))
+        .max()
+        .unwrap();
+    let mut bytes = std::fs::read(&biggest).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x08;
+    std::fs::write(&biggest, &bytes).unwrap();
+    let out = s.run(&["search", "transplant", "--json"]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("it was damaged"),
+        "{}: {err}",
+        biggest.display()
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains(ALICE));
+    let out = s.run(&["search", "transplant"]);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("damaged"));
+}
+
 struct Served {
     child: Child,
     socket: std::path::PathBuf,

@@ -10,6 +10,7 @@
 //! An erased case's terms leave the files: its segments are rewritten, then the old files go.
 
 pub mod analyzer;
+mod checksum;
 mod inspect;
 pub mod mentions;
 mod pairs;
@@ -358,30 +359,6 @@ pub fn attach(store: &Store) -> Result<Arc<TextIndex>, StoreError> {
     Ok(index)
 }
 
-/// Whether every file of the index passes tantivy's checksum. Tantivy panics on some
-/// damage instead of reporting it (a file cut shorter than its footer), so a panic
-/// counts as a failed check, said by the rebuild line rather than as a panic message:
-/// the index is rebuilt from the store either way.
-fn checksums_hold(index: &Index) -> bool {
-    thread_local! {
-        static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    }
-    static HOOK: std::sync::Once = std::sync::Once::new();
-    HOOK.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !QUIET.with(|q| q.get()) {
-                previous(info);
-            }
-        }));
-    });
-    QUIET.with(|q| q.set(true));
-    let check = std::panic::AssertUnwindSafe(|| index.validate_checksum());
-    let held = std::panic::catch_unwind(check).is_ok_and(|r| r.is_ok_and(|bad| bad.is_empty()));
-    QUIET.with(|q| q.set(false));
-    held
-}
-
 impl TextIndex {
     /// Opens the index of `store`; rebuilds it when missing, damaged or not of this chain, and
     /// brings it up to date. `tell` prints what it does on stderr.
@@ -412,7 +389,7 @@ impl TextIndex {
             .then(|| Index::open_in_dir(&dir).ok())
             .flatten()
             .filter(|i| i.schema() == schema)
-            .filter(checksums_hold);
+            .filter(|i| checksum::holds(i, &dir));
         let why = match &existing {
             Some(_) => None,
             None if fresh || dir.join("meta.json").exists() => {
