@@ -65,6 +65,8 @@ const KEEPS_TEXT: &[&str] = &[
     "resume",
     "hand-over",
     "assess",
+    "archive-package",
+    "archive-approved",
 ];
 
 /// Cases read and made into documents at once while catching up.
