@@ -9,11 +9,16 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Resident memory of another process, in MB.
-fn rss_of(pid: u32) -> Option<f64> {
+pub(super) fn rss_of(pid: u32) -> Option<f64> {
+    status_of(pid, "VmRSS:")
+}
+
+/// A memory line of another process's status (`VmRSS:`, `VmHWM:` …), in MB.
+pub(super) fn status_of(pid: u32, key: &str) -> Option<f64> {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()?
         .lines()
-        .find(|l| l.starts_with("VmRSS:"))
+        .find(|l| l.starts_with(key))
         .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
         .map(|kb| kb / 1024.0)
 }
@@ -21,7 +26,7 @@ fn rss_of(pid: u32) -> Option<f64> {
 /// The server's memory once its start is over: the socket answers before it has finished
 /// opening everything (the search index among them), and that is not the stream's growth.
 /// Settled is two readings a second apart within 1 MB of each other (at most 30 s).
-fn settled_rss(pid: u32) -> f64 {
+pub(super) fn settled_rss(pid: u32) -> f64 {
     let waited = Instant::now();
     let mut last = rss_of(pid).unwrap_or(f64::NAN);
     while waited.elapsed() < Duration::from_secs(30) {
@@ -36,7 +41,13 @@ fn settled_rss(pid: u32) -> f64 {
 }
 
 fn serve(db: &Path, socket: &Path) -> Result<Child> {
+    serve_with(db, socket, &[])
+}
+
+/// A server on `db`, with these variables set, once its socket answers.
+pub(super) fn serve_with(db: &Path, socket: &Path, env: &[(&str, &str)]) -> Result<Child> {
     let mut child = Command::new(std::env::current_exe()?)
+        .envs(env.iter().copied())
         .args(["serve", "--db"])
         .arg(db)
         .arg("--socket")
@@ -65,7 +76,7 @@ fn list(socket: &Path) -> Result<Child> {
         .spawn()?)
 }
 
-fn sigterm(child: &Child) {
+pub(super) fn sigterm(child: &Child) {
     // SAFETY: a signal to our own child process.
     unsafe {
         libc::kill(child.id() as i32, libc::SIGTERM);
