@@ -460,6 +460,10 @@ fn bench_prints_every_figure_with_its_target() {
         ("archival version: packaging rate", "≥ 5,000 cases/s"),
         ("archival version: the packager's peak memory", "≤ 200 MB"),
         (
+            "archival version through triage serve: the server's growth",
+            "≤ 200 MB each",
+        ),
+        (
             "filter as a whole process vs fzf --filter",
             "(side by side)",
         ),
