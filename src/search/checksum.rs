@@ -21,11 +21,15 @@ pub fn holds(index: &Index, dir: &Path) -> bool {
     let Ok(metas) = index.searchable_segment_metas() else {
         return false;
     };
-    metas.iter().flat_map(|m| m.list_files()).all(|rel| {
-        let path = dir.join(rel);
-        // Tantivy lists every kind of file a segment may have (no deletes: no .del file).
-        !path.exists() || file_holds(&path).unwrap_or(false)
-    })
+    // Tantivy lists every kind of file a segment may have (no deletes: no .del file); the
+    // ones it wrote are managed, and one of those missing is damage (a segment without its
+    // positions opens, and then every phrase fails).
+    let managed = index.directory().list_managed_files();
+    metas
+        .iter()
+        .flat_map(|m| m.list_files())
+        .filter(|rel| managed.contains(rel))
+        .all(|rel| file_holds(&dir.join(rel)).unwrap_or(false))
 }
 
 fn file_holds(path: &Path) -> std::io::Result<bool> {
@@ -86,13 +90,13 @@ mod tests {
     }
 
     #[test]
-    fn holds_for_a_whole_index_and_not_for_a_flipped_or_cut_file() {
+    fn holds_for_a_whole_index_and_not_for_a_flipped_cut_or_missing_file() {
         let dir = tempfile::tempdir().unwrap();
         let index = index(dir.path());
         assert!(index.validate_checksum().unwrap().is_empty());
         assert!(holds(&index, dir.path()));
 
-        // One flipped byte in each file in turn, then the file cut short: each is seen.
+        // One flipped byte in each file in turn, then the file cut short, then one gone.
         let files: Vec<_> = index
             .searchable_segment_metas()
             .unwrap()
@@ -113,5 +117,11 @@ mod tests {
             std::fs::write(path, &good).unwrap();
             assert!(holds(&index, dir.path()));
         }
+        let positions = files
+            .iter()
+            .find(|p| p.extension().is_some_and(|x| x == "pos"))
+            .expect("a positions file");
+        std::fs::remove_file(positions).unwrap();
+        assert!(!holds(&index, dir.path()), "a missing positions file");
     }
 }
