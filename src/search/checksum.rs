@@ -1,7 +1,7 @@
 //! Whether an index's files are whole, read the way tantivy writes them but without mapping
-//! them: tantivy's own check maps every file into the process, so each open of a
-//! 1,000,000-case store counted its whole index (hundreds of megabytes) in the process's
-//! memory, and the packager's peak with it.
+//! them: tantivy's own check maps each file into the process while it reads it, and the
+//! opening of a 1,000,000-case store counted 10–35 MB more for it than it does read in
+//! blocks.
 //!
 //! Every file tantivy writes ends with a footer: a JSON body holding the CRC-32 of the bytes
 //! before it, the body's length (u32 LE) and a magic number (u32 LE).
