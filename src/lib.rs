@@ -1,5 +1,6 @@
 //! triage: register, classify, route and watch the clocks of citizen enquiries.
 
+pub mod alloc;
 pub mod archive;
 pub mod cli;
 pub mod domain;

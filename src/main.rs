@@ -294,25 +294,6 @@ enum AuditCmd {
     },
 }
 
-/// mimalloc keeps memory freed by one phase for a second (its default purge delay, in the
-/// v3 this builds) before giving it back; the packager
-/// (opening a large store, then the tables, then the events) peaked about 45 MB higher for
-/// it at 100,000 cases. Purging after 10 ms saves that; purging at once (0) saved 5–40 MB
-/// more but made the events a fifth slower (`triage bench --only archive`). Option
-/// 15 is `mi_option_purge_delay` (the `mimalloc` crate exposes options only with a feature
-/// that needs another crate).
-fn return_freed_memory_promptly() {
-    extern "C" {
-        fn mi_option_set(option: std::os::raw::c_int, value: std::os::raw::c_long);
-    }
-    const MI_OPTION_PURGE_DELAY: std::os::raw::c_int = 15;
-    // Safe: mimalloc is this binary's allocator, and the option is a plain integer it
-    // reads at each purge.
-    unsafe {
-        mi_option_set(MI_OPTION_PURGE_DELAY, 10);
-    }
-}
-
 fn main() -> ExitCode {
     // Personal data: every file the store writes is private to its owner.
     unsafe {
@@ -361,7 +342,10 @@ fn main() -> ExitCode {
         })
     ) && std::env::var_os(cli::bench_archive::CHILD).is_some());
     if packages {
-        return_freed_memory_promptly();
+        triage::alloc::purge_after_ms(10);
+    }
+    if matches!(&args.command, Some(Cmd::Import { .. })) {
+        triage::alloc::keep_freed_memory();
     }
     // A policy is installed in the store, not passed: `--policy` may only dry-run reports
     // and checks, never decide a write (its roles would be the caller's own invention).
