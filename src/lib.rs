@@ -4,6 +4,7 @@ pub mod alloc;
 pub mod archive;
 pub mod cli;
 pub mod domain;
+pub mod fill;
 pub mod identity;
 pub mod import;
 pub mod letter;

@@ -478,15 +478,10 @@ pub fn frame<T: Serialize>(value: &T, limit: usize) -> Result<Vec<u8>, FrameErro
 /// Reads one frame's header: None on a clean end of stream between frames.
 pub fn read_header(r: &mut impl Read, limit: usize) -> Result<Option<usize>, FrameError> {
     let mut len = [0u8; 4];
-    let mut got = 0;
-    while got < 4 {
-        match r.read(&mut len[got..]) {
-            Ok(0) if got == 0 => return Ok(None),
-            Ok(0) => return Err(FrameError::Truncated),
-            Ok(n) => got += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e.into()),
-        }
+    match crate::fill::fill(r, &mut len)? {
+        0 => return Ok(None),
+        4 => {}
+        _ => return Err(FrameError::Truncated),
     }
     let len = u32::from_be_bytes(len) as usize;
     // Refused before a byte is allocated for it.

@@ -179,7 +179,6 @@ pub fn same_content(store: &Path, closed: &[(String, Hash)]) -> bool {
 /// file in the process's memory. At most three blocks exist at once (one read, one
 /// waiting, one hashed): with four of 8 MB they were a third of a command's peak.
 fn file_digest(path: &Path) -> std::io::Result<Hash> {
-    use std::io::Read;
     const BLOCK: usize = 2 << 20;
     let mut file = std::fs::File::open(path)?;
     let (full, filled) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(1);
@@ -188,18 +187,13 @@ fn file_digest(path: &Path) -> std::io::Result<Hash> {
         scope.spawn(move || loop {
             let mut block = spare.try_recv().unwrap_or_else(|_| vec![0u8; BLOCK]);
             block.resize(BLOCK, 0);
-            let mut n = 0;
-            while n < BLOCK {
-                match file.read(&mut block[n..]) {
-                    Ok(0) => break,
-                    Ok(k) => n += k,
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                    Err(e) => {
-                        let _ = full.send(Err(e));
-                        return;
-                    }
+            let n = match crate::fill::fill(&mut file, &mut block) {
+                Ok(n) => n,
+                Err(e) => {
+                    let _ = full.send(Err(e));
+                    return;
                 }
-            }
+            };
             block.truncate(n);
             let last = n < BLOCK;
             if full.send(Ok(block)).is_err() || last {

@@ -281,22 +281,9 @@ pub fn tail(dir: &Path) -> Result<(u64, Torn), JournalError> {
 /// reading the segment whole and decoding every record held about 60 MB at once for a
 /// segment of bulk-import records, which run to tens of megabytes each.
 fn last_whole(path: &Path, first: u64) -> Result<Option<u64>, JournalError> {
-    use std::io::Read;
     let mut file = File::open(path).map_err(io(path))?;
     let mut block = vec![0u8; 256 * 1024];
-    // Read as much as asked, short only at the end of the file.
-    let mut fill = |buf: &mut [u8]| -> Result<usize, JournalError> {
-        let mut got = 0;
-        while got < buf.len() {
-            match file.read(&mut buf[got..]) {
-                Ok(0) => break,
-                Ok(n) => got += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(io(path)(e)),
-            }
-        }
-        Ok(got)
-    };
+    let mut fill = |buf: &mut [u8]| crate::fill::fill(&mut file, buf).map_err(io(path));
     let mut head = [0u8; FRAME];
     let mut expect = first;
     loop {
