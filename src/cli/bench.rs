@@ -424,20 +424,33 @@ fn import_row(tmp: &Path) -> Result<Row> {
     store.set_policy_text(super::DEFAULT_POLICY)?;
     let policy = crate::domain::policy::Policy::from_toml(super::DEFAULT_POLICY, "policy")?;
     let t = Instant::now();
+    let cpu = cpu_seconds();
     let records = crate::import::read_path(&file)?;
     let detector = Detector::from_policy(&policy);
     let reg = super::register_batch(&store, &policy, &detector, records, "bench", Utc::now())?;
     let secs = t.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu;
     let rate = reg.registered.len() as f64 / secs;
     Ok(Row {
         figure: "import from JSON Lines, with detection",
         target: "≥ 20,000 enquiries/s",
         measured: format!(
-            "{rate:.0} enquiries/s ({} in {secs:.2} s)",
+            "{rate:.0} enquiries/s ({} in {secs:.2} s, {cpu:.2} s of CPU)",
             reg.registered.len()
         ),
         met: Some(rate >= 20_000.0),
     })
+}
+
+/// The CPU time this process has used so far, all its threads, user and system.
+pub(crate) fn cpu_seconds() -> f64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } != 0 {
+        return f64::NAN;
+    }
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    secs(u.ru_utime) + secs(u.ru_stime)
 }
 
 /// `triage recover` on the store `import_row` left: the journal replayed into new files,
