@@ -290,3 +290,54 @@ fn the_cli_shows_the_danish_day_of_receipt() {
     let shown = s.ok(&["show", "2026-000001"]);
     assert!(shown.contains("(Danish day 2026-03-09)"), "{shown}");
 }
+
+#[test]
+fn error_messages_mask_a_cpr_number_they_quote() {
+    let s = store_with_cprs();
+    // A CPR number in the wrong field of an import, through each kind of refused value.
+    for (field, value) in [
+        ("received", "070761-4285"),
+        ("channel", "fax 0707614285"),
+        ("language", "xx 070761-4285"),
+        ("right", "0707614285"),
+    ] {
+        let mut record = serde_json::json!({
+            "received": "2026-11-20T10:00:00+01:00", "channel": "email",
+            "sender": {"name": "Kim"}, "subject": "Hej", "body": "Hej", "language": "da"
+        });
+        record[field] = serde_json::Value::from(value);
+        let file = s.dir.path().join(format!("bad-{field}.jsonl"));
+        std::fs::write(&file, format!("{record}\n")).unwrap();
+        for lang in ["en", "da"] {
+            let err = s.fails(&["--lang", lang, "import", file.to_str().unwrap()]);
+            assert!(err.contains(&format!("\"{field}\"")), "{err}");
+            no_serial(&format!("import with {field} in {lang}"), &err);
+        }
+    }
+    // A mistyped number in sender.cpr is not quoted at all.
+    let file = s.dir.path().join("bad-cpr.jsonl");
+    std::fs::write(
+        &file,
+        format!(
+            "{}\n",
+            serde_json::json!({
+                "received": "2026-11-20T10:00:00+01:00", "channel": "email",
+                "sender": {"name": "Kim", "cpr": "0707614285x"}, "subject": "Hej",
+                "body": "Hej", "language": "da"
+            })
+        ),
+    )
+    .unwrap();
+    let err = s.fails(&["import", file.to_str().unwrap()]);
+    assert!(err.contains("sender.cpr"), "{err}");
+    no_serial("sender.cpr", &err);
+    // A CPR number given where a reference or a login belongs.
+    for args in [
+        vec!["show", "070761-4285"],
+        vec!["case", "2026-000001", "assign", "0707614285"],
+        vec!["--lang", "da", "show", "070761-4285"],
+    ] {
+        let err = s.fails(&args);
+        no_serial(&format!("{args:?}"), &err);
+    }
+}

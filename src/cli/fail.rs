@@ -26,6 +26,12 @@ impl std::fmt::Display for BadInput {
 
 impl std::error::Error for BadInput {}
 
+/// Safe for a terminal (an argument or a file's content may be quoted), CPR numbers masked
+/// (a mistaken argument may be one).
+fn safe(text: &str) -> String {
+    sanitize_text(&crate::domain::cpr::mask_cprs(text)).into_owned()
+}
+
 /// The message for a person: the error and its causes, a cause left out where the text
 /// before already says it (thiserror messages often quote their source), made safe for a
 /// terminal (an argument or a file's content may be quoted in it).
@@ -41,7 +47,7 @@ pub fn message(e: &anyhow::Error) -> String {
         }
         out.push_str(&text);
     }
-    sanitize_text(&out).into_owned()
+    safe(&out)
 }
 
 /// As [`message`], with what the store refused said in `lang` through the catalogue (a
@@ -75,7 +81,7 @@ pub fn message_in(lang: crate::tui::i18n::Lang, e: &anyhow::Error) -> String {
                 })
             });
             if let Some(a) = refusal.filter(ApiError::is_refusal) {
-                return sanitize_text(&crate::tui::i18n::api_error(lang, &a)).into_owned();
+                return safe(&crate::tui::i18n::api_error(lang, &a));
             }
         }
         return said_in(lang, e);
@@ -121,7 +127,7 @@ fn said_in(lang: crate::tui::i18n::Lang, e: &anyhow::Error) -> String {
         }
         out.push_str(&known.unwrap_or(text));
     }
-    sanitize_text(&out).into_owned()
+    safe(&out)
 }
 
 fn cli_code(c: &crate::tui::i18n_cli::CliError) -> u8 {

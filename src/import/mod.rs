@@ -472,7 +472,7 @@ pub fn clean(mut e: Enquiry) -> Result<Enquiry, Reason> {
     }
     if let Some(cpr) = &e.sender.cpr {
         if crate::domain::cpr::parse_cpr(cpr.trim()).is_none() {
-            return Err(Reason::BadCpr(sanitize_line(cpr).into_owned()));
+            return Err(Reason::BadCpr);
         }
     }
     let line = |s: &str| sanitize_line(s.trim()).into_owned();

@@ -35,7 +35,7 @@ pub enum Reason {
         bytes: usize,
     },
     SenderNameEmpty,
-    BadCpr(String),
+    BadCpr,
     NotMail,
     NoHeaderFields,
     NoMessages,
@@ -46,7 +46,12 @@ const CHANNELS: &str = "e-boks, email, letter, phone, contact-form, in-person";
 const RIGHTS: &str = "access, rectification, erasure, restriction, objection";
 
 impl Reason {
+    /// The reason in `lang`, any CPR number in a quoted value masked.
     pub fn text(&self, lang: Lang) -> String {
+        crate::domain::cpr::mask_cprs(&self.unmasked(lang))
+    }
+
+    fn unmasked(&self, lang: Lang) -> String {
         use Reason as R;
         match (self, lang) {
             (R::NotUtf8 { byte }, Lang::En) => format!("not valid UTF-8 (byte {byte})"),
@@ -73,8 +78,9 @@ impl Reason {
             (R::SenderFieldTooLong { bytes }, Lang::Da) => format!("et afsenderfelt er {bytes} bytes; grænsen er {MAX_FIELD_BYTES}"),
             (R::SenderNameEmpty, Lang::En) => "sender.name is empty".into(),
             (R::SenderNameEmpty, Lang::Da) => "sender.name er tom".into(),
-            (R::BadCpr(v), Lang::En) => format!("sender.cpr `{v}` is not a CPR number (DDMMYY-SSSS with a real date)"),
-            (R::BadCpr(v), Lang::Da) => format!("sender.cpr `{v}` er ikke et CPR-nummer (DDMMÅÅ-SSSS med en gyldig dato)"),
+            // The value is not quoted: a mistyped CPR number is still a person's number.
+            (R::BadCpr, Lang::En) => "sender.cpr is not a CPR number (DDMMYY-SSSS with a real date)".into(),
+            (R::BadCpr, Lang::Da) => "sender.cpr er ikke et CPR-nummer (DDMMÅÅ-SSSS med en gyldig dato)".into(),
             (R::NotMail, Lang::En) => "not an e-mail message".into(),
             (R::NotMail, Lang::Da) => "ikke en e-mail".into(),
             (R::NoHeaderFields, Lang::En) => "not an e-mail message (no header fields)".into(),
@@ -151,7 +157,7 @@ mod tests {
             },
             Reason::SenderFieldTooLong { bytes: 9 },
             Reason::SenderNameEmpty,
-            Reason::BadCpr("123".into()),
+            Reason::BadCpr,
             Reason::NotMail,
             Reason::NoHeaderFields,
             Reason::NoMessages,
