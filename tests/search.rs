@@ -192,6 +192,19 @@ fn notes_are_found_and_erased_words_leave_the_index_files() {
 }
 
 #[test]
+fn the_notes_an_answer_and_a_close_leave_are_found() {
+    let s = seeded();
+    s.ok(&["case", BENT, "purpose", "citizen-enquiries"]);
+    s.ok(&["case", BENT, "answer", "Svar sendt om qqvfristen"]);
+    assert_eq!(found(&s, "note:qqvfristen"), vec![BENT]);
+    s.ok(&["case", BENT, "close", "--why", "Oversendt til xxkommunen"]);
+    assert_eq!(found(&s, "note:xxkommunen"), vec![BENT]);
+    // `check` compares the index with the store and finds it in step.
+    let check = s.ok(&["check"]);
+    assert!(check.contains("in step"), "{check}");
+}
+
+#[test]
 fn a_deleted_index_is_rebuilt_with_a_line_on_stderr() {
     let s = seeded();
     std::fs::remove_dir_all(s.db.join("search")).unwrap();
@@ -208,6 +221,32 @@ fn a_deleted_index_is_rebuilt_with_a_line_on_stderr() {
     // Once: the next open finds it in step.
     let out = s.run(&["search", "transplant"]);
     assert!(!String::from_utf8_lossy(&out.stderr).contains("building"));
+}
+
+#[test]
+fn an_index_marked_by_an_earlier_version_is_rebuilt() {
+    let s = seeded();
+    s.ok(&["case", BENT, "purpose", "citizen-enquiries"]);
+    s.ok(&["case", BENT, "close", "--why", "Oversendt til xxkommunen"]);
+    assert_eq!(found(&s, "xxkommunen"), vec![BENT]);
+    // The mark as version 1 wrote it (that version left the close's note out).
+    let meta = s.db.join("search/meta.json");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    assert!(text.contains("triage-search/2 seq="), "{text}");
+    std::fs::write(
+        &meta,
+        text.replace("triage-search/2 seq=", "triage-search seq="),
+    )
+    .unwrap();
+    let out = s.run(&["search", "xxkommunen", "--json"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("building the search index over 3 cases"),
+        "{err}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains(BENT));
+    let again = s.run(&["search", "xxkommunen"]);
+    assert!(!String::from_utf8_lossy(&again.stderr).contains("building"));
 }
 
 #[test]

@@ -44,7 +44,8 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 pub const DIR: &str = "search";
 
 /// Audit actions that never change the text of a case; every other change re-indexes it,
-/// so a command added later is indexed unless it is listed here.
+/// so a command added later is indexed unless it is listed here. ("answer", "close" and
+/// "extend" add a note, so they are not.)
 const KEEPS_TEXT: &[&str] = &[
     "classify",
     "set-purpose",
@@ -54,13 +55,10 @@ const KEEPS_TEXT: &[&str] = &[
     "withdraw",
     "assign",
     "decide",
-    "answer",
-    "close",
     "restrict",
     "unrestrict",
     "hold",
     "release-hold",
-    "extend",
     "pause",
     "resume",
     "hand-over",
@@ -237,17 +235,16 @@ struct Mark {
     hash: audit::Hash,
 }
 
+/// The mark's version: an index whose mark has another is rebuilt on open.
+const MARK_PREFIX: &str = "triage-search/2 seq=";
+
 impl Mark {
     fn payload(&self) -> String {
-        format!(
-            "triage-search seq={} hash={}",
-            self.seq,
-            audit::hex(&self.hash)
-        )
+        format!("{MARK_PREFIX}{} hash={}", self.seq, audit::hex(&self.hash))
     }
 
     fn parse(payload: &str) -> Option<Mark> {
-        let rest = payload.strip_prefix("triage-search seq=")?;
+        let rest = payload.strip_prefix(MARK_PREFIX)?;
         let (seq, hash) = rest.split_once(" hash=")?;
         let bytes: Vec<u8> = (0..hash.len())
             .step_by(2)
@@ -391,7 +388,15 @@ impl TextIndex {
             .then(|| Index::open_in_dir(&dir).ok())
             .flatten()
             .filter(|i| i.schema() == schema)
-            .filter(|i| checksum::holds(i, &dir));
+            .filter(|i| checksum::holds(i, &dir))
+            // A mark of an earlier version: that index may lack what it did not re-index
+            // then (the notes an answer, a close or an extension left, before version 2).
+            .filter(|i| {
+                i.load_metas()
+                    .ok()
+                    .and_then(|m| m.payload)
+                    .is_none_or(|p| Mark::parse(&p).is_some())
+            });
         let why = match &existing {
             Some(_) => None,
             None if fresh || dir.join("meta.json").exists() => {
