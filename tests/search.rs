@@ -205,6 +205,26 @@ fn the_notes_an_answer_and_a_close_leave_are_found() {
 }
 
 #[test]
+fn a_purge_left_owed_is_done_by_the_next_command() {
+    use triage::search::{documents_holding, PURGE_OWED};
+    let s = seeded();
+    let index = s.db.join("search");
+    assert_eq!(found(&s, "zyxwvkvist"), vec![BENT]);
+    // The body and the attachment's name each hold it.
+    let live = documents_holding(&index, "zyxwvkvist").unwrap();
+    assert!(live > 0);
+    // A note re-indexes the case: its old document is deleted but still in the segment.
+    s.ok(&["case", BENT, "note", "Ringede igen"]);
+    assert_eq!(found(&s, "zyxwvkvist"), vec![BENT]);
+    assert_eq!(documents_holding(&index, "zyxwvkvist").unwrap(), 2 * live);
+    // As an erasure leaves it when its purge fails or the process dies during it.
+    std::fs::write(index.join(PURGE_OWED), b"").unwrap();
+    assert_eq!(found(&s, "zyxwvkvist"), vec![BENT]);
+    assert_eq!(documents_holding(&index, "zyxwvkvist").unwrap(), live);
+    assert!(!index.join(PURGE_OWED).exists());
+}
+
+#[test]
 fn a_deleted_index_is_rebuilt_with_a_line_on_stderr() {
     let s = seeded();
     std::fs::remove_dir_all(s.db.join("search")).unwrap();

@@ -34,9 +34,10 @@ pub fn run_on(db: &Path) -> Result<(u64, u64)> {
     std::fs::rename(&fresh, db)
         .with_context(|| format!("cannot move the rewritten store into {}", db.display()))?;
     // The search index holds no erased words (they leave it at erasure) and reflects the same
-    // audit chain: kept, rather than rebuilt on the next open.
+    // audit chain: kept, rather than rebuilt on the next open. Not when an erasure's purge
+    // is still owed: then it goes with the old files and the next open rebuilds it.
     let index = old.join(crate::search::DIR);
-    if index.is_dir() {
+    if index.is_dir() && !index.join(crate::search::PURGE_OWED).exists() {
         let _ = std::fs::rename(&index, db.join(crate::search::DIR));
     }
     std::fs::remove_dir_all(&old)

@@ -43,6 +43,10 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 /// The directory of the index inside a store.
 pub const DIR: &str = "search";
 
+/// A file in the index directory while an erasure's words may still be in its segments:
+/// written before the erasure is committed to the index, removed once they are rewritten.
+pub const PURGE_OWED: &str = ".purge-owed";
+
 /// Audit actions that never change the text of a case; every other change re-indexes it,
 /// so a command added later is indexed unless it is listed here. ("answer", "close" and
 /// "extend" add a note, so they are not.)
@@ -616,6 +620,11 @@ impl TextIndex {
 
     fn catch_up_telling(&self, store: &Store, tell: bool) -> Result<usize, StoreError> {
         let mut st = self.lock();
+        if self.dir.join(PURGE_OWED).exists() {
+            // An erasure's purge that failed or was cut short: its words are still in the
+            // segments, and no later erasure may ever rewrite those.
+            self.purge(&mut st)?;
+        }
         let head = Self::head(store)?;
         if head.seq == st.mark.seq {
             // Nothing committed since the last rebuild began (if that is what set the mark):
@@ -681,6 +690,16 @@ impl TextIndex {
                 }
             }
         }
+        if erased {
+            // Before the commit that moves the mark past the erasure: if the purge below
+            // does not finish, the next catch-up sees this and purges.
+            std::fs::write(self.dir.join(PURGE_OWED), b"").map_err(|cause| {
+                StoreError::Directory {
+                    path: self.dir.clone(),
+                    cause,
+                }
+            })?;
+        }
         self.commit(&mut st, head)?;
         if erased {
             self.purge(&mut st)?;
@@ -715,7 +734,13 @@ impl TextIndex {
         self.reader.reload().map_err(&fail)?;
         w.garbage_collect_files().wait().map_err(&fail)?;
         w.wait_merging_threads().map_err(&fail)?;
-        Ok(())
+        match std::fs::remove_file(self.dir.join(PURGE_OWED)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(StoreError::Directory {
+                path: self.dir.clone(),
+                cause: e,
+            }),
+            _ => Ok(()),
+        }
     }
 
     /// Live documents in the index and the audit entry it reflects (for `triage check`).
