@@ -363,6 +363,13 @@ fn search_through_the_server() {
     let out = via(&["search", "from:"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("needs a word"));
+    // `check` through the server compares the server's index, not its snapshot's (none).
+    let out = via(&["check"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("search index   3 cases indexed, in step with the store"),
+        "{text}"
+    );
 }
 
 #[test]

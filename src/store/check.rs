@@ -113,6 +113,18 @@ pub fn check_live(store: &Store) -> Result<CheckReport, BackupError> {
     let _ = std::fs::remove_dir_all(&tmp);
     let mut report = result?;
     report.checked = store.path().to_path_buf();
+    // A backup carries no search index: the served store's own is compared instead.
+    let mut live = 0;
+    let mut erased = Vec::new();
+    for record in store.cases() {
+        match record? {
+            CaseRecord::Live(_) => live += 1,
+            CaseRecord::Erased(t) => erased.push(t.reference),
+        }
+    }
+    let (line, trouble) = crate::search::compare(store, live, &erased);
+    report.search = line;
+    report.problems.extend(trouble);
     Ok(report)
 }
 
