@@ -411,13 +411,17 @@ fn dpo_mentions(api: &dyn Api, ids: &[SubjectId], report: &AccessReport, json: b
         .iter()
         .filter_map(|c| c.reference.parse().ok())
         .collect();
-    let hits = crate::search::mentions::mentioning(api, ids, &own)?;
+    let found = crate::search::mentions::mentioning(api, ids, &own)?;
+    let hits = &found.hits;
     let mut err = std::io::stderr().lock();
     if json {
         writeln!(
             err,
             "{}",
-            serde_json::to_string_pretty(&serde_json::json!({ "dpo_only_mentions": hits }))?
+            serde_json::to_string_pretty(&serde_json::json!({
+                "dpo_only_mentions": hits,
+                "dpo_only_mentions_incomplete": found.incomplete,
+            }))?
         )?;
         return Ok(());
     }
@@ -426,13 +430,19 @@ fn dpo_mentions(api: &dyn Api, ids: &[SubjectId], report: &AccessReport, json: b
         "\n## For the DPO, not part of the letter: other cases that mention the person ({})\n",
         hits.len()
     )?;
-    for h in &hits {
+    for h in hits {
         writeln!(
             err,
             "- {}: {}",
             h.reference,
             crate::cli::search::marked(h, false)
         )?;
+    }
+    if !found.incomplete.is_empty() {
+        writeln!(err, "\nNot the whole answer:")?;
+        for l in &found.incomplete {
+            writeln!(err, "- {l}")?;
+        }
     }
     Ok(())
 }

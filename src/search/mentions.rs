@@ -27,20 +27,44 @@ fn queries(id: &SubjectId) -> Vec<String> {
     }
 }
 
+/// What the searches for a person found, and what they could not say whole.
+#[derive(Debug, Default)]
+pub struct Mentions {
+    /// Cases other than the person's own, in reference order.
+    pub hits: Vec<Hit>,
+    /// One line per search that was refused or reached its limit, CPR numbers masked: the
+    /// list above is then not the whole answer, and the DPO is told so.
+    pub incomplete: Vec<String>,
+}
+
 /// Cases other than `own` whose text mentions any of `ids`, in reference order, through
 /// the `Api` (here or on the server), so each search is in the read log like any other.
+/// A store or server failure fails the whole review: a partial list said as whole would
+/// let an answer go out unreviewed.
 pub fn mentioning(
     api: &dyn Api,
     ids: &[SubjectId],
     own: &[Reference],
-) -> Result<Vec<Hit>, ApiError> {
+) -> Result<Mentions, ApiError> {
     let mut found: BTreeMap<Reference, Hit> = BTreeMap::new();
+    let mut incomplete = Vec::new();
     for id in ids {
         for q in queries(id) {
-            // A query the parser refuses (an address longer than a query may be) is skipped.
-            let Ok(hits) = api.search(&q, PER_QUERY) else {
-                continue;
+            let shown = crate::domain::cpr::mask_cprs(&q);
+            let hits = match api.search(&q, PER_QUERY) {
+                Ok(hits) => hits,
+                // The parser's refusal (an address longer than a query may be, say).
+                Err(e) if e.is_refusal() => {
+                    incomplete.push(format!("{shown}: not searched ({e})"));
+                    continue;
+                }
+                Err(e) => return Err(e),
             };
+            if hits.len() >= PER_QUERY {
+                incomplete.push(format!(
+                    "{shown}: more than {PER_QUERY} cases; only the first {PER_QUERY} are listed (`triage search` finds them all)"
+                ));
+            }
             for h in hits {
                 if !own.contains(&h.reference) {
                     found.entry(h.reference).or_insert(h);
@@ -48,7 +72,13 @@ pub fn mentioning(
             }
         }
     }
-    Ok(found.into_values().collect())
+    Ok(Mentions {
+        hits: found.into_values().collect(),
+        incomplete: incomplete
+            .into_iter()
+            .map(|l| crate::domain::sanitize::sanitize_line(&l).into_owned())
+            .collect(),
+    })
 }
 
 #[cfg(test)]
