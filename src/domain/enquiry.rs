@@ -196,16 +196,38 @@ pub struct Enquiry {
 impl Enquiry {
     /// Key that makes a re-import of the same message a no-op. E-mail with a Message-ID:
     /// that and a digest of what the message says (not when it was read in, so an .eml and
-    /// the same message in an mbox are one); else a digest of the content and receipt time.
+    /// the same message in an mbox are one); else a digest of the content, the receipt
+    /// time and who sent it (two people of one name who phoned the same minute with the
+    /// same words are two enquiries).
     pub fn dedup_key(&self) -> String {
-        let digest = |parts: &[&str]| {
-            let mut h = blake3::Hasher::new();
-            for part in parts {
-                h.update(&(part.len() as u64).to_le_bytes());
-                h.update(part.as_bytes());
+        match (self.message_id(), self.channel) {
+            (None, _) => {
+                let received = self.received.to_rfc3339();
+                let s = &self.sender;
+                let mut parts = vec![
+                    received.as_str(),
+                    self.channel.as_id(),
+                    &s.name,
+                    s.email.as_deref().unwrap_or(""),
+                    s.phone.as_deref().unwrap_or(""),
+                    s.address.as_deref().unwrap_or(""),
+                    s.cpr.as_deref().unwrap_or(""),
+                    &self.subject,
+                    &self.body,
+                ];
+                parts.extend(self.attachments.iter().map(String::as_str));
+                format!("sha2:{}", Self::digest(&parts))
             }
-            h.finalize().to_hex()
-        };
+            _ => self.legacy_dedup_key(),
+        }
+    }
+
+    /// The key versions before 2026-12-06 gave an enquiry without a Message-ID (the
+    /// content, the receipt time and the sender's name only); the same as `dedup_key` for
+    /// the others. A store made then holds these: an import looks them up too, and takes a
+    /// match for a duplicate only if the case holds the same `dedup_key`.
+    pub fn legacy_dedup_key(&self) -> String {
+        let digest = Self::digest;
         match (self.message_id(), self.channel) {
             (Some(id), Channel::Email) => {
                 let mut parts = vec![
@@ -230,6 +252,15 @@ impl Enquiry {
                 format!("sha:{}", digest(&parts))
             }
         }
+    }
+
+    fn digest(parts: &[&str]) -> blake3::Hash {
+        let mut h = blake3::Hasher::new();
+        for part in parts {
+            h.update(&(part.len() as u64).to_le_bytes());
+            h.update(part.as_bytes());
+        }
+        h.finalize()
     }
 
     /// For e-mail with a Message-ID, the key of that Message-ID alone: another message with

@@ -719,9 +719,9 @@ impl Store {
         })
     }
 
-    /// For each enquiry whose Message-ID is already in the store, the case with that
-    /// Message-ID when it holds the same message (looked up before a transaction, which
-    /// cannot read cases by reference this way).
+    /// For each enquiry whose Message-ID, or whose key as earlier versions made it, is
+    /// already in the store: the case there when it holds the same message (looked up
+    /// before a transaction, which cannot read cases by reference this way).
     fn same_message_in_store(
         &self,
         batch: &[NewEnquiry],
@@ -729,14 +729,32 @@ impl Store {
         batch
             .iter()
             .map(|n| {
-                let Some(alias) = n.enquiry.dedup_alias() else {
+                let e = &n.enquiry;
+                if let Some(alias) = e.dedup_alias() {
+                    let key = audit::digest(alias.as_bytes());
+                    if let Some(r) = self.dedup.get(key)?.and_then(|v| ref_from_key(&v)) {
+                        if self.holds_same_message(r, e)? {
+                            return Ok(Some(r));
+                        }
+                    }
+                }
+                let legacy = e.legacy_dedup_key();
+                if legacy == e.dedup_key() {
+                    return Ok(None);
+                }
+                let key = audit::digest(legacy.as_bytes());
+                let Some(r) = self.dedup.get(key)?.and_then(|v| ref_from_key(&v)) else {
                     return Ok(None);
                 };
-                let key = audit::digest(alias.as_bytes());
-                match self.dedup.get(key)?.and_then(|v| ref_from_key(&v)) {
-                    Some(r) if self.holds_same_message(r, &n.enquiry)? => Ok(Some(r)),
-                    _ => Ok(None),
-                }
+                Ok(match self.case(r)? {
+                    Some(CaseRecord::Live(c)) => {
+                        (c.enquiry.dedup_key() == e.dedup_key()).then_some(r)
+                    }
+                    // An erased case keeps no sender to compare: as before, its key alone
+                    // keeps the enquiry from being registered again.
+                    Some(CaseRecord::Erased(_)) => Some(r),
+                    None => None,
+                })
             })
             .collect()
     }

@@ -122,6 +122,62 @@ fn reimport_of_the_same_enquiry_is_reported_not_duplicated() {
 }
 
 #[test]
+fn two_people_of_one_name_with_the_same_words_the_same_minute_are_two_enquiries() {
+    for bulk in [false, true] {
+        let (_d, store) = open();
+        let policy = fixtures::policy();
+        let hans = |phone: &str, cpr: Option<&str>| {
+            let mut n = new("2026-11-02T09:00:00+01:00", "Ringede om sin sag.");
+            n.enquiry.channel = crate::domain::enquiry::Channel::Phone;
+            n.enquiry.sender = crate::domain::enquiry::Sender {
+                name: "Hans Hansen".into(),
+                email: None,
+                phone: Some(phone.into()),
+                address: None,
+                cpr: cpr.map(Into::into),
+            };
+            n
+        };
+        let register = |batch: &[NewEnquiry]| {
+            if bulk {
+                store.register_bulk(&policy, batch, "anne", now(), 10)
+            } else {
+                store.register(&policy, batch, "anne", now())
+            }
+            .unwrap()
+        };
+        let first = register(&[hans("+45 11 22 33 44", None)]);
+        let other = register(&[hans("+45 55 66 77 88", Some("070761-4285"))]);
+        assert_eq!(other.registered.len(), 1, "bulk {bulk}: {other:?}");
+        assert!(other.duplicates.is_empty(), "bulk {bulk}");
+        // The first again is still a duplicate.
+        let again = register(&[hans("+45 11 22 33 44", None)]);
+        assert_eq!(
+            again.duplicates,
+            vec![(0, first.registered[0])],
+            "bulk {bulk}"
+        );
+        // A store an earlier version wrote holds the key without the sender's details:
+        // the same enquiry is found by it, and another person's is not taken for it.
+        let mine = hans("+45 11 22 33 44", None);
+        let new_key = audit::digest(mine.enquiry.dedup_key().as_bytes());
+        let old_key = audit::digest(mine.enquiry.legacy_dedup_key().as_bytes());
+        assert_ne!(new_key, old_key);
+        let r = store.dedup.remove(new_key).unwrap().expect("the key");
+        store.dedup.insert(old_key, r).unwrap();
+        let again = register(&[hans("+45 11 22 33 44", None)]);
+        assert_eq!(
+            again.duplicates,
+            vec![(0, first.registered[0])],
+            "bulk {bulk}"
+        );
+        let third = register(&[hans("+45 99 99 99 99", None)]);
+        assert_eq!(third.registered.len(), 1, "bulk {bulk}: {third:?}");
+        assert_eq!(store.case_count(), 3, "bulk {bulk}");
+    }
+}
+
+#[test]
 fn the_same_message_id_with_other_content_is_registered_and_flagged() {
     let mail = |body: &str| {
         let mut n = new("2026-01-02T09:00:00+01:00", body);
