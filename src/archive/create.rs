@@ -15,6 +15,7 @@ use crate::domain::case::{CaseRecord, Status};
 use crate::domain::category::DataCategory;
 use crate::domain::clock;
 use crate::domain::command::{Access, Command};
+use crate::domain::danish_time::DanishDay;
 use crate::domain::enquiry::Reference;
 use crate::domain::handover::goes_to_archives;
 use crate::domain::policy::{Policy, RetentionRule};
@@ -56,7 +57,7 @@ fn due(policy: &Policy, case: &crate::domain::case::Case, today: NaiveDate) -> b
         && case
             .closed
             .as_ref()
-            .is_some_and(|c| clock::archive_period_end(policy, c.at.date_naive()) < today)
+            .is_some_and(|c| clock::archive_period_end(policy, c.at.danish_day()) < today)
 }
 
 /// Writes the next archival version into `out` and records it on every case it holds.
@@ -243,10 +244,10 @@ fn write_package(
         }
         let events = store.events(case.reference)?;
         tables::case_rows(&case, &events, &mut tables).map_err(io(root))?;
-        let closed = case.closed.as_ref().map_or(today, |s| s.at.date_naive());
+        let closed = case.closed.as_ref().map_or(today, |s| s.at.danish_day());
         let (first, last) = clock::archive_period(policy, closed);
         widen(&mut period, first, last);
-        widen(&mut creation, case.enquiry.received.date_naive(), closed);
+        widen(&mut creation, case.enquiry.received.danish_day(), closed);
         cpr |= case.enquiry.sender.cpr.is_some();
         for d in &case.disclosures {
             recipients.insert(d.recipient.clone());
@@ -563,4 +564,43 @@ fn table_description(policy: &Policy) -> Vec<Block> {
         b.push(Block::Item(format!("{}: {}", l.id(), l.citation_da())));
     }
     b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::case::Stamp;
+    use crate::domain::fixtures;
+    use chrono::{Duration, TimeZone, Utc};
+
+    #[test]
+    fn a_case_closed_just_after_danish_midnight_belongs_to_the_danish_days_period() {
+        let policy = fixtures::policy();
+        let purpose = policy
+            .purposes
+            .iter()
+            .find(|p| goes_to_archives(p.retention))
+            .expect("a purpose the State Archives receive");
+        // The first day of a period, and a case closed there at 00:30 Danish time: on
+        // the day before in UTC (and so in the period before).
+        let (first, _) = clock::archive_period(&policy, "2031-06-01".parse().unwrap());
+        let closed_at = Utc
+            .from_local_datetime(&first.and_hms_opt(0, 30, 0).unwrap())
+            .unwrap()
+            - Duration::hours(1);
+        assert_eq!(closed_at.danish_day(), first);
+        assert_ne!(closed_at.date_naive(), first);
+        let mut case = fixtures::case("2026-01-02T09:00:00+01:00", "x");
+        case.purpose = Some(purpose.id.get_ref().clone());
+        case.status = Status::Closed;
+        case.closed = Some(Stamp {
+            by: "anne".into(),
+            at: closed_at,
+        });
+        let earlier_end = clock::archive_period_end(&policy, first.pred_opt().unwrap());
+        let its_end = clock::archive_period_end(&policy, first);
+        assert!(earlier_end < its_end);
+        assert!(!due(&policy, &case, earlier_end.succ_opt().unwrap()));
+        assert!(due(&policy, &case, its_end.succ_opt().unwrap()));
+    }
 }

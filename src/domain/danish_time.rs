@@ -25,11 +25,17 @@ pub fn in_copenhagen<Tz: TimeZone>(instant: &DateTime<Tz>) -> DateTime<chrono::F
 pub trait DanishDay {
     /// The Copenhagen calendar day of this instant.
     fn danish_day(&self) -> NaiveDate;
+    /// The Copenhagen wall clock to the minute, "2026-12-05 11:26": how every time the
+    /// authority recorded (a note, a decision, an event) is shown.
+    fn danish_minute(&self) -> String;
 }
 
 impl<Tz: TimeZone> DanishDay for DateTime<Tz> {
     fn danish_day(&self) -> NaiveDate {
         danish_date(self)
+    }
+    fn danish_minute(&self) -> String {
+        in_copenhagen(self).format("%Y-%m-%d %H:%M").to_string()
     }
 }
 
@@ -123,5 +129,23 @@ mod tests {
         let summer: DateTime<Utc> = "2026-07-15T00:30:00+02:00".parse().unwrap();
         assert_eq!(summer.date_naive(), d("2026-07-14"));
         assert_eq!(today_of(&summer), d("2026-07-15"));
+    }
+
+    #[test]
+    fn a_recorded_time_is_shown_on_the_copenhagen_clock() {
+        // Winter (+01:00) and summer (+02:00): the UTC time would be an hour or two early,
+        // and just before midnight UTC a day early.
+        assert_eq!(
+            at("2026-12-05T10:26:00Z").danish_minute(),
+            "2026-12-05 11:26"
+        );
+        assert_eq!(
+            at("2026-07-05T10:26:00Z").danish_minute(),
+            "2026-07-05 12:26"
+        );
+        assert_eq!(
+            at("2026-12-31T23:30:00Z").danish_minute(),
+            "2027-01-01 00:30"
+        );
     }
 }

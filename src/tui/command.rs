@@ -7,6 +7,7 @@
 use super::i18n::{t, tf, Lang, Msg};
 use crate::domain::case::{Case, Outcome, Ruling};
 use crate::domain::command::Command;
+use crate::domain::danish_time::DanishDay;
 use crate::domain::enquiry::Reference;
 use crate::domain::policy::{Policy, Role};
 
@@ -169,7 +170,7 @@ pub fn choices(kind: CaseCommand, case: &Case, policy: &Policy, lang: Lang) -> V
                         .recipient(&d.recipient)
                         .map(|r| r.name(lang.language()).to_string())
                         .unwrap_or_else(|| d.recipient.clone()),
-                    d.made.at.format("%Y-%m-%d")
+                    d.made.at.danish_day()
                 ),
             })
             .collect(),

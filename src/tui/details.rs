@@ -284,7 +284,7 @@ pub fn side_lines(app: &App, c: &CaseView, width: usize) -> Vec<(String, SideKin
         push(
             format!(
                 " {} {} {}",
-                e.at.format("%Y-%m-%d %H:%M"),
+                e.at.danish_minute(),
                 sanitize_line(&e.actor),
                 what
             ),
