@@ -270,3 +270,258 @@ fn a_missing_store_is_said_in_danish() {
     assert!(en.contains("there is no triage store at"), "{en}");
     assert!(!missing.exists(), "nothing was created");
 }
+
+/// `triage` at another time than `common::NOW` (the store keeps a test clock).
+fn at(s: &TestStore, now: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new(common::BIN)
+        .args(args)
+        .arg("--db")
+        .arg(&s.db)
+        .envs(common::hermetic_env(&s.dir.path().join("env")))
+        .env_remove("LC_ALL")
+        .env_remove("LC_CTYPE")
+        .env_remove("TRIAGE_POLICY")
+        .env_remove("TRIAGE_DB")
+        .env_remove("TRIAGE_SERVER")
+        .env("TRIAGE_NOW", now)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "triage {args:?} failed: {}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// `retention`, `cases`, `report deadlines`, `check`, `audit verify`, `archive list` and
+/// `search` say their own words in Danish with `--lang da`, and as before in English.
+#[test]
+fn the_stores_lists_and_checks_are_said_in_danish() {
+    let s = three();
+    // 1 is kept a year and then deleted; 2 goes to the archives first; 3 is still open.
+    for (r, purpose) in [
+        ("2026-000001", "newsletters"),
+        ("2026-000002", "citizen-enquiries"),
+        ("2026-000003", "citizen-enquiries"),
+    ] {
+        s.ok(&["case", r, "purpose", purpose]);
+    }
+    for r in ["2026-000001", "2026-000002"] {
+        s.ok(&["case", r, "close", "--why", "Intet mere at gøre."]);
+    }
+    let da = |args: &[&str]| s.ok(&[&["--lang", "da"], args].concat());
+
+    // Retention: the steps, the reasons and the summary (and "1 year" in English).
+    let retention = ["retention", "--as-of", "2027-12-01"];
+    let en = s.ok(&retention);
+    assert!(
+        en.contains(
+            "deletion-due    closed 2026-11-24; 1 year passed on 2027-11-24; delete the case"
+        ),
+        "{en}"
+    );
+    assert!(
+        en.contains("as of 2027-12-01: 1 due for an archival version, 0 awaiting the archives' approval, 1 due for deletion, 0 need a recorded assessment, 0 held"),
+        "{en}"
+    );
+    let list = da(&retention);
+    assert!(
+        list.contains("skal slettes    lukket 2026-11-24; opbevaringsperioden på 1 år udløb 2027-11-24; slet sagen"),
+        "{list}"
+    );
+    assert!(
+        list.contains("skal pakkes     arkivperioden sluttede 2026-12-31; sagen er endnu ikke i en arkiveringsversion"),
+        "{list}"
+    );
+    assert!(
+        list.contains("pr. 2027-12-01: 1 skal i en arkiveringsversion, 0 afventer Rigsarkivets godkendelse, 1 skal slettes, 0 mangler en registreret bevaringsvurdering, 0 er under retslig tilbageholdelse"),
+        "{list}"
+    );
+    let retention_words = [
+        "deletion-due",
+        "package-due",
+        "packaged",
+        "closed",
+        "year",
+        "years",
+        "passed",
+        "delete",
+        "deleted",
+        "the",
+        "as",
+        "of",
+        "due",
+        "held",
+        "awaiting",
+        "approval",
+        "nothing",
+        "erased",
+        "applied",
+        "refused",
+    ];
+    no_english(&list, &retention_words);
+
+    // The case list: Danish status names, countdowns in working days (hverdage).
+    let en = s.ok(&["cases"]);
+    assert!(en.contains("2026-11-20  closed      newsletters"), "{en}");
+    assert!(
+        en.contains("2026-11-22  new         citizen-enquiries"),
+        "{en}"
+    );
+    assert!(en.contains(" 8wd "), "{en}");
+    let cases = da(&["cases"]);
+    assert!(
+        cases.contains("2026-11-20  lukket      newsletters"),
+        "{cases}"
+    );
+    assert!(
+        cases.contains("2026-11-22  ny          citizen-enquiries"),
+        "{cases}"
+    );
+    assert!(cases.contains(" 8hd "), "{cases}");
+    no_english(&cases, &["new", "closed", "triaged", "8wd"]);
+
+    // The deadlines report counts in hverdage too.
+    assert!(s.ok(&["report", "deadlines"]).contains("| 8wd |"));
+    let deadlines = da(&["report", "deadlines"]);
+    assert!(deadlines.contains("| 8hd |"), "{deadlines}");
+    assert!(!deadlines.contains("wd"), "{deadlines}");
+
+    // check and audit verify.
+    let en = s.ok(&["check"]);
+    assert!(
+        en.contains("\n  audit entries  ") && en.contains("no problems found"),
+        "{en}"
+    );
+    let check = da(&["check"]);
+    assert!(check.starts_with("kontrolleret "), "{check}");
+    assert!(check.contains("\n  revisionsposter  "), "{check}");
+    assert!(
+        check.contains("\n  søgeindeks       3 sager indekseret, i takt med lageret\n"),
+        "{check}"
+    );
+    assert!(check.contains("\ningen problemer fundet\n"), "{check}");
+    no_english(
+        &check,
+        &[
+            "checked", "audit", "entries", "search", "index", "cases", "events", "indexed",
+            "store", "no", "problems", "found",
+        ],
+    );
+    let en = s.ok(&["audit", "verify"]);
+    assert!(en.starts_with("audit chain verified: "), "{en}");
+    let verify = da(&["audit", "verify"]);
+    assert!(
+        verify.starts_with("revisionssporet er verificeret: "),
+        "{verify}"
+    );
+    assert!(
+        verify.contains("hændelser kontrolleret mod deres hashværdier, 0 slettede sager"),
+        "{verify}"
+    );
+    no_english(
+        &verify,
+        &[
+            "audit", "chain", "verified", "entries", "events", "checked", "erased", "cases",
+        ],
+    );
+
+    // A search that finds nothing.
+    let out = s.run(&["search", "zzqqxx"]);
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "no case matches\n");
+    let out = s.run(&["--lang", "da", "search", "zzqqxx"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "ingen sager matcher\n"
+    );
+
+    // The archival versions: none yet, one awaiting approval, one approved.
+    assert_eq!(s.ok(&["archive", "list"]), "no archival version made yet\n");
+    assert_eq!(
+        da(&["archive", "list"]),
+        "ingen arkiveringsversion dannet endnu\n"
+    );
+    let after_period = "2027-02-01T10:00:00+01:00";
+    let out = s.dir.path().join("out");
+    at(
+        &s,
+        after_period,
+        &["archive", "create", "--out", out.to_str().unwrap()],
+    );
+    let en = s.ok(&["archive", "list"]);
+    assert!(
+        en.contains("  made 2027-02-01  1 cases  period 2022-01-01–2026-12-31  awaiting approval"),
+        "{en}"
+    );
+    let archives = da(&["archive", "list"]);
+    assert!(
+        archives.contains(
+            "  dannet 2027-02-01  1 sag  periode 2022-01-01–2026-12-31  afventer godkendelse"
+        ),
+        "{archives}"
+    );
+    no_english(
+        &archives,
+        &["made", "cases", "period", "awaiting", "approval"],
+    );
+    let list = da(&retention);
+    assert!(
+        list.contains(
+            "pakket          i en arkiveringsversion, der afventer Rigsarkivets godkendelse"
+        ),
+        "{list}"
+    );
+    no_english(&list, &retention_words);
+
+    let later = "2027-12-02T10:00:00+01:00";
+    let id = archives.split_whitespace().next().unwrap();
+    at(
+        &s,
+        later,
+        &["archive", "receipt", id, "--approved", "2027-03-01"],
+    );
+    let archives = at(&s, later, &["--lang", "da", "archive", "list"]);
+    assert!(archives.ends_with("  godkendt 2027-03-01\n"), "{archives}");
+    let list = at(&s, later, &["--lang", "da", "retention"]);
+    assert!(
+        list.contains("skal slettes    Rigsarkivet godkendte arkiveringsversionen 2027-03-01; slet myndighedens kopi"),
+        "{list}"
+    );
+    no_english(&list, &retention_words);
+
+    // Erasing what is due: each line's outcome and the totals.
+    let applied = at(
+        &s,
+        later,
+        &["--lang", "da", "retention", "--apply", "--yes"],
+    );
+    assert!(applied.contains("; slet sagen → slettet\n"), "{applied}");
+    assert!(
+        applied.contains("udført: 2 slettet, 0 afvist\n"),
+        "{applied}"
+    );
+    assert!(
+        applied.contains("lageret er skrevet om: de slettede data er væk fra dets filer"),
+        "{applied}"
+    );
+    no_english(&applied, &retention_words);
+    let cases = at(&s, later, &["--lang", "da", "cases"]);
+    assert!(
+        cases.contains("2026-11-20  slettet     newsletters"),
+        "{cases}"
+    );
+    assert!(cases.contains("overskredet "), "{cases}");
+    no_english(&cases, &["erased", "overdue"]);
+    let verify = at(&s, later, &["--lang", "da", "audit", "verify"]);
+    assert!(verify.ends_with(", 2 slettede sager\n"), "{verify}");
+
+    // The config's `lang = "da"` does the same where no --lang is given.
+    let config = s.dir.path().join("env/config/triage");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "lang = \"da\"\n").unwrap();
+    let check = at(&s, later, &["check"]);
+    assert!(check.contains("\ningen problemer fundet\n"), "{check}");
+}

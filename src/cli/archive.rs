@@ -2,6 +2,7 @@
 
 use super::{connect_or_open, find_server, Global};
 use crate::archive::verify;
+use crate::tui::i18n_cli::Say;
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use clap::Subcommand;
@@ -135,21 +136,20 @@ pub fn run(global: &Global, cmd: ArchiveCmd) -> Result<ExitCode> {
                     .collect();
                 println!("{}", serde_json::to_string_pretty(&v)?);
             } else {
+                let lang = global.lang();
                 for p in &packages {
-                    println!(
-                        "{}  made {}  {} cases  period {}–{}  {}",
-                        p.id,
-                        p.created,
-                        p.cases,
-                        p.period_start,
-                        p.period_end,
-                        p.approved
-                            .map(|d| format!("approved {d}"))
-                            .unwrap_or_else(|| "awaiting approval".into())
-                    );
+                    let line = Say::ArchivePackage {
+                        id: &p.id,
+                        made: p.created,
+                        cases: p.cases,
+                        from: p.period_start,
+                        to: p.period_end,
+                        approved: p.approved,
+                    };
+                    println!("{}", line.text(lang));
                 }
                 if packages.is_empty() {
-                    println!("no archival version made yet");
+                    println!("{}", Say::NoArchivePackage.text(lang));
                 }
             }
             Ok(ExitCode::SUCCESS)

@@ -26,9 +26,15 @@ fn today(api: &dyn Api) -> NaiveDate {
     api.now().danish_day()
 }
 
-fn countdown(case: &Case, policy: &Policy, cal: &Calendar, today: NaiveDate) -> String {
+fn countdown(
+    lang: i18n::Lang,
+    case: &Case,
+    policy: &Policy,
+    cal: &Calendar,
+    today: NaiveDate,
+) -> String {
     clock::answer_clock(case, policy, cal, today)
-        .map(|c| c.countdown.short())
+        .map(|c| i18n::countdown(lang, &c.countdown))
         .unwrap_or_default()
 }
 
@@ -36,14 +42,15 @@ fn masked_sender(case: &Case) -> String {
     display_line(&case.enquiry.sender.name)
 }
 
-fn badges(case: &Case) -> String {
+fn badges(lang: i18n::Lang, case: &Case) -> String {
     case.badges()
         .iter()
         .map(|(c, confirmed)| {
+            let badge = i18n::badge(lang, *c);
             if *confirmed {
-                c.badge().to_string()
+                badge.to_string()
             } else {
-                c.badge().to_lowercase()
+                badge.to_lowercase()
             }
         })
         .collect::<Vec<_>>()
@@ -76,6 +83,7 @@ pub fn cases(global: &Global, json: bool, status: Option<&str>) -> Result<ExitCo
     // A page at a time, filtered where the store is: the first line prints at once and
     // neither side ever holds the whole list.
     let mut first = true;
+    let lang = global.lang();
     for rec in pages(&*api, want) {
         let rec = rec?;
         if json {
@@ -96,17 +104,18 @@ pub fn cases(global: &Global, json: bool, status: Option<&str>) -> Result<ExitCo
                 "{}  {}  {:<11} {:<22} {:>10}  {:<14} {}",
                 c.reference,
                 c.enquiry.received.danish_day(),
-                c.status.as_id(),
+                i18n::status(lang, c.status),
                 truncate(c.purpose.as_deref().unwrap_or("-"), 22),
-                countdown(c, api.policy(), &cal, today),
-                truncate(&badges(c), 14),
+                countdown(lang, c, api.policy(), &cal, today),
+                truncate(&badges(lang, c), 14),
                 truncate(&display_line(&c.enquiry.subject), 50),
             )?,
             CaseRecord::Erased(t) => writeln!(
                 out,
-                "{}  {}  erased      {}",
+                "{}  {}  {:<11} {}",
                 t.reference,
                 t.received,
+                i18n::status(lang, Status::Erased),
                 t.purpose.as_deref().unwrap_or("-")
             )?,
         }
@@ -217,7 +226,7 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
             let lines = i18n_show::erased(
                 global.lang(),
                 t.reference,
-                &t.erased.at.format("%Y-%m-%d").to_string(),
+                &t.erased.at.danish_day().to_string(),
                 &display_line(&t.erased.by),
                 &display_line(&t.ground),
                 &display_line(t.purpose.as_deref().unwrap_or("-")),
@@ -398,7 +407,7 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
             recipient: &display_line(&d.recipient),
             bases: &bases.join(" + "),
             by: &display_line(&d.made.by),
-            at: &d.made.at.format("%Y-%m-%d %H:%M").to_string(),
+            at: &d.made.at.danish_minute(),
             withdrawn: d.withdrawn.is_some(),
         };
         println!("{}", line.text(lang));
@@ -423,7 +432,7 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
         println!(
             "{:<9} {} {}: {}",
             label("note"),
-            n.made.at.format("%Y-%m-%d"),
+            n.made.at.danish_day(),
             display_line(&n.made.by),
             i18n_show::note(lang, &display_line(&n.text))
         );
@@ -432,7 +441,7 @@ pub fn show(global: &Global, reference: &str, json: bool) -> Result<ExitCode> {
         println!(
             "{:<9} {} {} {}",
             label("history"),
-            ev.at.format("%Y-%m-%d %H:%M"),
+            ev.at.danish_minute(),
             display_line(&ev.actor),
             i18n::action(lang, ev.change.action())
         );

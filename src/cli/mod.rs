@@ -40,7 +40,7 @@ use crate::domain::summary::display_line;
 use crate::store::api::{Api, Embedded};
 use crate::store::{Actor, Store, StoreError};
 use crate::tui::i18n;
-use crate::tui::i18n_cli::CliError;
+use crate::tui::i18n_cli::{self, CliError, Say};
 use anyhow::{anyhow, bail, Context as _, Result};
 use chrono::{DateTime, Utc};
 use std::io::Write;
@@ -368,27 +368,30 @@ pub fn audit_verify(global: &Global, against: Option<&str>) -> Result<ExitCode> 
         .map_err(|e| anyhow!("--against: {e}"))?;
     let api = connect_or_open(global)?;
     let v = api.audit_verify()?;
+    let lang = global.lang();
     match &v.first_broken {
         None => {
-            println!("audit chain verified: {} entries, {} events checked against their digests, {} erased cases", v.entries, v.events_checked, v.erased_cases);
+            let verified = Say::AuditVerified {
+                entries: v.entries,
+                events: v.events_checked,
+                erased: v.erased_cases,
+            };
+            println!("{}", verified.text(lang));
             if let Some(anchor) = anchor {
                 if let Some(problem) = api.audit_extends(&anchor)? {
-                    println!(
-                        "audit chain does NOT extend the recorded head (entry {}): {problem}",
-                        anchor.seq
-                    );
+                    let seq = anchor.seq;
+                    let problem = &problem;
+                    println!("{}", Say::AuditNotExtended { seq, problem }.text(lang));
                     return Ok(ExitCode::from(2));
                 }
-                println!(
-                    "it extends the recorded head: entry {} has the recorded hash",
-                    anchor.seq
-                );
+                println!("{}", Say::AuditExtends { seq: anchor.seq }.text(lang));
             }
             Ok(ExitCode::SUCCESS)
         }
         Some(b) => {
-            println!("audit chain BROKEN at entry {}: {}", b.seq, b.problem);
-            println!("  ({} entries before it verified)", v.entries);
+            let (seq, problem) = (b.seq, &b.problem);
+            println!("{}", Say::AuditBroken { seq, problem }.text(lang));
+            println!("{}", Say::AuditBeforeBroken(v.entries).text(lang));
             Ok(ExitCode::from(2))
         }
     }
@@ -652,20 +655,25 @@ pub fn check(global: &Global, backup: Option<&Path>, json: bool) -> Result<ExitC
     if json {
         println!("{}", safe_json::to_pretty(&report)?);
     } else {
-        println!("checked {}", report.checked.display());
+        let lang = global.lang();
+        let checked = report.checked.display().to_string();
+        println!("{}", Say::Checked(&checked).text(lang));
         for (tree, n) in &report.counts {
-            println!("  {tree:<14} {n}");
+            match lang {
+                i18n::Lang::En => println!("  {tree:<14} {n}"),
+                i18n::Lang::Da => println!("  {:<16} {n}", i18n_cli::store_tree(lang, tree)),
+            }
         }
-        println!("  audit entries  {}", report.audit_entries);
-        println!("  search index   {}", report.search);
+        println!("{}", Say::AuditEntries(report.audit_entries).text(lang));
+        println!("{}", Say::SearchIndex(&report.search).text(lang));
         if report.ok() {
-            println!("no problems found");
+            println!("{}", Say::NoProblems.text(lang));
         } else {
-            println!("{} problem(s):", report.problems.len());
+            println!("{}", Say::Problems(report.problems.len()).text(lang));
             for p in &report.problems {
                 println!("  - {p}");
             }
-            println!("restore the latest good backup with `triage restore FILE --db NEW_PATH` (check it first: `triage check --backup FILE`)");
+            println!("{}", Say::RestoreHint.text(lang));
         }
     }
     Ok(if report.ok() {

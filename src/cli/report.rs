@@ -281,7 +281,7 @@ pub fn run(global: &Global, cmd: ReportCmd, explicit: Option<Language>) -> Resul
                     let reading = clock::answer_clock(&c, api.policy(), &cal, day).map(|a| {
                         report::ClockReading {
                             due: a.due,
-                            countdown: a.countdown.short(),
+                            countdown: crate::tui::i18n::countdown(global.lang(), &a.countdown),
                             urgency: a.countdown.sort_key(),
                             complaint_date: a.complaint_date,
                         }

@@ -2,12 +2,14 @@
 //! as of a date, and (with `--apply`) erasing what is due, never before the archives approved it.
 
 use super::{find_server, open, Global};
+use crate::domain::case::CaseRecord;
 use crate::domain::danish_time::DanishDay;
 use crate::domain::handover::Step;
 use crate::domain::policy::Role;
-use crate::store::api::Api;
-use crate::tui::i18n_cli::CliError;
-use crate::usecase::retention::{self, Applied};
+use crate::store::api::{Api, PAGE};
+use crate::tui::i18n::Lang;
+use crate::tui::i18n_cli::{self, CliError, Say};
+use crate::usecase::retention::{self, Applied, Due};
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use std::io::{BufRead, Write};
@@ -21,15 +23,16 @@ pub fn run(
     json: bool,
 ) -> Result<ExitCode> {
     // Through the server when one runs for the store (it decides the roles), else here.
+    let lang = global.lang();
     if let Some(client) = find_server(global)? {
-        let done = run_on(&client, as_of, apply, yes, json)?;
+        let done = run_on(&client, lang, as_of, apply, yes, json)?;
         if done.erased > 0 && !json {
-            println!("erased from every tree and the journal; sled's own files keep old values until the store is rewritten: stop the server and run `triage compact`");
+            println!("{}", Say::RetentionCompactServed.text(lang));
         }
         return Ok(exit(done));
     }
     let api = open(global)?;
-    let done = run_on(&api, as_of, apply, yes, json)?;
+    let done = run_on(&api, lang, as_of, apply, yes, json)?;
     drop(api);
     // Erased data is gone from every tree; rewriting the store removes it from the files
     // too (sled keeps old values in its log until it reuses the space).
@@ -37,7 +40,7 @@ pub fn run(
         let db = super::db_path(global)?;
         super::compact::run_on(&db)?;
         if !json {
-            println!("store rewritten: erased data is gone from its files");
+            println!("{}", Say::RetentionCompacted.text(lang));
         }
     }
     Ok(exit(done))
@@ -54,6 +57,7 @@ fn exit(done: Applied) -> ExitCode {
 /// Lists (and with `apply`, erases) through any `Api`: the same words either way.
 fn run_on(
     api: &dyn Api,
+    lang: Lang,
     as_of: Option<NaiveDate>,
     apply: bool,
     yes: bool,
@@ -68,6 +72,15 @@ fn run_on(
         });
     }
     let mut due = retention::plan(api, today)?;
+    // The list's reasons in Danish, from each case as it stands before anything is erased.
+    if lang == Lang::Da && !json {
+        let said = reasons(api, lang, &due, today);
+        for (d, reason) in due.iter_mut().zip(said) {
+            if let Some(r) = reason {
+                d.reason = r;
+            }
+        }
+    }
     let to_erase = due.iter().filter(|d| d.erase).count();
     let mut done = Applied::default();
     if apply && to_erase > 0 {
@@ -75,11 +88,12 @@ fn run_on(
             bail!(CliError::ErasingNeedsDpo);
         }
         if !yes {
-            eprintln!("retention will erase {to_erase} cases as of {today}:");
+            let n = to_erase;
+            eprintln!("{}", Say::RetentionWillErase { n, today }.text(lang));
             for d in due.iter().filter(|d| d.erase) {
                 eprintln!("  {}  {}", d.reference, d.reason);
             }
-            eprint!("Erase them? Type yes to go on: ");
+            eprint!("{}", Say::RetentionConfirm.text(lang));
             let _ = std::io::stderr().flush();
             let mut answer = String::new();
             let _ = std::io::stdin().lock().read_line(&mut answer);
@@ -97,26 +111,69 @@ fn run_on(
                 "{}  {:<24} {:<15} {}{}",
                 d.reference,
                 d.purpose.as_deref().unwrap_or("-"),
-                d.state,
+                step(d.state).map_or(d.state, |s| i18n_cli::retention_step(lang, s)),
                 d.reason,
                 d.applied
                     .as_deref()
-                    .map(|a| format!(" → {a}"))
+                    .map(|a| format!(" → {}", i18n_cli::retention_outcome(lang, a)))
                     .unwrap_or_default()
             );
         }
         let count = |s: Step| due.iter().filter(|d| d.state == s.as_id()).count();
-        println!(
-            "as of {today}: {} due for an archival version, {} awaiting the archives' approval, {} due for deletion, {} need a recorded assessment, {} held",
-            count(Step::PackageDue),
-            count(Step::Packaged),
-            count(Step::DeletionDue),
-            count(Step::AssessmentDue),
-            count(Step::Held)
-        );
+        let summary = Say::RetentionSummary {
+            today,
+            package_due: count(Step::PackageDue),
+            packaged: count(Step::Packaged),
+            deletion_due: count(Step::DeletionDue),
+            assessment_due: count(Step::AssessmentDue),
+            held: count(Step::Held),
+        };
+        println!("{}", summary.text(lang));
         if apply {
-            println!("applied: {} erased, {} refused", done.erased, done.refused);
+            let (erased, refused) = (done.erased, done.refused);
+            println!("{}", Say::RetentionApplied { erased, refused }.text(lang));
         }
     }
     Ok(done)
+}
+
+/// The step a listed line names by its id.
+fn step(id: &str) -> Option<Step> {
+    [
+        Step::Open,
+        Step::PeriodRunning,
+        Step::PackageDue,
+        Step::Packaged,
+        Step::Approved,
+        Step::AssessmentDue,
+        Step::DeletionDue,
+        Step::Held,
+    ]
+    .into_iter()
+    .find(|s| s.as_id() == id)
+}
+
+/// Each listed case's reason in `lang`, read again with the archive register's word on
+/// it; None where the case or the register cannot be read (the line keeps its reason).
+fn reasons(api: &dyn Api, lang: Lang, due: &[Due], today: NaiveDate) -> Vec<Option<String>> {
+    let mut out = Vec::with_capacity(due.len());
+    for chunk in due.chunks(PAGE) {
+        let refs: Vec<_> = chunk.iter().map(|d| d.key).collect();
+        let states = match api.archive_states(&refs) {
+            Ok(s) if s.len() == refs.len() => s,
+            _ => {
+                out.extend(chunk.iter().map(|_| None));
+                continue;
+            }
+        };
+        for (d, archived) in chunk.iter().zip(states) {
+            out.push(match api.case(d.key) {
+                Ok(Some(CaseRecord::Live(case))) => {
+                    i18n_cli::retention_decision(lang, &case, api.policy(), today, archived)
+                }
+                _ => None,
+            });
+        }
+    }
+    out
 }

@@ -2,6 +2,7 @@
 
 use super::{connect_or_open, Global};
 use crate::search::Hit;
+use crate::tui::i18n_cli::Say;
 use anyhow::Result;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -35,7 +36,7 @@ pub fn run(global: &Global, query: &str, json: bool, limit: usize) -> Result<Exi
     }
     out.flush()?;
     if hits.is_empty() && !query.trim().is_empty() {
-        eprintln!("no case matches");
+        eprintln!("{}", Say::NoCaseMatches.text(global.lang()));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -608,6 +608,15 @@ fn after_assessment(
     }
 }
 
+/// "1 year", "5 years".
+fn years_word(years: u32) -> String {
+    if years == 1 {
+        "1 year".into()
+    } else {
+        format!("{years} years")
+    }
+}
+
 /// A delete-after-years case, closed (and perhaps handed over all the same).
 fn after_years(
     years: u32,
@@ -619,17 +628,26 @@ fn after_years(
     if today >= due {
         (
             RetentionState::DeletionDue,
-            format!("closed {closed}; {years} years passed on {due}; delete the case"),
+            format!(
+                "closed {closed}; {} passed on {due}; delete the case",
+                years_word(years)
+            ),
         )
     } else if let Some(h) = handed_over {
         (
             RetentionState::HandedOver,
-            format!("handed over on {h}; delete on {due}, {years} years after closing"),
+            format!(
+                "handed over on {h}; delete on {due}, {} after closing",
+                years_word(years)
+            ),
         )
     } else {
         (
             RetentionState::Waiting,
-            format!("closed {closed}; delete on {due}, {years} years after closing"),
+            format!(
+                "closed {closed}; delete on {due}, {} after closing",
+                years_word(years)
+            ),
         )
     }
 }
@@ -1473,6 +1491,23 @@ region = "dk"
 
         c.legal_hold = Some(flag());
         assert_eq!(retention(&c, "2029-03-01").state, RetentionState::Held);
+    }
+
+    #[test]
+    fn one_year_is_said_in_the_singular() {
+        let d = |s: &str| date(s);
+        let (_, due) = after_years(1, d("2025-03-01"), d("2026-03-01"), None, d("2026-03-01"));
+        assert_eq!(
+            due,
+            "closed 2025-03-01; 1 year passed on 2026-03-01; delete the case"
+        );
+        let (_, waiting) = after_years(1, d("2025-03-01"), d("2026-03-01"), None, d("2025-06-01"));
+        assert_eq!(
+            waiting,
+            "closed 2025-03-01; delete on 2026-03-01, 1 year after closing"
+        );
+        let (_, two) = after_years(2, d("2025-03-01"), d("2027-03-01"), None, d("2025-06-01"));
+        assert!(two.ends_with(", 2 years after closing"), "{two}");
     }
 
     #[test]

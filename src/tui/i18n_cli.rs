@@ -1,7 +1,11 @@
 //! The CLI's own refusals of its input (a missing option, an unknown name, a step not confirmed), in English and Danish.
 
 use super::i18n::Lang;
+use crate::domain::case::Case;
+use crate::domain::clock;
 use crate::domain::enquiry::{BadReference, Reference};
+use crate::domain::handover::{self, ArchiveState, Step};
+use crate::domain::policy::{Policy, RetentionRule};
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
@@ -311,6 +315,247 @@ pub fn record(lang: Lang, what: &str) -> String {
     what.to_string()
 }
 
+/// A fixed line of the CLI's reports on the store and its cases (`retention`, `check`,
+/// `audit verify`, `archive list`, `search`), in `lang`. Values from the store (dates, ids,
+/// paths, the problems found) are passed in as they are.
+pub enum Say<'a> {
+    /// `triage retention`: the confirmation asked before erasing.
+    RetentionWillErase {
+        n: usize,
+        today: NaiveDate,
+    },
+    RetentionConfirm,
+    /// The line under the list: how many cases stand at each step.
+    RetentionSummary {
+        today: NaiveDate,
+        package_due: usize,
+        packaged: usize,
+        deletion_due: usize,
+        assessment_due: usize,
+        held: usize,
+    },
+    RetentionApplied {
+        erased: usize,
+        refused: usize,
+    },
+    /// Erased through the server: the files still need rewriting.
+    RetentionCompactServed,
+    /// Erased here: the store was rewritten.
+    RetentionCompacted,
+    /// `triage check`.
+    Checked(&'a str),
+    AuditEntries(u64),
+    SearchIndex(&'a str),
+    NoProblems,
+    Problems(usize),
+    RestoreHint,
+    /// `triage audit verify`.
+    AuditVerified {
+        entries: u64,
+        events: u64,
+        erased: u64,
+    },
+    AuditNotExtended {
+        seq: u64,
+        problem: &'a str,
+    },
+    AuditExtends {
+        seq: u64,
+    },
+    AuditBroken {
+        seq: u64,
+        problem: &'a str,
+    },
+    AuditBeforeBroken(u64),
+    /// `triage archive list`.
+    ArchivePackage {
+        id: &'a str,
+        made: NaiveDate,
+        cases: u64,
+        from: NaiveDate,
+        to: NaiveDate,
+        approved: Option<NaiveDate>,
+    },
+    NoArchivePackage,
+    /// `triage search` found nothing.
+    NoCaseMatches,
+}
+
+impl Say<'_> {
+    pub fn text(&self, lang: Lang) -> String {
+        use Say as S;
+        match (self, lang) {
+            (S::RetentionWillErase { n, today }, Lang::En) => format!("retention will erase {n} cases as of {today}:"),
+            (S::RetentionWillErase { n: 1, today }, Lang::Da) => format!("opbevaringen sletter 1 sag pr. {today}:"),
+            (S::RetentionWillErase { n, today }, Lang::Da) => format!("opbevaringen sletter {n} sager pr. {today}:"),
+            (S::RetentionConfirm, Lang::En) => "Erase them? Type yes to go on: ".into(),
+            (S::RetentionConfirm, Lang::Da) => "Slet dem? Skriv yes for at fortsætte: ".into(),
+            (S::RetentionSummary { today, package_due, packaged, deletion_due, assessment_due, held }, Lang::En) => format!("as of {today}: {package_due} due for an archival version, {packaged} awaiting the archives' approval, {deletion_due} due for deletion, {assessment_due} need a recorded assessment, {held} held"),
+            (S::RetentionSummary { today, package_due, packaged, deletion_due, assessment_due, held }, Lang::Da) => format!("pr. {today}: {package_due} skal i en arkiveringsversion, {packaged} afventer Rigsarkivets godkendelse, {deletion_due} skal slettes, {assessment_due} mangler en registreret bevaringsvurdering, {held} er under retslig tilbageholdelse"),
+            (S::RetentionApplied { erased, refused }, Lang::En) => format!("applied: {erased} erased, {refused} refused"),
+            (S::RetentionApplied { erased, refused }, Lang::Da) => format!("udført: {erased} slettet, {refused} afvist"),
+            (S::RetentionCompactServed, Lang::En) => "erased from every tree and the journal; sled's own files keep old values until the store is rewritten: stop the server and run `triage compact`".into(),
+            (S::RetentionCompactServed, Lang::Da) => "slettet fra alle træer og journalen; sleds egne filer beholder de gamle værdier, indtil lageret skrives om: stop serveren, og kør `triage compact`".into(),
+            (S::RetentionCompacted, Lang::En) => "store rewritten: erased data is gone from its files".into(),
+            (S::RetentionCompacted, Lang::Da) => "lageret er skrevet om: de slettede data er væk fra dets filer".into(),
+            (S::Checked(path), Lang::En) => format!("checked {path}"),
+            (S::Checked(path), Lang::Da) => format!("kontrolleret {path}"),
+            (S::AuditEntries(n), Lang::En) => format!("  audit entries  {n}"),
+            (S::AuditEntries(n), Lang::Da) => format!("  {:<16} {n}", "revisionsposter"),
+            (S::SearchIndex(line), Lang::En) => format!("  search index   {line}"),
+            (S::SearchIndex(line), Lang::Da) => format!("  {:<16} {}", "søgeindeks", search_line_da(line)),
+            (S::NoProblems, Lang::En) => "no problems found".into(),
+            (S::NoProblems, Lang::Da) => "ingen problemer fundet".into(),
+            (S::Problems(n), Lang::En) => format!("{n} problem(s):"),
+            (S::Problems(1), Lang::Da) => "1 problem:".into(),
+            (S::Problems(n), Lang::Da) => format!("{n} problemer:"),
+            (S::RestoreHint, Lang::En) => "restore the latest good backup with `triage restore FILE --db NEW_PATH` (check it first: `triage check --backup FILE`)".into(),
+            (S::RestoreHint, Lang::Da) => "gendan den seneste gode sikkerhedskopi med `triage restore FIL --db NY_STI` (kontrollér den først: `triage check --backup FIL`)".into(),
+            (S::AuditVerified { entries, events, erased }, Lang::En) => format!("audit chain verified: {entries} entries, {events} events checked against their digests, {erased} erased cases"),
+            (S::AuditVerified { entries, events, erased }, Lang::Da) => format!("revisionssporet er verificeret: {entries} poster, {events} hændelser kontrolleret mod deres hashværdier, {erased} slettede sager"),
+            (S::AuditNotExtended { seq, problem }, Lang::En) => format!("audit chain does NOT extend the recorded head (entry {seq}): {problem}"),
+            (S::AuditNotExtended { seq, problem }, Lang::Da) => format!("revisionssporet fortsætter IKKE det noterede slutpunkt (post {seq}): {problem}"),
+            (S::AuditExtends { seq }, Lang::En) => format!("it extends the recorded head: entry {seq} has the recorded hash"),
+            (S::AuditExtends { seq }, Lang::Da) => format!("det fortsætter det noterede slutpunkt: post {seq} har den noterede hashværdi"),
+            (S::AuditBroken { seq, problem }, Lang::En) => format!("audit chain BROKEN at entry {seq}: {problem}"),
+            (S::AuditBroken { seq, problem }, Lang::Da) => format!("revisionssporet er BRUDT ved post {seq}: {problem}"),
+            (S::AuditBeforeBroken(n), Lang::En) => format!("  ({n} entries before it verified)"),
+            (S::AuditBeforeBroken(n), Lang::Da) => format!("  ({n} poster før den er verificeret)"),
+            (S::ArchivePackage { id, made, cases, from, to, approved }, Lang::En) => format!(
+                "{id}  made {made}  {cases} cases  period {from}–{to}  {}",
+                approved.map(|d| format!("approved {d}")).unwrap_or_else(|| "awaiting approval".into())
+            ),
+            (S::ArchivePackage { id, made, cases, from, to, approved }, Lang::Da) => format!(
+                "{id}  dannet {made}  {cases} {}  periode {from}–{to}  {}",
+                if *cases == 1 { "sag" } else { "sager" },
+                approved.map(|d| format!("godkendt {d}")).unwrap_or_else(|| "afventer godkendelse".into())
+            ),
+            (S::NoArchivePackage, Lang::En) => "no archival version made yet".into(),
+            (S::NoArchivePackage, Lang::Da) => "ingen arkiveringsversion dannet endnu".into(),
+            (S::NoCaseMatches, Lang::En) => "no case matches".into(),
+            (S::NoCaseMatches, Lang::Da) => "ingen sager matcher".into(),
+        }
+    }
+}
+
+/// A tree of the store as `triage check` counts it, in `lang` (a name it does not know
+/// stays as it is).
+pub fn store_tree(lang: Lang, tree: &str) -> &str {
+    if lang == Lang::En {
+        return tree;
+    }
+    match tree {
+        "cases" => "sager",
+        "events" => "hændelser",
+        "audit" => "revisionsspor",
+        "access" => "adgangslog",
+        "subjects" => "personer",
+        "dedup" => "dubletter",
+        "queue" => "kø",
+        "order" => "rækkefølge",
+        "drafts" => "kladder",
+        "meta" => "metadata",
+        "erased cases" => "slettede sager",
+        other => other,
+    }
+}
+
+/// The search index's line of `triage check` in Danish, for the usual states; any other
+/// (a failure, with the index's own words) stays as the index said it.
+fn search_line_da(line: &str) -> String {
+    if line == "none yet (built when the store is next opened)" {
+        return "intet endnu (bygges, næste gang lageret åbnes)".into();
+    }
+    if line == "of an older version (rebuilt when the store is next opened)" {
+        return "fra en ældre version (bygges igen, næste gang lageret åbnes)".into();
+    }
+    let Some((docs, rest)) = line.split_once(" cases indexed, ") else {
+        return line.to_string();
+    };
+    if docs.parse::<u64>().is_err() {
+        return line.to_string();
+    }
+    if rest == "in step with the store" {
+        return format!("{docs} sager indekseret, i takt med lageret");
+    }
+    if let Some(behind) = rest
+        .strip_suffix(" changed case(s) behind (caught up when the store is next opened)")
+        .filter(|b| b.parse::<u64>().is_ok())
+    {
+        return format!("{docs} sager indekseret, {behind} ændrede sager bagud (indhentes, næste gang lageret åbnes)");
+    }
+    line.to_string()
+}
+
+/// A case's step toward the archives and deletion, as `triage retention` lists it: the
+/// step's id in English, words in Danish.
+pub fn retention_step(lang: Lang, s: Step) -> &'static str {
+    match (lang, s) {
+        (Lang::En, _) => s.as_id(),
+        (Lang::Da, Step::Open) => "åben",
+        (Lang::Da, Step::PeriodRunning) => "i perioden",
+        (Lang::Da, Step::PackageDue) => "skal pakkes",
+        (Lang::Da, Step::Packaged) => "pakket",
+        (Lang::Da, Step::Approved) => "godkendt",
+        (Lang::Da, Step::AssessmentDue) => "skal vurderes",
+        (Lang::Da, Step::DeletionDue) => "skal slettes",
+        (Lang::Da, Step::Held) => "tilbageholdt",
+    }
+}
+
+/// What an applied retention run did to one case (`retention::apply`'s note), in `lang`.
+pub fn retention_outcome(lang: Lang, applied: &str) -> String {
+    if lang == Lang::En {
+        return applied.to_string();
+    }
+    match applied {
+        "erased" => "slettet".into(),
+        "nothing to do" => "intet at gøre".into(),
+        other => match other.strip_prefix("refused: ") {
+            Some(why) => format!("afvist: {why}"),
+            None => other.to_string(),
+        },
+    }
+}
+
+/// Why retention lists a closed case where it does, in `lang`: the decision's own
+/// sentence in English ([`handover::decide`]); in Danish one made from the same case,
+/// policy and archive register. None when the case's purpose has no retention rule.
+pub fn retention_decision(
+    lang: Lang,
+    case: &Case,
+    policy: &Policy,
+    today: NaiveDate,
+    archive: ArchiveState,
+) -> Option<String> {
+    let decision = handover::decide(case, policy, today, archive)?;
+    if lang == Lang::En {
+        return Some(decision.reason);
+    }
+    let rule = policy.purpose(case.purpose.as_deref()?)?.retention;
+    let clock = clock::retention_clock(case, policy, today)?;
+    let from_clock = || super::i18n::retention_reason(lang, &clock);
+    Some(match (decision.step, archive) {
+        (Step::DeletionDue, _) if !handover::goes_to_archives(rule) => {
+            match (rule, clock.closed, clock.deletion_due) {
+                (RetentionRule::DeleteAfterYears { years }, Some(closed), Some(due)) => {
+                    format!("lukket {closed}; opbevaringsperioden på {years} år udløb {due}; slet sagen")
+                }
+                _ => from_clock(),
+            }
+        }
+        (Step::PackageDue, _) => format!(
+            "arkivperioden sluttede{}; sagen er endnu ikke i en arkiveringsversion (`triage archive create`), så intet slettes",
+            clock.handover_due.map(|d| format!(" {d}")).unwrap_or_default()
+        ),
+        (Step::Packaged, _) => "i en arkiveringsversion, der afventer Rigsarkivets godkendelse (`triage archive receipt`); intet slettes før da".into(),
+        (Step::DeletionDue, ArchiveState::Approved(on)) => {
+            format!("Rigsarkivet godkendte arkiveringsversionen {on}; slet myndighedens kopi")
+        }
+        _ => from_clock(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -324,5 +569,87 @@ mod tests {
         let b = BadReference("x".into());
         assert!(bad_reference(Lang::Da, &b).contains("ikke et sagsnummer"));
         assert_eq!(bad_reference(Lang::En, &b), b.to_string());
+    }
+
+    #[test]
+    fn the_reports_lines_keep_their_english_and_say_it_in_danish() {
+        let day = NaiveDate::from_ymd_opt(2027, 12, 1).unwrap();
+        let lines = [
+            Say::RetentionWillErase { n: 2, today: day },
+            Say::RetentionConfirm,
+            Say::RetentionSummary {
+                today: day,
+                package_due: 1,
+                packaged: 0,
+                deletion_due: 2,
+                assessment_due: 0,
+                held: 0,
+            },
+            Say::RetentionApplied {
+                erased: 2,
+                refused: 0,
+            },
+            Say::RetentionCompactServed,
+            Say::RetentionCompacted,
+            Say::Checked("/srv/db"),
+            Say::AuditEntries(7),
+            Say::SearchIndex("3 cases indexed, in step with the store"),
+            Say::NoProblems,
+            Say::Problems(2),
+            Say::RestoreHint,
+            Say::AuditVerified {
+                entries: 7,
+                events: 6,
+                erased: 0,
+            },
+            Say::AuditNotExtended {
+                seq: 3,
+                problem: "x",
+            },
+            Say::AuditExtends { seq: 3 },
+            Say::AuditBroken {
+                seq: 3,
+                problem: "x",
+            },
+            Say::AuditBeforeBroken(2),
+            Say::ArchivePackage {
+                id: "AVID.SA.18000",
+                made: day,
+                cases: 1,
+                from: day,
+                to: day,
+                approved: None,
+            },
+            Say::NoArchivePackage,
+            Say::NoCaseMatches,
+        ];
+        for l in &lines {
+            assert_ne!(l.text(Lang::En), l.text(Lang::Da));
+        }
+        // English as it always was.
+        assert_eq!(lines[7].text(Lang::En), "  audit entries  7");
+        assert_eq!(
+            lines[8].text(Lang::En),
+            "  search index   3 cases indexed, in step with the store"
+        );
+        assert_eq!(lines[10].text(Lang::En), "2 problem(s):");
+        assert_eq!(
+            lines[17].text(Lang::En),
+            "AVID.SA.18000  made 2027-12-01  1 cases  period 2027-12-01–2027-12-01  awaiting approval"
+        );
+        assert_eq!(Say::Problems(1).text(Lang::Da), "1 problem:");
+        assert_eq!(lines[10].text(Lang::Da), "2 problemer:");
+        // The index's line in Danish for its usual states; anything else as it came.
+        assert_eq!(
+            search_line_da("4 cases indexed, 2 changed case(s) behind (caught up when the store is next opened)"),
+            "4 sager indekseret, 2 ændrede sager bagud (indhentes, næste gang lageret åbnes)"
+        );
+        assert_eq!(search_line_da("does not open: gone"), "does not open: gone");
+        assert_eq!(retention_step(Lang::En, Step::DeletionDue), "deletion-due");
+        assert_eq!(retention_step(Lang::Da, Step::DeletionDue), "skal slettes");
+        assert_eq!(retention_outcome(Lang::Da, "refused: x"), "afvist: x");
+        assert_eq!(retention_outcome(Lang::En, "refused: x"), "refused: x");
+        assert_eq!(store_tree(Lang::Da, "erased cases"), "slettede sager");
+        assert_eq!(store_tree(Lang::En, "erased cases"), "erased cases");
     }
 }
