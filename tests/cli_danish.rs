@@ -504,7 +504,7 @@ fn the_stores_lists_and_checks_are_said_in_danish() {
         "{applied}"
     );
     assert!(
-        applied.contains("lageret er skrevet om: de slettede data er væk fra dets filer"),
+        applied.contains("lageret er skrevet om: de slettede data er væk fra dets filer. Dets journal begynder forfra, så en sikkerhedskopi fra før kan ikke rulles frem: tag en ny nu"),
         "{applied}"
     );
     no_english(&applied, &retention_words);

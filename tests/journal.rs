@@ -247,8 +247,12 @@ fn a_journal_that_does_not_continue_the_backup_is_refused_and_nothing_is_written
         .ok(&["audit", "verify"])
         .contains("audit chain verified"));
     // After a compaction the journal begins anew with a full copy: an older backup is not
-    // rolled forward with it.
-    s.ok(&["compact"]);
+    // rolled forward with it, and the compaction says so.
+    let said = s.ok(&["compact"]);
+    assert!(
+        said.contains("make a new one now (`triage backup FILE`)"),
+        "{said}"
+    );
     let other = at(&s, &s.dir.path().join("other"));
     let err = other.fails(&["restore", backup, "--journal", s.db.to_str().unwrap()]);
     assert!(err.contains("the records between are not in it"), "{err}");

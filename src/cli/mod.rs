@@ -780,5 +780,6 @@ pub fn compact(global: &Global) -> Result<ExitCode> {
     drop(open(global)?);
     let (before, after) = compact::run_on(&db)?;
     println!("store rewritten: {before} bytes before, {after} after");
+    println!("its journal starts afresh, so a backup made before cannot be rolled forward: make a new one now (`triage backup FILE`)");
     Ok(ExitCode::SUCCESS)
 }
