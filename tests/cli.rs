@@ -341,6 +341,26 @@ fn show_masks_cpr_numbers_and_reveal_is_audited() {
 }
 
 #[test]
+fn the_audit_log_shows_danish_time_and_its_json_the_instant() {
+    let s = TestStore::new();
+    let file = s.dir.path().join("one.jsonl");
+    std::fs::write(
+        &file,
+        r#"{"received":"2026-11-20T10:00:00+01:00","channel":"letter","sender":{"name":"Kim"},"subject":"Hej","body":"Hej","language":"da"}"#.to_string() + "\n",
+    )
+    .unwrap();
+    s.ok(&["import", file.to_str().unwrap()]);
+    // Registered at NOW, 09:00 in Copenhagen (08:00 UTC).
+    let log = s.ok(&["audit", "log"]);
+    let line = log.lines().find(|l| l.contains("register")).unwrap();
+    assert!(line.contains("2026-11-24 09:00:00"), "{log}");
+    let json = s.ok(&["audit", "log", "--json"]);
+    let first: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
+    let at = chrono::DateTime::parse_from_rfc3339(first["at"].as_str().unwrap()).unwrap();
+    assert_eq!(at, chrono::DateTime::parse_from_rfc3339(NOW).unwrap());
+}
+
+#[test]
 fn demo_seeds_a_believable_store() {
     let s = TestStore::demo();
     let cases = s.cases();

@@ -90,6 +90,9 @@ fn bad_queries_say_what_is_wrong_and_empty_ones_list_nothing() {
     let s = seeded();
     let err = s.fails(&["search", "\"kidney transplant"]);
     assert!(err.contains("never closed"), "{err}");
+    // Bad input, as the README's exit codes say.
+    let out = s.run(&["search", "colour:red"]);
+    assert_eq!(out.status.code(), Some(2));
     let err = s.fails(&["search", "colour:red"]);
     assert!(err.contains("`colour:` is not a field"), "{err}");
     assert!(err.contains("subject:"), "{err}");

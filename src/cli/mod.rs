@@ -447,7 +447,7 @@ pub fn audit_log(global: &Global, case: Option<&str>, json: bool) -> Result<Exit
                 let detail = match e.clock {
                     Some(c) => format!(
                         "{detail} (clock read {}: behind the entry before)",
-                        c.format("%Y-%m-%d %H:%M:%S")
+                        crate::domain::danish_time::in_copenhagen(&c).format("%Y-%m-%d %H:%M:%S")
                     ),
                     None => detail,
                 };
@@ -455,7 +455,9 @@ pub fn audit_log(global: &Global, case: Option<&str>, json: bool) -> Result<Exit
                     out,
                     "{:>6}  {}  {:<10} {:<12} {:<14} {}",
                     e.seq,
-                    e.at.format("%Y-%m-%d %H:%M:%S"),
+                    // On the Copenhagen clock, as every time the interface shows (the JSON
+                    // keeps the instant in UTC, for machines).
+                    crate::domain::danish_time::in_copenhagen(&e.at).format("%Y-%m-%d %H:%M:%S"),
                     truncate(&e.actor, 10),
                     e.reference
                         .map(|r| r.to_string())

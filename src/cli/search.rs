@@ -11,6 +11,11 @@ use std::process::ExitCode;
 pub const DEFAULT_LIMIT: usize = 20;
 
 pub fn run(global: &Global, query: &str, json: bool, limit: usize) -> Result<ExitCode> {
+    // A malformed query is bad input (exit 2), said before the store is opened; the store
+    // checks it again (the server does for every client).
+    if let Err(e) = crate::search::query::parse(query) {
+        return Err(super::fail::BadInput(e.to_string()).into());
+    }
     let api = connect_or_open(global)?;
     // The refusal already says what is wrong: once, without its source appended again.
     let hits = api
