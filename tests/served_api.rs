@@ -725,3 +725,38 @@ fn retention_and_archival_versions_are_the_same_through_the_server_as_embedded()
     both(&["audit", "verify"]);
     assert!(f.stop() < Duration::from_secs(5));
 }
+
+#[test]
+fn notes_written_at_once_by_several_people_are_all_kept() {
+    let mut f = Fixture::new();
+    f.serve(&[]);
+    let r = "2026-000001";
+    let before = f.served_ok(&["show", r, "--json"]);
+    let before: serde_json::Value = serde_json::from_str(&before).unwrap();
+    let notes_before = before["notes"].as_array().map_or(0, Vec::len);
+    let children: Vec<_> = (0..6)
+        .map(|i| {
+            triage(&f.db, &["case", r, "note", &format!("samtidig note {i}")])
+                .env_remove("TRIAGE_NOW")
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let after: serde_json::Value =
+        serde_json::from_str(&f.served_ok(&["show", r, "--json"])).unwrap();
+    assert_eq!(after["notes"].as_array().unwrap().len(), notes_before + 6);
+    // A decision on a case changed meanwhile is still refused, with the versions named.
+    let err = f.served(&["case", r, "--at-version", "1", "assign", "mette"]);
+    assert!(!err.status.success());
+    f.stop();
+}

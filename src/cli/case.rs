@@ -7,6 +7,7 @@ use crate::domain::category::DataCategory;
 use crate::domain::command::{Access, Command, RouteRequest};
 use crate::domain::cpr;
 use crate::domain::enquiry::RightKind;
+use crate::store::api_error::ApiError;
 use crate::store::StoreError;
 use crate::tui::i18n;
 use crate::tui::i18n_cli::CliError;
@@ -245,7 +246,22 @@ pub fn case(
         return Ok(ExitCode::SUCCESS);
     }
     let cmd = to_command(action, &current, &api.actor().login)?;
-    let rec = api.execute(r, at_version.unwrap_or(current.version), &cmd)?;
+    let mut version = at_version.unwrap_or(current.version);
+    let mut tries = 0;
+    let rec = loop {
+        match api.execute(r, version, &cmd) {
+            // A note decides nothing on what the case was: one that met another change is
+            // added to the case as it now is. Every other command is refused, as in the
+            // interface, so no decision is made on a case the person has not seen.
+            Err(ApiError::Conflict { actual, .. })
+                if at_version.is_none() && matches!(cmd, Command::AddNote { .. }) && tries < 10 =>
+            {
+                version = actual;
+                tries += 1;
+            }
+            done => break done?,
+        }
+    };
     let lang = global.lang();
     println!(
         "{} ({}, version {})",
