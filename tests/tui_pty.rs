@@ -612,6 +612,35 @@ fn a_paste_is_text_in_the_field_never_keys() {
     ));
 }
 
+/// A paste into a note (or a reason) is its text, as typing is.
+#[test]
+fn a_paste_goes_into_a_notes_text() {
+    let store = TestStore::demo();
+    let mut s = Session::start(&store, 100, 30);
+    s.wait_for("Reference");
+    s.send("\r");
+    s.wait_for("History");
+    s.send("i");
+    s.wait_until("the note dialog", |sc| {
+        !sc.contents().contains("paste ignored")
+    });
+    s.send("\x1b[200~Ringede om xqpastet svar\x1b[201~");
+    s.wait_for("xqpastet");
+    assert!(!s.screen().contains("paste ignored"), "{}", s.screen());
+    s.send("\r");
+    s.wait_until("the note saved", |sc| {
+        !sc.contents().contains("Ringede om xqpastet")
+    });
+    s.send("q");
+    s.send("q");
+    assert!(s.wait_exit());
+    let export = store.ok(&["export"]);
+    assert!(
+        export.contains("Ringede om xqpastet svar"),
+        "the note is stored"
+    );
+}
+
 /// A paste of 1 MB is taken, cut with a message, and the interface answers Esc and q.
 #[test]
 fn a_one_megabyte_paste_is_capped_without_freezing() {

@@ -10,6 +10,7 @@ use crate::domain::command::{Access, Command};
 use crate::domain::enquiry::Reference;
 use crate::store::api_error::ApiError;
 use crate::tui::action::{Action, Effect, View};
+use crate::tui::command::Stage;
 use crate::tui::dialog::{self};
 use crate::tui::i18n::{self, t, tf, Lang, Msg};
 use crate::tui::keymap::{Code, Context, Key, Resolution};
@@ -487,7 +488,15 @@ fn paste(app: &mut App, text: &str) -> Vec<Effect> {
     );
     let (text, cut) = super::paste::fit(text, multiline, super::paste::PASTE_LIMIT);
     let mut effects = Vec::new();
+    let command_field = matches!(
+        &app.overlay,
+        Some(Overlay::Command(d)) if matches!(d.stage, Stage::Text | Stage::Ground)
+    );
     match &mut app.overlay {
+        // A note's text, a reason, a ruling's ground.
+        Some(Overlay::Command(_)) if command_field => {
+            commands::edit(app, &|s: &mut String| s.push_str(&text));
+        }
         Some(Overlay::Filter { .. }) => {
             app.queue.filter.push_str(&text);
             app.queue.selected = 0;
