@@ -11,6 +11,10 @@ use crate::domain::danish_time::DanishDay;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+/// The note an extension leaves on the case (the interface says it in Danish too).
+pub const EXTENSION_NOTE: &str =
+    "The requester must be told of the extension and its reasons within the first month (Art. 12(3)).";
+
 /// Shortest justification accepted for a disclosure: two real sentences, not "ok".
 pub const MIN_JUSTIFICATION: usize = 20;
 /// Shortest reason accepted where a reason is required.
@@ -590,7 +594,7 @@ pub fn apply(
                 set: stamp.clone(),
             });
             next.notes.push(Note {
-                text: "The requester must be told of the extension and its reasons within the first month (Art. 12(3)).".into(),
+                text: EXTENSION_NOTE.into(),
                 made: stamp.clone(),
             });
         }

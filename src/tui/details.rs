@@ -278,6 +278,28 @@ pub fn side_lines(app: &App, c: &CaseView, width: usize) -> Vec<(String, SideKin
         push(format!(" CPR {shown}"), SideKind::Normal);
     }
 
+    // Every note in full (a phone call, an answer's summary, a closing reason): the
+    // history below names only that a note was made.
+    if !case.notes.is_empty() {
+        push(t(lang, Msg::Notes).into(), SideKind::Heading);
+        for n in &case.notes {
+            let said = crate::tui::i18n_show::note(lang, &n.text);
+            let text = if c.revealed {
+                sanitize_line(&said).into_owned()
+            } else {
+                sanitize_line(&crate::domain::cpr::mask_cprs(&said)).into_owned()
+            };
+            push(
+                format!(
+                    " {} {}: {text}",
+                    n.made.at.danish_day(),
+                    sanitize_line(&n.made.by)
+                ),
+                SideKind::Normal,
+            );
+        }
+    }
+
     push(t(lang, Msg::History).into(), SideKind::Heading);
     for e in &c.events {
         let what = i18n::action(lang, e.change.action());

@@ -175,6 +175,10 @@ pub fn note(lang: Lang, text: &str) -> String {
             return format!("{da}{rest}");
         }
     }
+    // The note an extension leaves (`command::apply`).
+    if text == crate::domain::command::EXTENSION_NOTE {
+        return "Den, der har anmodet, skal have besked om forlængelsen og grundene til den inden for den første måned (art. 12, stk. 3).".into();
+    }
     text.to_string()
 }
 
