@@ -73,6 +73,14 @@ fn phrases_exclusions_and_fields() {
     assert_eq!(found(&s, "\"kidney transplant\""), vec![ALICE]);
     assert!(found(&s, "\"transplant kidney\"").is_empty());
     assert_eq!(found(&s, "partshøring -nattevagt"), vec![BENT]);
+    // A word left out is not marked in a snippet that holds it.
+    let out = s.ok(&["search", "afslag -subject:zyxwvkvist"]);
+    assert!(out.contains("[afslag]"), "{out}");
+    let out = s.ok(&["search", "nattevagt -subject:afslag"]);
+    assert!(
+        out.contains("[nattevagt]") && !out.contains("[afslag]"),
+        "{out}"
+    );
     assert_eq!(found(&s, "subject:nattevagter"), vec![SOREN]);
     assert!(found(&s, "subject:afslag").is_empty());
     assert_eq!(found(&s, "from:holm"), vec![BENT]);

@@ -759,7 +759,9 @@ impl TextIndex {
         visible: &dyn Fn(&CaseRecord) -> bool,
     ) -> Result<Vec<Hit>, StoreError> {
         let clauses = query::parse(query).map_err(refused)?;
-        let (Some(q), Some(words)) = (self.build(&clauses, true), self.build(&clauses, false))
+        // The words to mark in snippets: the ones asked for, not the ones left out.
+        let wanted: Vec<query::Clause> = clauses.iter().filter(|c| !c.excluded).cloned().collect();
+        let (Some(q), Some(words)) = (self.build(&clauses, true), self.build(&wanted, false))
         else {
             return Ok(Vec::new());
         };
