@@ -271,31 +271,6 @@ fn a_missing_store_is_said_in_danish() {
     assert!(!missing.exists(), "nothing was created");
 }
 
-/// `triage` at another time than `common::NOW` (the store keeps a test clock).
-fn at(s: &TestStore, now: &str, args: &[&str]) -> String {
-    let out = std::process::Command::new(common::BIN)
-        .args(args)
-        .arg("--db")
-        .arg(&s.db)
-        .envs(common::hermetic_env(&s.dir.path().join("env")))
-        .env_remove("LC_ALL")
-        .env_remove("LC_CTYPE")
-        .env_remove("TRIAGE_POLICY")
-        .env_remove("TRIAGE_DB")
-        .env_remove("TRIAGE_SERVER")
-        .env("TRIAGE_NOW", now)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "triage {args:?} failed: {}\n{}",
-        String::from_utf8_lossy(&out.stderr),
-        String::from_utf8_lossy(&out.stdout)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 /// `retention`, `cases`, `report deadlines`, `check`, `audit verify`, `archive list` and
 /// `search` say their own words in Danish with `--lang da`, and as before in English.
 #[test]
@@ -446,8 +421,7 @@ fn the_stores_lists_and_checks_are_said_in_danish() {
     );
     let after_period = "2027-02-01T10:00:00+01:00";
     let out = s.dir.path().join("out");
-    at(
-        &s,
+    s.ok_at(
         after_period,
         &["archive", "create", "--out", out.to_str().unwrap()],
     );
@@ -478,14 +452,13 @@ fn the_stores_lists_and_checks_are_said_in_danish() {
 
     let later = "2027-12-02T10:00:00+01:00";
     let id = archives.split_whitespace().next().unwrap();
-    at(
-        &s,
+    s.ok_at(
         later,
         &["archive", "receipt", id, "--approved", "2027-03-01"],
     );
-    let archives = at(&s, later, &["--lang", "da", "archive", "list"]);
+    let archives = s.ok_at(later, &["--lang", "da", "archive", "list"]);
     assert!(archives.ends_with("  godkendt 2027-03-01\n"), "{archives}");
-    let list = at(&s, later, &["--lang", "da", "retention"]);
+    let list = s.ok_at(later, &["--lang", "da", "retention"]);
     assert!(
         list.contains("skal slettes    Rigsarkivet godkendte arkiveringsversionen 2027-03-01; slet myndighedens kopi"),
         "{list}"
@@ -493,11 +466,7 @@ fn the_stores_lists_and_checks_are_said_in_danish() {
     no_english(&list, &retention_words);
 
     // Erasing what is due: each line's outcome and the totals.
-    let applied = at(
-        &s,
-        later,
-        &["--lang", "da", "retention", "--apply", "--yes"],
-    );
+    let applied = s.ok_at(later, &["--lang", "da", "retention", "--apply", "--yes"]);
     assert!(applied.contains("; slet sagen → slettet\n"), "{applied}");
     assert!(
         applied.contains("udført: 2 slettet, 0 afvist\n"),
@@ -508,20 +477,20 @@ fn the_stores_lists_and_checks_are_said_in_danish() {
         "{applied}"
     );
     no_english(&applied, &retention_words);
-    let cases = at(&s, later, &["--lang", "da", "cases"]);
+    let cases = s.ok_at(later, &["--lang", "da", "cases"]);
     assert!(
         cases.contains("2026-11-20  slettet     newsletters"),
         "{cases}"
     );
     assert!(cases.contains("overskredet "), "{cases}");
     no_english(&cases, &["erased", "overdue"]);
-    let verify = at(&s, later, &["--lang", "da", "audit", "verify"]);
+    let verify = s.ok_at(later, &["--lang", "da", "audit", "verify"]);
     assert!(verify.ends_with(", 2 slettede sager\n"), "{verify}");
 
     // The config's `lang = "da"` does the same where no --lang is given.
     let config = s.dir.path().join("env/config/triage");
     std::fs::create_dir_all(&config).unwrap();
     std::fs::write(config.join("config.toml"), "lang = \"da\"\n").unwrap();
-    let check = at(&s, later, &["check"]);
+    let check = s.ok_at(later, &["check"]);
     assert!(check.contains("\ningen problemer fundet\n"), "{check}");
 }

@@ -97,6 +97,11 @@ impl TestStore {
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
+        self.run_at(NOW, args)
+    }
+
+    /// `run` at another time than `NOW` (the store keeps a test clock).
+    pub fn run_at(&self, now: &str, args: &[&str]) -> Output {
         Command::new(BIN)
             .args(args)
             .arg("--db")
@@ -107,7 +112,7 @@ impl TestStore {
             .env_remove("TRIAGE_POLICY")
             .env_remove("TRIAGE_DB")
             .env_remove("TRIAGE_SERVER")
-            .env("TRIAGE_NOW", NOW)
+            .env("TRIAGE_NOW", now)
             .env("NO_COLOR", "1")
             .output()
             .unwrap()
@@ -115,7 +120,12 @@ impl TestStore {
 
     /// Runs and asserts success; returns stdout.
     pub fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
+        self.ok_at(NOW, args)
+    }
+
+    /// `ok` at another time than `NOW`.
+    pub fn ok_at(&self, now: &str, args: &[&str]) -> String {
+        let out = self.run_at(now, args);
         assert!(
             out.status.success(),
             "triage {args:?} failed: {}\n{}",
