@@ -1,7 +1,8 @@
 //! Looking at the index from outside: `triage check`'s comparison, and what erasure tests ask.
 
+use super::fields::{key, Fields};
 use super::query::Scope;
-use super::{analyzer, audit, changed_since, failed, key, Fields, Mark, TextIndex, DIR};
+use super::{analyzer, audit, changed_since, failed, Mark, TextIndex, DIR};
 use crate::domain::enquiry::Reference;
 use crate::store::{Store, StoreError};
 use std::path::Path;

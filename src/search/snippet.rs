@@ -1,6 +1,7 @@
 //! Snippets of a hit: the words around the match, cut from the case's text with CPR numbers masked.
 
-use super::{Fields, Hit};
+use super::fields::Fields;
+use super::Hit;
 use crate::domain::case::Case;
 use crate::domain::cpr::mask_cprs;
 use crate::domain::enquiry::Language;
