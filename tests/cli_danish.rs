@@ -494,3 +494,225 @@ fn the_stores_lists_and_checks_are_said_in_danish() {
     let check = s.ok_at(later, &["check"]);
     assert!(check.contains("\ningen problemer fundet\n"), "{check}");
 }
+
+#[test]
+fn the_archive_and_restore_lines_are_said_in_danish() {
+    let s = three();
+    s.ok(&["case", "2026-000002", "purpose", "citizen-enquiries"]);
+    s.ok(&[
+        "case",
+        "2026-000002",
+        "close",
+        "--why",
+        "Intet mere at gøre.",
+    ]);
+    let archive_words = [
+        "cases", "bytes", "of", "tables", "rows", "deliver", "national", "archives", "approve",
+        "approved", "date", "verified", "files", "every", "schemas", "indices", "row", "handed",
+        "over", "deletion", "due", "fetched",
+    ];
+
+    // archive create: the package, its tables' rows, and what to do next.
+    let out = s.dir.path().join("out");
+    let created = s.ok_at(
+        "2027-02-01T10:00:00+01:00",
+        &[
+            "--lang",
+            "da",
+            "archive",
+            "create",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let package = std::fs::read_dir(&out)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let path = package.to_str().unwrap();
+    let folder = package.file_name().unwrap().to_str().unwrap();
+    let id = folder.strip_suffix(".1").unwrap();
+    assert!(
+        created.starts_with(&format!("{path}: 1 sag, ")),
+        "{created}"
+    );
+    assert!(
+        created.contains(" byte i tabellerne; fileIndex.xml MD5 "),
+        "{created}"
+    );
+    assert!(
+        created.contains("\n  cases              1 række\n"),
+        "{created}"
+    );
+    assert!(
+        created.contains("\n  history            3 rækker\n"),
+        "{created}"
+    );
+    assert!(
+        created.ends_with(&format!(
+            "Aflevér den til Rigsarkivet; når de har godkendt den: triage archive receipt {id} --approved DATO\n"
+        )),
+        "{created}"
+    );
+    assert!(!created.contains("bytes of tables"), "{created}");
+    // The table names are the tables' own.
+    let said: Vec<&str> = created
+        .lines()
+        .map(|l| {
+            l.strip_prefix("  ")
+                .map_or(l, |r| r.split_once(' ').unwrap().1)
+        })
+        .collect();
+    no_english(&said.join("\n").replace(path, ""), &archive_words);
+
+    // archive verify, in English as it was and in Danish.
+    let en = s.ok(&["archive", "verify", path]);
+    assert!(en.starts_with(&format!("{path}: verified (")), "{en}");
+    assert!(
+        en.ends_with(" rows; every MD5, the schemas, the indices and every row)\n"),
+        "{en}"
+    );
+    let verified = s.ok(&["--lang", "da", "archive", "verify", path]);
+    assert!(
+        verified.starts_with(&format!("{path}: verificeret (")),
+        "{verified}"
+    );
+    assert!(
+        verified.ends_with(" rækker; alle MD5-værdier, skemaerne, indeksene og alle rækker)\n"),
+        "{verified}"
+    );
+    no_english(&verified.replace(path, ""), &archive_words);
+
+    // A folder that fails verification is refused for a receipt; nothing is recorded.
+    let copy = s.dir.path().join("copy").join(folder);
+    std::fs::create_dir_all(&copy).unwrap();
+    let copied = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(format!("{path}/."))
+        .arg(&copy)
+        .status()
+        .unwrap();
+    assert!(copied.success());
+    let index = copy.join("Indices").join("tableIndex.xml");
+    let mut bytes = std::fs::read(&index).unwrap();
+    bytes.extend_from_slice(b"\n");
+    std::fs::write(&index, bytes).unwrap();
+    let later = "2027-12-02T10:00:00+01:00";
+    let copy = copy.to_str().unwrap();
+    let receipt = ["archive", "receipt", copy, "--approved", "2027-03-01"];
+    let out = s.run_at(later, &[&["--lang", "da"], &receipt[..]].concat());
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("{copy}: pakken består ikke verificeringen: ")),
+        "{err}"
+    );
+    assert!(err.contains("; intet er registreret"), "{err}");
+    assert!(!err.contains("fails verification"), "{err}");
+    let out = s.run_at(later, &receipt);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("{copy}: the package fails verification: ")),
+        "{err}"
+    );
+
+    // archive receipt: approved, handed over, due for deletion.
+    let receipted = s.ok_at(
+        later,
+        &[
+            "--lang",
+            "da",
+            "archive",
+            "receipt",
+            path,
+            "--approved",
+            "2027-03-01",
+        ],
+    );
+    assert_eq!(
+        receipted,
+        format!("{id} godkendt 2027-03-01: 1 sag afleveret; den skal slettes fra den dag (`triage retention`)\n")
+    );
+
+    // archive fetch with no server: the refusal in Danish.
+    let out = s.run(&["--lang", "da", "archive", "fetch", id]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("der kører ingen triage-server"), "{err}");
+
+    // restore: the restored store's audit chain.
+    let backup = s.dir.path().join("store.bak");
+    s.ok(&["backup", backup.to_str().unwrap()]);
+    let restored = TestStore {
+        dir: tempfile::tempdir().unwrap(),
+        db: s.dir.path().join("restored"),
+    };
+    let out = restored.ok(&["--lang", "da", "restore", backup.to_str().unwrap()]);
+    let last = out.lines().last().unwrap();
+    assert!(
+        last.starts_with("revisionssporet er verificeret: ") && last.ends_with(" poster"),
+        "{out}"
+    );
+    assert!(!out.contains("audit chain verified"), "{out}");
+    no_english(last, &["audit", "chain", "verified", "entries"]);
+    let restored_en = TestStore {
+        dir: tempfile::tempdir().unwrap(),
+        db: s.dir.path().join("restored-en"),
+    };
+    let out = restored_en.ok(&["restore", backup.to_str().unwrap()]);
+    assert!(
+        out.lines()
+            .last()
+            .unwrap()
+            .starts_with("audit chain verified: "),
+        "{out}"
+    );
+}
+
+#[test]
+fn the_dpos_part_of_an_access_answer_is_said_in_danish() {
+    let s = three();
+    // 201 letters from others that mention one person: more than one search lists.
+    let lines: Vec<String> = (0..201)
+        .map(|i| {
+            serde_json::json!({
+                "received": format!("2026-11-{:02}T{:02}:{:02}:00+01:00", 1 + i % 20, 8 + i % 9, i % 60),
+                "channel": "letter",
+                "sender": {"name": format!("Nabo {i}")},
+                "subject": "Om min nabo",
+                "body": format!("Min nabo Kirsten Vognmand larmer igen ({i})."),
+                "language": "da"
+            })
+            .to_string()
+        })
+        .collect();
+    let file = s.dir.path().join("naboer.jsonl");
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    s.ok(&["import", file.to_str().unwrap()]);
+    let access = [
+        "report",
+        "access",
+        "--subject",
+        "name:Kirsten Vognmand|Algade 1, 4000 Roskilde",
+    ];
+    let out = s.run(&access);
+    assert!(out.status.success());
+    let en = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        en.contains("\n## For the DPO, not part of the letter: other cases that mention the person (200)\n\n"),
+        "{en}"
+    );
+    assert!(en.contains("\nNot the whole answer:\n"), "{en}");
+    let out = s.run(&[&["--lang", "da"], &access[..]].concat());
+    assert!(out.status.success());
+    let da = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        da.contains("\n## Til databeskyttelsesrådgiveren, ikke en del af brevet: andre sager, der nævner personen (200)\n\n"),
+        "{da}"
+    );
+    assert!(da.contains("\nIkke hele svaret:\n"), "{da}");
+    assert!(!da.contains("For the DPO"), "{da}");
+    assert!(!da.contains("Not the whole answer"), "{da}");
+}

@@ -50,16 +50,18 @@ pub enum ArchiveCmd {
 }
 
 pub fn run(global: &Global, cmd: ArchiveCmd) -> Result<ExitCode> {
+    let lang = global.lang();
     match cmd {
         ArchiveCmd::Verify { path } => match verify::verify(&path) {
             Ok(v) => {
                 let rows: u64 = v.tables.iter().map(|(_, n)| n).sum();
-                println!(
-                    "{}: verified ({} files, {} tables, {rows} rows; every MD5, the schemas, the indices and every row)",
-                    path.display(),
-                    v.files,
-                    v.tables.len()
-                );
+                let verified = Say::ArchiveVerified {
+                    path: &path.display().to_string(),
+                    files: v.files,
+                    tables: v.tables.len(),
+                    rows,
+                };
+                println!("{}", verified.text(lang));
                 Ok(ExitCode::SUCCESS)
             }
             Err(p) => {
@@ -72,20 +74,18 @@ pub fn run(global: &Global, cmd: ArchiveCmd) -> Result<ExitCode> {
         ArchiveCmd::Create { out, context_doc } => {
             let api = super::connect_or_open_streaming(global)?;
             let c = api.archive_create(&out, &context_doc)?;
-            println!(
-                "{}: {} cases, {} bytes of tables; fileIndex.xml MD5 {}",
-                c.path.display(),
-                c.cases,
-                c.bytes,
-                c.file_index_md5
-            );
+            let created = Say::ArchiveCreated {
+                path: &c.path.display().to_string(),
+                cases: c.cases,
+                bytes: c.bytes,
+                md5: &c.file_index_md5,
+            };
+            println!("{}", created.text(lang));
             for (name, rows) in &c.rows {
-                println!("  {name:<18} {rows} rows");
+                let rows = *rows;
+                println!("{}", Say::ArchiveTableRows { name, rows }.text(lang));
             }
-            println!(
-                "Deliver it to the National Archives; when they approve it: triage archive receipt {} --approved DATE",
-                c.id
-            );
+            println!("{}", Say::ArchiveDeliver { id: &c.id }.text(lang));
             Ok(ExitCode::SUCCESS)
         }
         ArchiveCmd::Receipt { package, approved } => {
@@ -94,10 +94,11 @@ pub fn run(global: &Global, cmd: ArchiveCmd) -> Result<ExitCode> {
             let folder = std::path::Path::new(&package);
             let md5 = if folder.is_dir() {
                 if let Err(p) = verify::verify(folder) {
-                    bail!(
-                        "{}: the package fails verification: {p}; nothing was recorded",
-                        folder.display()
-                    );
+                    let unverified = Say::ArchiveReceiptUnverified {
+                        path: &folder.display().to_string(),
+                        problem: &p.to_string(),
+                    };
+                    bail!(unverified.text(lang));
                 }
                 let index = folder.join("Indices").join("fileIndex.xml");
                 Some(crate::archive::xml::md5_file(&index)?)
@@ -106,10 +107,12 @@ pub fn run(global: &Global, cmd: ArchiveCmd) -> Result<ExitCode> {
             };
             let id = crate::archive::parse_package_id(&package).unwrap_or(package);
             let r = api.archive_receipt(&id, approved, md5)?;
-            println!(
-                "{} approved on {}: {} cases handed over; their deletion is due from that day (`triage retention`)",
-                r.package.id, approved, r.cases
-            );
+            let receipted = Say::ArchiveReceipted {
+                id: &r.package.id,
+                approved,
+                cases: r.cases,
+            };
+            println!("{}", receipted.text(lang));
             Ok(ExitCode::SUCCESS)
         }
         ArchiveCmd::Fetch { package, out } => {
@@ -117,7 +120,8 @@ pub fn run(global: &Global, cmd: ArchiveCmd) -> Result<ExitCode> {
                 bail!(crate::tui::i18n_cli::CliError::NoServerToFetch);
             };
             let path = client.fetch_archive(&package, &out)?;
-            println!("{}: fetched and verified", path.display());
+            let path = path.display().to_string();
+            println!("{}", Say::ArchiveFetched(&path).text(lang));
             Ok(ExitCode::SUCCESS)
         }
         ArchiveCmd::List { json } => {
@@ -136,7 +140,6 @@ pub fn run(global: &Global, cmd: ArchiveCmd) -> Result<ExitCode> {
                     .collect();
                 println!("{}", serde_json::to_string_pretty(&v)?);
             } else {
-                let lang = global.lang();
                 for p in &packages {
                     let line = Say::ArchivePackage {
                         id: &p.id,

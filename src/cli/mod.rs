@@ -634,12 +634,13 @@ pub fn restore(
         s.checksum,
         db.display()
     );
+    let lang = global.lang();
     match v.first_broken {
-        None => println!("audit chain verified: {} entries", v.entries),
-        Some(b) => println!(
-            "warning: the restored audit chain is broken at entry {}: {}",
-            b.seq, b.problem
-        ),
+        None => println!("{}", Say::RestoredVerified(v.entries).text(lang)),
+        Some(b) => {
+            let (seq, problem) = (b.seq, &b.problem);
+            println!("{}", Say::RestoredBroken { seq, problem }.text(lang));
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

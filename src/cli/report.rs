@@ -221,7 +221,8 @@ pub fn run(global: &Global, cmd: ReportCmd, explicit: Option<Language>) -> Resul
                 letter_lang,
                 false,
             )?;
-            dpo_mentions(api, &ids, &report, format == LetterFormat::Json)?;
+            let json = format == LetterFormat::Json;
+            dpo_mentions(api, &ids, &report, json, global.lang())?;
         }
         ReportCmd::Ropa { format } => {
             let r = report::ropa(api.policy(), lang, today(api));
@@ -405,7 +406,14 @@ pub use crate::store::access_report::access_report_what;
 
 /// For the DPO, on stderr so it never lands in the letter on stdout: other cases whose text
 /// mentions the person (name, address, CPR number, e-mail), to review before answering.
-fn dpo_mentions(api: &dyn Api, ids: &[SubjectId], report: &AccessReport, json: bool) -> Result<()> {
+fn dpo_mentions(
+    api: &dyn Api,
+    ids: &[SubjectId],
+    report: &AccessReport,
+    json: bool,
+    lang: crate::tui::i18n::Lang,
+) -> Result<()> {
+    use crate::tui::i18n_cli::Say;
     let own: Vec<Reference> = report
         .cases
         .iter()
@@ -425,11 +433,7 @@ fn dpo_mentions(api: &dyn Api, ids: &[SubjectId], report: &AccessReport, json: b
         )?;
         return Ok(());
     }
-    writeln!(
-        err,
-        "\n## For the DPO, not part of the letter: other cases that mention the person ({})\n",
-        hits.len()
-    )?;
+    writeln!(err, "\n{}\n", Say::DpoMentions(hits.len()).text(lang))?;
     for h in hits {
         writeln!(
             err,
@@ -439,7 +443,7 @@ fn dpo_mentions(api: &dyn Api, ids: &[SubjectId], report: &AccessReport, json: b
         )?;
     }
     if !found.incomplete.is_empty() {
-        writeln!(err, "\nNot the whole answer:")?;
+        writeln!(err, "\n{}", Say::DpoNotWhole.text(lang))?;
         for l in &found.incomplete {
             writeln!(err, "- {l}")?;
         }

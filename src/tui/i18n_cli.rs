@@ -316,7 +316,8 @@ pub fn record(lang: Lang, what: &str) -> String {
 }
 
 /// A fixed line of the CLI's reports on the store and its cases (`retention`, `check`,
-/// `audit verify`, `archive list`, `search`), in `lang`. Values from the store (dates, ids,
+/// `audit verify`, `archive`, `restore`, `search`, the DPO's part of `report access`), in
+/// `lang`. Values from the store (dates, ids,
 /// paths, the problems found) are passed in as they are.
 pub enum Say<'a> {
     /// `triage retention`: the confirmation asked before erasing.
@@ -377,6 +378,49 @@ pub enum Say<'a> {
         approved: Option<NaiveDate>,
     },
     NoArchivePackage,
+    /// `triage archive verify`: the package passed every check.
+    ArchiveVerified {
+        path: &'a str,
+        files: usize,
+        tables: usize,
+        rows: u64,
+    },
+    /// `triage archive create`: the package written, its tables' rows, what to do next.
+    ArchiveCreated {
+        path: &'a str,
+        cases: u64,
+        bytes: u64,
+        md5: &'a str,
+    },
+    ArchiveTableRows {
+        name: &'a str,
+        rows: u64,
+    },
+    ArchiveDeliver {
+        id: &'a str,
+    },
+    /// `triage archive receipt`: a folder that fails verification (the problem as found).
+    ArchiveReceiptUnverified {
+        path: &'a str,
+        problem: &'a str,
+    },
+    ArchiveReceipted {
+        id: &'a str,
+        approved: NaiveDate,
+        cases: u64,
+    },
+    /// `triage archive fetch`.
+    ArchiveFetched(&'a str),
+    /// `triage restore`: the restored store's audit chain.
+    RestoredVerified(u64),
+    RestoredBroken {
+        seq: u64,
+        problem: &'a str,
+    },
+    /// `triage report access`, on stderr for the DPO: the heading of the other cases that
+    /// mention the person, and the line before the searches that did not see everything.
+    DpoMentions(usize),
+    DpoNotWhole,
     /// `triage search` found nothing.
     NoCaseMatches,
 }
@@ -432,6 +476,33 @@ impl Say<'_> {
             ),
             (S::NoArchivePackage, Lang::En) => "no archival version made yet".into(),
             (S::NoArchivePackage, Lang::Da) => "ingen arkiveringsversion dannet endnu".into(),
+            (S::ArchiveVerified { path, files, tables, rows }, Lang::En) => format!("{path}: verified ({files} files, {tables} tables, {rows} rows; every MD5, the schemas, the indices and every row)"),
+            (S::ArchiveVerified { path, files, tables, rows }, Lang::Da) => format!("{path}: verificeret ({files} filer, {tables} tabeller, {rows} rækker; alle MD5-værdier, skemaerne, indeksene og alle rækker)"),
+            (S::ArchiveCreated { path, cases, bytes, md5 }, Lang::En) => format!("{path}: {cases} cases, {bytes} bytes of tables; fileIndex.xml MD5 {md5}"),
+            (S::ArchiveCreated { path, cases, bytes, md5 }, Lang::Da) => format!(
+                "{path}: {cases} {}, {bytes} byte i tabellerne; fileIndex.xml MD5 {md5}",
+                if *cases == 1 { "sag" } else { "sager" }
+            ),
+            (S::ArchiveTableRows { name, rows }, Lang::En) => format!("  {name:<18} {rows} rows"),
+            (S::ArchiveTableRows { name, rows: 1 }, Lang::Da) => format!("  {name:<18} 1 række"),
+            (S::ArchiveTableRows { name, rows }, Lang::Da) => format!("  {name:<18} {rows} rækker"),
+            (S::ArchiveDeliver { id }, Lang::En) => format!("Deliver it to the National Archives; when they approve it: triage archive receipt {id} --approved DATE"),
+            (S::ArchiveDeliver { id }, Lang::Da) => format!("Aflevér den til Rigsarkivet; når de har godkendt den: triage archive receipt {id} --approved DATO"),
+            (S::ArchiveReceiptUnverified { path, problem }, Lang::En) => format!("{path}: the package fails verification: {problem}; nothing was recorded"),
+            (S::ArchiveReceiptUnverified { path, problem }, Lang::Da) => format!("{path}: pakken består ikke verificeringen: {problem}; intet er registreret"),
+            (S::ArchiveReceipted { id, approved, cases }, Lang::En) => format!("{id} approved on {approved}: {cases} cases handed over; their deletion is due from that day (`triage retention`)"),
+            (S::ArchiveReceipted { id, approved, cases: 1 }, Lang::Da) => format!("{id} godkendt {approved}: 1 sag afleveret; den skal slettes fra den dag (`triage retention`)"),
+            (S::ArchiveReceipted { id, approved, cases }, Lang::Da) => format!("{id} godkendt {approved}: {cases} sager afleveret; de skal slettes fra den dag (`triage retention`)"),
+            (S::ArchiveFetched(path), Lang::En) => format!("{path}: fetched and verified"),
+            (S::ArchiveFetched(path), Lang::Da) => format!("{path}: hentet og verificeret"),
+            (S::RestoredVerified(n), Lang::En) => format!("audit chain verified: {n} entries"),
+            (S::RestoredVerified(n), Lang::Da) => format!("revisionssporet er verificeret: {n} poster"),
+            (S::RestoredBroken { seq, problem }, Lang::En) => format!("warning: the restored audit chain is broken at entry {seq}: {problem}"),
+            (S::RestoredBroken { seq, problem }, Lang::Da) => format!("advarsel: det gendannede revisionsspor er brudt ved post {seq}: {problem}"),
+            (S::DpoMentions(n), Lang::En) => format!("## For the DPO, not part of the letter: other cases that mention the person ({n})"),
+            (S::DpoMentions(n), Lang::Da) => format!("## Til databeskyttelsesrådgiveren, ikke en del af brevet: andre sager, der nævner personen ({n})"),
+            (S::DpoNotWhole, Lang::En) => "Not the whole answer:".into(),
+            (S::DpoNotWhole, Lang::Da) => "Ikke hele svaret:".into(),
             (S::NoCaseMatches, Lang::En) => "no case matches".into(),
             (S::NoCaseMatches, Lang::Da) => "ingen sager matcher".into(),
         }
@@ -636,6 +707,80 @@ mod tests {
         assert_eq!(
             lines[17].text(Lang::En),
             "AVID.SA.18000  made 2027-12-01  1 cases  period 2027-12-01–2027-12-01  awaiting approval"
+        );
+        // The archive's, the restore's and the DPO's lines: English as it was, Danish apart.
+        let more = [
+            Say::ArchiveVerified {
+                path: "/p/AVID.SA.18000.1",
+                files: 40,
+                tables: 12,
+                rows: 90,
+            },
+            Say::ArchiveCreated {
+                path: "/p/AVID.SA.18000.1",
+                cases: 2,
+                bytes: 100,
+                md5: "AB",
+            },
+            Say::ArchiveTableRows {
+                name: "cases",
+                rows: 2,
+            },
+            Say::ArchiveDeliver {
+                id: "AVID.SA.18000",
+            },
+            Say::ArchiveReceiptUnverified {
+                path: "/p/AVID.SA.18000.1",
+                problem: "x",
+            },
+            Say::ArchiveReceipted {
+                id: "AVID.SA.18000",
+                approved: day,
+                cases: 2,
+            },
+            Say::ArchiveFetched("/p/AVID.SA.18000.1"),
+            Say::RestoredVerified(7),
+            Say::RestoredBroken {
+                seq: 3,
+                problem: "x",
+            },
+            Say::DpoMentions(4),
+            Say::DpoNotWhole,
+        ];
+        for l in &more {
+            assert_ne!(l.text(Lang::En), l.text(Lang::Da));
+        }
+        let en: Vec<String> = more.iter().map(|l| l.text(Lang::En)).collect();
+        assert_eq!(en[0], "/p/AVID.SA.18000.1: verified (40 files, 12 tables, 90 rows; every MD5, the schemas, the indices and every row)");
+        assert_eq!(
+            en[1],
+            "/p/AVID.SA.18000.1: 2 cases, 100 bytes of tables; fileIndex.xml MD5 AB"
+        );
+        assert_eq!(en[2], "  cases              2 rows");
+        assert_eq!(en[3], "Deliver it to the National Archives; when they approve it: triage archive receipt AVID.SA.18000 --approved DATE");
+        assert_eq!(
+            en[4],
+            "/p/AVID.SA.18000.1: the package fails verification: x; nothing was recorded"
+        );
+        assert_eq!(en[5], "AVID.SA.18000 approved on 2027-12-01: 2 cases handed over; their deletion is due from that day (`triage retention`)");
+        assert_eq!(en[6], "/p/AVID.SA.18000.1: fetched and verified");
+        assert_eq!(en[7], "audit chain verified: 7 entries");
+        assert_eq!(
+            en[8],
+            "warning: the restored audit chain is broken at entry 3: x"
+        );
+        assert_eq!(
+            en[9],
+            "## For the DPO, not part of the letter: other cases that mention the person (4)"
+        );
+        assert_eq!(en[10], "Not the whole answer:");
+        assert_eq!(
+            more[6].text(Lang::Da),
+            "/p/AVID.SA.18000.1: hentet og verificeret"
+        );
+        assert_eq!(
+            more[7].text(Lang::Da),
+            "revisionssporet er verificeret: 7 poster"
         );
         assert_eq!(Say::Problems(1).text(Lang::Da), "1 problem:");
         assert_eq!(lines[10].text(Lang::Da), "2 problemer:");
