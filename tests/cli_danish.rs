@@ -675,22 +675,7 @@ fn the_archive_and_restore_lines_are_said_in_danish() {
 fn the_dpos_part_of_an_access_answer_is_said_in_danish() {
     let s = three();
     // 201 letters from others that mention one person: more than one search lists.
-    let lines: Vec<String> = (0..201)
-        .map(|i| {
-            serde_json::json!({
-                "received": format!("2026-11-{:02}T{:02}:{:02}:00+01:00", 1 + i % 20, 8 + i % 9, i % 60),
-                "channel": "letter",
-                "sender": {"name": format!("Nabo {i}")},
-                "subject": "Om min nabo",
-                "body": format!("Min nabo Kirsten Vognmand larmer igen ({i})."),
-                "language": "da"
-            })
-            .to_string()
-        })
-        .collect();
-    let file = s.dir.path().join("naboer.jsonl");
-    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
-    s.ok(&["import", file.to_str().unwrap()]);
+    s.import_letters_mentioning_a_neighbour(201);
     let access = [
         "report",
         "access",

@@ -416,22 +416,7 @@ fn a_ten_megabyte_query_is_refused_with_the_limit() {
 fn the_dpo_is_told_when_the_mentions_are_not_the_whole_answer() {
     let s = seeded();
     // 201 letters from others that mention one person: more than one search lists.
-    let lines: Vec<String> = (0..201)
-        .map(|i| {
-            serde_json::json!({
-                "received": format!("2026-11-{:02}T{:02}:{:02}:00+01:00", 1 + i % 20, 8 + i % 9, i % 60),
-                "channel": "letter",
-                "sender": {"name": format!("Nabo {i}")},
-                "subject": "Om min nabo",
-                "body": format!("Min nabo Kirsten Vognmand larmer igen ({i})."),
-                "language": "da"
-            })
-            .to_string()
-        })
-        .collect();
-    let file = s.dir.path().join("naboer.jsonl");
-    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
-    s.ok(&["import", file.to_str().unwrap()]);
+    s.import_letters_mentioning_a_neighbour(201);
     let out = s.run(&[
         "report",
         "access",

@@ -118,6 +118,27 @@ impl TestStore {
             .unwrap()
     }
 
+    /// Imports `n` letters from different neighbours that each mention Kirsten Vognmand
+    /// (more than one search of the DPO's review lists, at n = 201).
+    pub fn import_letters_mentioning_a_neighbour(&self, n: usize) {
+        let lines: Vec<String> = (0..n)
+            .map(|i| {
+                serde_json::json!({
+                    "received": format!("2026-11-{:02}T{:02}:{:02}:00+01:00", 1 + i % 20, 8 + i % 9, i % 60),
+                    "channel": "letter",
+                    "sender": {"name": format!("Nabo {i}")},
+                    "subject": "Om min nabo",
+                    "body": format!("Min nabo Kirsten Vognmand larmer igen ({i})."),
+                    "language": "da"
+                })
+                .to_string()
+            })
+            .collect();
+        let file = self.dir.path().join("naboer.jsonl");
+        std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+        self.ok(&["import", file.to_str().unwrap()]);
+    }
+
     /// Runs and asserts success; returns stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         self.ok_at(NOW, args)
