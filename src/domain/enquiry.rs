@@ -201,6 +201,17 @@ impl Enquiry {
     /// same words are two enquiries).
     pub fn dedup_key(&self) -> String {
         match (self.message_id(), self.channel) {
+            (Some(id), Channel::Email) => {
+                let mut parts = vec![
+                    self.sender.name.as_str(),
+                    self.sender.email.as_deref().unwrap_or(""),
+                    &self.subject,
+                    self.body.trim_end(),
+                ];
+                parts.extend(self.attachments.iter().map(String::as_str));
+                format!("mid:{id} sha:{}", Self::digest(&parts))
+            }
+            (Some(id), _) => format!("mid:{id}"),
             (None, _) => {
                 let received = self.received.to_rfc3339();
                 let s = &self.sender;
@@ -218,40 +229,26 @@ impl Enquiry {
                 parts.extend(self.attachments.iter().map(String::as_str));
                 format!("sha2:{}", Self::digest(&parts))
             }
-            _ => self.legacy_dedup_key(),
         }
     }
 
-    /// The key versions before 2026-12-06 gave an enquiry without a Message-ID (the
-    /// content, the receipt time and the sender's name only); the same as `dedup_key` for
-    /// the others. A store made then holds these: an import looks them up too, and takes a
-    /// match for a duplicate only if the case holds the same `dedup_key`.
-    pub fn legacy_dedup_key(&self) -> String {
-        let digest = Self::digest;
-        match (self.message_id(), self.channel) {
-            (Some(id), Channel::Email) => {
-                let mut parts = vec![
-                    self.sender.name.as_str(),
-                    self.sender.email.as_deref().unwrap_or(""),
-                    &self.subject,
-                    self.body.trim_end(),
-                ];
-                parts.extend(self.attachments.iter().map(String::as_str));
-                format!("mid:{id} sha:{}", digest(&parts))
-            }
-            (Some(id), _) => format!("mid:{id}"),
-            (None, _) => {
-                let received = self.received.to_rfc3339();
-                let parts = [
-                    received.as_str(),
-                    self.channel.as_id(),
-                    &self.sender.name,
-                    &self.subject,
-                    &self.body,
-                ];
-                format!("sha:{}", digest(&parts))
-            }
+    /// For an enquiry without a Message-ID, the key versions before 2026-12-06 gave it (the
+    /// content, the receipt time and the sender's name only); None for the others, whose key
+    /// is unchanged. A store made then holds these: an import looks them up too, and takes
+    /// a match for a duplicate only if the case holds the same `dedup_key`.
+    pub fn legacy_dedup_key(&self) -> Option<String> {
+        if self.message_id().is_some() {
+            return None;
         }
+        let received = self.received.to_rfc3339();
+        let parts = [
+            received.as_str(),
+            self.channel.as_id(),
+            &self.sender.name,
+            &self.subject,
+            &self.body,
+        ];
+        Some(format!("sha:{}", Self::digest(&parts)))
     }
 
     fn digest(parts: &[&str]) -> blake3::Hash {

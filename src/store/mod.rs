@@ -738,10 +738,9 @@ impl Store {
                         }
                     }
                 }
-                let legacy = e.legacy_dedup_key();
-                if legacy == e.dedup_key() {
+                let Some(legacy) = e.legacy_dedup_key() else {
                     return Ok(None);
-                }
+                };
                 let key = audit::digest(legacy.as_bytes());
                 let Some(r) = self.dedup.get(key)?.and_then(|v| ref_from_key(&v)) else {
                     return Ok(None);
