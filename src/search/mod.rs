@@ -252,11 +252,9 @@ impl TextIndex {
             .filter(|i| checksum::holds(i, &dir))
             // A mark of an earlier version: that index may lack what it did not re-index
             // then (the notes an answer, a close or an extension left, before version 2).
-            .filter(|i| {
-                i.load_metas()
-                    .ok()
-                    .and_then(|m| m.payload)
-                    .is_none_or(|p| Mark::parse(&p).is_some())
+            .and_then(|i| match i.load_metas().ok().and_then(|m| m.payload) {
+                None => Some((i, Mark::default())),
+                Some(p) => Mark::parse(&p).map(|mark| (i, mark)),
             });
         let why = match &existing {
             Some(_) => None,
@@ -265,15 +263,16 @@ impl TextIndex {
             }
             None => Some("there was none"),
         };
-        let index = match existing {
-            Some(i) => i,
+        let (index, mark) = match existing {
+            Some(found) => found,
             None => {
                 let _ = std::fs::remove_dir_all(&dir);
                 std::fs::create_dir_all(&dir).map_err(|cause| StoreError::Directory {
                     path: dir.clone(),
                     cause,
                 })?;
-                Index::create_in_dir(&dir, schema).map_err(failed(&dir))?
+                let index = Index::create_in_dir(&dir, schema).map_err(failed(&dir))?;
+                (index, Mark::default())
             }
         };
         index
@@ -295,12 +294,6 @@ impl TextIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(failed(&dir))?;
-        let mark = index
-            .load_metas()
-            .ok()
-            .and_then(|m| m.payload)
-            .and_then(|p| Mark::parse(&p))
-            .unwrap_or_default();
         let this = TextIndex {
             index,
             reader,
